@@ -1,0 +1,38 @@
+# pm's build. `make demo` and `make test` do all the set-up on a fresh
+# Debian 12 machine (hack/install-deps.sh installs the packages).
+GO      ?= go
+TAGS    := containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper
+GOFLAGS := -tags "$(TAGS)"
+export CGO_ENABLED := 1
+
+.PHONY: all build deps test unit e2e demo bench docs lint clean
+
+all: build
+
+deps:
+	@./hack/install-deps.sh
+
+build:
+	$(GO) build $(GOFLAGS) -o bin/pm ./cmd/pm
+
+unit:
+	$(GO) vet $(GOFLAGS) ./...
+	./hack/check-imports.sh
+	$(GO) test $(GOFLAGS) -count=1 $$($(GO) list $(GOFLAGS) ./... | grep -v /test/e2e)
+
+e2e: build
+	$(GO) test $(GOFLAGS) -count=1 -timeout 25m ./test/e2e/...
+
+test: deps build unit e2e
+
+demo: deps build
+	./hack/demo.sh
+
+bench: deps build
+	./hack/bench.sh
+
+docs: build
+	$(GO) test $(GOFLAGS) -count=1 -run TestDocs ./test/e2e/...
+
+clean:
+	rm -rf bin

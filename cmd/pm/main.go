@@ -1,0 +1,43 @@
+// Command pm is a daemonless, rootless container manager.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
+	_ "github.com/pm-project/pm/pkg/rootless" // joins the user namespace before Go starts
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	env := &cli.Env{}
+	root := newRootCommand(env)
+	root.SetArgs(args)
+	ctx := cli.WithEnv(context.Background(), env)
+	err := root.ExecuteContext(ctx)
+	if serr := env.Shutdown(); serr != nil && err == nil {
+		err = serr
+	}
+	if err == nil {
+		return 0
+	}
+	var ec *define.ExitCodeError
+	if !errors.As(err, &ec) || ec.Err != nil {
+		fmt.Fprintf(os.Stderr, "Error: %s\n", oneLine(err.Error()))
+	}
+	return define.ExitCode(err)
+}
+
+// oneLine folds a multi-line message so every error is one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+}

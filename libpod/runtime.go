@@ -1,0 +1,73 @@
+// Package libpod holds pm's Runtime and its objects (containers, pods,
+// volumes, images): their lifecycle and invariants. It is the only writer of
+// pm's state.
+package libpod
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/pm-project/pm/pkg/config"
+	"go.podman.io/image/v5/types"
+	"go.podman.io/storage"
+	stypes "go.podman.io/storage/types"
+)
+
+// Runtime is one pm process's view of the user's state. Storage is opened
+// on first use, since many commands never need it.
+type Runtime struct {
+	cfg *config.Config
+
+	storeOnce sync.Once
+	store     storage.Store
+	storeErr  error
+}
+
+// NewRuntime returns a Runtime for cfg. It opens nothing yet.
+func NewRuntime(ctx context.Context, cfg *config.Config) (*Runtime, error) {
+	return &Runtime{cfg: cfg}, nil
+}
+
+// Config returns the configuration the runtime was made with.
+func (r *Runtime) Config() *config.Config { return r.cfg }
+
+// Store returns the containers/storage store, opening it on first use.
+func (r *Runtime) Store() (storage.Store, error) {
+	r.storeOnce.Do(func() {
+		opts := stypes.StoreOptions{
+			RunRoot:            r.cfg.Storage.RunRoot,
+			GraphRoot:          r.cfg.Storage.GraphRoot,
+			GraphDriverName:    r.cfg.Storage.Driver,
+			GraphDriverOptions: r.cfg.Storage.Options,
+		}
+		r.store, r.storeErr = storage.GetStore(opts)
+		if r.storeErr != nil {
+			r.storeErr = fmt.Errorf("opening storage at %s: %w", opts.GraphRoot, r.storeErr)
+		}
+	})
+	return r.store, r.storeErr
+}
+
+// SystemContext returns the go.podman.io/image/v5 context built from the
+// configuration: registries.conf, policy and auth files.
+func (r *Runtime) SystemContext() *types.SystemContext {
+	return &types.SystemContext{
+		SystemRegistriesConfPath:    r.cfg.RegistriesConfPath,
+		SystemRegistriesConfDirPath: r.cfg.RegistriesConfDirPath,
+		UserShortNameAliasConfPath:  r.cfg.ShortNameAliasConfPath,
+		SignaturePolicyPath:         r.cfg.PolicyPath,
+		AuthFilePath:                r.cfg.AuthFilePath,
+	}
+}
+
+// Shutdown releases what the runtime opened. With force, storage unmounts
+// layers still mounted by this process.
+func (r *Runtime) Shutdown(force bool) error {
+	if r.store != nil {
+		if _, err := r.store.Shutdown(force); err != nil {
+			return fmt.Errorf("shutting down storage: %w", err)
+		}
+	}
+	return nil
+}
