@@ -9,9 +9,10 @@ import (
 	"sync"
 
 	"github.com/pm-project/pm/pkg/config"
+	"go.podman.io/image/v5/pkg/sysregistriesv2"
+	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
-	stypes "go.podman.io/storage/types"
 )
 
 // Runtime is one pm process's view of the user's state. Storage is opened
@@ -35,16 +36,7 @@ func (r *Runtime) Config() *config.Config { return r.cfg }
 // Store returns the containers/storage store, opening it on first use.
 func (r *Runtime) Store() (storage.Store, error) {
 	r.storeOnce.Do(func() {
-		opts := stypes.StoreOptions{
-			RunRoot:            r.cfg.Storage.RunRoot,
-			GraphRoot:          r.cfg.Storage.GraphRoot,
-			GraphDriverName:    r.cfg.Storage.Driver,
-			GraphDriverOptions: r.cfg.Storage.Options,
-		}
-		r.store, r.storeErr = storage.GetStore(opts)
-		if r.storeErr != nil {
-			r.storeErr = fmt.Errorf("opening storage at %s: %w", opts.GraphRoot, r.storeErr)
-		}
+		r.store, r.storeErr = openStore(r.cfg.Storage)
 	})
 	return r.store, r.storeErr
 }
@@ -61,6 +53,19 @@ func (r *Runtime) SystemContext() *types.SystemContext {
 	}
 }
 
+// Policy returns the signature policy: policy.json when the configuration
+// found one, else pm's built-in default, which accepts any image.
+func (r *Runtime) Policy() (*signature.Policy, error) {
+	if r.cfg.PolicyPath == "" {
+		return signature.NewPolicyFromBytes([]byte(`{"default":[{"type":"insecureAcceptAnything"}]}`))
+	}
+	p, err := signature.NewPolicyFromFile(r.cfg.PolicyPath)
+	if err != nil {
+		return nil, fmt.Errorf("reading signature policy %s: %w", r.cfg.PolicyPath, err)
+	}
+	return p, nil
+}
+
 // Shutdown releases what the runtime opened. With force, storage unmounts
 // layers still mounted by this process.
 func (r *Runtime) Shutdown(force bool) error {
@@ -70,4 +75,13 @@ func (r *Runtime) Shutdown(force bool) error {
 		}
 	}
 	return nil
+}
+
+// SearchRegistries returns registries.conf's unqualified-search registries.
+func (r *Runtime) SearchRegistries() ([]string, error) {
+	regs, err := sysregistriesv2.UnqualifiedSearchRegistries(r.SystemContext())
+	if err != nil {
+		return nil, fmt.Errorf("reading registries.conf: %w", err)
+	}
+	return regs, nil
 }

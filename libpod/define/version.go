@@ -1,0 +1,14 @@
+package define
+
+// Build facts, set at link time with -ldflags "-X ...".
+var (
+	// PMVersion is pm's release.
+	PMVersion = "0.1.0-dev"
+	// GitCommit is the commit pm was built from, when known.
+	GitCommit = ""
+	// BuildTime is the build's Unix time, when known.
+	BuildTime = ""
+)
+
+// APIVersion is the Docker Engine API version pm's REST API speaks at most.
+const APIVersion = "1.44"

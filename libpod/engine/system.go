@@ -1,0 +1,39 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/pm-project/pm/libpod"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/rootless"
+)
+
+// Info reports on the host, storage and this pm build.
+func (e *Engine) Info(ctx context.Context) (*define.Info, error) {
+	info, err := e.rt.Info(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if search, err := e.rt.SearchRegistries(); err == nil {
+		info.Registries["search"] = search
+	} else {
+		return nil, err
+	}
+	return info, nil
+}
+
+// Version describes this pm build; it needs no runtime.
+func Version() define.Version { return libpod.VersionInfo() }
+
+// Reset removes everything pm stores for this user and stops the pause
+// process, so the next invocation starts afresh.
+func (e *Engine) Reset(ctx context.Context) error {
+	err := e.rt.Reset(ctx)
+	if perr := rootless.StopPauseProcess(); perr != nil {
+		if err == nil {
+			err = fmt.Errorf("stopping the pause process: %w", perr)
+		}
+	}
+	return err
+}

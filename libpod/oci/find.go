@@ -1,0 +1,83 @@
+// Package oci drives conmon and the OCI runtime CLI (create, start, kill,
+// delete, state, exec).
+package oci
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Binary is a helper program pm found on this host.
+type Binary struct {
+	Name    string
+	Path    string
+	Version string // first line of `--version`; "" when not asked
+}
+
+// Find returns the first existing path among candidates, then PATH.
+func Find(name string, candidates []string) (string, bool) {
+	for _, p := range candidates {
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, true
+		}
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p, true
+	}
+	return "", false
+}
+
+// FindRuntimes lists the OCI runtimes of order that exist, each with its
+// path; paths maps a runtime name to its candidate paths (containers.conf's
+// [engine.runtimes]).
+func FindRuntimes(order []string, paths map[string][]string) []Binary {
+	var out []Binary
+	for _, name := range order {
+		if p, ok := Find(name, paths[name]); ok {
+			out = append(out, Binary{Name: name, Path: p})
+		}
+	}
+	return out
+}
+
+// Usable reports whether runtime name can run containers on this host:
+// crun 1.8 refuses cgroup v1 "hybrid" hosts, where runc works.
+func Usable(name string) bool {
+	if filepath.Base(name) == "crun" && CgroupVersion() == "v1" && hybridCgroups() {
+		return false
+	}
+	return true
+}
+
+// VersionOf runs `path --version` and returns its first line.
+func VersionOf(ctx context.Context, path string) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	if err != nil {
+		return ""
+	}
+	line, _, _ := bytes.Cut(bytes.TrimSpace(out), []byte("\n"))
+	return strings.TrimSpace(string(line))
+}
+
+// CgroupVersion returns "v2" on a unified host, "v1" otherwise.
+func CgroupVersion() string {
+	var st unix.Statfs_t
+	if err := unix.Statfs("/sys/fs/cgroup", &st); err == nil && st.Type == unix.CGROUP2_SUPER_MAGIC {
+		return "v2"
+	}
+	return "v1"
+}
+
+func hybridCgroups() bool {
+	var st unix.Statfs_t
+	return unix.Statfs("/sys/fs/cgroup/unified", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
+}
