@@ -1,6 +1,8 @@
 package main
 
+import "github.com/pm-project/pm/cmd/pm/system"
+
 // Each noun package adds its commands here, one line each.
 func init() {
-	registrars = append(registrars)
+	registrars = append(registrars, system.Register)
 }

@@ -1,0 +1,11 @@
+#!/bin/sh
+# bench.sh times pm against podman (installed here for the comparison,
+# configured with runc) and bare runc. See hack/bench/main.go.
+set -eu
+cd "$(dirname "$0")/.."
+if ! command -v podman >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	echo "bench: installing podman for the side-by-side comparison"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null
+fi
+go build -o bin/pm-bench ./hack/bench
+exec ./bin/pm-bench -pm bin/pm "$@"

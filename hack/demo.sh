@@ -1,0 +1,78 @@
+#!/bin/bash
+# demo.sh shows pm rootless: as an unprivileged user it pulls an image from a
+# real registry on 127.0.0.1 and lists it. Run by `make demo` (as root it
+# creates the user "pmdemo" with a subordinate id range).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+work=$(mktemp -d /tmp/pm-demo-XXXXXX)
+chmod 0755 "$work"
+reg_pid=""
+cleanup() {
+	if [ -n "$reg_pid" ]; then kill "$reg_pid" 2>/dev/null || true; fi
+	if [ "$(id -u)" -eq 0 ]; then pkill -KILL -u pmdemo 2>/dev/null || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+
+# The demo user.
+if [ "$(id -u)" -eq 0 ]; then
+	id pmdemo >/dev/null 2>&1 || useradd -m -s /bin/sh pmdemo
+	for f in /etc/subuid /etc/subgid; do
+		grep -q '^pmdemo:' "$f" 2>/dev/null || echo "pmdemo:600000:65536" >>"$f"
+	done
+	as_user() { runuser -u pmdemo -- "$@"; }
+	owner=pmdemo
+else
+	as_user() { "$@"; }
+	owner=$(id -un)
+fi
+
+# A real registry on a free loopback port, with test images built from
+# busybox-static pushed into it.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$work/registry.yml" <<YML
+version: 0.1
+log:
+  level: error
+storage:
+  filesystem:
+    rootdirectory: $work/registry
+http:
+  addr: 127.0.0.1:$port
+YML
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+reg_pid=$!
+for _ in $(seq 50); do
+	curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
+	sleep 0.1
+done
+go run ./hack/testimages -out "$work/images" -registry "127.0.0.1:$port" >/dev/null
+
+# The user's own directories and a registries.conf that trusts the registry.
+cp bin/pm "$work/pm"
+home="$work/home"
+mkdir -p "$home/.config/containers" "$work/run"
+cat >"$home/.config/containers/registries.conf" <<CONF
+unqualified-search-registries = ["127.0.0.1:$port"]
+[[registry]]
+location = "127.0.0.1:$port"
+insecure = true
+CONF
+chown -R "$owner" "$home" "$work/run"
+chmod 0700 "$work/run"
+pm() { as_user env -i HOME="$home" XDG_RUNTIME_DIR="$work/run" PATH=/usr/sbin:/usr/bin:/sbin:/bin "$work/pm" "$@"; }
+
+step "whoami"; as_user whoami
+step "pm info --format '{{.Host.Security.Rootless}} {{.Store.GraphDriverName}} {{.Host.IDMappings.Source}}'"
+pm info --format '{{.Host.Security.Rootless}} {{.Store.GraphDriverName}} {{.Host.IDMappings.Source}}'
+step "pm unshare cat /proc/self/uid_map"; pm unshare cat /proc/self/uid_map
+step "pm pull busybox"; pm pull busybox
+step "pm pull 127.0.0.1:$port/multilayer"; pm pull -q "127.0.0.1:$port/multilayer"
+step "pm images"; pm images
+step "pm history multilayer"; pm history multilayer
+step "pm system reset -f"; pm system reset -f
+echo
+echo "demo: done"

@@ -1,0 +1,108 @@
+// Package specgen holds Spec, a container request as the user made it,
+// its validation, and the parsers for the flag syntaxes (mounts, ulimits,
+// restart policies). pkg/specgen/generate turns a Spec into an OCI spec.
+package specgen
+
+import "time"
+
+// Spec is what the user asked for when creating a container. Fields left
+// zero take the image's value or pm's default.
+type Spec struct {
+	Name  string // "" means a generated name
+	Image string // as the user wrote it
+	// Entrypoint replaces the image's ENTRYPOINT when non-nil; an empty,
+	// non-nil slice clears it.
+	Entrypoint []string
+	// Command replaces the image's CMD when non-empty.
+	Command     []string
+	Env         map[string]string
+	EnvHost     bool
+	WorkDir     string
+	User        string
+	GroupAdd    []string
+	Hostname    string
+	Labels      map[string]string
+	Annotations map[string]string
+	Terminal    bool
+	Stdin       bool
+	Remove      bool
+	Init        bool
+	InitPath    string
+
+	Restart RestartPolicy
+
+	StopSignal  string // "" means the image's, else SIGTERM
+	StopTimeout *uint  // nil means containers.conf's
+
+	LogDriver string            // k8s-file, journald, none, passthrough
+	LogOpts   map[string]string // max-size, path, tag
+
+	PullPolicy string // always, missing, never, newer
+
+	Security Security
+	Mounts   []Mount
+	Tmpfs    map[string]string // destination -> options
+	ReadOnly bool
+
+	Resources Resources
+	Ulimits   []Ulimit
+
+	UserNS  string // "", host, keep-id[:uid=,gid=], auto, nomap
+	UIDMaps []IDMap
+	GIDMaps []IDMap
+
+	NetworkMode string // none, host (more with networking)
+	SigProxy    bool
+	DetachKeys  string
+
+	Runtime string // OCI runtime name or path; "" means the default
+	Created time.Time
+}
+
+// RestartPolicy says when conmon's exit command brings a container back.
+type RestartPolicy struct {
+	Name       string // no, on-failure, always, unless-stopped
+	MaxRetries uint   // on-failure only; 0 = no limit
+}
+
+// Security holds the hardening choices.
+type Security struct {
+	Privileged      bool
+	CapAdd          []string
+	CapDrop         []string
+	SeccompProfile  string // "" default, "unconfined", or a path
+	NoNewPrivileges bool
+	LabelDisable    bool
+	Mask            []string // extra paths to mask
+	Unmask          []string // masked paths to expose; "ALL" exposes all
+}
+
+// Resources are cgroup limits; zero means unlimited.
+type Resources struct {
+	PidsLimit   int64
+	MemoryBytes int64
+	CPUs        float64
+}
+
+// Mount is one bind or tmpfs mount.
+type Mount struct {
+	Type        string // bind, tmpfs, volume, devpts
+	Source      string
+	Destination string
+	Options     []string
+	ReadOnly    bool
+}
+
+// Ulimit is one --ulimit.
+type Ulimit struct {
+	Name string // nofile, nproc, ... (without RLIMIT_)
+	Soft uint64
+	Hard uint64
+}
+
+// IDMap maps a range of ids inside the container to the user namespace.
+type IDMap struct {
+	ContainerID uint32
+	HostID      uint32
+	Size        uint32
+}

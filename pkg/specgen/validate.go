@@ -1,0 +1,120 @@
+package specgen
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pm-project/pm/libpod/define"
+	"golang.org/x/sys/unix"
+)
+
+// nameRE is the name rule of Podman and Docker.
+var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+
+// ValidName reports whether a container or pod name is acceptable.
+func ValidName(name string) error {
+	if !nameRE.MatchString(name) {
+		return define.Invalidf("invalid name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", name)
+	}
+	if len(name) > 253 {
+		return define.Invalidf("invalid name %q: longer than 253 characters", name)
+	}
+	return nil
+}
+
+// ParseSignal parses SIGTERM, TERM, term, RTMIN+3 or 15.
+func ParseSignal(s string) (syscall.Signal, error) {
+	if n, err := strconv.Atoi(s); err == nil {
+		if n <= 0 || n > 64 {
+			return 0, define.Invalidf("invalid signal %q: out of range", s)
+		}
+		return syscall.Signal(n), nil
+	}
+	name := strings.ToUpper(s)
+	if !strings.HasPrefix(name, "SIG") {
+		name = "SIG" + name
+	}
+	if sig := unix.SignalNum(name); sig != 0 {
+		return sig, nil
+	}
+	if rest, ok := strings.CutPrefix(name, "SIGRTMIN+"); ok {
+		if n, err := strconv.Atoi(rest); err == nil && n >= 0 && 34+n <= 64 {
+			return syscall.Signal(34 + n), nil
+		}
+	}
+	if rest, ok := strings.CutPrefix(name, "SIGRTMAX-"); ok {
+		if n, err := strconv.Atoi(rest); err == nil && n >= 0 && 64-n >= 34 {
+			return syscall.Signal(64 - n), nil
+		}
+	}
+	return 0, define.Invalidf("invalid signal %q", s)
+}
+
+var logDrivers = map[string]bool{"": true, "k8s-file": true, "journald": true, "none": true, "passthrough": true}
+
+var pullPolicies = map[string]bool{"": true, "always": true, "missing": true, "never": true, "newer": true}
+
+// Validate checks the parts of s that parsing alone does not.
+func (s *Spec) Validate() error {
+	if s.Image == "" {
+		return define.Invalidf("no image given")
+	}
+	if s.Name != "" {
+		if err := ValidName(s.Name); err != nil {
+			return err
+		}
+	}
+	if !logDrivers[s.LogDriver] {
+		return define.Invalidf("invalid --log-driver %q: use k8s-file, journald, none or passthrough", s.LogDriver)
+	}
+	if !pullPolicies[s.PullPolicy] {
+		return define.Invalidf("invalid --pull %q: use always, missing, never or newer", s.PullPolicy)
+	}
+	if s.StopSignal != "" {
+		if _, err := ParseSignal(s.StopSignal); err != nil {
+			return err
+		}
+	}
+	if s.Remove && s.Restart.Name != "" && s.Restart.Name != "no" {
+		return define.Invalidf("the --rm option conflicts with --restart %s", s.Restart.Name)
+	}
+	if s.Resources.CPUs < 0 {
+		return define.Invalidf("invalid --cpus %v: must not be negative", s.Resources.CPUs)
+	}
+	switch {
+	case s.UserNS == "", s.UserNS == "host", s.UserNS == "auto", s.UserNS == "nomap",
+		s.UserNS == "keep-id", strings.HasPrefix(s.UserNS, "keep-id:"), strings.HasPrefix(s.UserNS, "auto:"):
+	default:
+		return define.Invalidf("invalid --userns %q: use host, keep-id, auto or nomap", s.UserNS)
+	}
+	switch s.NetworkMode {
+	case "", "none", "host", "private", "slirp4netns", "pasta":
+	default:
+		if !strings.HasPrefix(s.NetworkMode, "ns:") && !strings.HasPrefix(s.NetworkMode, "container:") &&
+			!strings.HasPrefix(s.NetworkMode, "pasta:") && !strings.HasPrefix(s.NetworkMode, "slirp4netns:") {
+			// Named networks are checked against the network store later.
+			if err := ValidName(s.NetworkMode); err != nil {
+				return define.Invalidf("invalid --network %q", s.NetworkMode)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range s.Mounts {
+		if seen[m.Destination] {
+			return define.Invalidf("duplicate mount destination %q", m.Destination)
+		}
+		seen[m.Destination] = true
+	}
+	for dst := range s.Tmpfs {
+		if !strings.HasPrefix(dst, "/") {
+			return define.Invalidf("invalid --tmpfs %q: not an absolute path", dst)
+		}
+		if seen[dst] {
+			return define.Invalidf("duplicate mount destination %q", dst)
+		}
+		seen[dst] = true
+	}
+	return nil
+}
