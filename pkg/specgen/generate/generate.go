@@ -1,0 +1,326 @@
+// Package generate turns a specgen.Spec, the image's configuration and facts
+// about the host into an OCI runtime spec. It is pure: it reads no files and
+// starts no processes, so it is tested against golden JSON.
+package generate
+
+import (
+	"fmt"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/moby/profiles/seccomp"
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/specgen"
+)
+
+// ImageConfig is the part of an image's configuration a container inherits.
+type ImageConfig struct {
+	Entrypoint []string
+	Cmd        []string
+	Env        []string
+	WorkingDir string
+	User       string
+	StopSignal string
+}
+
+// Host are the facts about this host and container that the spec depends on.
+type Host struct {
+	Rootless bool
+	// Cgroups says whether resource limits can be applied (false for
+	// rootless containers on cgroup v1).
+	Cgroups       bool
+	CgroupV2      bool
+	ContainerID   string
+	Rootfs        string
+	User          specs.User // resolved from the image's /etc/passwd
+	HostsFile     string     // generated /etc/hosts to bind, "" for none
+	ResolvFile    string
+	HostnameFile  string
+	ContainerEnv  string // generated /run/.containerenv
+	InitPath      string // catatonit on the host, for --init
+	Hostname      string // default hostname (the short ID)
+	NetNSPath     string // join this network namespace, "" for a new one
+	DefaultCaps   []string
+	DefaultUlimit []specgen.Ulimit
+}
+
+// InitDest is where --init's binary appears inside the container.
+const InitDest = "/run/pm-init"
+
+// MaskedPaths are hidden from containers by default, as in Podman.
+var MaskedPaths = []string{
+	"/proc/acpi", "/proc/interrupts", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+	"/proc/sched_debug", "/proc/scsi", "/proc/timer_list", "/proc/timer_stats",
+	"/sys/dev/block", "/sys/devices/virtual/powercap", "/sys/firmware", "/sys/fs/selinux",
+}
+
+// ReadOnlyPaths are read-only in containers by default, as in Podman.
+var ReadOnlyPaths = []string{
+	"/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+}
+
+// Generate builds the OCI spec for s.
+func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
+	args := Command(s, img)
+	if len(args) == 0 {
+		return nil, define.Invalidf("no command: the image has no ENTRYPOINT or CMD and none was given")
+	}
+	if s.Init {
+		args = append([]string{InitDest, "--"}, args...)
+	}
+	hostname := s.Hostname
+	if hostname == "" {
+		hostname = h.Hostname
+	}
+	sp := &specs.Spec{
+		Version:  specs.Version,
+		Hostname: hostname,
+		Root:     &specs.Root{Path: h.Rootfs, Readonly: s.ReadOnly},
+		Process: &specs.Process{
+			Terminal: s.Terminal,
+			Args:     args,
+			Env:      Env(s, img, hostname),
+			Cwd:      workDir(s, img),
+			User:     h.User,
+		},
+		Annotations: map[string]string{},
+	}
+	for k, v := range s.Annotations {
+		sp.Annotations[k] = v
+	}
+	if err := security(sp, s, h); err != nil {
+		return nil, err
+	}
+	rlimits(sp, s, h)
+	sp.Linux = linux(sp, s, h)
+	if err := mounts(sp, s, h); err != nil {
+		return nil, err
+	}
+	if !s.Security.Privileged && s.Security.SeccompProfile != "unconfined" {
+		prof, err := seccomp.GetDefaultProfile(sp)
+		if err != nil {
+			return nil, fmt.Errorf("building the seccomp profile: %w", err)
+		}
+		sp.Linux.Seccomp = prof
+	}
+	return sp, nil
+}
+
+// Command is the container's command line: entrypoint then command, each
+// from the user when given, else from the image.
+func Command(s *specgen.Spec, img ImageConfig) []string {
+	ep := img.Entrypoint
+	if s.Entrypoint != nil {
+		ep = s.Entrypoint
+	}
+	cmd := img.Cmd
+	if len(s.Command) > 0 || s.Entrypoint != nil {
+		cmd = s.Command
+	}
+	return append(append([]string{}, ep...), cmd...)
+}
+
+// Env merges the environment: defaults, image, then the user's.
+func Env(s *specgen.Spec, img ImageConfig, hostname string) []string {
+	env := map[string]string{
+		"PATH":      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+		"container": "pm",
+	}
+	if s.Terminal {
+		env["TERM"] = "xterm"
+	}
+	for _, kv := range img.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	for k, v := range s.Env {
+		env[k] = v
+	}
+	if hostname != "" {
+		env["HOSTNAME"] = hostname
+	}
+	out := make([]string, 0, len(env))
+	for k, v := range env {
+		out = append(out, k+"="+v)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func workDir(s *specgen.Spec, img ImageConfig) string {
+	switch {
+	case s.WorkDir != "":
+		return s.WorkDir
+	case img.WorkingDir != "":
+		return img.WorkingDir
+	}
+	return "/"
+}
+
+func security(sp *specs.Spec, s *specgen.Spec, h Host) error {
+	base := h.DefaultCaps
+	if len(base) == 0 {
+		base = DefaultCaps
+	}
+	if s.Security.Privileged {
+		base = allCaps
+	}
+	caps, err := capSet(base, s.Security.CapAdd, s.Security.CapDrop)
+	if err != nil {
+		return err
+	}
+	// A non-root user keeps only the capabilities it is explicitly given,
+	// in the bounding set, as Docker and Podman do.
+	eff := caps
+	if sp.Process.User.UID != 0 {
+		eff, _ = capSet(nil, s.Security.CapAdd, nil)
+		if s.Security.Privileged {
+			eff = nil
+		}
+	}
+	sp.Process.Capabilities = &specs.LinuxCapabilities{
+		Bounding:    caps,
+		Effective:   eff,
+		Permitted:   eff,
+		Inheritable: []string{},
+		Ambient:     []string{},
+	}
+	sp.Process.NoNewPrivileges = s.Security.NoNewPrivileges
+	sp.Process.OOMScoreAdj = nil
+	return nil
+}
+
+func rlimits(sp *specs.Spec, s *specgen.Spec, h Host) {
+	seen := map[string]bool{}
+	add := func(u specgen.Ulimit) {
+		t := "RLIMIT_" + strings.ToUpper(u.Name)
+		if seen[t] {
+			return
+		}
+		seen[t] = true
+		sp.Process.Rlimits = append(sp.Process.Rlimits, specs.POSIXRlimit{Type: t, Soft: u.Soft, Hard: u.Hard})
+	}
+	for _, u := range s.Ulimits {
+		add(u)
+	}
+	for _, u := range h.DefaultUlimit {
+		add(u)
+	}
+}
+
+func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
+	l := &specs.Linux{
+		Namespaces: []specs.LinuxNamespace{
+			{Type: specs.PIDNamespace}, {Type: specs.IPCNamespace}, {Type: specs.UTSNamespace}, {Type: specs.MountNamespace},
+		},
+	}
+	switch {
+	case s.NetworkMode == "host":
+	case h.NetNSPath != "":
+		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace, Path: h.NetNSPath})
+	default:
+		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
+	}
+	if h.CgroupV2 {
+		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
+	}
+	if len(s.UIDMaps) > 0 {
+		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
+		for _, m := range s.UIDMaps {
+			l.UIDMappings = append(l.UIDMappings, specs.LinuxIDMapping{ContainerID: m.ContainerID, HostID: m.HostID, Size: m.Size})
+		}
+		gids := s.GIDMaps
+		if len(gids) == 0 {
+			gids = s.UIDMaps
+		}
+		for _, m := range gids {
+			l.GIDMappings = append(l.GIDMappings, specs.LinuxIDMapping{ContainerID: m.ContainerID, HostID: m.HostID, Size: m.Size})
+		}
+	}
+	if !s.Security.Privileged {
+		l.MaskedPaths = maskedPaths(s.Security)
+		l.ReadonlyPaths = append([]string{}, ReadOnlyPaths...)
+	}
+	l.Devices = standardDevices()
+	if h.Cgroups {
+		r := &specs.LinuxResources{Devices: []specs.LinuxDeviceCgroup{{Allow: false, Access: "rwm"}}}
+		for _, d := range deviceRules() {
+			r.Devices = append(r.Devices, d)
+		}
+		if s.Resources.PidsLimit > 0 {
+			limit := s.Resources.PidsLimit
+			r.Pids = &specs.LinuxPids{Limit: &limit}
+		}
+		if s.Resources.MemoryBytes > 0 {
+			m := s.Resources.MemoryBytes
+			r.Memory = &specs.LinuxMemory{Limit: &m}
+		}
+		if s.Resources.CPUs > 0 {
+			period := uint64(100000)
+			quota := int64(s.Resources.CPUs * float64(period))
+			r.CPU = &specs.LinuxCPU{Period: &period, Quota: &quota}
+		}
+		l.Resources = r
+		l.CgroupsPath = "pm/" + h.ContainerID
+	}
+	return l
+}
+
+func maskedPaths(sec specgen.Security) []string {
+	unmask := map[string]bool{}
+	all := false
+	for _, u := range sec.Unmask {
+		for _, p := range strings.Split(u, ":") {
+			if p == "ALL" {
+				all = true
+			}
+			unmask[path.Clean(p)] = true
+		}
+	}
+	var out []string
+	if !all {
+		for _, p := range MaskedPaths {
+			if !unmask[p] {
+				out = append(out, p)
+			}
+		}
+	}
+	for _, m := range sec.Mask {
+		for _, p := range strings.Split(m, ":") {
+			if p != "" {
+				out = append(out, path.Clean(p))
+			}
+		}
+	}
+	return out
+}
+
+func standardDevices() []specs.LinuxDevice {
+	mode := func(m os.FileMode) *os.FileMode { return &m }
+	zero := uint32(0)
+	dev := func(p string, major, minor int64) specs.LinuxDevice {
+		return specs.LinuxDevice{Path: p, Type: "c", Major: major, Minor: minor, FileMode: mode(0o666), UID: &zero, GID: &zero}
+	}
+	return []specs.LinuxDevice{
+		dev("/dev/null", 1, 3), dev("/dev/zero", 1, 5), dev("/dev/full", 1, 7),
+		dev("/dev/random", 1, 8), dev("/dev/urandom", 1, 9), dev("/dev/tty", 5, 0),
+	}
+}
+
+func deviceRules() []specs.LinuxDeviceCgroup {
+	i := func(n int64) *int64 { return &n }
+	return []specs.LinuxDeviceCgroup{
+		{Allow: true, Type: "c", Major: i(1), Minor: i(3), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(1), Minor: i(5), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(1), Minor: i(7), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(1), Minor: i(8), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(1), Minor: i(9), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(5), Minor: i(0), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(5), Minor: i(1), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(5), Minor: i(2), Access: "rwm"},
+		{Allow: true, Type: "c", Major: i(136), Access: "rwm"},
+	}
+}
