@@ -6,8 +6,11 @@ package libpod
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 
+	"github.com/pm-project/pm/libpod/lock"
+	"github.com/pm-project/pm/libpod/state"
 	"github.com/pm-project/pm/pkg/config"
 	"go.podman.io/image/v5/pkg/sysregistriesv2"
 	"go.podman.io/image/v5/signature"
@@ -23,12 +26,34 @@ type Runtime struct {
 	storeOnce sync.Once
 	store     storage.Store
 	storeErr  error
+
+	dbOnce sync.Once
+	db     *state.DB
+	dbErr  error
+
+	locks *lock.Manager
 }
 
 // NewRuntime returns a Runtime for cfg. It opens nothing yet.
 func NewRuntime(ctx context.Context, cfg *config.Config) (*Runtime, error) {
-	return &Runtime{cfg: cfg}, nil
+	return &Runtime{cfg: cfg, locks: lock.New(filepath.Join(cfg.TmpDir, "locks"))}, nil
 }
+
+// DB returns the state database, opening it on first use. It records the
+// storage paths it was created with and refuses others.
+func (r *Runtime) DB() (*state.DB, error) {
+	r.dbOnce.Do(func() {
+		r.db, r.dbErr = state.Open(r.cfg.DatabasePath, state.Paths{
+			GraphRoot:  r.cfg.Storage.GraphRoot,
+			RunRoot:    r.cfg.Storage.RunRoot,
+			VolumePath: r.cfg.VolumePath,
+		})
+	})
+	return r.db, r.dbErr
+}
+
+// Locks returns the cross-process lock manager (lock files under TmpDir).
+func (r *Runtime) Locks() *lock.Manager { return r.locks }
 
 // Config returns the configuration the runtime was made with.
 func (r *Runtime) Config() *config.Config { return r.cfg }
@@ -69,6 +94,9 @@ func (r *Runtime) Policy() (*signature.Policy, error) {
 // Shutdown releases what the runtime opened. With force, storage unmounts
 // layers still mounted by this process.
 func (r *Runtime) Shutdown(force bool) error {
+	if r.db != nil {
+		r.db.Close()
+	}
 	if r.store != nil {
 		if _, err := r.store.Shutdown(force); err != nil {
 			return fmt.Errorf("shutting down storage: %w", err)

@@ -73,12 +73,12 @@ type IDMappings struct {
 
 // SecurityInfo says how pm confines containers on this host.
 type SecurityInfo struct {
-	Rootless            bool   `json:"rootless"`
-	Capabilities        string `json:"capabilities"`
-	SeccompEnabled      bool   `json:"seccompEnabled"`
-	SeccompProfilePath  string `json:"seccompProfilePath"`
-	SELinuxEnabled      bool   `json:"selinuxEnabled"`
-	AppArmorEnabled     bool   `json:"apparmorEnabled"`
+	Rootless           bool   `json:"rootless"`
+	Capabilities       string `json:"capabilities"`
+	SeccompEnabled     bool   `json:"seccompEnabled"`
+	SeccompProfilePath string `json:"seccompProfilePath"`
+	SELinuxEnabled     bool   `json:"selinuxEnabled"`
+	AppArmorEnabled    bool   `json:"apparmorEnabled"`
 }
 
 // StoreInfo describes image and container storage.

@@ -1,0 +1,208 @@
+package oci
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// CreateOptions say how conmon monitors a new container.
+type CreateOptions struct {
+	ID     string
+	Name   string
+	Bundle string // holds config.json; conmon's attach socket and fifos go here too
+
+	LogDriver  string // k8s-file, journald, none, passthrough
+	LogPath    string
+	LogSizeMax int64
+	LogTag     string
+
+	Terminal bool
+	Stdin    bool
+
+	// ExitCommand runs when the container exits: pm container cleanup ID.
+	ExitCommand []string
+	ExitDelay   int
+	LogLevel    string
+	// Env is conmon's environment (XDG_RUNTIME_DIR, PATH, pm's markers).
+	Env []string
+}
+
+// Paths inside a bundle that conmon creates or uses.
+const (
+	AttachSocket  = "attach"
+	CtlFifo       = "ctl"
+	WinszFifo     = "winsz"
+	PidFile       = "pidfile"
+	ConmonPidFile = "conmon.pid"
+)
+
+// Create starts conmon, which runs `RUNTIME create`; it returns the
+// container's PID once the container exists (not yet started) and conmon's.
+func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid int, retErr error) {
+	if r.ConmonPath == "" {
+		return 0, 0, define.Errorf(define.ErrUnsupported, "conmon was not found: install the conmon package")
+	}
+	if err := os.MkdirAll(r.ExitDir, 0o700); err != nil {
+		return 0, 0, fmt.Errorf("creating exit dir: %w", err)
+	}
+	syncR, syncW, err := os.Pipe()
+	if err != nil {
+		return 0, 0, err
+	}
+	defer syncR.Close()
+	startR, startW, err := os.Pipe()
+	if err != nil {
+		syncW.Close()
+		return 0, 0, err
+	}
+	defer startW.Close()
+
+	args := r.conmonArgs(o)
+	cmd := exec.Command(r.ConmonPath, args...)
+	cmd.Env = append(append([]string{}, o.Env...), "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4")
+	cmd.ExtraFiles = []*os.File{syncW, startR}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	// conmon's own stdio goes nowhere: it must not hold pm's output open.
+	if err := cmd.Start(); err != nil {
+		syncW.Close()
+		startR.Close()
+		return 0, 0, fmt.Errorf("starting conmon: %w", err)
+	}
+	syncW.Close()
+	startR.Close()
+	// conmon double-forks; the first process exits at once.
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	if _, err := startW.Write([]byte{0}); err != nil {
+		return 0, 0, fmt.Errorf("signalling conmon: %w", err)
+	}
+	startW.Close()
+
+	type syncMsg struct {
+		Data    int    `json:"data"`
+		Message string `json:"message"`
+	}
+	res := make(chan syncMsg, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(syncR)
+		for sc.Scan() {
+			var m syncMsg
+			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
+				continue
+			}
+			res <- m
+			return
+		}
+		readErr <- errors.New("conmon closed its sync pipe without reporting")
+	}()
+	select {
+	case m := <-res:
+		if m.Data < 0 {
+			msg := m.Message
+			if msg == "" {
+				msg = "the OCI runtime failed to create the container"
+			}
+			return 0, 0, fmt.Errorf("%s: %s", r.Name, cleanRuntimeMsg(msg))
+		}
+		pid = m.Data
+	case err := <-readErr:
+		<-waitErr
+		return 0, 0, fmt.Errorf("creating container %s: %w", o.ID, err)
+	case <-ctx.Done():
+		return 0, 0, ctx.Err()
+	case <-time.After(2 * time.Minute):
+		return 0, 0, fmt.Errorf("creating container %s: conmon did not answer in 2 minutes", o.ID)
+	}
+	<-waitErr
+	conmonPid, _ = readPidFile(filepath.Join(o.Bundle, ConmonPidFile))
+	return pid, conmonPid, nil
+}
+
+func (r *Runtime) conmonArgs(o CreateOptions) []string {
+	args := []string{
+		"--api-version", "1",
+		"-c", o.ID, "-u", o.ID, "-n", o.Name,
+		"-r", r.Path,
+		"-b", o.Bundle,
+		"-p", filepath.Join(o.Bundle, PidFile),
+		"-P", filepath.Join(o.Bundle, ConmonPidFile),
+		"--exit-dir", r.ExitDir,
+		"--persist-dir", o.Bundle,
+		"--full-attach",
+		"--socket-dir-path", o.Bundle,
+	}
+	for _, a := range r.globalArgs() {
+		args = append(args, "--runtime-arg", a)
+	}
+	switch o.LogDriver {
+	case "none":
+		args = append(args, "-l", "none:")
+	case "journald":
+		args = append(args, "-l", "journald:")
+	case "passthrough":
+		args = append(args, "-l", "passthrough:")
+	default:
+		args = append(args, "-l", "k8s-file:"+o.LogPath)
+	}
+	if o.LogSizeMax > 0 {
+		args = append(args, "--log-size-max", strconv.FormatInt(o.LogSizeMax, 10))
+	}
+	if o.LogTag != "" {
+		args = append(args, "--log-tag", o.LogTag)
+	}
+	if o.LogLevel != "" {
+		args = append(args, "--log-level", o.LogLevel)
+	}
+	if o.Terminal {
+		args = append(args, "-t")
+	}
+	if o.Stdin {
+		args = append(args, "-i")
+	}
+	if len(o.ExitCommand) > 0 {
+		args = append(args, "--exit-command", o.ExitCommand[0])
+		for _, a := range o.ExitCommand[1:] {
+			args = append(args, "--exit-command-arg", a)
+		}
+		if o.ExitDelay > 0 {
+			args = append(args, "--exit-delay", strconv.Itoa(o.ExitDelay))
+		}
+	}
+	return args
+}
+
+// cleanRuntimeMsg turns runc's JSON log line, which conmon passes along,
+// into its message.
+func cleanRuntimeMsg(s string) string {
+	if m := runtimeMessage([]byte(s)); m != "" {
+		return m
+	}
+	return s
+}
+
+func readPidFile(p string) (int, error) {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return 0, err
+	}
+	return strconv.Atoi(string(trimSpace(b)))
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == ' ' || b[len(b)-1] == 0) {
+		b = b[:len(b)-1]
+	}
+	return b
+}
