@@ -10,16 +10,21 @@ package config
 type Options struct {
 	Rootless   bool   // started by an unprivileged user
 	UID        int    // the user's id outside any user namespace
+	User       string // $USER; "" looks the name up from UID
 	HomeDir    string // $HOME
 	ConfigHome string // $XDG_CONFIG_HOME or $HOME/.config
 	DataHome   string // $XDG_DATA_HOME or $HOME/.local/share
 	RuntimeDir string // pm's runtime directory (see rootless.RuntimeDir)
 
+	// SysConfDir is prefixed to the system-wide locations
+	// (/usr/share/containers, /etc/containers); "" means "/". Tests set it.
+	SysConfDir string
+
 	// Environment overrides, as podman honours them.
-	ContainersConf        string // $CONTAINERS_CONF
-	StorageConf           string // $CONTAINERS_STORAGE_CONF
-	RegistriesConf        string // $CONTAINERS_REGISTRIES_CONF
-	RegistryAuthFile      string // $REGISTRY_AUTH_FILE
+	ContainersConf         string // $CONTAINERS_CONF
+	StorageConf            string // $CONTAINERS_STORAGE_CONF
+	RegistriesConf         string // $CONTAINERS_REGISTRIES_CONF
+	RegistryAuthFile       string // $REGISTRY_AUTH_FILE
 	ContainersConfOverride string // $CONTAINERS_CONF_OVERRIDE
 
 	// Global flags.
@@ -48,12 +53,12 @@ type Config struct {
 	VolumePath string
 
 	// Image configuration files, handed to go.podman.io/image/v5.
-	RegistriesConfPath    string // "" means the library's default locations
-	RegistriesConfDirPath string
+	RegistriesConfPath     string // "" means the library's default locations
+	RegistriesConfDirPath  string
 	ShortNameAliasConfPath string
-	PolicyPath            string // policy.json that exists, or "" for the built-in insecureAcceptAnything default
-	AuthFilePath          string // where login writes: ${RuntimeDir}/containers/auth.json
-	DockerConfigPath      string // ~/.docker/config.json, read as a fallback
+	PolicyPath             string // policy.json that exists, or "" for the built-in insecureAcceptAnything default
+	AuthFilePath           string // where login writes: ${RuntimeDir}/containers/auth.json
+	DockerConfigPath       string // ~/.docker/config.json, read as a fallback
 
 	// Files lists the configuration files that were read, in order.
 	Files []string
@@ -61,67 +66,79 @@ type Config struct {
 
 // EngineConfig is containers.conf's [engine] table.
 type EngineConfig struct {
-	Runtime           string              // default OCI runtime name; "" picks the first that works
-	RuntimeOrder      []string            // the order tried when Runtime is ""
-	OCIRuntimes       map[string][]string // runtime name -> candidate paths
-	ConmonPath        []string
-	CgroupManager     string // "systemd" or "cgroupfs"
-	EventsLogger      string // "file", "journald" or "none"
-	ImageDefaultTransport string
-	PullPolicy        string
-	StopTimeout       uint
-	InfraImage        string
-	InfraCommand      string
-	NetworkCmdPath    string
-	HelperBinariesDir []string
-	DetachKeys        string
-	NumLocks          uint32
+	Runtime               string              `toml:"runtime"`  // default OCI runtime name; "" picks the first that works
+	RuntimeOrder          []string            `toml:"-"`        // the order tried when Runtime is ""
+	OCIRuntimes           map[string][]string `toml:"runtimes"` // runtime name -> candidate paths
+	ConmonPath            []string            `toml:"conmon_path"`
+	CgroupManager         string              `toml:"cgroup_manager"` // "systemd" or "cgroupfs"
+	EventsLogger          string              `toml:"events_logger"`  // "file", "journald" or "none"
+	ImageDefaultTransport string              `toml:"image_default_transport"`
+	PullPolicy            string              `toml:"pull_policy"`
+	StopTimeout           uint                `toml:"stop_timeout"`
+	InfraImage            string              `toml:"infra_image"`
+	InfraCommand          string              `toml:"infra_command"`
+	NetworkCmdPath        string              `toml:"network_cmd_path"`
+	HelperBinariesDir     []string            `toml:"helper_binaries_dir"`
+	DetachKeys            string              `toml:"detach_keys"`
+	NumLocks              uint32              `toml:"num_locks"`
+	HooksDir              []string            `toml:"hooks_dir"`
+	ServiceTimeout        uint                `toml:"service_timeout"` // seconds `pm system service` idles before exiting
+	Env                   []string            `toml:"env"`             // environment for helper processes
 }
 
 // ContainersConfig is containers.conf's [containers] table.
 type ContainersConfig struct {
-	DefaultCapabilities []string
-	DefaultSysctls      []string
-	DefaultUlimits      []string
-	Env                 []string
-	Devices             []string
-	Annotations         []string
-	Init                bool
-	InitPath            string
-	LogDriver           string
-	LogSizeMax          int64
-	LogTag              string
-	PidsLimit           int64
-	ShmSize             string
-	TZ                  string
-	Umask               string
-	UserNS              string
-	NoHosts             bool
-	Seccomp             bool
-	SeccompProfile      string
-	DNSServers          []string
-	DNSSearches         []string
-	DNSOptions          []string
-	BaseHostsFile       string
-	HTTPProxy           bool
+	DefaultCapabilities []string `toml:"default_capabilities"`
+	DefaultSysctls      []string `toml:"default_sysctls"`
+	DefaultUlimits      []string `toml:"default_ulimits"`
+	Env                 []string `toml:"env"`
+	Devices             []string `toml:"devices"`
+	Annotations         []string `toml:"annotations"`
+	Volumes             []string `toml:"volumes"`
+	Mounts              []string `toml:"mounts"`
+	Init                bool     `toml:"init"`
+	InitPath            string   `toml:"init_path"`
+	LogDriver           string   `toml:"log_driver"`
+	LogSizeMax          int64    `toml:"log_size_max"`
+	LogTag              string   `toml:"log_tag"`
+	PidsLimit           int64    `toml:"pids_limit"`
+	ShmSize             string   `toml:"shm_size"`
+	TZ                  string   `toml:"tz"`
+	Umask               string   `toml:"umask"`
+	UserNS              string   `toml:"userns"`
+	CgroupNS            string   `toml:"cgroupns"`
+	IPCNS               string   `toml:"ipcns"`
+	NetNS               string   `toml:"netns"`
+	PidNS               string   `toml:"pidns"`
+	UTSNS               string   `toml:"utsns"`
+	ReadOnly            bool     `toml:"read_only"`
+	EnvHost             bool     `toml:"env_host"`
+	NoHosts             bool     `toml:"no_hosts"`
+	Seccomp             bool     `toml:"-"` // apply a seccomp profile at all
+	SeccompProfile      string   `toml:"seccomp_profile"`
+	DNSServers          []string `toml:"dns_servers"`
+	DNSSearches         []string `toml:"dns_searches"`
+	DNSOptions          []string `toml:"dns_options"`
+	BaseHostsFile       string   `toml:"base_hosts_file"`
+	HTTPProxy           bool     `toml:"http_proxy"`
 }
 
 // NetworkConfig is containers.conf's [network] table.
 type NetworkConfig struct {
-	NetworkBackend            string // "netavark"
-	DefaultNetwork            string // "pm"
-	DefaultSubnet             string // "10.88.0.0/16"
-	DefaultRootlessNetworkCmd string // "pasta" or "slirp4netns"
-	NetworkConfigDir          string
-	PastaOptions              []string
-	DNSBindPort               uint16
+	NetworkBackend            string   `toml:"network_backend"`              // "netavark"
+	DefaultNetwork            string   `toml:"default_network"`              // "pm"
+	DefaultSubnet             string   `toml:"default_subnet"`               // "10.88.0.0/16"
+	DefaultRootlessNetworkCmd string   `toml:"default_rootless_network_cmd"` // "pasta" or "slirp4netns"
+	NetworkConfigDir          string   `toml:"network_config_dir"`
+	PastaOptions              []string `toml:"pasta_options"`
+	DNSBindPort               uint16   `toml:"dns_bind_port"`
 }
 
 // StorageConfig is storage.conf's [storage] table, resolved for this user.
 type StorageConfig struct {
-	Driver       string // "" lets pm pick: overlay, fuse-overlayfs, vfs
-	GraphRoot    string
-	RunRoot      string
-	Options      []string // driver options, "overlay.mount_program=..." form
+	Driver         string // "" lets pm pick: overlay, fuse-overlayfs, vfs
+	GraphRoot      string
+	RunRoot        string
+	Options        []string // driver options, "overlay.mount_program=..." form
 	TransientStore bool
 }

@@ -1,0 +1,203 @@
+// Package state is pm's SQLite state database: the schema, its migrations
+// and transactions over opaque JSON records of containers, pods, volumes and
+// exec sessions. libpod is its only user; it decides what the JSON means.
+//
+// Every command's writes happen in one transaction (DB.Update, which takes
+// SQLite's write lock up front with BEGIN IMMEDIATE, so two processes never
+// deadlock upgrading a read lock). Reads happen in DB.View. Names are unique
+// across containers and pods by the schema: a trigger records each name in
+// the names table, whose primary key is the name.
+package state
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/pm-project/pm/libpod/define"
+
+	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
+)
+
+// busyTimeoutMS is how long a statement waits for another process's lock.
+const busyTimeoutMS = 30000
+
+// Paths are the storage locations a database belongs to. They are recorded
+// when the database is created; opening it later with other paths is an
+// error, since its records point into the first ones.
+type Paths struct {
+	GraphRoot   string
+	RunRoot     string
+	GraphDriver string // may be "" until storage has picked a driver
+	VolumePath  string
+}
+
+// DB is an open state database. It is safe for concurrent use.
+type DB struct {
+	path string
+	db   *sql.DB
+}
+
+// Open opens the database at path, creating it (and its directory, mode
+// 0700) on first use, migrating its schema to the current version and
+// checking that it was created for the same paths.
+func Open(path string, paths Paths) (_ *DB, retErr error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("creating state database directory: %w", err)
+	}
+	// SQLite would create the file with mode 0644; make it 0600 first.
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("creating state database: %w", err)
+	}
+	f.Close()
+
+	q := url.Values{}
+	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "NORMAL")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	sqldb, err := sql.Open("sqlite3", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening state database %s: %w", path, err)
+	}
+	// A CLI process needs one connection, two if it reads while writing; the
+	// API server gets a few more readers.
+	sqldb.SetMaxOpenConns(4)
+	sqldb.SetMaxIdleConns(2)
+	d := &DB{path: path, db: sqldb}
+	defer func() {
+		if retErr != nil {
+			sqldb.Close()
+		}
+	}()
+
+	ctx := context.Background()
+	if err := d.migrate(ctx); err != nil {
+		return nil, fmt.Errorf("migrating state database %s: %w", path, err)
+	}
+	if err := d.checkPaths(ctx, paths); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Path returns the database file's path.
+func (d *DB) Path() string { return d.path }
+
+// Close closes the database.
+func (d *DB) Close() error {
+	return d.db.Close()
+}
+
+// Update runs fn in a write transaction, committing if it returns nil and
+// rolling back otherwise. The write lock is taken when the transaction
+// begins, waiting up to the busy timeout for another process to finish.
+// Take no pm lock inside fn: locks come before the transaction.
+func (d *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	return d.run(ctx, "BEGIN IMMEDIATE", true, fn)
+}
+
+// View runs fn in a read transaction: fn sees one consistent snapshot and
+// cannot write.
+func (d *DB) View(ctx context.Context, fn func(tx *Tx) error) error {
+	return d.run(ctx, "BEGIN DEFERRED", false, fn)
+}
+
+func (d *DB) run(ctx context.Context, begin string, write bool, fn func(tx *Tx) error) (retErr error) {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connecting to state database: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, begin); err != nil {
+		return fmt.Errorf("beginning transaction: %w", err)
+	}
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		// The context may be cancelled already: roll back regardless.
+		if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			// Do not hand a connection with an open transaction back to
+			// the pool: returning ErrBadConn from Raw discards it.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	if err := fn(&Tx{ctx: ctx, conn: conn, write: write}); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("committing transaction: %w", err)
+	}
+	done = true
+	return nil
+}
+
+// Tx is one transaction, valid only inside the function given to Update or
+// View. Like database/sql's Tx, it carries that call's context.
+type Tx struct {
+	ctx   context.Context
+	conn  *sql.Conn
+	write bool
+}
+
+func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
+	if !tx.write {
+		return nil, define.Errorf(define.ErrInternal, "writing to the state database in a read transaction")
+	}
+	return tx.conn.ExecContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) query(query string, args ...any) (*sql.Rows, error) {
+	return tx.conn.QueryContext(tx.ctx, query, args...)
+}
+
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	return tx.conn.QueryRowContext(tx.ctx, query, args...)
+}
+
+// Info describes the database for `pm info`.
+type Info struct {
+	Path          string
+	SchemaVersion int
+	Containers    int
+	Pods          int
+	Volumes       int
+	ExecSessions  int
+}
+
+// Info returns the database's path, schema version and record counts.
+func (d *DB) Info(ctx context.Context) (*Info, error) {
+	info := &Info{Path: d.path}
+	err := d.View(ctx, func(tx *Tx) error {
+		if err := tx.queryRow("PRAGMA user_version").Scan(&info.SchemaVersion); err != nil {
+			return err
+		}
+		row := tx.queryRow(`SELECT
+			(SELECT count(*) FROM containers),
+			(SELECT count(*) FROM pods),
+			(SELECT count(*) FROM volumes),
+			(SELECT count(*) FROM exec_sessions)`)
+		return row.Scan(&info.Containers, &info.Pods, &info.Volumes, &info.ExecSessions)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading state database information: %w", err)
+	}
+	return info, nil
+}
+
+// notFound turns sql.ErrNoRows into err, and passes other errors through.
+func notFound(err, named error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return define.Errorf(named, format, args...)
+	}
+	return err
+}

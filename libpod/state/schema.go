@@ -1,0 +1,203 @@
+package state
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// migrations are the schema's steps: migrations[i] takes the schema from
+// version i to i+1, in a transaction of its own. The version lives in
+// SQLite's user_version. Never edit a released step; append a new one.
+var migrations = []string{
+	// 1: the first schema.
+	`CREATE TABLE db_config (
+		id           INTEGER PRIMARY KEY CHECK (id = 1),
+		graph_root   TEXT NOT NULL,
+		run_root     TEXT NOT NULL,
+		graph_driver TEXT NOT NULL,
+		volume_path  TEXT NOT NULL,
+		created      INTEGER NOT NULL
+	);
+	-- names holds every container and pod name: its primary key makes names
+	-- unique across both kinds. Triggers below keep it in step.
+	CREATE TABLE names (
+		name TEXT PRIMARY KEY,
+		kind TEXT NOT NULL CHECK (kind IN ('container', 'pod')),
+		id   TEXT NOT NULL,
+		UNIQUE (kind, id)
+	);
+	CREATE TABLE pods (
+		id      TEXT PRIMARY KEY,
+		name    TEXT NOT NULL,
+		config  BLOB NOT NULL,
+		state   BLOB NOT NULL,
+		created INTEGER NOT NULL
+	);
+	CREATE TABLE containers (
+		id      TEXT PRIMARY KEY,
+		name    TEXT NOT NULL,
+		pod_id  TEXT REFERENCES pods (id),
+		config  BLOB NOT NULL,
+		state   BLOB NOT NULL,
+		created INTEGER NOT NULL
+	);
+	CREATE INDEX containers_pod_id ON containers (pod_id);
+	CREATE TABLE volumes (
+		name    TEXT PRIMARY KEY,
+		config  BLOB NOT NULL,
+		state   BLOB NOT NULL,
+		created INTEGER NOT NULL
+	);
+	CREATE TABLE exec_sessions (
+		id           TEXT PRIMARY KEY,
+		container_id TEXT NOT NULL REFERENCES containers (id) ON DELETE CASCADE,
+		config       BLOB NOT NULL,
+		state        BLOB NOT NULL
+	);
+	CREATE INDEX exec_sessions_container_id ON exec_sessions (container_id);
+
+	CREATE TRIGGER containers_name_insert AFTER INSERT ON containers BEGIN
+		INSERT INTO names (name, kind, id) VALUES (NEW.name, 'container', NEW.id);
+	END;
+	CREATE TRIGGER containers_name_update AFTER UPDATE OF name ON containers BEGIN
+		UPDATE names SET name = NEW.name WHERE kind = 'container' AND id = OLD.id;
+	END;
+	CREATE TRIGGER containers_name_delete AFTER DELETE ON containers BEGIN
+		DELETE FROM names WHERE kind = 'container' AND id = OLD.id;
+	END;
+	CREATE TRIGGER pods_name_insert AFTER INSERT ON pods BEGIN
+		INSERT INTO names (name, kind, id) VALUES (NEW.name, 'pod', NEW.id);
+	END;
+	CREATE TRIGGER pods_name_delete AFTER DELETE ON pods BEGIN
+		DELETE FROM names WHERE kind = 'pod' AND id = OLD.id;
+	END;`,
+}
+
+// SchemaVersion is the schema version this pm writes.
+var SchemaVersion = len(migrations)
+
+// migrate brings the schema to the current version. The fast path is one
+// read; each step runs in its own write transaction, which re-reads the
+// version so that two processes creating the database at once agree.
+func (d *DB) migrate(ctx context.Context) error {
+	var version int
+	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("reading schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return define.Errorf(define.ErrUnsupported,
+			"schema version %d is newer than this pm supports (%d): upgrade pm", version, len(migrations))
+	}
+	for version < len(migrations) {
+		err := d.Update(ctx, func(tx *Tx) error {
+			if err := tx.queryRow("PRAGMA user_version").Scan(&version); err != nil {
+				return fmt.Errorf("reading schema version: %w", err)
+			}
+			if version >= len(migrations) {
+				return nil
+			}
+			if _, err := tx.exec(migrations[version]); err != nil {
+				return fmt.Errorf("schema version %d: %w", version+1, err)
+			}
+			version++
+			_, err := tx.exec(fmt.Sprintf("PRAGMA user_version = %d", version))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPaths records paths in a new database, or checks them against the
+// recorded ones.
+func (d *DB) checkPaths(ctx context.Context, paths Paths) error {
+	rec, err := d.recordedPaths(ctx, d.db.QueryRowContext)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d.Update(ctx, func(tx *Tx) error {
+			rec, err := d.recordedPaths(ctx, tx.conn.QueryRowContext)
+			if errors.Is(err, sql.ErrNoRows) {
+				_, err = tx.exec(`INSERT INTO db_config (id, graph_root, run_root, graph_driver, volume_path, created)
+					VALUES (1, ?, ?, ?, ?, ?)`, paths.GraphRoot, paths.RunRoot, paths.GraphDriver, paths.VolumePath, time.Now().UnixNano())
+				return err
+			}
+			if err != nil {
+				return err
+			}
+			return d.comparePaths(ctx, tx, rec, paths)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("reading state database configuration: %w", err)
+	}
+	if err := mismatch(d.path, rec, paths); err != nil {
+		return err
+	}
+	if rec.GraphDriver == "" && paths.GraphDriver != "" {
+		return d.SetGraphDriver(ctx, paths.GraphDriver)
+	}
+	return nil
+}
+
+// SetGraphDriver records the storage driver once it is known; if another
+// driver is recorded already, it is an error wrapping define.ErrDBMismatch.
+func (d *DB) SetGraphDriver(ctx context.Context, driver string) error {
+	return d.Update(ctx, func(tx *Tx) error {
+		rec, err := d.recordedPaths(ctx, tx.conn.QueryRowContext)
+		if err != nil {
+			return fmt.Errorf("reading state database configuration: %w", err)
+		}
+		return d.comparePaths(ctx, tx, rec, Paths{GraphDriver: driver})
+	})
+}
+
+// comparePaths checks paths against rec inside a write transaction and
+// fills in a graph driver recorded empty.
+func (d *DB) comparePaths(_ context.Context, tx *Tx, rec Paths, paths Paths) error {
+	if err := mismatch(d.path, rec, paths); err != nil {
+		return err
+	}
+	if rec.GraphDriver == "" && paths.GraphDriver != "" {
+		if _, err := tx.exec("UPDATE db_config SET graph_driver = ? WHERE id = 1", paths.GraphDriver); err != nil {
+			return fmt.Errorf("recording graph driver: %w", err)
+		}
+	}
+	return nil
+}
+
+type queryRowFunc func(ctx context.Context, query string, args ...any) *sql.Row
+
+func (d *DB) recordedPaths(ctx context.Context, queryRow queryRowFunc) (Paths, error) {
+	var p Paths
+	err := queryRow(ctx, "SELECT graph_root, run_root, graph_driver, volume_path FROM db_config WHERE id = 1").
+		Scan(&p.GraphRoot, &p.RunRoot, &p.GraphDriver, &p.VolumePath)
+	return p, err
+}
+
+// mismatch compares the recorded paths with new ones; empty new values are
+// not compared, nor is a graph driver recorded empty.
+func mismatch(dbPath string, rec, paths Paths) error {
+	fields := []struct {
+		name, flag, old, new string
+	}{
+		{"graph root", "--root", rec.GraphRoot, paths.GraphRoot},
+		{"run root", "--runroot", rec.RunRoot, paths.RunRoot},
+		{"volume path", "--volumepath", rec.VolumePath, paths.VolumePath},
+		{"graph driver", "--storage-driver", rec.GraphDriver, paths.GraphDriver},
+	}
+	for _, f := range fields {
+		if f.new == "" || f.old == "" && f.name == "graph driver" || f.old == f.new {
+			continue
+		}
+		return define.Errorf(define.ErrDBMismatch,
+			"database at %s was created with %s %q, not %q: use %s %s or remove the database",
+			dbPath, f.name, f.old, f.new, f.flag, f.old)
+	}
+	return nil
+}
