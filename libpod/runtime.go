@@ -12,7 +12,6 @@ import (
 	"github.com/pm-project/pm/libpod/lock"
 	"github.com/pm-project/pm/libpod/state"
 	"github.com/pm-project/pm/pkg/config"
-	"go.podman.io/image/v5/pkg/sysregistriesv2"
 	"go.podman.io/image/v5/signature"
 	"go.podman.io/image/v5/types"
 	"go.podman.io/storage"
@@ -68,28 +67,11 @@ func (r *Runtime) Store() (storage.Store, error) {
 
 // SystemContext returns the go.podman.io/image/v5 context built from the
 // configuration: registries.conf, policy and auth files.
-func (r *Runtime) SystemContext() *types.SystemContext {
-	return &types.SystemContext{
-		SystemRegistriesConfPath:    r.cfg.RegistriesConfPath,
-		SystemRegistriesConfDirPath: r.cfg.RegistriesConfDirPath,
-		UserShortNameAliasConfPath:  r.cfg.ShortNameAliasConfPath,
-		SignaturePolicyPath:         r.cfg.PolicyPath,
-		AuthFilePath:                r.cfg.AuthFilePath,
-	}
-}
+func (r *Runtime) SystemContext() *types.SystemContext { return r.cfg.SystemContext() }
 
 // Policy returns the signature policy: policy.json when the configuration
 // found one, else pm's built-in default, which accepts any image.
-func (r *Runtime) Policy() (*signature.Policy, error) {
-	if r.cfg.PolicyPath == "" {
-		return signature.NewPolicyFromBytes([]byte(`{"default":[{"type":"insecureAcceptAnything"}]}`))
-	}
-	p, err := signature.NewPolicyFromFile(r.cfg.PolicyPath)
-	if err != nil {
-		return nil, fmt.Errorf("reading signature policy %s: %w", r.cfg.PolicyPath, err)
-	}
-	return p, nil
-}
+func (r *Runtime) Policy() (*signature.Policy, error) { return r.cfg.Policy() }
 
 // Shutdown releases what the runtime opened. With force, storage unmounts
 // layers still mounted by this process.
@@ -106,10 +88,4 @@ func (r *Runtime) Shutdown(force bool) error {
 }
 
 // SearchRegistries returns registries.conf's unqualified-search registries.
-func (r *Runtime) SearchRegistries() ([]string, error) {
-	regs, err := sysregistriesv2.UnqualifiedSearchRegistries(r.SystemContext())
-	if err != nil {
-		return nil, fmt.Errorf("reading registries.conf: %w", err)
-	}
-	return regs, nil
-}
+func (r *Runtime) SearchRegistries() ([]string, error) { return r.cfg.SearchRegistries() }

@@ -73,6 +73,7 @@ func (e *Env) options() config.Options {
 		Rootless:               rootless.IsRootless(),
 		UID:                    rootless.UID(),
 		HomeDir:                home,
+		User:                   os.Getenv("USER"),
 		ConfigHome:             envOr("XDG_CONFIG_HOME", filepath.Join(home, ".config")),
 		DataHome:               envOr("XDG_DATA_HOME", filepath.Join(home, ".local", "share")),
 		RuntimeDir:             runDir,
