@@ -19,4 +19,9 @@ deny libpod/define libpod/engine libpod/state libpod/oci libpod/image pkg cmd
 for p in $(go list -tags "$TAGS" "$MOD/libpod/..." | sed "s|^$MOD/||" | grep -v '^libpod/engine'); do
 	deny "$p" libpod/engine pkg/specgen pkg/api cmd
 done
+# generate is pure: it may use define, never the runtime itself.
+if go list -tags "$TAGS" -deps "$MOD/pkg/specgen/generate" | grep -qx "$MOD/libpod"; then
+	echo "check-imports: pkg/specgen/generate must not import libpod" >&2
+	fail=1
+fi
 exit $fail

@@ -1,8 +1,12 @@
 package main
 
-import "github.com/pm-project/pm/cmd/pm/system"
+import (
+	"github.com/pm-project/pm/cmd/pm/images"
+	"github.com/pm-project/pm/cmd/pm/system"
+)
 
 // Each noun package adds its commands here, one line each.
 func init() {
 	registrars = append(registrars, system.Register)
+	registrars = append(registrars, images.Register)
 }

@@ -14,12 +14,18 @@ import (
 
 // groups are parents whose verbs may share the page of a top-level alias,
 // as `pm image pull` shares docs/pm-pull.md.
-var groups = map[string]bool{"image": true, "container": true}
+var groups = map[string]bool{"image": true, "container": true, "system": true}
+
+// shared names pages that document a verb under another name.
+var shared = map[string]string{"pm image rm": "pm-rmi.md"}
 
 // docPage returns the page documenting cmd, or "" when there is none.
 func docPage(dir string, cmd *cobra.Command) string {
 	path := strings.ReplaceAll(cmd.CommandPath(), " ", "-")
 	cands := []string{path + ".md"}
+	if p, ok := shared[cmd.CommandPath()]; ok {
+		cands = append(cands, p)
+	}
 	if p := cmd.Parent(); p != nil && groups[p.Name()] {
 		cands = append(cands, "pm-"+cmd.Name()+".md")
 		for _, a := range cmd.Aliases {

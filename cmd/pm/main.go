@@ -11,9 +11,14 @@ import (
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	_ "github.com/pm-project/pm/pkg/rootless" // joins the user namespace before Go starts
+	"go.podman.io/storage/pkg/reexec"
 )
 
 func main() {
+	// storage re-executes pm for helpers such as untar-in-chroot.
+	if reexec.Init() {
+		return
+	}
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -85,6 +86,11 @@ func setupLogging(level string) error {
 	default:
 		return define.Invalidf("invalid --log-level %q: use debug, info, warn or error", level)
 	}
+	// The storage and image libraries log through logrus.
+	logrus.SetLevel(map[slog.Level]logrus.Level{
+		slog.LevelDebug: logrus.DebugLevel, slog.LevelInfo: logrus.InfoLevel,
+		slog.LevelWarn: logrus.WarnLevel, slog.LevelError: logrus.ErrorLevel,
+	}[l])
 	h := slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})
 	slog.SetDefault(slog.New(h))
 	return nil

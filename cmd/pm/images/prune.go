@@ -1,0 +1,57 @@
+package images
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newPruneCommand, sub: "prune"})
+}
+
+func newPruneCommand(name string) *cobra.Command {
+	var all, force bool
+	cmd := &cobra.Command{
+		Use:   name + " [options]",
+		Short: "Remove unused images",
+		Long: `Remove dangling images (with --all, every image no container uses). Without
+--force it asks first, reading the answer from stdin.`,
+		Args: cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !force {
+				what := "all dangling images"
+				if all {
+					what = "all images without at least one container associated with them"
+				}
+				fmt.Printf("WARNING! This command removes %s.\nAre you sure you want to continue? [y/N] ", what)
+				line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+				if err != nil && line == "" {
+					fmt.Println()
+				}
+				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+					return nil
+				}
+			}
+			eng, err := cli.FromCmd(cmd).Engine(cmd.Context())
+			if err != nil {
+				return err
+			}
+			ids, err := eng.ImagePrune(cmd.Context(), engine.ImagePruneRequest{All: all})
+			var b strings.Builder
+			for _, id := range ids {
+				fmt.Fprintln(&b, id)
+			}
+			os.Stdout.WriteString(b.String())
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "Remove every image no container uses, not only dangling ones")
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not ask for confirmation")
+	return cmd
+}

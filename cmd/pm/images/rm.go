@@ -1,0 +1,59 @@
+package images
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newRemoveCommand, sub: "rm", aliases: []string{"remove"}, top: "rmi"})
+}
+
+func newRemoveCommand(name string) *cobra.Command {
+	var req engine.ImageRemoveRequest
+	cmd := &cobra.Command{
+		Use:   name + " [options] IMAGE [IMAGE...]",
+		Short: "Remove images from local storage",
+		Long: `Remove images. An image named by one of several names only loses that
+name; an image named by ID with several names needs --force, which removes
+all of them.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if req.All && len(args) > 0 {
+				return invalid("when using --all, no image names may be given")
+			}
+			if !req.All && len(args) == 0 {
+				return invalid("%q requires at least one image name, or --all", cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := cli.FromCmd(cmd).Engine(cmd.Context())
+			if err != nil {
+				return err
+			}
+			req.Names = args
+			rep, err := eng.ImageRemove(cmd.Context(), req)
+			var b strings.Builder
+			if rep != nil {
+				for _, n := range rep.Untagged {
+					fmt.Fprintf(&b, "Untagged: %s\n", n)
+				}
+				for _, id := range rep.Deleted {
+					fmt.Fprintf(&b, "Deleted: %s\n", id)
+				}
+			}
+			os.Stdout.WriteString(b.String())
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&req.All, "all", "a", false, "Remove all images")
+	f.BoolVarP(&req.Force, "force", "f", false, "Remove an image named by ID with all its names")
+	f.BoolVarP(&req.Ignore, "ignore", "i", false, "Ignore images that do not exist")
+	return cmd
+}
