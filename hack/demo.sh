@@ -63,7 +63,7 @@ insecure = true
 CONF
 chown -R "$owner" "$home" "$work/run"
 chmod 0700 "$work/run"
-pm() { as_user env -i HOME="$home" XDG_RUNTIME_DIR="$work/run" PATH=/usr/sbin:/usr/bin:/sbin:/bin "$work/pm" "$@"; }
+pm() { as_user env -i HOME="$home" XDG_RUNTIME_DIR="$work/run" CONTAINERS_REGISTRIES_CONF="$home/.config/containers/registries.conf" PATH=/usr/sbin:/usr/bin:/sbin:/bin "$work/pm" "$@"; }
 
 step "whoami"; as_user whoami
 step "pm info --format '{{.Host.Security.Rootless}} {{.Store.GraphDriverName}} {{.Host.IDMappings.Source}}'"

@@ -5,6 +5,7 @@ package libpod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -80,7 +81,9 @@ func (r *Runtime) Shutdown(force bool) error {
 		r.db.Close()
 	}
 	if r.store != nil {
-		if _, err := r.store.Shutdown(force); err != nil {
+		// Running containers keep their layers mounted across pm
+		// invocations: that is not a failure to shut down.
+		if _, err := r.store.Shutdown(force); err != nil && !errors.Is(err, storage.ErrLayerUsedByContainer) {
 			return fmt.Errorf("shutting down storage: %w", err)
 		}
 	}

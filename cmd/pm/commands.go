@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/pm-project/pm/cmd/pm/containers"
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/system"
 )
@@ -9,4 +10,5 @@ import (
 func init() {
 	registrars = append(registrars, system.Register)
 	registrars = append(registrars, images.Register)
+	registrars = append(registrars, containers.Register)
 }

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -187,7 +188,16 @@ func (r *Runtime) conmonArgs(o CreateOptions) []string {
 // into its message.
 func cleanRuntimeMsg(s string) string {
 	if m := runtimeMessage([]byte(s)); m != "" {
-		return m
+		s = m
+	}
+	// runc's text logs: time="..." level=error msg="..."
+	if i := strings.Index(s, `msg="`); i >= 0 {
+		if m, err := strconv.Unquote(s[i+4:]); err == nil {
+			return m
+		}
+		if j := strings.LastIndex(s, `"`); j > i+5 {
+			return strings.ReplaceAll(s[i+5:j], `\"`, `"`)
+		}
 	}
 	return s
 }

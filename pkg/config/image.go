@@ -16,7 +16,14 @@ const defaultPolicy = `{"default":[{"type":"insecureAcceptAnything"}]}`
 
 // resolveImagePaths fills the registries, policy and auth file locations.
 func resolveImagePaths(c *Config, opts Options) {
-	c.RegistriesConfPath = opts.RegistriesConf
+	if opts.RegistriesConf != "" {
+		// CONTAINERS_REGISTRIES_CONF names the registries file to use
+		// instead of the system's and the user's; as in the image library,
+		// the system's drop-ins do not apply then. Only drop-ins beside
+		// the named file (FILE.d) do.
+		c.RegistriesConfPath = opts.RegistriesConf
+		c.RegistriesConfDirPath = opts.RegistriesConf + ".d"
+	}
 	if opts.Rootless && opts.ConfigHome != "" {
 		c.ShortNameAliasConfPath = filepath.Join(opts.ConfigHome, "containers", "short-name-aliases.conf")
 	}

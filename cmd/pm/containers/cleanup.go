@@ -1,0 +1,31 @@
+package containers
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newCleanupCommand, sub: "cleanup"})
+}
+
+func newCleanupCommand(name string) *cobra.Command {
+	return &cobra.Command{
+		Use:    name + " CONTAINER [CONTAINER...]",
+		Short:  "Clean up the network and mountpoints of exited containers",
+		Hidden: false,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			return forEach(cmd.Context(), args, func(ctx context.Context, n string) (string, error) {
+				if err := eng.ContainerCleanup(ctx, n); err != nil {
+					return "", err
+				}
+				return "", nil
+			})
+		},
+	}
+}

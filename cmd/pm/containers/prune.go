@@ -1,0 +1,46 @@
+package containers
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newPruneCommand, sub: "prune"})
+}
+
+func newPruneCommand(name string) *cobra.Command {
+	var force bool
+	var filters []string
+	cmd := &cobra.Command{
+		Use:   name + " [options]",
+		Short: "Remove all non-running containers",
+		Args:  cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !force {
+				fmt.Print("WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] ")
+				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+					return nil
+				}
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			ids, err := eng.ContainerPrune(cmd.Context())
+			for _, id := range ids {
+				fmt.Println(id)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "Provide filter values (e.g. 'label=<key>=<value>')")
+	return cmd
+}

@@ -1,0 +1,165 @@
+package containers
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/cmd/pm/internal/format"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newPsCommand, sub: "list", aliases: []string{"ls", "ps"}, top: "ps"})
+}
+
+const psDefault = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
+
+var psHeaders = map[string]string{
+	"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "RunningFor": "CREATED", "Names": "NAMES",
+	"Command": "COMMAND", "Image": "IMAGE", "Status": "STATUS", "Ports": "PORTS", "CreatedAt": "CREATED AT",
+}
+
+// psRow is one ps line for templates: the summary with Podman's
+// template-friendly fields.
+type psRow struct {
+	engine.ContainerSummary
+	ID           string
+	Names        string
+	Command      string
+	CreatedHuman string
+	RunningFor   string
+	CreatedAt    string
+	Ports        string
+	Mounts       string
+	Networks     string
+	Labels       string
+	Size         string
+}
+
+func newPsCommand(name string) *cobra.Command {
+	var req engine.ContainerListRequest
+	var quiet, noTrunc, noHeading, size, ns bool
+	var fmtStr, sortBy string
+	cmd := &cobra.Command{
+		Use:   name + " [options]",
+		Short: "List containers",
+		Args:  cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if quiet && fmtStr != "" {
+				return define.Invalidf("quiet and format cannot be used together")
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			list, err := eng.ContainerList(cmd.Context(), req)
+			if err != nil {
+				return err
+			}
+			if err := sortSummaries(list, sortBy); err != nil {
+				return err
+			}
+			if quiet {
+				for _, c := range list {
+					fmt.Println(trunc(c.ID, noTrunc))
+				}
+				return nil
+			}
+			if format.IsJSON(fmtStr) {
+				return format.Write(os.Stdout, list, format.Options{Format: "json"})
+			}
+			rows := make([]psRow, 0, len(list))
+			now := time.Now()
+			for _, c := range list {
+				rows = append(rows, toRow(c, noTrunc, now))
+			}
+			f := fmtStr
+			if f != "" && !strings.HasPrefix(f, "table") && !strings.Contains(f, "{{") {
+				return define.Invalidf("invalid --format %q", f)
+			}
+			return format.Write(os.Stdout, rows, format.Options{Format: f, Default: psDefault, Headers: psHeaders, NoHeader: noHeading})
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&req.All, "all", "a", false, "Show all the containers, default is only running containers")
+	fs.BoolVarP(&req.Latest, "latest", "l", false, "Act on the latest container pm is aware of")
+	fs.IntVarP(&req.Last, "last", "n", -1, "Print the n last created containers (all states)")
+	fs.StringArrayVarP(&req.Filters, "filter", "f", nil, "Filter output based on conditions given")
+	fs.BoolVarP(&quiet, "quiet", "q", false, "Print the numeric IDs of the containers only")
+	fs.BoolVar(&noTrunc, "no-trunc", false, "Display the extended information")
+	fs.BoolVar(&noHeading, "noheading", false, "Do not print headers")
+	fs.StringVar(&fmtStr, "format", "", "Pretty-print containers to JSON or using a Go template")
+	fs.StringVar(&sortBy, "sort", "created", "Sort output by: command, created, id, image, names, runningfor, size, status")
+	fs.BoolVarP(&size, "size", "s", false, "Display the total file sizes")
+	fs.BoolVar(&ns, "ns", false, "Display namespace information")
+	fs.Bool("external", false, "Show containers in storage not controlled by pm")
+	fs.Bool("pod", false, "Print the ID and name of the pod the containers are associated with")
+	fs.Bool("sync", false, "Sync container state with the OCI runtime")
+	fs.UintP("watch", "w", 0, "Watch the ps output on an interval in seconds")
+	return cmd
+}
+
+func trunc(id string, noTrunc bool) string {
+	if noTrunc || len(id) <= 12 {
+		return id
+	}
+	return id[:12]
+}
+
+func toRow(c engine.ContainerSummary, noTrunc bool, now time.Time) psRow {
+	cmd := strings.Join(c.Command, " ")
+	if !noTrunc && len(cmd) > 17 {
+		cmd = cmd[:17] + "..."
+	}
+	labels := make([]string, 0, len(c.Labels))
+	for k, v := range c.Labels {
+		labels = append(labels, k+"="+v)
+	}
+	sort.Strings(labels)
+	ago := engine.HumanDuration(now.Sub(c.CreatedTime)) + " ago"
+	return psRow{
+		ContainerSummary: c,
+		ID:               trunc(c.ID, noTrunc),
+		Names:            strings.Join(c.Names, ","),
+		Command:          cmd,
+		CreatedHuman:     ago,
+		RunningFor:       ago,
+		CreatedAt:        c.CreatedTime.Format("2006-01-02 15:04:05.999999999 -0700 MST"),
+		Mounts:           strings.Join(c.Mounts, ","),
+		Networks:         strings.Join(c.Networks, ","),
+		Labels:           strings.Join(labels, ","),
+		Size:             "",
+	}
+}
+
+func sortSummaries(list []engine.ContainerSummary, by string) error {
+	var less func(a, b engine.ContainerSummary) bool
+	switch by {
+	case "", "created", "runningfor":
+		return nil // newest first already
+	case "id":
+		less = func(a, b engine.ContainerSummary) bool { return a.ID < b.ID }
+	case "image":
+		less = func(a, b engine.ContainerSummary) bool { return a.Image < b.Image }
+	case "names":
+		less = func(a, b engine.ContainerSummary) bool { return a.Names[0] < b.Names[0] }
+	case "command":
+		less = func(a, b engine.ContainerSummary) bool {
+			return strings.Join(a.Command, " ") < strings.Join(b.Command, " ")
+		}
+	case "status":
+		less = func(a, b engine.ContainerSummary) bool { return a.Status < b.Status }
+	case "size":
+		return nil
+	default:
+		return define.Invalidf("invalid option for --sort %q: use command, created, id, image, names, runningfor, size or status", by)
+	}
+	sort.SliceStable(list, func(i, j int) bool { return less(list[i], list[j]) })
+	return nil
+}

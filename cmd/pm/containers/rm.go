@@ -1,0 +1,60 @@
+package containers
+
+import (
+	"context"
+	"errors"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newRmCommand, sub: "rm", aliases: []string{"remove"}, top: "rm"})
+}
+
+func newRmCommand(name string) *cobra.Command {
+	var all, force, ignore, volumes, depend bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:   name + " [options] CONTAINER [CONTAINER...]",
+		Short: "Remove one or more containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && !all {
+				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			var t *uint
+			if cmd.Flags().Changed("time") {
+				t = &timeout
+			}
+			names, err := targets(cmd.Context(), eng, args, all, false)
+			if err != nil {
+				return err
+			}
+			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+				_, err := eng.ContainerRemove(ctx, n, force, t)
+				if err != nil {
+					if errors.Is(err, define.ErrNoSuchCtr) {
+						if ignore {
+							return "", nil
+						}
+						return "", define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", n, define.ErrNoSuchCtr)
+					}
+					return "", err
+				}
+				return n, nil
+			})
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&all, "all", "a", false, "Remove all containers")
+	fs.BoolVarP(&force, "force", "f", false, "Force removal of a running or unusable container")
+	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
+	fs.BoolVarP(&volumes, "volumes", "v", false, "Remove anonymous volumes associated with the container")
+	fs.BoolVar(&depend, "depend", false, "Remove container and all containers that depend on it")
+	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
+	return cmd
+}

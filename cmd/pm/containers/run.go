@@ -1,0 +1,105 @@
+package containers
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/cmd/pm/internal/createflags"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newRunCommand, sub: "run", top: "run"})
+}
+
+func newRunCommand(name string) *cobra.Command {
+	var f createflags.Flags
+	var detach bool
+	cmd := &cobra.Command{
+		Use:   name + " [options] IMAGE [COMMAND [ARG...]]",
+		Short: "Run a command in a new container",
+		Args:  cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := f.Spec(cmd.Flags(), args)
+			if err != nil {
+				return err
+			}
+			if detach && s.Remove && s.Restart.Name != "no" && s.Restart.Name != "" {
+				return define.Invalidf("the --rm option conflicts with --restart")
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			o, restore, err := attachOptions(s.Terminal, s.Stdin, f.SigProxy && !s.Terminal)
+			if err != nil {
+				return err
+			}
+			defer restore()
+			rep, err := eng.ContainerRun(cmd.Context(), s, detach, o)
+			restore()
+			if err != nil {
+				return err
+			}
+			if detach {
+				fmt.Println(rep.ID)
+				return nil
+			}
+			if rep.ExitCode != 0 {
+				return &define.ExitCodeError{Code: rep.ExitCode}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "Run container in background and print container ID")
+	f.Bind(cmd.Flags())
+	return cmd
+}
+
+// attachOptions wires pm's stdio to an attach; with a terminal it puts
+// the local terminal in raw mode and forwards its size. restore undoes it.
+func attachOptions(tty, stdin, sigProxy bool) (engine.AttachOptions, func(), error) {
+	o := engine.AttachOptions{Stdout: os.Stdout, Stderr: os.Stderr, SigProxy: sigProxy}
+	if stdin {
+		o.Stdin = os.Stdin
+	}
+	restore := func() {}
+	if !tty || !term.IsTerminal(int(os.Stdin.Fd())) {
+		return o, restore, nil
+	}
+	if stdin {
+		st, err := term.MakeRaw(int(os.Stdin.Fd()))
+		if err != nil {
+			return o, restore, fmt.Errorf("setting the terminal to raw mode: %w", err)
+		}
+		done := false
+		restore = func() {
+			if !done {
+				done = true
+				term.Restore(int(os.Stdin.Fd()), st)
+			}
+		}
+	}
+	o.OnAttach = func(r engine.Resizer) {
+		resize := func() {
+			if w, h, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+				r.Resize(uint16(h), uint16(w))
+			}
+		}
+		resize()
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, syscall.SIGWINCH)
+		go func() {
+			for range ch {
+				resize()
+			}
+		}()
+	}
+	return o, restore, nil
+}

@@ -1,0 +1,57 @@
+package containers
+
+import (
+	"context"
+	"errors"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/spf13/cobra"
+)
+
+func init() {
+	verbs = append(verbs, verb{mk: newStopCommand, sub: "stop", top: "stop"})
+}
+
+func newStopCommand(name string) *cobra.Command {
+	var all, ignore bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:   name + " [options] CONTAINER [CONTAINER...]",
+		Short: "Stop one or more containers",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && !all {
+				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+			}
+			if len(args) > 0 && all {
+				return define.Invalidf("--all and a container name cannot be used together")
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			var t *uint
+			if cmd.Flags().Changed("time") {
+				t = &timeout
+			}
+			names, err := targets(cmd.Context(), eng, args, all, true)
+			if err != nil {
+				return err
+			}
+			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+				_, err := eng.ContainerStop(ctx, n, t)
+				if err != nil {
+					if ignore && errors.Is(err, define.ErrNoSuchCtr) {
+						return "", nil
+					}
+					return "", err
+				}
+				return n, nil
+			})
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&all, "all", "a", false, "Stop all running containers")
+	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
+	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
+	return cmd
+}

@@ -1,0 +1,269 @@
+// Package createflags is the flag set shared by pm run and pm create: it
+// binds the flags and turns them into a specgen.Spec.
+package createflags
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/specgen"
+	"github.com/spf13/pflag"
+)
+
+// Flags are the raw values of the create flags.
+type Flags struct {
+	Name, Workdir, User, Hostname, Entrypoint string
+	entrypointSet                             bool
+	Env, EnvFile, Labels, Annotations         []string
+	EnvHost                                   bool
+	Interactive, TTY, Remove, Init, ReadOnly  bool
+	InitPath                                  string
+	Volumes, Mounts, Tmpfs                    []string
+	Restart, StopSignal                       string
+	StopTimeout                               uint
+	LogDriver                                 string
+	LogOpts                                   []string
+	Pull                                      string
+	Privileged                                bool
+	CapAdd, CapDrop, SecurityOpts             []string
+	UserNS                                    string
+	UIDMaps, GIDMaps, GroupAdd, Ulimits       []string
+	PidsLimit                                 int64
+	Memory                                    string
+	CPUs                                      float64
+	SigProxy                                  bool
+	DetachKeys                                string
+	Network                                   string
+}
+
+// Bind adds the create flags to fs.
+func (f *Flags) Bind(fs *pflag.FlagSet) {
+	fs.SetInterspersed(false)
+	// -h is --hostname, as in Podman: help is --help only.
+	fs.Bool("help", false, "Help for this command")
+	fs.StringVar(&f.Name, "name", "", "Assign a name to the container")
+	fs.StringVarP(&f.Workdir, "workdir", "w", "", "Working directory inside the container")
+	fs.StringVarP(&f.User, "user", "u", "", "Username or UID (format: <name|uid>[:<group|gid>])")
+	fs.StringVarP(&f.Hostname, "hostname", "h", "", "Set container hostname")
+	fs.StringVar(&f.Entrypoint, "entrypoint", "", "Overwrite the default ENTRYPOINT of the image")
+	fs.StringArrayVarP(&f.Env, "env", "e", nil, "Set environment variables in container")
+	fs.StringArrayVar(&f.EnvFile, "env-file", nil, "Read in a file of environment variables")
+	fs.BoolVar(&f.EnvHost, "env-host", false, "Use all current host environment variables in container")
+	fs.StringArrayVarP(&f.Labels, "label", "l", nil, "Set metadata on container")
+	fs.StringArrayVar(&f.Annotations, "annotation", nil, "Add annotations to container (key=value)")
+	fs.BoolVarP(&f.Interactive, "interactive", "i", false, "Keep STDIN open even if not attached")
+	fs.BoolVarP(&f.TTY, "tty", "t", false, "Allocate a pseudo-TTY for container")
+	fs.BoolVar(&f.Remove, "rm", false, "Remove container and any anonymous unnamed volume associated with the container after exit")
+	fs.BoolVar(&f.Init, "init", false, "Run an init binary inside the container that forwards signals and reaps processes")
+	fs.StringVar(&f.InitPath, "init-path", "", "Path to the container-init binary")
+	fs.BoolVar(&f.ReadOnly, "read-only", false, "Make containers root filesystem read-only")
+	fs.StringArrayVarP(&f.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
+	fs.StringArrayVar(&f.Mounts, "mount", nil, "Attach a filesystem mount to the container")
+	fs.StringArrayVar(&f.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
+	fs.StringVar(&f.Restart, "restart", "", "Restart policy to apply when a container exits (no, always, on-failure[:N], unless-stopped)")
+	fs.StringVar(&f.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
+	fs.UintVar(&f.StopTimeout, "stop-timeout", 10, "Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL")
+	fs.StringVar(&f.LogDriver, "log-driver", "", "Logging driver for the container (k8s-file, journald, none, passthrough)")
+	fs.StringArrayVar(&f.LogOpts, "log-opt", nil, "Logging driver options (max-size=, path=, tag=)")
+	fs.StringVar(&f.Pull, "pull", "missing", `Pull image policy ("always"|"missing"|"never"|"newer")`)
+	fs.BoolVar(&f.Privileged, "privileged", false, "Give extended privileges to container")
+	fs.StringSliceVar(&f.CapAdd, "cap-add", nil, "Add capabilities to the container")
+	fs.StringSliceVar(&f.CapDrop, "cap-drop", nil, "Drop capabilities from the container")
+	fs.StringArrayVar(&f.SecurityOpts, "security-opt", nil, "Security options (seccomp=unconfined, no-new-privileges, label=disable, mask=, unmask=)")
+	fs.StringVar(&f.UserNS, "userns", "", "User namespace to use")
+	fs.StringArrayVar(&f.UIDMaps, "uidmap", nil, "UID map to use for the user namespace (container:host:size)")
+	fs.StringArrayVar(&f.GIDMaps, "gidmap", nil, "GID map to use for the user namespace (container:host:size)")
+	fs.StringSliceVar(&f.GroupAdd, "group-add", nil, "Add additional groups to the primary container process")
+	fs.StringArrayVar(&f.Ulimits, "ulimit", nil, "Ulimit options (name=soft[:hard])")
+	fs.Int64Var(&f.PidsLimit, "pids-limit", 0, "Tune container pids limit (set -1 for unlimited)")
+	fs.StringVarP(&f.Memory, "memory", "m", "", "Memory limit (format: <number>[<unit>], where unit = b, k, m or g)")
+	fs.Float64Var(&f.CPUs, "cpus", 0, "Number of CPUs. The default is 0.000 which means no limit")
+	fs.BoolVar(&f.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
+	fs.StringVar(&f.DetachKeys, "detach-keys", "ctrl-p,ctrl-q", "Override the key sequence for detaching a container")
+	fs.StringVar(&f.Network, "network", "", "Connect a container to a network (none, host, private)")
+	fs.StringVar(&f.Network, "net", "", "Alias for --network")
+	fs.Lookup("net").Hidden = true
+}
+
+// Spec builds the Spec from the flags, the image and the command.
+func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
+	s := &specgen.Spec{
+		Name: f.Name, Image: args[0], Command: args[1:],
+		WorkDir: f.Workdir, User: f.User, Hostname: f.Hostname,
+		EnvHost: f.EnvHost, Terminal: f.TTY, Stdin: f.Interactive,
+		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly,
+		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
+		UserNS: f.UserNS, NetworkMode: f.Network, SigProxy: f.SigProxy, DetachKeys: f.DetachKeys,
+		GroupAdd: f.GroupAdd, Created: time.Now(),
+		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
+		Tmpfs: map[string]string{}, LogOpts: map[string]string{},
+	}
+	if fs.Changed("entrypoint") {
+		s.Entrypoint = parseEntrypoint(f.Entrypoint)
+	}
+	if fs.Changed("stop-timeout") {
+		t := f.StopTimeout
+		s.StopTimeout = &t
+	}
+	lookup := os.LookupEnv
+	if f.EnvHost {
+		for _, kv := range os.Environ() {
+			if k, v, ok := strings.Cut(kv, "="); ok {
+				s.Env[k] = v
+			}
+		}
+	}
+	for _, p := range f.EnvFile {
+		if err := specgen.ParseEnvFile(s.Env, p, lookup); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range f.Env {
+		if err := specgen.ParseEnv(s.Env, e, lookup); err != nil {
+			return nil, err
+		}
+	}
+	for _, l := range f.Labels {
+		k, v, _ := strings.Cut(l, "=")
+		s.Labels[k] = v
+	}
+	for _, a := range f.Annotations {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, define.Invalidf("invalid --annotation %q: use key=value", a)
+		}
+		s.Annotations[k] = v
+	}
+	var err error
+	if s.Restart, err = specgen.ParseRestart(f.Restart); err != nil {
+		return nil, err
+	}
+	for _, v := range f.Volumes {
+		m, err := specgen.ParseVolume(v)
+		if err != nil {
+			return nil, err
+		}
+		if m.Type != "bind" {
+			return nil, define.Errorf(define.ErrUnsupported, "invalid -v %q: named volumes are not supported yet", v)
+		}
+		s.Mounts = append(s.Mounts, m)
+	}
+	for _, v := range f.Mounts {
+		m, err := specgen.ParseMount(v)
+		if err != nil {
+			return nil, err
+		}
+		s.Mounts = append(s.Mounts, m)
+	}
+	for _, t := range f.Tmpfs {
+		dst, opts, _ := strings.Cut(t, ":")
+		s.Tmpfs[dst] = opts
+	}
+	for _, o := range f.LogOpts {
+		k, v, ok := strings.Cut(o, "=")
+		if !ok {
+			return nil, define.Invalidf("invalid --log-opt %q: use key=value", o)
+		}
+		switch k {
+		case "max-size", "path", "tag":
+		default:
+			return nil, define.Invalidf("invalid --log-opt %q: use max-size=, path= or tag=", o)
+		}
+		s.LogOpts[k] = v
+	}
+	if err := f.security(s); err != nil {
+		return nil, err
+	}
+	for _, u := range f.UIDMaps {
+		m, err := specgen.ParseIDMap(u)
+		if err != nil {
+			return nil, err
+		}
+		s.UIDMaps = append(s.UIDMaps, m)
+	}
+	for _, g := range f.GIDMaps {
+		m, err := specgen.ParseIDMap(g)
+		if err != nil {
+			return nil, err
+		}
+		s.GIDMaps = append(s.GIDMaps, m)
+	}
+	for _, u := range f.Ulimits {
+		ul, err := specgen.ParseUlimit(u)
+		if err != nil {
+			return nil, err
+		}
+		s.Ulimits = append(s.Ulimits, ul)
+	}
+	s.Resources.PidsLimit = f.PidsLimit
+	if f.Memory != "" {
+		n, err := specgen.ParseBytes(f.Memory)
+		if err != nil {
+			return nil, define.Invalidf("invalid --memory %q: %v", f.Memory, err)
+		}
+		s.Resources.MemoryBytes = n
+	}
+	s.Resources.CPUs = f.CPUs
+	return s, nil
+}
+
+func (f *Flags) security(s *specgen.Spec) error {
+	s.Security.Privileged = f.Privileged
+	s.Security.CapAdd = f.CapAdd
+	s.Security.CapDrop = f.CapDrop
+	for _, o := range f.SecurityOpts {
+		k, v, _ := strings.Cut(o, "=")
+		if k == "no-new-privileges" {
+			b := true
+			if v != "" {
+				var err error
+				if b, err = strconv.ParseBool(v); err != nil {
+					return define.Invalidf("invalid --security-opt %q", o)
+				}
+			}
+			s.Security.NoNewPrivileges = b
+			continue
+		}
+		k, v, ok := strings.Cut(o, "=")
+		if !ok {
+			k, v, ok = strings.Cut(o, ":")
+		}
+		if !ok {
+			return define.Invalidf("invalid --security-opt %q", o)
+		}
+		switch k {
+		case "seccomp":
+			s.Security.SeccompProfile = v
+		case "label":
+			if v == "disable" {
+				s.Security.LabelDisable = true
+			}
+		case "mask":
+			s.Security.Mask = append(s.Security.Mask, v)
+		case "unmask":
+			s.Security.Unmask = append(s.Security.Unmask, v)
+		case "apparmor", "proc-opts":
+		default:
+			return define.Invalidf("invalid --security-opt %q", o)
+		}
+	}
+	return nil
+}
+
+// parseEntrypoint takes a JSON array or a plain string, as Podman does.
+func parseEntrypoint(s string) []string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "[") {
+		var out []string
+		if err := jsonUnmarshal(s, &out); err == nil {
+			return out
+		}
+	}
+	if s == "" {
+		return []string{}
+	}
+	return []string{s}
+}

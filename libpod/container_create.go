@@ -1,0 +1,144 @@
+package libpod
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/state"
+)
+
+// SpecContext is what a spec generator learns about the container being
+// made: its ID, its mounted root filesystem and its bundle directory.
+type SpecContext struct {
+	ID        string
+	Rootfs    string // the mounted storage container, for reading /etc/passwd
+	BundleDir string // where hosts, resolv.conf and hostname will be written
+}
+
+// SpecGenerator builds the container's OCI spec as JSON once its root
+// filesystem exists. It may also fill in cfg's fields that depend on the
+// spec (user, hostname, command).
+type SpecGenerator func(ctx context.Context, sc SpecContext, cfg *define.ContainerConfig) ([]byte, error)
+
+// NewID returns a new random 64-hex container ID.
+func NewID() string {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// CreateContainer records cfg as a new container, makes its storage
+// container from cfg.Image.ID and generates its OCI spec with gen. The
+// database row is written first, so the name is claimed atomically; any
+// failure removes what was made.
+func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfig, gen SpecGenerator) (_ *Container, retErr error) {
+	if cfg.ID == "" {
+		cfg.ID = NewID()
+	}
+	if cfg.Created.IsZero() {
+		cfg.Created = time.Now()
+	}
+	generated := cfg.Name == ""
+	db, err := r.DB()
+	if err != nil {
+		return nil, err
+	}
+	c := &Container{Config: cfg, State: define.ContainerState{Status: define.StatusConfigured}}
+	for attempt := 0; ; attempt++ {
+		if generated {
+			c.Config.Name = randomName()
+		}
+		err = r.insert(ctx, db, c)
+		if err == nil {
+			break
+		}
+		if !generated || !errors.Is(err, define.ErrNameInUse) || attempt > 20 {
+			return nil, err
+		}
+	}
+	id := c.ID()
+	defer func() {
+		if retErr == nil {
+			return
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		defer cancel()
+		if err := r.removeStorage(id); err != nil {
+			slog.Warn("rolling back container storage", "container", id, "err", err)
+		}
+		if err := db.Update(cctx, func(tx *state.Tx) error { return tx.RemoveContainer(id) }); err != nil {
+			slog.Warn("rolling back container record", "container", id, "err", err)
+		}
+	}()
+
+	store, err := r.Store()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.CreateContainer(id, []string{c.Config.Name}, cfg.Image.ID, "", "", nil); err != nil {
+		return nil, fmt.Errorf("creating storage for container %s: %w", c.Config.Name, err)
+	}
+	mountpoint, err := store.Mount(id, "")
+	if err != nil {
+		return nil, fmt.Errorf("mounting rootfs of %s: %w", c.Config.Name, err)
+	}
+	spec, genErr := gen(ctx, SpecContext{ID: id, Rootfs: mountpoint, BundleDir: r.bundleDir(id)}, &c.Config)
+	if _, err := store.Unmount(id, false); err != nil && genErr == nil {
+		genErr = fmt.Errorf("unmounting rootfs of %s: %w", c.Config.Name, err)
+	}
+	if genErr != nil {
+		return nil, genErr
+	}
+	c.Config.Spec = spec
+	c.State.Status = define.StatusCreated
+	c.State.StorageCreated = true
+	cb, err := json.Marshal(c.Config)
+	if err != nil {
+		return nil, fmt.Errorf("encoding configuration of %s: %w", id, err)
+	}
+	sb, err := json.Marshal(c.State)
+	if err != nil {
+		return nil, fmt.Errorf("encoding state of %s: %w", id, err)
+	}
+	if err := db.Update(ctx, func(tx *state.Tx) error { return tx.UpdateContainer(id, cb, sb) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (r *Runtime) insert(ctx context.Context, db *state.DB, c *Container) error {
+	cb, err := json.Marshal(c.Config)
+	if err != nil {
+		return fmt.Errorf("encoding configuration: %w", err)
+	}
+	sb, err := json.Marshal(c.State)
+	if err != nil {
+		return fmt.Errorf("encoding state: %w", err)
+	}
+	return db.Update(ctx, func(tx *state.Tx) error {
+		return tx.AddContainer(&state.ContainerRecord{
+			ID: c.ID(), Name: c.Config.Name, Config: cb, State: sb, Created: c.Config.Created,
+		})
+	})
+}
+
+var (
+	nameLeft  = []string{"admiring", "brave", "clever", "dazzling", "eager", "focused", "gallant", "happy", "keen", "lucid", "modest", "nifty", "optimistic", "quirky", "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "zealous", "bold", "calm", "jolly"}
+	nameRight = []string{"albattani", "babbage", "curie", "darwin", "euler", "fermi", "galileo", "hopper", "hypatia", "kepler", "lovelace", "mayer", "newton", "noether", "pasteur", "ritchie", "shannon", "thompson", "turing", "wozniak", "yonath", "zhukovsky", "bohr", "dirac"}
+)
+
+// randomName returns a Docker-style adjective_surname name.
+func randomName() string {
+	var b [2]byte
+	rand.Read(b[:])
+	return nameLeft[int(b[0])%len(nameLeft)] + "_" + nameRight[int(b[1])%len(nameRight)]
+}

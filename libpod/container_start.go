@@ -1,0 +1,200 @@
+package libpod
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/oci"
+)
+
+// StartOptions tune Start.
+type StartOptions struct {
+	// BeforeStart runs once conmon has created the container and before
+	// it starts, with the bundle directory: the moment to attach.
+	BeforeStart func(bundle string) error
+	// LogLevel is passed on to conmon and the exit command.
+	LogLevel string
+}
+
+// StartContainer starts a created or exited container. Starting a running
+// container does nothing.
+func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts StartOptions) (*Container, error) {
+	c, err := r.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.locks.Lock(ctx, c.ID())
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	if c, err = r.getContainer(ctx, c.ID()); err != nil {
+		return nil, err
+	}
+	if err := r.syncLocked(ctx, c); err != nil {
+		return nil, err
+	}
+	if c.State.Status.Active() {
+		return c, nil
+	}
+	return c, r.startLocked(ctx, c, opts)
+}
+
+// startLocked starts c; the caller holds c's lock and has synced its state.
+func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptions) (retErr error) {
+	switch c.State.Status {
+	case define.StatusCreated, define.StatusExited, define.StatusStopped:
+	default:
+		return define.Errorf(define.ErrInvalidState, "container %s is %s: cannot start it", c.Name(), c.State.Status)
+	}
+	ort, err := r.runtimeOf(c)
+	if err != nil {
+		return err
+	}
+	store, err := r.Store()
+	if err != nil {
+		return err
+	}
+	if err := ort.RemoveExitFile(c.ID()); err != nil {
+		return fmt.Errorf("removing old exit file of %s: %w", c.Name(), err)
+	}
+	mountpoint, err := store.Mount(c.ID(), "")
+	if err != nil {
+		return fmt.Errorf("mounting rootfs of %s: %w", c.Name(), err)
+	}
+	defer func() {
+		if retErr == nil {
+			return
+		}
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		r.killLeftovers(cctx, c, ort)
+		if _, err := store.Unmount(c.ID(), true); err != nil {
+			slog.Warn("unmounting after a failed start", "container", c.ID(), "err", err)
+		}
+		c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
+		c.State.Error = retErr.Error()
+		if c.State.Status != define.StatusCreated {
+			c.State.Status = define.StatusExited
+		}
+		if err := r.saveState(cctx, c); err != nil {
+			slog.Warn("recording a failed start", "container", c.ID(), "err", err)
+		}
+	}()
+	bundle, err := r.writeBundle(c, mountpoint)
+	if err != nil {
+		return err
+	}
+	for _, f := range []string{oci.PidFile, oci.ConmonPidFile, oci.AttachSocket, oci.CtlFifo, oci.WinszFifo} {
+		os.Remove(filepath.Join(bundle, f))
+	}
+	exitCmd, err := r.exitCommand(c.ID(), opts.LogLevel)
+	if err != nil {
+		return err
+	}
+	logPath := c.Config.LogPath
+	if logPath == "" {
+		logPath = filepath.Join(bundle, "ctr.log")
+	}
+	pid, conmonPid, err := ort.Create(ctx, oci.CreateOptions{
+		ID: c.ID(), Name: c.Name(), Bundle: bundle,
+		LogDriver: c.Config.LogDriver, LogPath: logPath, LogSizeMax: c.Config.LogSizeMax, LogTag: c.Config.LogTag,
+		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin,
+		ExitCommand: exitCmd, LogLevel: conmonLogLevel(opts.LogLevel),
+		Env: os.Environ(),
+	})
+	if err != nil {
+		return classifyStartErr(err)
+	}
+	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = pid, conmonPid, mountpoint
+	if opts.BeforeStart != nil {
+		if err := opts.BeforeStart(bundle); err != nil {
+			return err
+		}
+	}
+	if err := ort.Start(ctx, c.ID()); err != nil {
+		return classifyStartErr(err)
+	}
+	c.State.Status = define.StatusRunning
+	c.State.StartedAt = time.Now()
+	c.State.FinishedAt = time.Time{}
+	c.State.ExitCode = 0
+	c.State.Error = ""
+	c.State.StoppedByUser = false
+	c.State.ExitHandled = false
+	if err := r.saveState(context.WithoutCancel(ctx), c); err != nil {
+		return err
+	}
+	return nil
+}
+
+// classifyStartErr gives the exit codes of Podman to a runtime's refusal
+// to run the command: 127 when it is not found, 126 when it cannot run.
+func classifyStartErr(err error) error {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "executable file not found") || strings.Contains(s, "no such file or directory"):
+		return &define.ExitCodeError{Code: define.ExitCmdNotFound, Err: define.Errorf(define.ErrNotFound, "%s: OCI runtime attempted to invoke a command that was not found", s)}
+	case strings.Contains(s, "permission denied") || strings.Contains(s, "is a directory"):
+		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: define.Errorf(define.ErrPermission, "%s: OCI runtime permission denied error", s)}
+	}
+	return err
+}
+
+func conmonLogLevel(l string) string {
+	switch strings.ToLower(l) {
+	case "debug", "trace":
+		return "debug"
+	case "info":
+		return "info"
+	}
+	return "error"
+}
+
+// exitCommand is the command conmon runs when the container exits: this
+// pm binary with the global options that locate the same state.
+func (r *Runtime) exitCommand(id, logLevel string) ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("finding the pm binary: %w", err)
+	}
+	args := []string{exe,
+		"--root", r.cfg.Storage.GraphRoot,
+		"--runroot", r.cfg.Storage.RunRoot,
+	}
+	if store, err := r.Store(); err == nil && store.GraphDriverName() != "" {
+		args = append(args, "--storage-driver", store.GraphDriverName())
+		for _, o := range store.GraphOptions() {
+			args = append(args, "--storage-opt", o)
+		}
+	}
+	if logLevel != "" {
+		args = append(args, "--log-level", logLevel)
+	}
+	return append(args, "container", "cleanup", id), nil
+}
+
+// killLeftovers kills a container's conmon and runtime state, found by the
+// pid files, whatever the state says. Used by failed starts and rm -f.
+func (r *Runtime) killLeftovers(ctx context.Context, c *Container, ort *oci.Runtime) {
+	bundle := r.bundleDir(c.ID())
+	if ort != nil {
+		if err := ort.Delete(ctx, c.ID(), true); err != nil {
+			slog.Debug("deleting runtime state", "container", c.ID(), "err", err)
+		}
+	}
+	for _, pid := range []int{readPid(filepath.Join(bundle, oci.ConmonPidFile)), c.State.ConmonPid} {
+		if pid > 0 && isConmon(pid) {
+			killProcess(pid)
+		}
+	}
+	if pid := readPid(filepath.Join(bundle, oci.PidFile)); pid > 0 && ort == nil {
+		killProcess(pid)
+	}
+}

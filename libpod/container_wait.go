@@ -1,0 +1,89 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// ListContainers returns every container with its state brought up to date
+// from the exit files (without writing): one database read and a stat per
+// running container.
+func (r *Runtime) ListContainers(ctx context.Context) ([]*Container, error) {
+	cs, err := r.Containers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		r.observe(c)
+	}
+	return cs, nil
+}
+
+// InspectContainer returns one container with its observed state.
+func (r *Runtime) InspectContainer(ctx context.Context, idOrName string) (*Container, error) {
+	c, err := r.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return nil, err
+	}
+	r.observe(c)
+	return c, nil
+}
+
+// WaitContainer waits until the container's status is one of conds
+// (default: exited or stopped) and returns its exit code. A container
+// that exits is cleaned up (with its policies) before WaitContainer
+// returns; one removed by --rm while waited on reports the code of its
+// exit file.
+func (r *Runtime) WaitContainer(ctx context.Context, idOrName string, conds []define.ContainerStatus, interval time.Duration) (int, error) {
+	c, err := r.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return -1, err
+	}
+	id := c.ID()
+	if len(conds) == 0 {
+		conds = []define.ContainerStatus{define.StatusExited, define.StatusStopped}
+	}
+	if interval <= 0 {
+		interval = 100 * time.Millisecond
+	}
+	want := func(s define.ContainerStatus) bool {
+		for _, w := range conds {
+			if w == s {
+				return true
+			}
+		}
+		return false
+	}
+	for {
+		if changed := r.observe(c); changed {
+			if err := r.CleanupContainer(ctx, id); err != nil && !errors.Is(err, define.ErrInvalidState) {
+				return -1, err
+			}
+			if want(c.State.Status) {
+				return c.State.ExitCode, nil
+			}
+		}
+		if want(c.State.Status) {
+			return c.State.ExitCode, nil
+		}
+		select {
+		case <-ctx.Done():
+			return -1, ctx.Err()
+		case <-time.After(interval):
+		}
+		nc, err := r.getContainer(ctx, id)
+		if errors.Is(err, define.ErrNoSuchCtr) {
+			if code, ok := r.ExitCodeOf(id); ok {
+				return code, nil
+			}
+			return -1, define.Errorf(define.ErrNoSuchCtr, "no container with ID %s found: %w", id, define.ErrNoSuchCtr)
+		}
+		if err != nil {
+			return -1, err
+		}
+		c = nc
+	}
+}

@@ -1,0 +1,108 @@
+package define
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// ContainerStatus is where a container is in its lifecycle.
+type ContainerStatus string
+
+// Container statuses, as Podman names them.
+const (
+	StatusConfigured ContainerStatus = "configured" // recorded, no storage or runtime state yet
+	StatusCreated    ContainerStatus = "created"    // storage container and OCI spec exist
+	StatusRunning    ContainerStatus = "running"
+	StatusStopped    ContainerStatus = "stopped" // stopped by pm, cleaned up
+	StatusExited     ContainerStatus = "exited"
+	StatusPaused     ContainerStatus = "paused"
+	StatusRemoving   ContainerStatus = "removing"
+)
+
+// RestartPolicy says when a container that exited is started again.
+type RestartPolicy struct {
+	Name       string `json:"Name"`              // no, on-failure, always, unless-stopped
+	MaxRetries uint   `json:"MaximumRetryCount"` // on-failure only; 0 = no limit
+}
+
+// ImageRef names the image a container was made from.
+type ImageRef struct {
+	Asked string // as the user wrote it
+	Name  string // the stored name it resolved to ("" when found by ID)
+	ID    string
+}
+
+// MountPoint is one mount as inspect reports it.
+type MountPoint struct {
+	Type        string   `json:"Type"`
+	Source      string   `json:"Source"`
+	Destination string   `json:"Destination"`
+	Options     []string `json:"Options"`
+	RW          bool     `json:"RW"`
+}
+
+// ContainerConfig is a container's configuration. It is fixed at create
+// time and never changes afterwards.
+type ContainerConfig struct {
+	ID      string
+	Name    string
+	Image   ImageRef
+	Created time.Time
+
+	// Spec is the generated OCI runtime spec (root.path is filled in at
+	// start with the mountpoint).
+	Spec json.RawMessage
+
+	Entrypoint  []string
+	Command     []string
+	Env         []string
+	WorkDir     string
+	User        string
+	Hostname    string
+	Labels      map[string]string
+	Annotations map[string]string
+
+	Restart     RestartPolicy
+	AutoRemove  bool   // --rm
+	StopSignal  int    // default SIGTERM (15)
+	StopTimeout uint   // seconds; default containers.conf's (10)
+	LogDriver   string // k8s-file (default), journald, none, passthrough
+	LogPath     string // k8s-file only
+	LogSizeMax  int64  // bytes; 0 = unlimited
+	LogTag      string
+
+	Terminal    bool
+	Stdin       bool
+	NetworkMode string // none, host, private (default)
+
+	RuntimeName string // the OCI runtime: runc, crun, ...
+	RuntimePath string
+
+	Mounts []MountPoint
+}
+
+// ContainerState is a container's changing state.
+type ContainerState struct {
+	Status       ContainerStatus
+	Pid          int
+	ConmonPid    int
+	StartedAt    time.Time
+	FinishedAt   time.Time
+	ExitCode     int
+	Error        string // why the last start failed, if it did
+	RestartCount uint
+	Mountpoint   string
+	// StoppedByUser is set by stop and kill, so unless-stopped does not
+	// bring the container back.
+	StoppedByUser bool
+	// StorageCreated is set once the storage container exists.
+	StorageCreated bool
+	// ExitHandled is set once the restart policy and --rm were applied to
+	// the last exit, so that a second cleanup does not apply them again.
+	ExitHandled bool
+}
+
+// Active reports whether the container has (or may have) processes.
+func (s ContainerStatus) Active() bool {
+	return s == StatusRunning || s == StatusPaused
+}

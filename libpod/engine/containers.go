@@ -1,0 +1,185 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	securejoin "github.com/cyphar/filepath-securejoin"
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/pm-project/pm/libpod"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/image"
+	"github.com/pm-project/pm/libpod/oci"
+	"github.com/pm-project/pm/pkg/specgen"
+	"github.com/pm-project/pm/pkg/specgen/generate"
+)
+
+// ContainerCreateReport is the result of ContainerCreate.
+type ContainerCreateReport struct {
+	ID       string
+	Warnings []string // for stderr, e.g. resource limits that cannot apply
+}
+
+// cgroupWarning is Podman's message for limits on rootless cgroup v1 hosts.
+const cgroupWarning = "Resource limits are not supported and ignored on cgroups V1 rootless systems"
+
+// ContainerCreate validates s, resolves (and if needed pulls) its image and
+// creates the container. Bad input creates nothing.
+func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*ContainerCreateReport, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	cfg := e.rt.Config()
+	rep := &ContainerCreateReport{}
+	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
+	if !cgroups && (s.Resources != specgen.Resources{}) {
+		rep.Warnings = append(rep.Warnings, cgroupWarning)
+		s.Resources = specgen.Resources{}
+	}
+	img, name, err := e.resolveImage(ctx, s.Image, s.PullPolicy)
+	if err != nil {
+		return nil, err
+	}
+	details, err := img.Details(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ic := generate.ImageConfig{
+		Entrypoint: details.Config.Config.Entrypoint,
+		Cmd:        details.Config.Config.Cmd,
+		Env:        details.Config.Config.Env,
+		WorkingDir: details.Config.Config.WorkingDir,
+		User:       details.Config.Config.User,
+		StopSignal: details.Config.Config.StopSignal,
+	}
+	ort, err := e.rt.OCIRuntime(s.Runtime)
+	if err != nil {
+		return nil, err
+	}
+	cc, err := e.containerConfig(s, ic, img, name)
+	if err != nil {
+		return nil, err
+	}
+	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
+	var defUlimits []specgen.Ulimit
+	for _, u := range cfg.Containers.DefaultUlimits {
+		ul, err := specgen.ParseUlimit(u)
+		if err != nil {
+			return nil, fmt.Errorf("containers.conf default_ulimits: %w", err)
+		}
+		defUlimits = append(defUlimits, ul)
+	}
+	initPath := s.InitPath
+	if initPath == "" {
+		initPath = cfg.Containers.InitPath
+	}
+	gen := func(ctx context.Context, sc libpod.SpecContext, c *define.ContainerConfig) ([]byte, error) {
+		user := s.User
+		if user == "" {
+			user = ic.User
+		}
+		u, err := resolveUser(sc.Rootfs, user, s.GroupAdd)
+		if err != nil {
+			return nil, err
+		}
+		h := generate.Host{
+			Rootless:      cfg.Rootless,
+			Cgroups:       cgroups,
+			CgroupV2:      oci.CgroupVersion() == "v2",
+			ContainerID:   sc.ID,
+			Rootfs:        sc.Rootfs,
+			User:          u,
+			HostsFile:     filepath.Join(sc.BundleDir, "hosts"),
+			ResolvFile:    filepath.Join(sc.BundleDir, "resolv.conf"),
+			HostnameFile:  filepath.Join(sc.BundleDir, "hostname"),
+			ContainerEnv:  filepath.Join(sc.BundleDir, "containerenv"),
+			InitPath:      initPath,
+			Hostname:      sc.ID[:12],
+			DefaultCaps:   cfg.Containers.DefaultCapabilities,
+			DefaultUlimit: defUlimits,
+		}
+		sp, err := generate.Generate(s, ic, h)
+		if err != nil {
+			return nil, err
+		}
+		c.Hostname = sp.Hostname
+		return json.Marshal(sp)
+	}
+	c, err := e.rt.CreateContainer(ctx, *cc, gen)
+	if err != nil {
+		return nil, err
+	}
+	rep.ID = c.ID()
+	return rep, nil
+}
+
+// resolveImage finds the image per the pull policy (default: missing).
+func (e *Engine) resolveImage(ctx context.Context, name, policy string) (*image.Image, string, error) {
+	svc, err := e.rt.Images()
+	if err != nil {
+		return nil, "", err
+	}
+	if policy == "" {
+		policy = e.rt.Config().Engine.PullPolicy
+	}
+	if policy == "" {
+		policy = "missing"
+	}
+	if policy != "always" {
+		img, err := svc.Lookup(name)
+		if err == nil {
+			return img, firstName(img, name), nil
+		}
+		if !errors.Is(err, define.ErrNoSuchImage) || policy == "never" {
+			return nil, "", err
+		}
+	}
+	imgs, err := svc.Pull(ctx, name, image.PullOptions{Progress: os.Stderr})
+	if err != nil {
+		return nil, "", err
+	}
+	return imgs[0], firstName(imgs[0], name), nil
+}
+
+func firstName(img *image.Image, asked string) string {
+	if n := img.Names(); len(n) > 0 {
+		for _, x := range n {
+			if strings.HasSuffix(x, asked) || strings.HasSuffix(x, asked+":latest") {
+				return x
+			}
+		}
+		return n[0]
+	}
+	return asked
+}
+
+// resolveUser reads the container's passwd and group files, safely inside
+// rootfs, to resolve user.
+func resolveUser(rootfs, user string, groupAdd []string) (specs.User, error) {
+	open := func(name string) *os.File {
+		p, err := securejoin.SecureJoin(rootfs, name)
+		if err != nil {
+			return nil
+		}
+		fh, err := os.Open(p)
+		if err != nil {
+			return nil
+		}
+		return fh
+	}
+	var files generate.UserFiles
+	if f := open("/etc/passwd"); f != nil {
+		defer f.Close()
+		files.Passwd = f
+	}
+	if f := open("/etc/group"); f != nil {
+		defer f.Close()
+		files.Group = f
+	}
+	return generate.ResolveUser(user, groupAdd, files)
+}

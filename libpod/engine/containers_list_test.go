@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"testing"
+	"time"
+
+	"github.com/pm-project/pm/libpod"
+	"github.com/pm-project/pm/libpod/define"
+)
+
+func TestStatusText(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	cases := []struct {
+		st   define.ContainerState
+		want string
+	}{
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-3 * time.Second)}, "Up 3 seconds"},
+		{define.ContainerState{Status: define.StatusExited, ExitCode: 2, FinishedAt: now.Add(-2 * time.Second)}, "Exited (2) 2 seconds ago"},
+		{define.ContainerState{Status: define.StatusExited, FinishedAt: now.Add(-90 * time.Minute)}, "Exited (0) 2 hours ago"},
+		{define.ContainerState{Status: define.StatusCreated}, "Created"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-70 * time.Second)}, "Up About a minute"},
+	}
+	for _, c := range cases {
+		if got := StatusText(c.st, now); got != c.want {
+			t.Errorf("StatusText(%+v) = %q, want %q", c.st, got, c.want)
+		}
+	}
+}
+
+func TestFilters(t *testing.T) {
+	t.Parallel()
+	base := time.Now()
+	mk := func(id, name string, st define.ContainerStatus, code int, age int, labels map[string]string) *libpod.Container {
+		return &libpod.Container{
+			Config: define.ContainerConfig{ID: id, Name: name, Labels: labels, Created: base.Add(time.Duration(age) * time.Second),
+				Image: define.ImageRef{Name: "localhost/busybox:latest", ID: "abcdef"}},
+			State: define.ContainerState{Status: st, ExitCode: code},
+		}
+	}
+	all := []*libpod.Container{
+		mk("aaa1", "web", define.StatusRunning, 0, 1, map[string]string{"app": "x"}),
+		mk("bbb2", "db", define.StatusExited, 3, 2, nil),
+		mk("ccc3", "cache", define.StatusCreated, 0, 3, map[string]string{"app": "y"}),
+	}
+	cases := []struct {
+		filters []string
+		want    []string
+	}{
+		{[]string{"name=^w"}, []string{"web"}},
+		{[]string{"status=exited"}, []string{"db"}},
+		{[]string{"status=created", "status=running"}, []string{"web", "cache"}},
+		{[]string{"label=app"}, []string{"web", "cache"}},
+		{[]string{"label=app=y"}, []string{"cache"}},
+		{[]string{"exited=3"}, []string{"db"}},
+		{[]string{"id=bb"}, []string{"db"}},
+		{[]string{"ancestor=busybox"}, []string{"web", "db", "cache"}},
+		{[]string{"since=web"}, []string{"db", "cache"}},
+		{[]string{"before=db"}, []string{"web"}},
+		{[]string{"label=app", "status=running"}, []string{"web"}},
+	}
+	for _, c := range cases {
+		match, err := compileFilters(c.filters, all)
+		if err != nil {
+			t.Fatalf("%v: %v", c.filters, err)
+		}
+		var got []string
+		for _, ctr := range all {
+			if match(ctr) {
+				got = append(got, ctr.Name())
+			}
+		}
+		if len(got) != len(c.want) {
+			t.Errorf("%v: got %v, want %v", c.filters, got, c.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != c.want[i] {
+				t.Errorf("%v: got %v, want %v", c.filters, got, c.want)
+			}
+		}
+	}
+	for _, bad := range []string{"nokey", "status=bogus", "exited=x", "color=red", "since=nosuch"} {
+		if _, err := compileFilters([]string{bad}, all); err == nil {
+			t.Errorf("filter %q: no error", bad)
+		}
+	}
+}

@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"syscall"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// ContainerStart starts a created or stopped container.
+func (e *Engine) ContainerStart(ctx context.Context, idOrName string) (string, error) {
+	c, err := e.rt.StartContainer(ctx, idOrName, e.startOptions(nil))
+	if err != nil {
+		return "", err
+	}
+	return c.ID(), nil
+}
+
+// ContainerStop stops a container; timeout nil means its stop timeout.
+func (e *Engine) ContainerStop(ctx context.Context, idOrName string, timeout *uint) (string, error) {
+	c, err := e.rt.StopContainer(ctx, idOrName, timeout)
+	if err != nil {
+		return "", err
+	}
+	return c.ID(), nil
+}
+
+// ContainerKill sends sig to a running container.
+func (e *Engine) ContainerKill(ctx context.Context, idOrName string, sig syscall.Signal) (string, error) {
+	c, err := e.rt.KillContainer(ctx, idOrName, sig)
+	if err != nil {
+		return "", err
+	}
+	return c.ID(), nil
+}
+
+// ContainerRestart stops (if running) and starts a container.
+func (e *Engine) ContainerRestart(ctx context.Context, idOrName string, timeout *uint) (string, error) {
+	c, err := e.rt.StopContainer(ctx, idOrName, timeout)
+	if err != nil {
+		return "", err
+	}
+	return e.ContainerStart(ctx, c.ID())
+}
+
+// ContainerRemove removes a container; force stops a running one first,
+// waiting timeout seconds (nil: none) before killing it.
+func (e *Engine) ContainerRemove(ctx context.Context, idOrName string, force bool, timeout *uint) (string, error) {
+	c, err := e.rt.RemoveContainer(ctx, idOrName, force, timeout)
+	if err != nil {
+		return "", err
+	}
+	return c.ID(), nil
+}
+
+// ContainerWait waits for a container to reach one of conds (default:
+// exited or stopped) and returns its exit code.
+func (e *Engine) ContainerWait(ctx context.Context, idOrName string, conds []string, interval time.Duration) (int, error) {
+	var cs []define.ContainerStatus
+	for _, c := range conds {
+		switch c {
+		case "stopped":
+			cs = append(cs, define.StatusStopped, define.StatusExited)
+		case "configured", "created", "running", "exited", "paused", "removing":
+			cs = append(cs, define.ContainerStatus(c))
+		default:
+			return -1, define.Invalidf("invalid --condition %q: use configured, created, exited, paused, running or stopped", c)
+		}
+	}
+	return e.rt.WaitContainer(ctx, idOrName, cs, interval)
+}
+
+// ContainerCleanup records a container's exit and applies --rm and its
+// restart policy: conmon's exit command.
+func (e *Engine) ContainerCleanup(ctx context.Context, idOrName string) error {
+	return e.rt.CleanupContainer(ctx, idOrName)
+}
+
+// ContainerExists reports whether a container exists.
+func (e *Engine) ContainerExists(ctx context.Context, idOrName string) (bool, error) {
+	_, err := e.rt.LookupContainer(ctx, idOrName)
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// ContainerPrune removes every container that is not running; it returns
+// the removed IDs.
+func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
+	cs, err := e.rt.ListContainers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	var errs []error
+	for _, c := range cs {
+		if c.State.Status.Active() {
+			continue
+		}
+		if _, err := e.rt.RemoveContainer(ctx, c.ID(), false, nil); err != nil {
+			if !errors.Is(err, define.ErrNoSuchCtr) && !errors.Is(err, define.ErrInvalidState) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		out = append(out, c.ID())
+	}
+	return out, errors.Join(errs...)
+}
+
+// ContainerIDs resolves names or IDs to full IDs (for --all and messages).
+func (e *Engine) ContainerIDs(ctx context.Context, running bool) ([]string, error) {
+	cs, err := e.rt.ListContainers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, c := range cs {
+		if running && !c.State.Status.Active() {
+			continue
+		}
+		ids = append(ids, c.ID())
+	}
+	return ids, nil
+}

@@ -1,0 +1,163 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/pm-project/pm/libpod"
+	"github.com/pm-project/pm/pkg/specgen"
+)
+
+// Resizer changes the size of an attached container's terminal.
+type Resizer interface {
+	Resize(height, width uint16) error
+}
+
+// AttachOptions say how a started container is attached to.
+type AttachOptions struct {
+	Stdin    io.Reader // nil: stdin is not forwarded
+	Stdout   io.Writer
+	Stderr   io.Writer
+	SigProxy bool // forward the signals pm receives to the container
+	// OnAttach is called once attached, with a handle for terminal resizes.
+	OnAttach func(Resizer)
+}
+
+// RunReport is the result of ContainerRun.
+type RunReport struct {
+	ID       string
+	ExitCode int // the container's, when run attached
+}
+
+// ContainerRun creates and starts a container; unless detach, it stays
+// attached until the container exits and reports its exit code.
+func (e *Engine) ContainerRun(ctx context.Context, s *specgen.Spec, detach bool, o AttachOptions) (*RunReport, error) {
+	cr, err := e.ContainerCreate(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range cr.Warnings {
+		fmt.Fprintln(os.Stderr, w)
+	}
+	rep := &RunReport{ID: cr.ID}
+	if detach {
+		if _, err := e.rt.StartContainer(ctx, cr.ID, e.startOptions(nil)); err != nil {
+			e.removeAfterFailedStart(ctx, cr.ID, s.Remove)
+			return rep, err
+		}
+		return rep, nil
+	}
+	code, err := e.ContainerStartAttached(ctx, cr.ID, o)
+	if err != nil {
+		e.removeAfterFailedStart(ctx, cr.ID, s.Remove)
+		return rep, err
+	}
+	rep.ExitCode = code
+	return rep, nil
+}
+
+func (e *Engine) removeAfterFailedStart(ctx context.Context, id string, autoRemove bool) {
+	if !autoRemove {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	e.rt.RemoveContainer(ctx, id, true, nil)
+	e.rt.ForgetExit(id)
+}
+
+func (e *Engine) startOptions(before func(string) error) libpod.StartOptions {
+	return libpod.StartOptions{BeforeStart: before, LogLevel: logLevel()}
+}
+
+// logLevel is the level pm logs at, passed on to conmon's exit command.
+func logLevel() string {
+	ctx := context.Background()
+	switch {
+	case slog.Default().Enabled(ctx, slog.LevelDebug):
+		return "debug"
+	case slog.Default().Enabled(ctx, slog.LevelInfo):
+		return "info"
+	}
+	return ""
+}
+
+// ContainerStartAttached starts a container attached to o's streams and
+// returns its exit code once it exits.
+func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o AttachOptions) (int, error) {
+	c, err := e.rt.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return -1, err
+	}
+	id := c.ID()
+	var att *libpod.Attached
+	before := func(bundle string) error {
+		a, err := libpod.Attach(bundle, id, libpod.Streams{Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr})
+		if err != nil {
+			return err
+		}
+		att = a
+		return nil
+	}
+	c, err = e.rt.StartContainer(ctx, id, e.startOptions(before))
+	if err != nil {
+		if att != nil {
+			att.Close()
+		}
+		return -1, err
+	}
+	if att == nil {
+		return -1, fmt.Errorf("container %s is already running: use attach", c.Name())
+	}
+	if o.OnAttach != nil {
+		o.OnAttach(att)
+	}
+	if o.SigProxy {
+		stop := e.proxySignals(ctx, c)
+		defer stop()
+	}
+	if err := att.Wait(); err != nil {
+		return -1, fmt.Errorf("copying output of %s: %w", c.Name(), err)
+	}
+	code, err := e.rt.WaitContainer(context.WithoutCancel(ctx), id, nil, 20*time.Millisecond)
+	if c.Config.AutoRemove {
+		e.rt.ForgetExit(id)
+	}
+	return code, err
+}
+
+// proxySignals forwards the signals pm receives to the container until
+// the returned function is called.
+func (e *Engine) proxySignals(ctx context.Context, c *libpod.Container) func() {
+	ch := make(chan os.Signal, 16)
+	signal.Notify(ch)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case s := <-ch:
+				sig, ok := s.(syscall.Signal)
+				if !ok {
+					continue
+				}
+				switch sig {
+				case syscall.SIGCHLD, syscall.SIGWINCH, syscall.SIGURG, syscall.SIGPIPE:
+					continue
+				}
+				e.rt.Signal(context.WithoutCancel(ctx), c, sig)
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+	}
+}

@@ -1,0 +1,36 @@
+package oci
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestConmonArgs(t *testing.T) {
+	t.Parallel()
+	r := &Runtime{Name: "runc", Path: "/usr/bin/runc", Root: "/run/x/runtime/runc", ExitDir: "/run/x/exits"}
+	args := strings.Join(r.conmonArgs(CreateOptions{
+		ID: "abc", Name: "web", Bundle: "/run/x/containers/abc", LogPath: "/run/x/containers/abc/ctr.log",
+		Stdin: true, ExitCommand: []string{"/usr/bin/pm", "container", "cleanup", "abc"},
+	}), " ")
+	for _, want := range []string{
+		"-c abc", "-n web", "-r /usr/bin/runc", "-b /run/x/containers/abc", "--exit-dir /run/x/exits",
+		"--runtime-arg --root --runtime-arg /run/x/runtime/runc", "-l k8s-file:/run/x/containers/abc/ctr.log", " -i",
+		"--exit-command /usr/bin/pm --exit-command-arg container --exit-command-arg cleanup --exit-command-arg abc",
+	} {
+		if !strings.Contains(args, want) {
+			t.Errorf("conmon args lack %q: %s", want, args)
+		}
+	}
+	if strings.Contains(args, " -t") {
+		t.Errorf("conmon args ask for a terminal: %s", args)
+	}
+}
+
+func TestCleanRuntimeMsg(t *testing.T) {
+	t.Parallel()
+	in := `time="2026-01-01T00:00:00Z" level=error msg="runc create failed: exec: \"x\": executable file not found in $PATH"`
+	want := `runc create failed: exec: "x": executable file not found in $PATH`
+	if got := cleanRuntimeMsg(in); got != want {
+		t.Errorf("cleanRuntimeMsg = %q, want %q", got, want)
+	}
+}
