@@ -96,6 +96,11 @@ func TestRootlessNoSubordinateRanges(t *testing.T) {
 	if got := strings.TrimSpace(res.Stdout); got != "0" {
 		t.Errorf("pm unshare id -u = %q, want 0", got)
 	}
+	// pm info says why the mapping is a single id.
+	res = env.PMOK("info", "--format", "{{.Host.IDMappings.Source}}|{{len .Host.IDMappings.UIDMap}}|{{.Host.Warnings}}")
+	if !strings.HasPrefix(res.Stdout, "single id") || !strings.Contains(res.Stdout, "|1|") || !strings.Contains(res.Stdout, "subordinate") {
+		t.Errorf("pm info for a user without ranges = %q, want a single-id source and a warning", res.Stdout)
+	}
 }
 
 func TestRootlessNoRuntimeDir(t *testing.T) {
