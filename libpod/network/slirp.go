@@ -1,0 +1,170 @@
+package network
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// Slirp4netns's fixed addresses in its default 10.0.2.0/24 network.
+const (
+	SlirpGateway = "10.0.2.2" // reaches the host
+	SlirpDNS     = "10.0.2.3"
+	SlirpGuest   = "10.0.2.100"
+)
+
+// SlirpOptions say how slirp4netns connects one network namespace.
+type SlirpOptions struct {
+	Path      string // the slirp4netns binary
+	NSPath    string
+	APISocket string // for port forwarding; removed and re-created
+	PidFile   string
+	Ports     []define.PortMapping
+	// AllowHostLoopback lets the container reach 127.0.0.1 of the host
+	// through the gateway (allow_host_loopback=true).
+	AllowHostLoopback bool
+	Args              []string
+}
+
+// StartSlirp runs slirp4netns for the namespace at o.NSPath and publishes
+// o.Ports through its API socket. It returns slirp4netns's pid, which the
+// caller stops at teardown.
+func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
+	os.Remove(o.APISocket)
+	readyR, readyW, err := os.Pipe()
+	if err != nil {
+		return 0, err
+	}
+	defer readyR.Close()
+	args := []string{"--configure", "--mtu=65520", "--enable-sandbox", "--netns-type=path",
+		"--api-socket", o.APISocket, "--ready-fd=3"}
+	if !o.AllowHostLoopback {
+		args = append(args, "--disable-host-loopback")
+	}
+	args = append(args, o.Args...)
+	args = append(args, o.NSPath, "tap0")
+	cmd := exec.Command(o.Path, args...)
+	cmd.ExtraFiles = []*os.File{readyW}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	logf, err := os.CreateTemp("", "pm-slirp-*.log")
+	if err == nil {
+		defer os.Remove(logf.Name())
+		defer logf.Close()
+		cmd.Stderr = logf
+	}
+	if err := cmd.Start(); err != nil {
+		readyW.Close()
+		return 0, fmt.Errorf("starting slirp4netns: %w", err)
+	}
+	readyW.Close()
+	pid = cmd.Process.Pid
+	// slirp4netns keeps running; nothing in this process waits for it.
+	go cmd.Wait()
+	defer func() {
+		if retErr != nil {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}()
+	ready := make(chan error, 1)
+	go func() {
+		b := make([]byte, 1)
+		_, err := readyR.Read(b)
+		ready <- err
+	}()
+	select {
+	case err := <-ready:
+		if err != nil {
+			msg := ""
+			if logf != nil {
+				b, _ := os.ReadFile(logf.Name())
+				msg = pastaMessage(string(b))
+			}
+			return 0, fmt.Errorf("slirp4netns did not start: %s", msg)
+		}
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	case <-time.After(30 * time.Second):
+		return 0, errors.New("slirp4netns did not start in 30 seconds")
+	}
+	if o.PidFile != "" {
+		if err := os.WriteFile(o.PidFile, []byte(strconv.Itoa(pid)), 0o600); err != nil {
+			return 0, err
+		}
+	}
+	for _, p := range o.Ports {
+		for j := uint16(0); j < max(p.Range, 1); j++ {
+			if err := slirpForward(o.APISocket, p, j); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return pid, nil
+}
+
+// slirpForward asks slirp4netns to forward one host port to the guest.
+func slirpForward(sock string, p define.PortMapping, off uint16) error {
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		return fmt.Errorf("connecting to slirp4netns: %w", err)
+	}
+	defer c.Close()
+	hostAddr := p.HostIP
+	if hostAddr == "" {
+		hostAddr = "0.0.0.0"
+	}
+	req := map[string]any{
+		"execute": "add_hostfwd",
+		"arguments": map[string]any{
+			"proto": p.Protocol, "host_addr": hostAddr, "host_port": int(p.HostPort + off),
+			"guest_addr": SlirpGuest, "guest_port": int(p.ContainerPort + off),
+		},
+	}
+	if err := json.NewEncoder(c).Encode(req); err != nil {
+		return err
+	}
+	line, err := bufio.NewReader(c).ReadBytes('\n')
+	if err != nil && len(line) == 0 {
+		return fmt.Errorf("reading slirp4netns's answer: %w", err)
+	}
+	var resp struct {
+		Error *struct{ Desc string } `json:"error"`
+	}
+	if err := json.Unmarshal(line, &resp); err != nil {
+		return fmt.Errorf("parsing slirp4netns's answer %q: %w", line, err)
+	}
+	if resp.Error != nil {
+		return define.Errorf(define.ErrConflict, "publishing %s port %d with slirp4netns: %s", p.Protocol, p.HostPort+off, resp.Error.Desc)
+	}
+	return nil
+}
+
+// StopSlirp stops the slirp4netns recorded in pidFile, if it still runs.
+func StopSlirp(pidFile string) error {
+	b, err := os.ReadFile(pidFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	pid, err := strconv.Atoi(string(b))
+	if err == nil && pid > 0 && isSlirp(pid) {
+		syscall.Kill(pid, syscall.SIGTERM)
+	}
+	return os.Remove(pidFile)
+}
+
+func isSlirp(pid int) bool {
+	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	return err == nil && len(exe) >= len("slirp4netns") && exe[len(exe)-len("slirp4netns"):] == "slirp4netns"
+}
