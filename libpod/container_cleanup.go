@@ -79,7 +79,8 @@ func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 	}
 	if c.State.Mountpoint != "" || c.State.StorageCreated {
 		if store, err := r.Store(); err == nil {
-			if _, err := store.Unmount(c.ID(), true); err != nil && !isGoneErr(err) {
+			// Not forced: a mount made by pm mount or a copy outlives the run.
+			if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
 				slog.Warn("unmounting rootfs", "container", c.ID(), "err", err)
 			}
 		}

@@ -47,6 +47,8 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 }
 
 // startLocked starts c; the caller holds c's lock and has synced its state.
+// A container that InitContainer left created in the runtime is only
+// started; any other is created in the runtime first.
 func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptions) (retErr error) {
 	switch c.State.Status {
 	case define.StatusCreated, define.StatusExited, define.StatusStopped:
@@ -57,6 +59,62 @@ func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptio
 	if err != nil {
 		return err
 	}
+	if !r.initialized(c) {
+		if err := r.initLocked(ctx, c, ort, opts); err != nil {
+			return err
+		}
+	}
+	defer func() {
+		if retErr != nil {
+			r.failStart(ctx, c, ort, retErr)
+		}
+	}()
+	if opts.BeforeStart != nil {
+		if err := opts.BeforeStart(r.bundleDir(c.ID())); err != nil {
+			return err
+		}
+	}
+	if err := ort.Start(ctx, c.ID()); err != nil {
+		return classifyStartErr(err)
+	}
+	c.State.Status = define.StatusRunning
+	c.State.StartedAt = time.Now()
+	c.State.FinishedAt = time.Time{}
+	c.State.ExitCode = 0
+	c.State.Error = ""
+	c.State.StoppedByUser = false
+	c.State.ExitHandled = false
+	if err := r.saveState(context.WithoutCancel(ctx), c); err != nil {
+		return err
+	}
+	return nil
+}
+
+// initialized reports whether c was created in the runtime by
+// InitContainer and waits to be started: its conmon still runs. A
+// created container whose conmon died is cleaned up here.
+func (r *Runtime) initialized(c *Container) bool {
+	if c.State.Status != define.StatusCreated || c.State.ConmonPid == 0 {
+		return false
+	}
+	if alive(c.State.ConmonPid) && isConmon(c.State.ConmonPid) {
+		return true
+	}
+	ort, _ := r.runtimeOf(c)
+	r.killLeftovers(context.Background(), c, ort)
+	if store, err := r.Store(); err == nil && c.State.Mountpoint != "" {
+		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
+			slog.Warn("unmounting rootfs", "container", c.ID(), "err", err)
+		}
+	}
+	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
+	return false
+}
+
+// initLocked mounts c's rootfs, writes its bundle and has conmon create it
+// in the runtime, without starting it; a failure undoes all of it. The
+// caller holds c's lock.
+func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime, opts StartOptions) (retErr error) {
 	store, err := r.Store()
 	if err != nil {
 		return err
@@ -69,22 +127,8 @@ func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptio
 		return fmt.Errorf("mounting rootfs of %s: %w", c.Name(), err)
 	}
 	defer func() {
-		if retErr == nil {
-			return
-		}
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
-		defer cancel()
-		r.killLeftovers(cctx, c, ort)
-		if _, err := store.Unmount(c.ID(), true); err != nil {
-			slog.Warn("unmounting after a failed start", "container", c.ID(), "err", err)
-		}
-		c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
-		c.State.Error = retErr.Error()
-		if c.State.Status != define.StatusCreated {
-			c.State.Status = define.StatusExited
-		}
-		if err := r.saveState(cctx, c); err != nil {
-			slog.Warn("recording a failed start", "container", c.ID(), "err", err)
+		if retErr != nil {
+			r.failStart(ctx, c, ort, retErr)
 		}
 	}()
 	bundle, err := r.writeBundle(c, mountpoint)
@@ -113,25 +157,28 @@ func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptio
 		return classifyStartErr(err)
 	}
 	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = pid, conmonPid, mountpoint
-	if opts.BeforeStart != nil {
-		if err := opts.BeforeStart(bundle); err != nil {
-			return err
+	return nil
+}
+
+// failStart undoes a failed init or start: it kills what conmon made,
+// unmounts and records the error.
+func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime, cause error) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	r.killLeftovers(cctx, c, ort)
+	if store, err := r.Store(); err == nil {
+		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
+			slog.Warn("unmounting after a failed start", "container", c.ID(), "err", err)
 		}
 	}
-	if err := ort.Start(ctx, c.ID()); err != nil {
-		return classifyStartErr(err)
+	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
+	c.State.Error = cause.Error()
+	if c.State.Status != define.StatusCreated {
+		c.State.Status = define.StatusExited
 	}
-	c.State.Status = define.StatusRunning
-	c.State.StartedAt = time.Now()
-	c.State.FinishedAt = time.Time{}
-	c.State.ExitCode = 0
-	c.State.Error = ""
-	c.State.StoppedByUser = false
-	c.State.ExitHandled = false
-	if err := r.saveState(context.WithoutCancel(ctx), c); err != nil {
-		return err
+	if err := r.saveState(cctx, c); err != nil {
+		slog.Warn("recording a failed start", "container", c.ID(), "err", err)
 	}
-	return nil
 }
 
 // classifyStartErr gives the exit codes of Podman to a runtime's refusal

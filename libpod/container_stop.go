@@ -40,6 +40,14 @@ func (r *Runtime) StopContainer(ctx context.Context, idOrName string, timeout *u
 		l.Unlock()
 		return c, err
 	}
+	// stopLocked has recorded the exit in c, so cleanupLocked no longer
+	// sees an active container to tear down; the exit command will find it
+	// handled. Delete the runtime's record and unmount here, or a later
+	// start fails with "container with given ID already exists".
+	if err := r.teardownLocked(ctx, c); err != nil {
+		l.Unlock()
+		return c, err
+	}
 	return c, r.cleanupLocked(ctx, c, l)
 }
 
@@ -69,6 +77,9 @@ func (r *Runtime) lockContainer(ctx context.Context, idOrName string) (*Containe
 func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) error {
 	ort, err := r.runtimeOf(c)
 	if err != nil {
+		return err
+	}
+	if err := r.thawLocked(ctx, c, ort); err != nil {
 		return err
 	}
 	c.State.StoppedByUser = true
@@ -137,6 +148,9 @@ func (r *Runtime) KillContainer(ctx context.Context, idOrName string, sig syscal
 	}
 	ort, err := r.runtimeOf(c)
 	if err != nil {
+		return c, err
+	}
+	if err := r.thawLocked(ctx, c, ort); err != nil {
 		return c, err
 	}
 	c.State.StoppedByUser = true

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/pm-project/pm/cmd/pm/containers"
 	"github.com/pm-project/pm/cmd/pm/images"
+	"github.com/pm-project/pm/cmd/pm/inspect"
 	"github.com/pm-project/pm/cmd/pm/system"
 )
 
@@ -11,4 +12,5 @@ func init() {
 	registrars = append(registrars, system.Register)
 	registrars = append(registrars, images.Register)
 	registrars = append(registrars, containers.Register)
+	registrars = append(registrars, inspect.Register)
 }

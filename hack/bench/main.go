@@ -18,13 +18,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
 
 var (
-	pmBin   = flag.String("pm", "bin/pm", "pm binary")
-	runs    = flag.Int("n", 15, "runs per case and tool")
+	pmBin    = flag.String("pm", "bin/pm", "pm binary")
+	runs     = flag.Int("n", 15, "runs per case and tool")
 	noPodman = flag.Bool("no-podman", false, "skip podman even when installed")
 )
 
@@ -61,16 +63,29 @@ func (r *runner) run(args ...string) (time.Duration, error) {
 }
 
 func (r *runner) must(args ...string) {
-	if _, err := r.run(args...); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
+	_, err := r.run(args...)
+	check(err)
 }
 
-// benchCase is one measurement: args per tool name.
+// benchCase is one measurement. sample returns one value per tool (ms, or
+// what unit says); floor, when set, is bare runc's value for the same work.
 type benchCase struct {
-	name string
-	args map[string][]string
+	name   string
+	unit   string // "ms" (default) or "MB"
+	n      int    // samples per tool; 0 means -n
+	sample func(t *runner) (float64, error)
+	floor  func() (float64, error)
+	// errs counts failures a sample tolerates (concurrent runs): reported,
+	// not fatal.
+	errs map[string]int
+}
+
+// timed is a case that times one command per sample.
+func timed(name string, args ...string) benchCase {
+	return benchCase{name: name, sample: func(t *runner) (float64, error) {
+		d, err := t.run(args...)
+		return msOf(d), err
+	}}
 }
 
 func main() {
@@ -90,14 +105,20 @@ func main() {
 	if p, err := exec.LookPath("podman"); err == nil && !*noPodman {
 		tools = append(tools, newRunner("podman", p, base, cred, uid))
 	}
-	defer func() {
+	cleanup := func() {
 		for _, t := range tools {
+			t.run("rm", "-af", "-t", "0")
 			t.run("system", "reset", "-f")
 		}
 		if cred != nil {
 			exec.Command("pkill", "-KILL", "-u", benchUser).Run()
 		}
-	}()
+		os.RemoveAll(base)
+	}
+	// check exits on the first error: clean up then too, or the bench
+	// user's pause processes and conmons outlive the run.
+	atExit = cleanup
+	defer cleanup()
 
 	// 20 distinct images, imported from small tarballs.
 	for i := 0; i < 20; i++ {
@@ -107,39 +128,238 @@ func main() {
 			t.must("import", "-q", tarPath, fmt.Sprintf("localhost/bench%d:latest", i))
 		}
 	}
+	fl := newFloor(base, cred, filepath.Join(base, "img0.tar"))
+	var floorRun, floorLife func() (float64, error)
+	if fl != nil {
+		floorRun, floorLife = fl.run, fl.lifecycle
+	}
 
+	const img = "localhost/bench0:latest"
+	seq := 0
+	uniq := func() string { seq++; return fmt.Sprintf("b%d", seq) }
+	conc := map[string]int{}
 	cases := []benchCase{
-		{"version", map[string][]string{"pm": {"version"}, "podman": {"version"}}},
-		{"images (20 images)", map[string][]string{"pm": {"images"}, "podman": {"images"}}},
-		{"info", map[string][]string{"pm": {"info"}, "podman": {"info"}}},
+		timed("version", "version"),
+		timed("images (20 images)", "images"),
+		timed("info", "info"),
+		{name: "run --rm --network=none true", sample: func(t *runner) (float64, error) {
+			d, err := t.run("run", "--rm", "--network=none", img, "true")
+			return msOf(d), err
+		}, floor: floorRun},
+		{name: "create+start+stop+rm", sample: func(t *runner) (float64, error) {
+			name := uniq()
+			var total time.Duration
+			for _, args := range [][]string{
+				{"create", "--network=none", "--name", name, img, "sleep", "1000"},
+				{"start", name},
+				{"stop", "-t", "0", name},
+				{"rm", name},
+			} {
+				d, err := t.run(args...)
+				if err != nil {
+					return 0, err
+				}
+				total += d
+			}
+			return msOf(total), nil
+		}, floor: floorLife},
+		timed("ps -a (0 containers)", "ps", "-a"),
+		{name: "20 concurrent run -d", n: 3, errs: conc, sample: func(t *runner) (float64, error) {
+			d, failed := concurrentRuns(t, 20, img)
+			conc[t.name] += failed
+			_, err := t.run("rm", "-af", "-t", "0")
+			return msOf(d), err
+		}},
+		{name: "conmon RSS per container", unit: "MB", n: 1, sample: func(t *runner) (float64, error) {
+			return conmonRSS(t, 10, img)
+		}},
+	}
+	// With 100 containers present.
+	with100 := []benchCase{
+		timed("ps -a (100 containers)", "ps", "-a"),
+	}
+	if hasCommand(tools[0], "container inspect") {
+		with100 = append(with100, timed("inspect (100 containers)", "container", "inspect", "c50"))
+	} else {
+		fmt.Fprintln(os.Stderr, "bench: pm has no `container inspect` yet: inspect skipped")
 	}
 
-	fmt.Printf("%-28s", "case (median of "+strconv.Itoa(*runs)+")")
-	for _, t := range tools {
-		fmt.Printf("%14s", t.name)
+	printHeader(tools)
+	for _, c := range cases {
+		runCase(c, tools)
 	}
+	for _, t := range tools {
+		for i := 0; i < 100; i++ {
+			t.must("create", "--network=none", "--name", fmt.Sprintf("c%d", i), img, "true")
+		}
+	}
+	for _, c := range with100 {
+		runCase(c, tools)
+	}
+}
+
+// hasCommand reports whether the tool has the (sub)command: an unknown one
+// with --help prints its parent's usage instead.
+func hasCommand(t *runner, path string) bool {
+	out, err := t.cmd(append(strings.Fields(path), "--help")...).Output()
+	return err == nil && strings.Contains(string(out), "Usage:\n  "+t.name+" "+path+" ")
+}
+
+func printHeader(tools []*runner) {
+	fmt.Printf("%-30s", "case (median of "+strconv.Itoa(*runs)+")")
+	for _, t := range tools {
+		fmt.Printf("%13s", t.name)
+	}
+	fmt.Printf("%13s", "runc floor")
 	if len(tools) > 1 {
-		fmt.Printf("%16s", "pm/podman")
+		fmt.Printf("%11s", "pm/podman")
+	}
+	fmt.Printf("%10s\n", "pm/floor")
+}
+
+// runCase takes the samples of c, interleaved across the tools and the
+// floor, and prints its row.
+func runCase(c benchCase, tools []*runner) {
+	n := c.n
+	if n == 0 {
+		n = *runs
+	}
+	samples := map[string][]float64{}
+	for i := 0; i < n; i++ {
+		for _, t := range tools {
+			v, err := c.sample(t)
+			check(err)
+			samples[t.name] = append(samples[t.name], v)
+		}
+		if c.floor != nil {
+			v, err := c.floor()
+			check(err)
+			samples["floor"] = append(samples["floor"], v)
+		}
+	}
+	unit := c.unit
+	if unit == "" {
+		unit = "ms"
+	}
+	val := func(k string) string {
+		if len(samples[k]) == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.1f %s", medianF(samples[k]), unit)
+	}
+	fmt.Printf("%-30s", c.name)
+	for _, t := range tools {
+		fmt.Printf("%13s", val(t.name))
+	}
+	fmt.Printf("%13s", val("floor"))
+	pmv := medianF(samples["pm"])
+	if len(tools) > 1 {
+		fmt.Printf("%10.2fx", pmv/medianF(samples["podman"]))
+	}
+	if len(samples["floor"]) > 0 {
+		fmt.Printf("%9.1fx", pmv/medianF(samples["floor"]))
+	} else {
+		fmt.Printf("%10s", "-")
+	}
+	if c.errs != nil {
+		var parts []string
+		for _, t := range tools {
+			parts = append(parts, fmt.Sprintf("%s %d", t.name, c.errs[t.name]))
+		}
+		fmt.Printf("   errors: %s", strings.Join(parts, ", "))
 	}
 	fmt.Println()
-	for _, c := range cases {
-		samples := map[string][]time.Duration{}
-		for i := 0; i < *runs; i++ {
-			for _, t := range tools {
-				d, err := t.run(c.args[t.name]...)
-				check(err)
-				samples[t.name] = append(samples[t.name], d)
+}
+
+// concurrentRuns starts n `run -d` at once and returns the wall time of
+// all of them and how many failed.
+func concurrentRuns(t *runner, n int, img string) (time.Duration, int) {
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	startGate := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-startGate
+			if _, err := t.run("run", "-d", "--network=none", img, "sleep", "1000"); err != nil {
+				fmt.Fprintln(os.Stderr, "bench:", err)
+				failed.Add(1)
+			}
+		}()
+	}
+	start := time.Now()
+	close(startGate)
+	wg.Wait()
+	return time.Since(start), int(failed.Load())
+}
+
+// conmonRSS starts n idle containers and returns the RSS (MB) of the
+// conmons the tool left running, per container.
+func conmonRSS(t *runner, n int, img string) (float64, error) {
+	for i := 0; i < n; i++ {
+		if _, err := t.run("run", "-d", "--network=none", img, "sleep", "1000"); err != nil {
+			return 0, err
+		}
+	}
+	time.Sleep(500 * time.Millisecond)
+	var kb, count int
+	for _, pid := range conmonsOf(t) {
+		kb += vmRSS(pid)
+		count++
+	}
+	if _, err := t.run("rm", "-af", "-t", "0"); err != nil {
+		return 0, err
+	}
+	if count != n {
+		return 0, fmt.Errorf("%s: %d conmon processes for %d containers", t.name, count, n)
+	}
+	return float64(kb) / 1024 / float64(n), nil
+}
+
+// conmonsOf lists the conmon processes of one tool: its XDG_RUNTIME_DIR in
+// their environment.
+func conmonsOf(t *runner) []int {
+	var marker string
+	for _, e := range t.env {
+		if strings.HasPrefix(e, "XDG_RUNTIME_DIR=") {
+			marker = e
+		}
+	}
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		comm, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		if strings.TrimSpace(string(comm)) != "conmon" {
+			continue
+		}
+		env, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		for _, kv := range strings.Split(string(env), "\x00") {
+			if kv == marker {
+				out = append(out, pid)
+				break
 			}
 		}
-		fmt.Printf("%-28s", c.name)
-		for _, t := range tools {
-			fmt.Printf("%14s", ms(median(samples[t.name])))
-		}
-		if len(tools) > 1 {
-			fmt.Printf("%15.2fx", float64(median(samples["pm"]))/float64(median(samples["podman"])))
-		}
-		fmt.Println()
 	}
+	return out
+}
+
+func vmRSS(pid int) int {
+	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				n, _ := strconv.Atoi(f[1])
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 func newRunner(name, bin, base string, cred *syscall.Credential, uid int) *runner {
@@ -220,6 +440,7 @@ func writeRootfs(path string, i int) error {
 		{"bin/busybox", 0o755, bb, ""},
 		{"bin/sh", 0o777, nil, "busybox"},
 		{"bin/true", 0o777, nil, "busybox"},
+		{"bin/sleep", 0o777, nil, "busybox"},
 		{"etc/", 0o755, nil, ""},
 		{"etc/bench", 0o644, []byte(strconv.Itoa(i)), ""},
 	}
@@ -254,22 +475,24 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, b, 0o755)
 }
 
-func median(ds []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), ds...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+func medianF(v []float64) float64 {
+	s := append([]float64(nil), v...)
+	sort.Float64s(s)
 	if len(s) == 0 {
 		return 0
 	}
 	return s[len(s)/2]
 }
 
-func ms(d time.Duration) string {
-	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
-}
+func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// atExit runs before check exits the program.
+var atExit = func() {}
 
 func check(err error) {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
+		atExit()
 		os.Exit(1)
 	}
 }

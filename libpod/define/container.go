@@ -79,6 +79,11 @@ type ContainerConfig struct {
 	RuntimePath string
 
 	Mounts []MountPoint
+
+	// Privileged, CapAdd and CapDrop are the security flags as given, for inspect.
+	Privileged bool     `json:",omitempty"`
+	CapAdd     []string `json:",omitempty"`
+	CapDrop    []string `json:",omitempty"`
 }
 
 // ContainerState is a container's changing state.

@@ -34,6 +34,16 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
+	// A missing bind source is the user's error, found before anything is
+	// made (runc would only find it at start, as "not found", 127).
+	for _, m := range s.Mounts {
+		if m.Type != "bind" {
+			continue
+		}
+		if _, err := os.Stat(m.Source); err != nil {
+			return nil, define.Invalidf("invalid bind mount source %s: %v", m.Source, errors.Unwrap(err))
+		}
+	}
 	cfg := e.rt.Config()
 	rep := &ContainerCreateReport{}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
@@ -66,6 +76,17 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
+	// The image's labels are the container's unless overridden, as in Podman.
+	if il := details.Config.Config.Labels; len(il) > 0 {
+		labels := make(map[string]string, len(il)+len(cc.Labels))
+		for k, v := range il {
+			labels[k] = v
+		}
+		for k, v := range cc.Labels {
+			labels[k] = v
+		}
+		cc.Labels = labels
+	}
 	var defUlimits []specgen.Ulimit
 	for _, u := range cfg.Containers.DefaultUlimits {
 		ul, err := specgen.ParseUlimit(u)

@@ -29,6 +29,9 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		NetworkMode: s.NetworkMode,
 		WorkDir:     s.WorkDir,
 		User:        s.User,
+		Privileged:  s.Security.Privileged,
+		CapAdd:      s.Security.CapAdd,
+		CapDrop:     s.Security.CapDrop,
 	}
 	if c.Restart.Name == "" {
 		c.Restart.Name = "no"

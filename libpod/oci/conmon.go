@@ -190,9 +190,16 @@ func cleanRuntimeMsg(s string) string {
 	if m := runtimeMessage([]byte(s)); m != "" {
 		s = m
 	}
-	// runc's text logs: time="..." level=error msg="..."
-	if i := strings.Index(s, `msg="`); i >= 0 {
-		if m, err := strconv.Unquote(s[i+4:]); err == nil {
+	// runc's text logs: time="..." level=error msg="...", possibly after
+	// warnings (the oom kill count on cgroup v1): the last error is the cause.
+	i := strings.LastIndex(s, `level=error msg="`)
+	if i >= 0 {
+		i += len("level=error ")
+	} else {
+		i = strings.LastIndex(s, `msg="`)
+	}
+	if i >= 0 {
+		if m, err := strconv.Unquote(strings.TrimSpace(s[i+4:])); err == nil {
 			return m
 		}
 		if j := strings.LastIndex(s, `"`); j > i+5 {

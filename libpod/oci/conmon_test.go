@@ -33,4 +33,10 @@ func TestCleanRuntimeMsg(t *testing.T) {
 	if got := cleanRuntimeMsg(in); got != want {
 		t.Errorf("cleanRuntimeMsg = %q, want %q", got, want)
 	}
+	// A warning before the error (cgroup v1, rootless) is not the cause.
+	in = `time="2026-01-01T00:00:00Z" level=warning msg="unable to get oom kill count" error="no directory specified for memory.oom_control"` +
+		"\n" + in
+	if got := cleanRuntimeMsg(in); got != want {
+		t.Errorf("cleanRuntimeMsg after a warning = %q, want %q", got, want)
+	}
 }

@@ -43,6 +43,9 @@ type Spec struct {
 	Mounts   []Mount
 	Tmpfs    map[string]string // destination -> options
 	ReadOnly bool
+	// ReadOnlyTmpfs keeps /tmp, /var/tmp and /run writable (tmpfs) when
+	// ReadOnly is set; the CLI's default is true, as Podman's.
+	ReadOnlyTmpfs bool
 
 	Resources Resources
 	Ulimits   []Ulimit

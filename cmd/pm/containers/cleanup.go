@@ -3,6 +3,7 @@ package containers
 import (
 	"context"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +22,11 @@ func newCleanupCommand(name string) *cobra.Command {
 				return err
 			}
 			return forEach(cmd.Context(), args, func(ctx context.Context, n string) (string, error) {
+				// The engine treats a vanished container as cleaned up (the
+				// exit command races --rm); a name the user typed must exist.
+				if ok, err := eng.ContainerExists(ctx, n); err == nil && !ok {
+					return "", define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", n, define.ErrNoSuchCtr)
+				}
 				if err := eng.ContainerCleanup(ctx, n); err != nil {
 					return "", err
 				}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
 
@@ -22,6 +23,11 @@ func newPruneCommand(name string) *cobra.Command {
 		Short: "Remove all non-running containers",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The engine's prune takes no filters yet: refuse rather than
+			// remove every stopped container the filter was meant to spare.
+			if len(filters) > 0 {
+				return define.Errorf(define.ErrUnsupported, "container prune --filter is not supported yet")
+			}
 			if !force {
 				fmt.Print("WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] ")
 				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')

@@ -54,7 +54,8 @@ func runUnshare(cmd *cobra.Command, args []string) error {
 	c.Stdin, c.Stdout, c.Stderr = os.Stdin, os.Stdout, os.Stderr
 	c.Env = append(os.Environ(),
 		"CONTAINERS_GRAPHROOT="+cfg.Storage.GraphRoot,
-		"CONTAINERS_RUNROOT="+cfg.Storage.RunRoot)
+		"CONTAINERS_RUNROOT="+cfg.Storage.RunRoot,
+		"_PM_UNSHARE=1") // pm mount checks it
 	return runForwarding(c)
 }
 

@@ -36,6 +36,7 @@ func TestGenerateGolden(t *testing.T) {
 		{"default-rootless", specgen.Spec{Image: "busybox"}, host(true)},
 		{"default-root-limits", specgen.Spec{Image: "busybox", Resources: specgen.Resources{PidsLimit: 100, MemoryBytes: 64 << 20, CPUs: 1.5}}, host(false)},
 		{"privileged", specgen.Spec{Image: "busybox", Security: specgen.Security{Privileged: true}}, host(true)},
+		{"read-only-tmpfs", specgen.Spec{Image: "busybox", ReadOnly: true, ReadOnlyTmpfs: true}, host(true)},
 		{"hardened-options", specgen.Spec{
 			Image: "busybox", Command: []string{"id"}, Init: true, ReadOnly: true, Terminal: true,
 			Env:      map[string]string{"A": "b"},

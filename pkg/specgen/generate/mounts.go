@@ -56,6 +56,11 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 	} else {
 		add(specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"}})
 	}
+	if s.ReadOnly && s.ReadOnlyTmpfs {
+		for _, d := range []string{"/run", "/tmp", "/var/tmp"} {
+			add(specs.Mount{Destination: d, Type: "tmpfs", Source: "tmpfs", Options: []string{"rw", "rprivate", "nosuid", "nodev", "tmpcopyup"}})
+		}
+	}
 	files := map[string]string{
 		"/etc/hosts":         h.HostsFile,
 		"/etc/resolv.conf":   h.ResolvFile,

@@ -20,6 +20,7 @@ type Flags struct {
 	Env, EnvFile, Labels, Annotations         []string
 	EnvHost                                   bool
 	Interactive, TTY, Remove, Init, ReadOnly  bool
+	ReadOnlyTmpfs                             bool
 	InitPath                                  string
 	Volumes, Mounts, Tmpfs                    []string
 	Restart, StopSignal                       string
@@ -60,6 +61,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.Init, "init", false, "Run an init binary inside the container that forwards signals and reaps processes")
 	fs.StringVar(&f.InitPath, "init-path", "", "Path to the container-init binary")
 	fs.BoolVar(&f.ReadOnly, "read-only", false, "Make containers root filesystem read-only")
+	fs.BoolVar(&f.ReadOnlyTmpfs, "read-only-tmpfs", true, "With --read-only, mount writable tmpfs on /tmp, /var/tmp and /run")
 	fs.StringArrayVarP(&f.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
 	fs.StringArrayVar(&f.Mounts, "mount", nil, "Attach a filesystem mount to the container")
 	fs.StringArrayVar(&f.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
@@ -94,7 +96,7 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		Name: f.Name, Image: args[0], Command: args[1:],
 		WorkDir: f.Workdir, User: f.User, Hostname: f.Hostname,
 		EnvHost: f.EnvHost, Terminal: f.TTY, Stdin: f.Interactive,
-		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly,
+		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs,
 		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
 		UserNS: f.UserNS, NetworkMode: f.Network, SigProxy: f.SigProxy, DetachKeys: f.DetachKeys,
 		GroupAdd: f.GroupAdd, Created: time.Now(),

@@ -1,0 +1,80 @@
+package libpod
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pm-project/pm/libpod/define"
+	"go.podman.io/storage/pkg/archive"
+)
+
+// Change is one changed path of a layer: Kind is "A" (added), "C"
+// (changed) or "D" (deleted).
+type Change struct {
+	Kind string
+	Path string
+}
+
+// Changes lists what a container's layer, or an image's top layer,
+// changed against its parent. A name is looked up as a container first.
+// With against set, the changes are those from against's layer to
+// target's instead.
+func (r *Runtime) Changes(ctx context.Context, target, against string) ([]Change, error) {
+	to, err := r.layerOf(ctx, target)
+	if err != nil {
+		return nil, err
+	}
+	from := ""
+	if against != "" {
+		if from, err = r.layerOf(ctx, against); err != nil {
+			return nil, err
+		}
+	}
+	store, err := r.Store()
+	if err != nil {
+		return nil, err
+	}
+	chs, err := store.Changes(from, to)
+	if err != nil {
+		return nil, fmt.Errorf("computing changes of %s: %w", target, err)
+	}
+	out := make([]Change, 0, len(chs))
+	for _, ch := range chs {
+		k := "C"
+		switch ch.Kind {
+		case archive.ChangeAdd:
+			k = "A"
+		case archive.ChangeDelete:
+			k = "D"
+		}
+		out = append(out, Change{Kind: k, Path: ch.Path})
+	}
+	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+}
+
+// layerOf returns the layer of a container, or the top layer of an image.
+func (r *Runtime) layerOf(ctx context.Context, name string) (string, error) {
+	c, err := r.LookupContainer(ctx, name)
+	if err == nil {
+		return r.storageLayer(c)
+	}
+	if !errors.Is(err, define.ErrNoSuchCtr) {
+		return "", err
+	}
+	svc, ierr := r.Images()
+	if ierr != nil {
+		return "", ierr
+	}
+	img, ierr := svc.Lookup(name)
+	if ierr != nil {
+		if errors.Is(ierr, define.ErrNoSuchImage) {
+			return "", define.Errorf(define.ErrNotFound, "%s not found: no such container or image: %w", name, define.ErrNoSuchCtr)
+		}
+		return "", ierr
+	}
+	return img.TopLayer(), nil
+}

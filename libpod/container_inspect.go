@@ -1,0 +1,360 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/oci"
+	"golang.org/x/sys/unix"
+)
+
+// initDest is where --init's binary runs inside the container (see
+// pkg/specgen/generate.InitDest, which libpod may not import).
+const initDest = "/run/pm-init"
+
+// InspectContainerData returns what `pm container inspect` shows for one
+// container, with its state observed from the exit files. With size, it
+// also computes the container's sizes.
+func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, size bool) (*define.InspectContainerData, error) {
+	c, err := r.InspectContainer(ctx, idOrName)
+	if err != nil {
+		return nil, err
+	}
+	var sp specs.Spec
+	if len(c.Config.Spec) > 0 {
+		if err := json.Unmarshal(c.Config.Spec, &sp); err != nil {
+			return nil, fmt.Errorf("decoding OCI spec of %s: %w", c.ID(), err)
+		}
+	}
+	bundle := r.bundleDir(c.ID())
+	cc := &c.Config
+	st := &c.State
+	args := append(append([]string{}, cc.Entrypoint...), cc.Command...)
+	path := ""
+	if len(args) > 0 {
+		path, args = args[0], args[1:]
+	}
+	logPath := cc.LogPath
+	if logPath == "" && (cc.LogDriver == "k8s-file" || cc.LogDriver == "") {
+		logPath = filepath.Join(bundle, "ctr.log")
+	}
+	data := &define.InspectContainerData{
+		ID:      c.ID(),
+		Created: cc.Created,
+		Path:    path,
+		Args:    nonNilStrings(args),
+		State: &define.InspectContainerState{
+			OciVersion: sp.Version,
+			Status:     string(st.Status),
+			Running:    st.Status == define.StatusRunning,
+			Paused:     st.Status == define.StatusPaused,
+			Dead:       false,
+			Pid:        st.Pid,
+			ConmonPid:  st.ConmonPid,
+			ExitCode:   st.ExitCode,
+			Error:      st.Error,
+			StartedAt:  st.StartedAt,
+			FinishedAt: st.FinishedAt,
+		},
+		Image:           cc.Image.ID,
+		ImageName:       imageName(cc.Image),
+		Rootfs:          "",
+		Pod:             c.Pod,
+		ResolvConfPath:  filepath.Join(bundle, "resolv.conf"),
+		HostnamePath:    filepath.Join(bundle, "hostname"),
+		HostsPath:       filepath.Join(bundle, "hosts"),
+		StaticDir:       bundle,
+		OCIConfigPath:   filepath.Join(bundle, "config.json"),
+		OCIRuntime:      cc.RuntimeName,
+		ConmonPidFile:   filepath.Join(bundle, oci.ConmonPidFile),
+		PidFile:         filepath.Join(bundle, oci.PidFile),
+		LogPath:         logPath,
+		LogTag:          cc.LogTag,
+		Name:            c.Name(),
+		RestartCount:    st.RestartCount,
+		Driver:          "",
+		EffectiveCaps:   []string{},
+		BoundingCaps:    []string{},
+		ExecIDs:         []string{},
+		Mounts:          []define.InspectMount{},
+		Dependencies:    []string{},
+		NetworkSettings: &define.InspectNetworkSettings{Ports: map[string][]define.InspectPort{}},
+		Config:          inspectConfig(c, &sp),
+		HostConfig:      inspectHostConfig(c, &sp, logPath, r.cfg.Rootless),
+	}
+	if sp.Linux != nil {
+		for _, ns := range sp.Linux.Namespaces {
+			if ns.Type == specs.NetworkNamespace && ns.Path != "" {
+				data.NetworkSettings.SandboxKey = ns.Path
+			}
+		}
+	}
+	if p := sp.Process; p != nil {
+		data.ProcessLabel = p.SelinuxLabel
+		data.AppArmorProfile = p.ApparmorProfile
+		if p.Capabilities != nil {
+			data.EffectiveCaps = sortedCaps(p.Capabilities.Effective)
+			data.BoundingCaps = sortedCaps(p.Capabilities.Bounding)
+		}
+	}
+	if sp.Linux != nil {
+		data.MountLabel = sp.Linux.MountLabel
+	}
+	for _, m := range cc.Mounts {
+		if m.Type == "tmpfs" {
+			continue
+		}
+		data.Mounts = append(data.Mounts, define.InspectMount{
+			Type: m.Type, Source: m.Source, Destination: m.Destination,
+			Options: nonNilStrings(m.Options), RW: m.RW, Propagation: propagation(m.Options),
+		})
+	}
+	if sessions, err := r.ExecSessions(ctx, c.ID()); err == nil {
+		for _, s := range sessions {
+			data.ExecIDs = append(data.ExecIDs, s.ID)
+		}
+	}
+	if store, err := r.Store(); err == nil {
+		data.Driver = store.GraphDriverName()
+		data.GraphDriver = &define.InspectGraphDriver{Name: data.Driver, Data: map[string]string{}}
+		if sc, err := store.Container(c.ID()); err == nil {
+			if st.Mountpoint != "" {
+				data.GraphDriver.Data["MergedDir"] = st.Mountpoint
+			}
+			if size {
+				if n, err := store.DiffSize("", sc.LayerID); err == nil {
+					data.SizeRw = &n
+				}
+				if img, err := store.Image(cc.Image.ID); err == nil {
+					if n, err := store.ImageSize(img.ID); err == nil {
+						data.SizeRootFs = n
+					}
+				}
+				if data.SizeRw != nil {
+					data.SizeRootFs += *data.SizeRw
+				}
+			}
+		}
+	}
+	return data, nil
+}
+
+func imageName(ref define.ImageRef) string {
+	if ref.Name != "" {
+		return ref.Name
+	}
+	return ref.Asked
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func sortedCaps(caps []string) []string {
+	out := append([]string{}, caps...)
+	sort.Strings(out)
+	return out
+}
+
+func propagation(opts []string) string {
+	for _, o := range opts {
+		switch o {
+		case "rprivate", "private", "rshared", "shared", "rslave", "slave":
+			return o
+		}
+	}
+	return "rprivate"
+}
+
+func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig {
+	cc := &c.Config
+	hostname := cc.Hostname
+	if hostname == "" {
+		hostname = sp.Hostname
+	}
+	cmd := cc.Command
+	volumes := map[string]struct{}{}
+	for _, m := range cc.Mounts {
+		if m.Type == "volume" {
+			volumes[m.Destination] = struct{}{}
+		}
+	}
+	out := &define.InspectContainerConfig{
+		Hostname:     hostname,
+		User:         cc.User,
+		AttachStdin:  cc.Stdin,
+		AttachStdout: true,
+		AttachStderr: true,
+		Tty:          cc.Terminal,
+		OpenStdin:    cc.Stdin,
+		StdinOnce:    false,
+		Env:          nonNilStrings(cc.Env),
+		Cmd:          cmd,
+		Image:        imageName(cc.Image),
+		Volumes:      volumes,
+		WorkingDir:   cc.WorkDir,
+		Entrypoint:   cc.Entrypoint,
+		Labels:       cc.Labels,
+		Annotations:  cc.Annotations,
+		StopSignal:   sigName(cc.StopSignal),
+		StopTimeout:  cc.StopTimeout,
+		Umask:        "0022",
+	}
+	if out.WorkingDir == "" {
+		out.WorkingDir = "/"
+	}
+	if out.Labels == nil {
+		out.Labels = map[string]string{}
+	}
+	if out.Annotations == nil {
+		out.Annotations = map[string]string{}
+	}
+	if sp.Process != nil {
+		out.Env = nonNilStrings(sp.Process.Env)
+		if sp.Process.User.Umask != nil {
+			out.Umask = fmt.Sprintf("%04o", *sp.Process.User.Umask)
+		}
+	}
+	return out
+}
+
+func sigName(n int) string {
+	if n == 0 {
+		n = int(syscall.SIGTERM)
+	}
+	if s := unix.SignalName(syscall.Signal(n)); s != "" {
+		return s
+	}
+	return fmt.Sprint(n)
+}
+
+func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bool) *define.InspectContainerHostConfig {
+	cc := &c.Config
+	logType := cc.LogDriver
+	if logType == "" {
+		logType = "k8s-file"
+	}
+	rp := cc.Restart
+	if rp.Name == "" {
+		rp.Name = "no"
+	}
+	netMode := cc.NetworkMode
+	switch netMode {
+	case "", "private":
+		netMode = "slirp4netns"
+		if !rootless {
+			netMode = "bridge"
+		}
+	}
+	h := &define.InspectContainerHostConfig{
+		Binds:         []string{},
+		CgroupMode:    "private",
+		LogConfig:     &define.InspectLogConfig{Type: logType, Config: map[string]string{}, Path: logPath, Tag: cc.LogTag, Size: "0B"},
+		NetworkMode:   netMode,
+		PortBindings:  map[string][]define.InspectPort{},
+		RestartPolicy: &rp,
+		AutoRemove:    cc.AutoRemove,
+		VolumesFrom:   []string{},
+		CapAdd:        nonNilStrings(cc.CapAdd),
+		CapDrop:       nonNilStrings(cc.CapDrop),
+		DNS:           []string{},
+		DNSOptions:    []string{},
+		DNSSearch:     []string{},
+		ExtraHosts:    []string{},
+		GroupAdd:      []string{},
+		IpcMode:       "private",
+		PidMode:       "private",
+		UTSMode:       "private",
+		Privileged:    cc.Privileged,
+		SecurityOpt:   []string{},
+		Tmpfs:         map[string]string{},
+		Runtime:       "oci",
+		Cgroups:       "default",
+		Ulimits:       []define.InspectUlimit{},
+		ShmSize:       65536000,
+	}
+	if cc.LogSizeMax > 0 {
+		h.LogConfig.Size = fmt.Sprintf("%dB", cc.LogSizeMax)
+		h.LogConfig.Config["max-size"] = fmt.Sprint(cc.LogSizeMax)
+	}
+	if cc.LogPath != "" {
+		h.LogConfig.Config["path"] = cc.LogPath
+	}
+	if cc.LogTag != "" {
+		h.LogConfig.Config["tag"] = cc.LogTag
+	}
+	for _, m := range cc.Mounts {
+		switch m.Type {
+		case "bind":
+			opts := append([]string{}, m.Options...)
+			if !m.RW {
+				opts = append(opts, "ro")
+			}
+			b := m.Source + ":" + m.Destination
+			if len(opts) > 0 {
+				b += ":" + strings.Join(opts, ",")
+			}
+			h.Binds = append(h.Binds, b)
+		case "tmpfs":
+			h.Tmpfs[m.Destination] = strings.Join(m.Options, ",")
+		}
+	}
+	if sp.Root != nil {
+		h.ReadonlyRootfs = sp.Root.Readonly
+	}
+	if p := sp.Process; p != nil {
+		if len(p.Args) > 0 && p.Args[0] == initDest {
+			h.Init = true
+		}
+		if p.NoNewPrivileges {
+			h.SecurityOpt = append(h.SecurityOpt, "no-new-privileges")
+		}
+		for _, rl := range p.Rlimits {
+			h.Ulimits = append(h.Ulimits, define.InspectUlimit{Name: rl.Type, Soft: int64(rl.Soft), Hard: int64(rl.Hard)})
+		}
+	}
+	if l := sp.Linux; l != nil {
+		if l.Seccomp == nil {
+			h.SecurityOpt = append(h.SecurityOpt, "seccomp=unconfined")
+		}
+		for _, ns := range l.Namespaces {
+			switch ns.Type {
+			case specs.UserNamespace:
+				h.UsernsMode = "private"
+			}
+		}
+		if res := l.Resources; res != nil {
+			if res.Memory != nil && res.Memory.Limit != nil {
+				h.Memory = *res.Memory.Limit
+			}
+			if res.Pids != nil && res.Pids.Limit != nil {
+				h.PidsLimit = *res.Pids.Limit
+			}
+			if cpu := res.CPU; cpu != nil {
+				if cpu.Period != nil {
+					h.CPUPeriod = *cpu.Period
+				}
+				if cpu.Quota != nil {
+					h.CPUQuota = *cpu.Quota
+				}
+				if cpu.Period != nil && cpu.Quota != nil && *cpu.Period > 0 {
+					h.NanoCPUs = *cpu.Quota * 1e9 / int64(*cpu.Period)
+				}
+				if cpu.Shares != nil {
+					h.CPUShares = *cpu.Shares
+				}
+			}
+		}
+	}
+	return h
+}
