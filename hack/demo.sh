@@ -73,6 +73,18 @@ step "pm pull busybox"; pm pull busybox
 step "pm pull 127.0.0.1:$port/multilayer"; pm pull -q "127.0.0.1:$port/multilayer"
 step "pm images"; pm images
 step "pm history multilayer"; pm history multilayer
+step "pm run -d --name web busybox httpd -f -vv -p 8080 -h /var/www"
+pm run -d --name web busybox httpd -f -vv -p 8080 -h /var/www
+step "pm ps"; pm ps
+step "pm exec web wget -qO- http://127.0.0.1:8080/"; pm exec web wget -qO- http://127.0.0.1:8080/
+step "pm exec web cat /proc/self/status | grep -E 'Cap(Eff|Inh)|Seccomp|NoNewPrivs'"
+pm exec web cat /proc/self/status | grep -E 'Cap(Eff|Inh)|Seccomp|NoNewPrivs'
+step "pm logs web"; pm logs web
+step "pm stop -t 2 web"; pm stop -t 2 web
+step "pm ps -a"; pm ps -a
+step "pm rm web"; pm rm web
+step "pm run --rm busybox sh -c 'echo hello from \$(hostname); exit 3'; echo exit code \$?"
+pm run --rm busybox sh -c 'echo hello from $(hostname); exit 3' || echo "exit code $?"
 step "pm system reset -f"; pm system reset -f
 echo
 echo "demo: done"

@@ -91,7 +91,6 @@ func setupLogging(level string) error {
 		slog.LevelDebug: logrus.DebugLevel, slog.LevelInfo: logrus.InfoLevel,
 		slog.LevelWarn: logrus.WarnLevel, slog.LevelError: logrus.ErrorLevel,
 	}[l])
-	h := slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})
-	slog.SetDefault(slog.New(h))
+	slog.SetDefault(slog.New(newLogHandler(os.Stderr, l)))
 	return nil
 }

@@ -140,7 +140,7 @@ func summarize(c *libpod.Container) ContainerSummary {
 func StatusText(st define.ContainerState, now time.Time) string {
 	switch st.Status {
 	case define.StatusRunning:
-		return "Up " + HumanDuration(now.Sub(st.StartedAt))
+		return "Up " + HumanDuration(now.Sub(st.StartedAt)) + " ago"
 	case define.StatusPaused:
 		return "Paused"
 	case define.StatusExited, define.StatusStopped:

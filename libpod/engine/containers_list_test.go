@@ -15,11 +15,11 @@ func TestStatusText(t *testing.T) {
 		st   define.ContainerState
 		want string
 	}{
-		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-3 * time.Second)}, "Up 3 seconds"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-3 * time.Second)}, "Up 3 seconds ago"},
 		{define.ContainerState{Status: define.StatusExited, ExitCode: 2, FinishedAt: now.Add(-2 * time.Second)}, "Exited (2) 2 seconds ago"},
 		{define.ContainerState{Status: define.StatusExited, FinishedAt: now.Add(-90 * time.Minute)}, "Exited (0) 2 hours ago"},
 		{define.ContainerState{Status: define.StatusCreated}, "Created"},
-		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-70 * time.Second)}, "Up About a minute"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-70 * time.Second)}, "Up About a minute ago"},
 	}
 	for _, c := range cases {
 		if got := StatusText(c.st, now); got != c.want {
