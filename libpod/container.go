@@ -41,6 +41,9 @@ func decodeContainer(rec *state.ContainerRecord) (*Container, error) {
 	if c.Config.ID == "" {
 		c.Config.ID = rec.ID
 	}
+	if len(rec.Spec) > 0 {
+		c.Config.Spec = rec.Spec
+	}
 	c.Config.Name = rec.Name
 	return c, nil
 }
@@ -64,6 +67,9 @@ func (r *Runtime) LookupContainer(ctx context.Context, idOrName string) (*Contai
 }
 
 // Containers returns every container, oldest first, in one read.
+//
+// The containers of a list carry no Config.Spec; LookupContainer and a
+// re-read by ID load it.
 func (r *Runtime) Containers(ctx context.Context) ([]*Container, error) {
 	db, err := r.DB()
 	if err != nil {

@@ -109,7 +109,12 @@ func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfi
 	if err != nil {
 		return nil, fmt.Errorf("encoding state of %s: %w", id, err)
 	}
-	if err := db.Update(ctx, func(tx *state.Tx) error { return tx.UpdateContainer(id, cb, sb) }); err != nil {
+	if err := db.Update(ctx, func(tx *state.Tx) error {
+		if err := tx.SetContainerSpec(id, spec); err != nil {
+			return err
+		}
+		return tx.UpdateContainer(id, cb, sb)
+	}); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -126,7 +131,7 @@ func (r *Runtime) insert(ctx context.Context, db *state.DB, c *Container) error 
 	}
 	return db.Update(ctx, func(tx *state.Tx) error {
 		return tx.AddContainer(&state.ContainerRecord{
-			ID: c.ID(), Name: c.Config.Name, Config: cb, State: sb, Created: c.Config.Created,
+			ID: c.ID(), Name: c.Config.Name, Config: cb, State: sb, Created: c.Config.Created, Spec: c.Config.Spec,
 		})
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
@@ -23,6 +24,14 @@ func main() {
 }
 
 func run(args []string) int {
+	// PM_CPUPROFILE=FILE writes a CPU profile of this invocation, for
+	// performance work (see hack/bench).
+	if path := os.Getenv("PM_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	env := &cli.Env{}
 	root := newRootCommand(env)
 	root.SetArgs(args)

@@ -51,7 +51,7 @@ type ContainerConfig struct {
 
 	// Spec is the generated OCI runtime spec (root.path is filled in at
 	// start with the mountpoint).
-	Spec json.RawMessage
+	Spec json.RawMessage `json:"-"`
 
 	Entrypoint  []string
 	Command     []string

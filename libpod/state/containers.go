@@ -18,15 +18,21 @@ type ContainerRecord struct {
 	Config  []byte
 	State   []byte
 	Created time.Time
+	// Spec is the container's OCI spec. Lists leave it empty; GetContainer
+	// and LookupContainer read it.
+	Spec []byte
 }
 
-const containerColumns = "id, name, pod_id, config, state, created"
+const containerColumns = "id, name, pod_id, config, state, created, spec"
+
+// containerListColumns reads an empty spec: a list never needs it.
+const containerListColumns = "id, name, pod_id, config, state, created, x''"
 
 func scanContainer(scan func(...any) error) (*ContainerRecord, error) {
 	var r ContainerRecord
 	var podID sql.NullString
 	var created int64
-	if err := scan(&r.ID, &r.Name, &podID, &r.Config, &r.State, &created); err != nil {
+	if err := scan(&r.ID, &r.Name, &podID, &r.Config, &r.State, &created, &r.Spec); err != nil {
 		return nil, err
 	}
 	r.PodID = podID.String
@@ -41,8 +47,8 @@ func (tx *Tx) AddContainer(r *ContainerRecord) error {
 	if r.ID == "" || r.Name == "" {
 		return define.Invalidf("adding container: ID and name are required")
 	}
-	_, err := tx.exec("INSERT INTO containers ("+containerColumns+") VALUES (?, ?, ?, ?, ?, ?)",
-		r.ID, r.Name, nullString(r.PodID), blob(r.Config), blob(r.State), r.Created.UnixNano())
+	_, err := tx.exec("INSERT INTO containers ("+containerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?)",
+		r.ID, r.Name, nullString(r.PodID), blob(r.Config), blob(r.State), r.Created.UnixNano(), blob(r.Spec))
 	switch {
 	case err == nil:
 		return nil
@@ -80,6 +86,15 @@ func (tx *Tx) UpdateContainer(id string, config, state []byte) error {
 	return tx.updateRecord("containers", "id", id, config, state, define.ErrNoSuchCtr, "container")
 }
 
+// SetContainerSpec stores a container's OCI spec.
+func (tx *Tx) SetContainerSpec(id string, spec []byte) error {
+	res, err := tx.exec("UPDATE containers SET spec = ? WHERE id = ?", blob(spec), id)
+	if err != nil {
+		return fmt.Errorf("updating spec of container %s: %w", id, err)
+	}
+	return rowsAffected(res, define.ErrNoSuchCtr, "no container with ID %s found", id)
+}
+
 // RenameContainer changes a container's name; the new name must be free.
 func (tx *Tx) RenameContainer(id, name string) error {
 	res, err := tx.exec("UPDATE containers SET name = ? WHERE id = ?", name, id)
@@ -103,12 +118,12 @@ func (tx *Tx) RemoveContainer(id string) error {
 
 // ListContainers returns every container, oldest first.
 func (tx *Tx) ListContainers() ([]*ContainerRecord, error) {
-	return tx.listContainers("SELECT " + containerColumns + " FROM containers ORDER BY created, id")
+	return tx.listContainers("SELECT " + containerListColumns + " FROM containers ORDER BY created, id")
 }
 
 // ContainersOfPod returns the containers of a pod, oldest first.
 func (tx *Tx) ContainersOfPod(podID string) ([]*ContainerRecord, error) {
-	return tx.listContainers("SELECT "+containerColumns+" FROM containers WHERE pod_id = ? ORDER BY created, id", podID)
+	return tx.listContainers("SELECT "+containerListColumns+" FROM containers WHERE pod_id = ? ORDER BY created, id", podID)
 }
 
 func (tx *Tx) listContainers(query string, args ...any) ([]*ContainerRecord, error) {

@@ -76,6 +76,13 @@ var migrations = []string{
 	CREATE TRIGGER pods_name_delete AFTER DELETE ON pods BEGIN
 		DELETE FROM names WHERE kind = 'pod' AND id = OLD.id;
 	END;`,
+	// 2: a container's OCI spec (most of its bytes, with the seccomp
+	// profile) gets a column of its own, so listing reads only the rest.
+	`ALTER TABLE containers ADD COLUMN spec BLOB NOT NULL DEFAULT x'';
+	UPDATE containers
+	SET spec = CAST(json_extract(CAST(config AS TEXT), '$.Spec') AS BLOB),
+	    config = CAST(json_remove(CAST(config AS TEXT), '$.Spec') AS BLOB)
+	WHERE json_valid(CAST(config AS TEXT)) AND json_type(CAST(config AS TEXT), '$.Spec') = 'object';`,
 }
 
 // SchemaVersion is the schema version this pm writes.

@@ -376,3 +376,76 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Errorf("err = %v, want unsupported", err)
 	}
 }
+
+func TestContainerSpecColumn(t *testing.T) {
+	db := openTest(t)
+	rec := ctr("aaa111", "withspec", "")
+	rec.Spec = []byte(`{"ociVersion":"1.3.0"}`)
+	update(t, db, func(tx *Tx) error { return tx.AddContainer(rec) })
+	update(t, db, func(tx *Tx) error { return tx.AddContainer(ctr("bbb222", "nospec", "")) })
+	err := db.View(context.Background(), func(tx *Tx) error {
+		got, err := tx.LookupContainer("withspec")
+		if err != nil {
+			return err
+		}
+		if string(got.Spec) != `{"ociVersion":"1.3.0"}` {
+			t.Errorf("spec = %q", got.Spec)
+		}
+		list, err := tx.ListContainers()
+		if err != nil {
+			return err
+		}
+		for _, r := range list {
+			if len(r.Spec) != 0 {
+				t.Errorf("list loaded the spec of %s", r.Name)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx *Tx) error { return tx.SetContainerSpec("bbb222", []byte(`{}`)) })
+	update(t, db, func(tx *Tx) error {
+		if err := tx.SetContainerSpec("nosuch", nil); !errors.Is(err, define.ErrNoSuchCtr) {
+			t.Errorf("SetContainerSpec of a missing container: %v", err)
+		}
+		return nil
+	})
+}
+
+// TestMigrateSpecOutOfConfig opens a version-1 database whose container
+// configuration holds its spec: version 2 moves the spec to its column.
+func TestMigrateSpecOutOfConfig(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := Open(path, testPaths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make it a version-1 database with an old-style row.
+	if _, err := db.db.Exec(`ALTER TABLE containers DROP COLUMN spec; PRAGMA user_version = 1`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.db.Exec(`INSERT INTO containers (id, name, config, state, created) VALUES ('old1', 'old', CAST('{"Name":"old","Spec":{"ociVersion":"1.3.0"}}' AS BLOB), x'7b7d', 1)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, testPaths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(context.Background(), func(tx *Tx) error {
+		r, err := tx.GetContainer("old1")
+		if err != nil {
+			return err
+		}
+		if string(r.Spec) != `{"ociVersion":"1.3.0"}` || string(r.Config) != `{"Name":"old"}` {
+			t.Errorf("after migration: spec %q, config %q", r.Spec, r.Config)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
