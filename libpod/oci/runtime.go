@@ -102,6 +102,13 @@ func (r *Runtime) Kill(ctx context.Context, id string, sig syscall.Signal, all b
 
 // Delete removes the runtime's record of the container.
 func (r *Runtime) Delete(ctx context.Context, id string, force bool) error {
+	// runc and crun keep a container's state in ROOT/ID: without it there
+	// is nothing to delete, and no process needs to be started to say so.
+	if r.Root != "" {
+		if _, err := os.Stat(filepath.Join(r.Root, id)); errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+	}
 	args := []string{"delete"}
 	if force {
 		args = append(args, "--force")
