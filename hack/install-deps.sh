@@ -5,7 +5,8 @@ set -eu
 
 PKGS="runc crun conmon uidmap passt slirp4netns fuse-overlayfs catatonit
 netavark aardvark-dns busybox-static docker-registry iproute2 procps
-libsqlite3-dev gcc make git ca-certificates tar util-linux curl python3"
+libsqlite3-dev gcc make git ca-certificates tar util-linux curl python3
+python3-docker docker-compose systemd iptables"
 
 missing=""
 for p in $PKGS; do

@@ -34,8 +34,8 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 	hostname := sp.Hostname
 	files := map[string][]byte{
 		"config.json": b,
-		"hosts":       hostsFile(hostname),
-		"resolv.conf": resolvConf(c.Config.NetworkMode),
+		"hosts":       hostsFor(c, hostname),
+		"resolv.conf": resolvFor(c),
 		"hostname":    []byte(hostname + "\n"),
 		"containerenv": []byte(fmt.Sprintf("engine=\"pm\"\nname=%q\nid=%q\nimage=%q\nimageid=%q\nrootless=%d\n",
 			c.Name(), c.ID(), c.Config.Image.Name, c.Config.Image.ID, boolInt(r.cfg.Rootless))),

@@ -85,6 +85,7 @@ func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 			}
 		}
 	}
+	r.teardownNetwork(ctx, c)
 	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
 	return r.saveState(ctx, c)
 }

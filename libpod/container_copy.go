@@ -83,7 +83,7 @@ func (r *Runtime) withEnd(ctx context.Context, end CopyEnd, loc *fscopy.Location
 		return fn(nil)
 	}
 	return r.withRootfs(ctx, end.Container, func(c *Container, root string) error {
-		*loc = fscopy.Location{Root: root, Path: end.Path, Where: "container " + c.Name()}
+		*loc = copyLocation(c, root, end.Path)
 		return fn(c)
 	})
 }

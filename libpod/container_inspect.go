@@ -107,12 +107,13 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 	if sp.Linux != nil {
 		data.MountLabel = sp.Linux.MountLabel
 	}
+	inspectNetwork(c, data)
 	for _, m := range cc.Mounts {
 		if m.Type == "tmpfs" {
 			continue
 		}
 		data.Mounts = append(data.Mounts, define.InspectMount{
-			Type: m.Type, Source: m.Source, Destination: m.Destination,
+			Type: m.Type, Name: m.Name, Source: m.Source, Destination: m.Destination,
 			Options: nonNilStrings(m.Options), RW: m.RW, Propagation: propagation(m.Options),
 		})
 	}

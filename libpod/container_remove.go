@@ -81,6 +81,9 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 	if err := l.Remove(); err != nil {
 		slog.Debug("removing container lock", "container", id, "err", err)
 	}
+	if c.Config.AutoRemove {
+		r.RemoveAnonymousVolumes(ctx, c) // --rm removes them, as in Podman
+	}
 	return nil
 }
 

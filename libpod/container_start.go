@@ -131,6 +131,9 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 			r.failStart(ctx, c, ort, retErr)
 		}
 	}()
+	if err := r.setupNetwork(ctx, c); err != nil {
+		return err
+	}
 	bundle, err := r.writeBundle(c, mountpoint)
 	if err != nil {
 		return err
@@ -231,6 +234,7 @@ func (r *Runtime) exitCommand(id, logLevel string) ([]string, error) {
 // pid files, whatever the state says. Used by failed starts and rm -f.
 func (r *Runtime) killLeftovers(ctx context.Context, c *Container, ort *oci.Runtime) {
 	bundle := r.bundleDir(c.ID())
+	defer r.teardownNetwork(ctx, c)
 	if ort != nil {
 		if err := ort.Delete(ctx, c.ID(), true); err != nil {
 			slog.Debug("deleting runtime state", "container", c.ID(), "err", err)

@@ -4,7 +4,9 @@ import (
 	"github.com/pm-project/pm/cmd/pm/containers"
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/inspect"
+	"github.com/pm-project/pm/cmd/pm/networks"
 	"github.com/pm-project/pm/cmd/pm/system"
+	"github.com/pm-project/pm/cmd/pm/volumes"
 )
 
 // Each noun package adds its commands here, one line each.
@@ -13,4 +15,6 @@ func init() {
 	registrars = append(registrars, images.Register)
 	registrars = append(registrars, containers.Register)
 	registrars = append(registrars, inspect.Register)
+	registrars = append(registrars, networks.Register)
+	registrars = append(registrars, volumes.Register)
 }

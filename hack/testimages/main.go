@@ -270,6 +270,12 @@ func run(ctx context.Context, out, registry, busybox string) error {
 		return err
 	}
 
+	// volimg declares VOLUME /data, seeded with a file (volume copy-up).
+	volLayer, err := b.layer([]entry{dir("data", 0o755), file("data/seed", 0o644, "seed\n")})
+	if err != nil {
+		return err
+	}
+
 	bbConfig := v1.ImageConfig{
 		Cmd:          []string{"sh"},
 		Env:          []string{envPath, "PM_TEST=1"},
@@ -286,6 +292,9 @@ func run(ctx context.Context, out, registry, busybox string) error {
 	}
 	multiConfig := bbConfig
 	multiConfig.Labels = map[string]string{"org.pm.test": "multilayer"}
+	volConfig := bbConfig
+	volConfig.Labels = map[string]string{"org.pm.test": "volimg"}
+	volConfig.Volumes = map[string]struct{}{"/data": {}}
 	hist := func(by string) v1.History { return v1.History{Created: &created, CreatedBy: by} }
 
 	images := []image{
@@ -293,6 +302,8 @@ func run(ctx context.Context, out, registry, busybox string) error {
 			history: []v1.History{hist("ADD busybox /bin/busybox")}},
 		{ref: "entry:latest", layers: []layer{base}, config: entryConfig,
 			history: []v1.History{hist("ADD busybox /bin/busybox")}},
+		{ref: "volimg:latest", layers: []layer{base, volLayer}, config: volConfig,
+			history: []v1.History{hist("ADD busybox /bin/busybox"), hist("ADD seed /data/seed"), hist("VOLUME /data")}},
 		{ref: "multilayer:latest", layers: []layer{base, one, two}, config: multiConfig,
 			history: []v1.History{hist("ADD busybox /bin/busybox"), hist("ADD one /data/one"),
 				hist("ADD two /data/two && rm /data/one")}},

@@ -35,6 +35,7 @@ type ImageRef struct {
 // MountPoint is one mount as inspect reports it.
 type MountPoint struct {
 	Type        string   `json:"Type"`
+	Name        string   `json:"Name,omitempty"` // the volume's name, for Type volume
 	Source      string   `json:"Source"`
 	Destination string   `json:"Destination"`
 	Options     []string `json:"Options"`
@@ -50,7 +51,8 @@ type ContainerConfig struct {
 	Created time.Time
 
 	// Spec is the generated OCI runtime spec (root.path is filled in at
-	// start with the mountpoint).
+	// start with the mountpoint). It is stored apart from the rest of the
+	// configuration and not loaded by lists of containers.
 	Spec json.RawMessage `json:"-"`
 
 	Entrypoint  []string
@@ -73,7 +75,16 @@ type ContainerConfig struct {
 
 	Terminal    bool
 	Stdin       bool
-	NetworkMode string // none, host, private (default)
+	NetworkMode string // none, host, pasta[:opts], slirp4netns[:opts], bridge, ns:PATH, container:ID
+
+	// PortMappings are the published ports, host ports assigned at create.
+	PortMappings []PortMapping `json:",omitempty"`
+	PublishAll   bool          `json:",omitempty"` // -P, for inspect
+	// Networks are the bridge networks of NetworkMode bridge, by name;
+	// network connect and disconnect change them.
+	Networks map[string]NetworkRequest `json:",omitempty"`
+	// Names are --dns, --dns-search, --dns-option, --add-host, --no-hosts.
+	Names NameConfig `json:",omitempty"`
 
 	RuntimeName string // the OCI runtime: runc, crun, ...
 	RuntimePath string
@@ -105,6 +116,8 @@ type ContainerState struct {
 	// ExitHandled is set once the restart policy and --rm were applied to
 	// the last exit, so that a second cleanup does not apply them again.
 	ExitHandled bool
+	// Network is set while the container's network is up.
+	Network *NetworkStatus `json:",omitempty"`
 }
 
 // Active reports whether the container has (or may have) processes.

@@ -71,11 +71,26 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	plan, err := e.planVolumes(ctx, s, details.Config.Config.Volumes)
+	if err != nil {
+		return nil, err
+	}
+	created := false
+	defer func() {
+		if !created {
+			plan.rollback(ctx)
+		}
+	}()
 	cc, err := e.containerConfig(s, ic, img, name)
 	if err != nil {
 		return nil, err
 	}
+	plan.record(cc)
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
+	netnsPath, err := e.containerNetwork(ctx, s, details.Config.Config.ExposedPorts, cc)
+	if err != nil {
+		return nil, err
+	}
 	// The image's labels are the container's unless overridden, as in Podman.
 	if il := details.Config.Config.Labels; len(il) > 0 {
 		labels := make(map[string]string, len(il)+len(cc.Labels))
@@ -108,6 +123,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		if err != nil {
 			return nil, err
 		}
+		if err := plan.prepare(ctx, sc.Rootfs, s, u); err != nil {
+			return nil, err
+		}
 		h := generate.Host{
 			Rootless:      cfg.Rootless,
 			Cgroups:       cgroups,
@@ -123,6 +141,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			Hostname:      sc.ID[:12],
 			DefaultCaps:   cfg.Containers.DefaultCapabilities,
 			DefaultUlimit: defUlimits,
+			NetNSPath:     netnsPath(sc.ID),
+		}
+		if s.Net.NoHosts {
+			h.HostsFile = ""
 		}
 		sp, err := generate.Generate(s, ic, h)
 		if err != nil {
@@ -135,6 +157,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	created = true
 	rep.ID = c.ID()
 	return rep, nil
 }

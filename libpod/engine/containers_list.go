@@ -111,6 +111,7 @@ func summarize(c *libpod.Container) ContainerSummary {
 		Labels:     c.Config.Labels,
 		Names:      []string{c.Name()},
 		Networks:   []string{},
+		Ports:      portsOf(c),
 		Mounts:     []string{},
 		Pid:        st.Pid,
 		Pod:        c.Pod,

@@ -43,11 +43,11 @@ func (e *Engine) ContainerRename(ctx context.Context, idOrName, newName string) 
 // "80/tcp -> 0.0.0.0:8080" lines, optionally only those of privatePort
 // ("80" or "80/tcp").
 func (e *Engine) ContainerPort(ctx context.Context, idOrName, privatePort string) ([]string, error) {
-	if _, err := e.rt.LookupContainer(ctx, idOrName); err != nil {
+	c, err := e.rt.LookupContainer(ctx, idOrName)
+	if err != nil {
 		return nil, err
 	}
-	// No container publishes ports yet: networking records none.
-	return nil, nil
+	return portLines(c.Config.PortMappings, privatePort)
 }
 
 // TopReport is the result of ContainerTop: rows (the first is the

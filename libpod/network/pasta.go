@@ -27,6 +27,8 @@ type PastaOptions struct {
 	Ports  []define.PortMapping
 	// Args are extra options from containers.conf or --network pasta:...
 	Args []string
+	// PidFile, when set, receives pasta's pid, for StopPasta.
+	PidFile string
 }
 
 // PastaArgs builds pasta's command line.
@@ -56,6 +58,9 @@ func PastaArgs(o PastaOptions) []string {
 	}
 	args = append(args, "-T", "none", "-U", "none")
 	args = append(args, o.Args...)
+	if o.PidFile != "" {
+		args = append(args, "--pid", o.PidFile)
+	}
 	return append(args, "--netns", o.NSPath)
 }
 

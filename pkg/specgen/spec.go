@@ -42,7 +42,10 @@ type Spec struct {
 	Security Security
 	Mounts   []Mount
 	Tmpfs    map[string]string // destination -> options
-	ReadOnly bool
+	// VolumesFrom are --volumes-from CONTAINER[:ro|rw]: that container's
+	// volume and bind mounts are added.
+	VolumesFrom []string
+	ReadOnly    bool
 	// ReadOnlyTmpfs keeps /tmp, /var/tmp and /run writable (tmpfs) when
 	// ReadOnly is set; the CLI's default is true, as Podman's.
 	ReadOnlyTmpfs bool
@@ -54,7 +57,8 @@ type Spec struct {
 	UIDMaps []IDMap
 	GIDMaps []IDMap
 
-	NetworkMode string // none, host (more with networking)
+	NetworkMode string  // none, host, private, pasta[:opts], slirp4netns[:opts], ns:PATH, container:ID, bridge or a network name
+	Net         Network // ports, aliases, DNS (network.go)
 	SigProxy    bool
 	DetachKeys  string
 

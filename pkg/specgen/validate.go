@@ -95,10 +95,15 @@ func (s *Spec) Validate() error {
 		if !strings.HasPrefix(s.NetworkMode, "ns:") && !strings.HasPrefix(s.NetworkMode, "container:") &&
 			!strings.HasPrefix(s.NetworkMode, "pasta:") && !strings.HasPrefix(s.NetworkMode, "slirp4netns:") {
 			// Named networks are checked against the network store later.
-			if err := ValidName(s.NetworkMode); err != nil {
-				return define.Invalidf("invalid --network %q", s.NetworkMode)
+			for _, n := range BridgeNetworks(s.NetworkMode) {
+				if err := ValidName(n); err != nil {
+					return define.Invalidf("invalid --network %q", s.NetworkMode)
+				}
 			}
 		}
+	}
+	if err := s.validateNetwork(); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for _, m := range s.Mounts {

@@ -132,6 +132,7 @@ func toRow(c engine.ContainerSummary, noTrunc bool, now time.Time) psRow {
 		RunningFor:       ago,
 		CreatedAt:        c.CreatedTime.Format("2006-01-02 15:04:05.999999999 -0700 MST"),
 		Mounts:           strings.Join(c.Mounts, ","),
+		Ports:            engine.PortsText(c.Ports),
 		Networks:         strings.Join(c.Networks, ","),
 		Labels:           strings.Join(labels, ","),
 		Size:             "",

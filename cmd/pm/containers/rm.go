@@ -35,7 +35,11 @@ func newRmCommand(name string) *cobra.Command {
 				return err
 			}
 			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
-				_, err := eng.ContainerRemove(ctx, n, force, t)
+				remove := eng.ContainerRemove
+				if volumes {
+					remove = eng.ContainerRemoveWithVolumes
+				}
+				_, err := remove(ctx, n, force, t)
 				if err != nil {
 					if errors.Is(err, define.ErrNoSuchCtr) {
 						if ignore {

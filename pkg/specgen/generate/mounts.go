@@ -97,6 +97,10 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 }
 
 func userMount(m specgen.Mount) (specs.Mount, error) {
+	if m.Type == "volume" && m.Source != "" {
+		// libpod resolved the volume to its data directory on the host.
+		m.Type = "bind"
+	}
 	switch m.Type {
 	case "bind":
 		opts := []string{"rbind"}

@@ -23,6 +23,7 @@ type Flags struct {
 	ReadOnlyTmpfs                             bool
 	InitPath                                  string
 	Volumes, Mounts, Tmpfs                    []string
+	VolumesFrom                               []string
 	Restart, StopSignal                       string
 	StopTimeout                               uint
 	LogDriver                                 string
@@ -38,6 +39,7 @@ type Flags struct {
 	SigProxy                                  bool
 	DetachKeys                                string
 	Network                                   string
+	net                                       netFlags
 }
 
 // Bind adds the create flags to fs.
@@ -64,6 +66,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.ReadOnlyTmpfs, "read-only-tmpfs", true, "With --read-only, mount writable tmpfs on /tmp, /var/tmp and /run")
 	fs.StringArrayVarP(&f.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
 	fs.StringArrayVar(&f.Mounts, "mount", nil, "Attach a filesystem mount to the container")
+	fs.StringArrayVar(&f.VolumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s)")
 	fs.StringArrayVar(&f.Tmpfs, "tmpfs", nil, "Mount a temporary filesystem (tmpfs) into a container")
 	fs.StringVar(&f.Restart, "restart", "", "Restart policy to apply when a container exits (no, always, on-failure[:N], unless-stopped)")
 	fs.StringVar(&f.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
@@ -85,9 +88,10 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.CPUs, "cpus", 0, "Number of CPUs. The default is 0.000 which means no limit")
 	fs.BoolVar(&f.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fs.StringVar(&f.DetachKeys, "detach-keys", "ctrl-p,ctrl-q", "Override the key sequence for detaching a container")
-	fs.StringVar(&f.Network, "network", "", "Connect a container to a network (none, host, private)")
+	fs.StringVar(&f.Network, "network", "", "Connect a container to a network (none, host, private, pasta[:opts], slirp4netns[:opts], ns:PATH, container:ID, bridge or a network name)")
 	fs.StringVar(&f.Network, "net", "", "Alias for --network")
 	fs.Lookup("net").Hidden = true
+	f.net.bind(fs)
 }
 
 // Spec builds the Spec from the flags, the image and the command.
@@ -148,9 +152,6 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		if err != nil {
 			return nil, err
 		}
-		if m.Type != "bind" {
-			return nil, define.Errorf(define.ErrUnsupported, "invalid -v %q: named volumes are not supported yet", v)
-		}
 		s.Mounts = append(s.Mounts, m)
 	}
 	for _, v := range f.Mounts {
@@ -160,6 +161,7 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		}
 		s.Mounts = append(s.Mounts, m)
 	}
+	s.VolumesFrom = f.VolumesFrom
 	for _, t := range f.Tmpfs {
 		dst, opts, _ := strings.Cut(t, ":")
 		s.Tmpfs[dst] = opts
@@ -209,6 +211,9 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		s.Resources.MemoryBytes = n
 	}
 	s.Resources.CPUs = f.CPUs
+	if err := f.net.apply(s); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -1,0 +1,42 @@
+package networks
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/spf13/cobra"
+)
+
+func init() { verbs = append(verbs, newPruneCommand) }
+
+func newPruneCommand() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "prune [options]",
+		Short: "Remove networks no container uses",
+		Args:  cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !force {
+				fmt.Print("WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ")
+				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+					return nil
+				}
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			names, err := eng.NetworkPrune(cmd.Context())
+			for _, n := range names {
+				fmt.Println(n)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
+	return cmd
+}

@@ -1,0 +1,44 @@
+package networks
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/spf13/cobra"
+)
+
+func init() { verbs = append(verbs, newRmCommand) }
+
+func newRmCommand() *cobra.Command {
+	var force bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:     "rm [options] NETWORK [NETWORK...]",
+		Aliases: []string{"remove"},
+		Short:   "Remove networks",
+		Args:    cli.MinArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			var last error
+			for _, a := range args {
+				name, err := eng.NetworkRemove(cmd.Context(), a, force)
+				if err != nil {
+					if last != nil {
+						fmt.Fprintf(os.Stderr, "Error: %s\n", last)
+					}
+					last = err
+					continue
+				}
+				fmt.Println(name)
+			}
+			return last
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "Remove the containers that use the network too")
+	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "Seconds to wait for running containers to stop before killing them")
+	return cmd
+}

@@ -1,0 +1,310 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/network"
+	"golang.org/x/sys/unix"
+)
+
+// Networks returns the store of network configurations.
+func (r *Runtime) Networks() *network.Store {
+	return &network.Store{
+		Dir:            r.cfg.Network.NetworkConfigDir,
+		DefaultName:    r.cfg.Network.DefaultNetwork,
+		DefaultSubnet:  r.cfg.Network.DefaultSubnet,
+		DefaultIfcName: "pm0",
+	}
+}
+
+// Paths of the bridge machinery: the rootless network namespace shared by
+// the user's bridged containers, its pasta, and one file per attached
+// container holding the netavark options it was set up with.
+func (r *Runtime) rootlessNS() string          { return filepath.Join(r.cfg.TmpDir, "netns", "rootless-netns") }
+func (r *Runtime) rootlessPasta() string       { return r.rootlessNS() + ".pasta.pid" }
+func (r *Runtime) attachDir() string           { return filepath.Join(r.cfg.TmpDir, "netns", "bridge") }
+func (r *Runtime) attachFile(id string) string { return filepath.Join(r.attachDir(), id) }
+
+func (r *Runtime) netavark() (*network.Netavark, error) {
+	nv, err := r.helperPath("netavark")
+	if err != nil {
+		return nil, err
+	}
+	aa, err := r.helperPath("aardvark-dns")
+	if err != nil {
+		return nil, err
+	}
+	n := &network.Netavark{Path: nv, Aardvark: aa, ConfDir: filepath.Join(r.cfg.TmpDir, "networks"), Rootless: r.cfg.Rootless}
+	if r.cfg.Rootless {
+		n.InNS = r.rootlessNS()
+	}
+	return n, nil
+}
+
+// setupBridge attaches c to its bridge networks with netavark, giving it
+// a free address on each. Rootless, the bridges live in the rootless
+// network namespace, made (and connected with pasta) by the first
+// container. The caller holds c's lock.
+func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.NetworkStatus) error {
+	l, err := r.locks.Lock(ctx, "network-bridge")
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	nv, err := r.netavark()
+	if err != nil {
+		return err
+	}
+	// netavark 1.4's only working firewall driver runs iptables.
+	if _, err := exec.LookPath("iptables"); err != nil {
+		return define.Errorf(define.ErrUnsupported, "bridge networks need iptables, which netavark runs: install the iptables package")
+	}
+	if err := os.MkdirAll(nv.ConfDir, 0o700); err != nil {
+		return err
+	}
+	o, err := r.bridgeOptions(ctx, c)
+	if err != nil {
+		return err
+	}
+	if r.cfg.Rootless {
+		if err := r.ensureRootlessNS(ctx); err != nil {
+			return err
+		}
+	}
+	res, err := nv.Setup(ctx, r.NetNSPath(c.ID()), o)
+	if err != nil {
+		r.dropRootlessNSIfUnused()
+		return err
+	}
+	b, _ := json.Marshal(o)
+	if err := os.MkdirAll(r.attachDir(), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(r.attachFile(c.ID()), b, 0o600); err != nil {
+		return err
+	}
+	st.Networks = map[string]define.NetworkAttachment{}
+	names := sortedKeys(o.Networks)
+	for _, name := range names {
+		ifc := o.Networks[name].InterfaceName
+		blk := res[name].Interfaces[ifc]
+		a := define.NetworkAttachment{Interface: ifc, MAC: blk.MAC, Aliases: o.Networks[name].Aliases}
+		if len(blk.Subnets) > 0 {
+			if ip, ipn, err := net.ParseCIDR(blk.Subnets[0].IPNet); err == nil {
+				a.IP = ip.String()
+				a.Prefix, _ = ipn.Mask.Size()
+			}
+			a.Gateway = blk.Subnets[0].Gateway
+		}
+		if o.NetworkInfo[name].DNSEnabled && a.Gateway != "" {
+			a.DNS = a.Gateway
+		}
+		st.Networks[name] = a
+		if st.IP == "" {
+			st.IP, st.Prefix, st.MAC, st.Gateway = a.IP, a.Prefix, a.MAC, a.Gateway
+		}
+	}
+	if r.cfg.Rootless {
+		// The bridge's gateway is the rootless namespace; pasta's gateway
+		// there reaches the host.
+		if gw, err := network.Gateway(r.rootlessNS()); err == nil && gw != nil {
+			st.Gateway = gw.String()
+		}
+	}
+	return nil
+}
+
+// bridgeOptions builds netavark's options for c, allocating addresses.
+func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Options, error) {
+	o := &network.Options{ContainerID: c.ID(), ContainerName: c.Name(),
+		Networks: map[string]network.PerNetwork{}, NetworkInfo: map[string]*network.Network{}}
+	used, err := r.usedIPs(ctx, c.ID())
+	if err != nil {
+		return nil, err
+	}
+	store := r.Networks()
+	for i, name := range sortedKeys(c.Config.Networks) {
+		req := c.Config.Networks[name]
+		n, err := store.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		ips := req.StaticIPs
+		if len(ips) == 0 {
+			ip, err := freeIP(n, used)
+			if err != nil {
+				return nil, err
+			}
+			ips = []string{ip}
+		}
+		aliases := req.Aliases
+		if n.DNSEnabled {
+			aliases = append(append([]string{}, aliases...), c.ID()[:12])
+		}
+		o.Networks[name] = network.PerNetwork{InterfaceName: fmt.Sprintf("eth%d", i), StaticIPs: ips, StaticMAC: req.StaticMAC, Aliases: aliases}
+		o.NetworkInfo[name] = n
+	}
+	return o, nil
+}
+
+// usedIPs are the addresses other containers hold, from their attachment
+// files.
+func (r *Runtime) usedIPs(ctx context.Context, except string) (map[string]bool, error) {
+	used := map[string]bool{}
+	ents, err := os.ReadDir(r.attachDir())
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for _, e := range ents {
+		if e.Name() == except {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(r.attachDir(), e.Name()))
+		if err != nil {
+			continue
+		}
+		var o network.Options
+		if json.Unmarshal(b, &o) == nil {
+			for name, p := range o.Networks {
+				for _, ip := range p.StaticIPs {
+					used[name+"/"+ip] = true
+				}
+			}
+		}
+	}
+	return used, nil
+}
+
+// freeIP is the first address of n's lease range (or subnet) that is not
+// the gateway and not used.
+func freeIP(n *network.Network, used map[string]bool) (string, error) {
+	for _, s := range n.Subnets {
+		_, ipn, err := net.ParseCIDR(s.Subnet)
+		if err != nil || ipn.IP.To4() == nil {
+			continue
+		}
+		start, end := toU32(ipn.IP)+1, toU32(ipn.IP)|^toU32(net.IP(ipn.Mask))-1
+		if lr := s.LeaseRange; lr != nil {
+			if ip := net.ParseIP(lr.StartIP); ip != nil {
+				start = toU32(ip)
+			}
+			if ip := net.ParseIP(lr.EndIP); ip != nil {
+				end = toU32(ip)
+			}
+		}
+		for x := start; x <= end; x++ {
+			ip := net.IPv4(byte(x>>24), byte(x>>16), byte(x>>8), byte(x)).String()
+			if ip != s.Gateway && !used[n.Name+"/"+ip] {
+				used[n.Name+"/"+ip] = true
+				return ip, nil
+			}
+		}
+	}
+	return "", define.Errorf(define.ErrConflict, "no free address left in network %s", n.Name)
+}
+
+func toU32(ip net.IP) uint32 {
+	v := ip.To4()
+	return uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
+}
+
+// ensureRootlessNS makes the rootless network namespace and its pasta,
+// unless they are up. The caller holds the network-bridge lock.
+func (r *Runtime) ensureRootlessNS(ctx context.Context) error {
+	path := r.rootlessNS()
+	var sf unix.Statfs_t
+	if unix.Statfs(path, &sf) == nil && sf.Type == unix.NSFS_MAGIC {
+		return nil
+	}
+	network.RemoveNS(path)
+	if err := network.NewNS(path); err != nil {
+		return fmt.Errorf("rootless network namespace: %w", err)
+	}
+	bin, err := r.helperPath("pasta")
+	if err == nil {
+		err = network.StartPasta(ctx, network.PastaOptions{Path: bin, NSPath: path, PidFile: r.rootlessPasta(), Args: r.cfg.Network.PastaOptions})
+	}
+	if err == nil {
+		// Forwarding between the bridges and pasta's interface.
+		err = network.InNS(path, func() error {
+			return os.WriteFile("/proc/sys/net/ipv4/ip_forward", []byte("1"), 0o644)
+		})
+	}
+	if err != nil {
+		network.RemoveNS(path)
+		network.StopPasta(r.rootlessPasta())
+		return fmt.Errorf("connecting the rootless network namespace: %w", err)
+	}
+	return nil
+}
+
+// dropRootlessNSIfUnused removes the rootless network namespace (ending
+// its pasta) once no container is attached. The caller holds the
+// network-bridge lock.
+func (r *Runtime) dropRootlessNSIfUnused() {
+	if !r.cfg.Rootless {
+		return
+	}
+	if ents, _ := os.ReadDir(r.attachDir()); len(ents) > 0 {
+		return
+	}
+	if err := network.RemoveNS(r.rootlessNS()); err != nil {
+		slog.Warn("removing the rootless network namespace", "err", err)
+	}
+	network.StopPasta(r.rootlessPasta())
+}
+
+// teardownBridge detaches c from its bridge networks, with the options it
+// was set up with, and drops the rootless namespace after the last one.
+func (r *Runtime) teardownBridge(ctx context.Context, c *Container) {
+	b, err := os.ReadFile(r.attachFile(c.ID()))
+	if err != nil {
+		return
+	}
+	l, err := r.locks.Lock(ctx, "network-bridge")
+	if err != nil {
+		slog.Warn("locking networks", "container", c.ID(), "err", err)
+		return
+	}
+	defer l.Unlock()
+	var o network.Options
+	if err := json.Unmarshal(b, &o); err == nil {
+		if nv, err := r.netavark(); err == nil {
+			if err := nv.Teardown(ctx, r.NetNSPath(c.ID()), &o); err != nil {
+				slog.Warn("tearing down bridge networks", "container", c.ID(), "err", err)
+			}
+		}
+	}
+	os.Remove(r.attachFile(c.ID()))
+	r.dropRootlessNSIfUnused()
+}
+
+// bridgeDNS are the nameservers (aardvark-dns) of c's bridge networks.
+func bridgeDNS(st *define.NetworkStatus) []string {
+	var out []string
+	for _, name := range sortedKeys(st.Networks) {
+		if d := st.Networks[name].DNS; d != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,341 @@
+package libpod
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/network"
+)
+
+// NetNSPath is where pm binds the network namespace of container id, for
+// the network modes that get one from pm (see OwnsNetNS). The OCI spec
+// names it at create; the file exists while the container's network is up.
+func (r *Runtime) NetNSPath(id string) string {
+	return filepath.Join(r.cfg.TmpDir, "netns", id)
+}
+
+// pastaPidFile records the pasta of container id.
+func (r *Runtime) pastaPidFile(id string) string {
+	return filepath.Join(r.cfg.TmpDir, "netns", id+".pasta.pid")
+}
+
+// slirpPidFile records the slirp4netns of container id.
+func (r *Runtime) slirpPidFile(id string) string {
+	return filepath.Join(r.cfg.TmpDir, "netns", id+".slirp.pid")
+}
+
+// NetworkKind splits a recorded network mode into its kind (pasta,
+// slirp4netns, bridge, none, host, ns, container) and options.
+func NetworkKind(mode string) (kind, opts string) {
+	kind, opts, _ = strings.Cut(mode, ":")
+	switch kind {
+	case "pasta", "slirp4netns", "none", "host", "ns", "container", "bridge":
+		return kind, opts
+	case "", "private":
+		return "private", ""
+	}
+	return "bridge", mode
+}
+
+// OwnsNetNS reports whether containers of network mode get a namespace
+// that pm makes and connects at start.
+func OwnsNetNS(mode string) bool {
+	switch k, _ := NetworkKind(mode); k {
+	case "pasta", "slirp4netns", "bridge":
+		return true
+	}
+	return false
+}
+
+// helperPath finds a helper binary in containers.conf's helper_binaries_dir,
+// then in PATH.
+func (r *Runtime) helperPath(name string) (string, error) {
+	for _, d := range r.cfg.Engine.HelperBinariesDir {
+		p := filepath.Join(d, name)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return p, nil
+		}
+	}
+	p, err := exec.LookPath(name)
+	if err != nil {
+		return "", define.Errorf(define.ErrUnsupported, "%s is not installed: %v", name, err)
+	}
+	return p, nil
+}
+
+// setupNetwork makes c's network namespace and connects it: pasta or
+// slirp4netns with c's published ports, or netavark for bridges. It
+// records the result in c.State.Network; on failure it leaves nothing.
+// The caller holds c's lock.
+func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error) {
+	c.State.Network = nil
+	if !OwnsNetNS(c.Config.NetworkMode) {
+		return nil
+	}
+	kind, opts := NetworkKind(c.Config.NetworkMode)
+	path := r.NetNSPath(c.ID())
+	r.teardownNetwork(ctx, c) // what a killed pm may have left
+	if kind != "bridge" {
+		// A busy port is a clear error before anything is made.
+		if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
+			return err
+		}
+	}
+	if err := network.NewNS(path); err != nil {
+		return fmt.Errorf("network of %s: %w", c.Name(), err)
+	}
+	defer func() {
+		if retErr != nil {
+			r.teardownNetwork(context.WithoutCancel(ctx), c)
+		}
+	}()
+	st := &define.NetworkStatus{Mode: kind, NSPath: path}
+	switch kind {
+	case "pasta":
+		bin, err := r.helperPath("pasta")
+		if err != nil {
+			return err
+		}
+		args := append(append([]string{}, r.cfg.Network.PastaOptions...), splitOpts(opts)...)
+		if err := network.StartPasta(ctx, network.PastaOptions{Path: bin, NSPath: path, Ports: c.Config.PortMappings, Args: args, PidFile: r.pastaPidFile(c.ID())}); err != nil {
+			return err
+		}
+	case "slirp4netns":
+		if err := r.startSlirp(ctx, c, path, opts, st); err != nil {
+			return err
+		}
+	case "bridge":
+		if err := r.setupBridge(ctx, c, st); err != nil {
+			return err
+		}
+	}
+	if kind != "bridge" {
+		a, err := network.NSAddr(path)
+		if err != nil {
+			return fmt.Errorf("reading the address of %s: %w", c.Name(), err)
+		}
+		if a.IP != nil {
+			st.IP, st.Prefix, st.MAC = a.IP.String(), a.Prefix, a.MAC
+		}
+		if a.Gateway != nil {
+			st.Gateway = a.Gateway.String()
+		}
+	}
+	c.State.Network = st
+	return nil
+}
+
+// startSlirp runs slirp4netns for c with its --network options
+// (allow_host_loopback=true|false, mtu=N, cidr=..., enable_ipv6=...).
+func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts string, st *define.NetworkStatus) error {
+	bin := r.cfg.Engine.NetworkCmdPath
+	if bin == "" {
+		var err error
+		if bin, err = r.helperPath("slirp4netns"); err != nil {
+			return err
+		}
+	}
+	o := network.SlirpOptions{
+		Path: bin, NSPath: path, Ports: c.Config.PortMappings,
+		APISocket: filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"),
+		PidFile:   r.slirpPidFile(c.ID()),
+	}
+	var err error
+	if o.AllowHostLoopback, o.Args, err = ParseSlirpOptions(opts); err != nil {
+		return err
+	}
+	pid, err := network.StartSlirp(ctx, o)
+	if err != nil {
+		return err
+	}
+	st.SlirpPid = pid
+	return nil
+}
+
+// ParseSlirpOptions checks --network slirp4netns:OPTS (allow_host_loopback=,
+// mtu=, cidr=, enable_ipv6=, port_handler=) and gives slirp4netns's
+// arguments.
+func ParseSlirpOptions(opts string) (allowHostLoopback bool, args []string, err error) {
+	for _, kv := range splitOpts(opts) {
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "allow_host_loopback":
+			allowHostLoopback = v == "true"
+		case "mtu":
+			args = append(args, "--mtu="+v)
+		case "cidr":
+			args = append(args, "--cidr="+v)
+		case "enable_ipv6":
+			if v == "true" {
+				args = append(args, "--enable-ipv6")
+			}
+		case "port_handler", "outbound_addr", "outbound_addr6":
+			// Ports go through slirp4netns's own forwarding.
+		default:
+			return false, nil, define.Invalidf("invalid slirp4netns option %q", kv)
+		}
+	}
+	return allowHostLoopback, args, nil
+}
+
+// splitOpts splits "a,b,c" network options; "" gives none.
+func splitOpts(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// teardownNetwork undoes setupNetwork: it stops slirp4netns, has netavark
+// remove c's interfaces and removes the namespace file, which ends pasta.
+// It is idempotent and works from the files alone, so it also cleans up
+// after a pm that was killed.
+func (r *Runtime) teardownNetwork(ctx context.Context, c *Container) {
+	if !OwnsNetNS(c.Config.NetworkMode) {
+		return
+	}
+	if kind, _ := NetworkKind(c.Config.NetworkMode); kind == "bridge" {
+		r.teardownBridge(ctx, c)
+	}
+	if err := network.StopSlirp(r.slirpPidFile(c.ID())); err != nil {
+		slog.Debug("stopping slirp4netns", "container", c.ID(), "err", err)
+	}
+	os.Remove(filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"))
+	if err := network.RemoveNS(r.NetNSPath(c.ID())); err != nil {
+		slog.Warn("removing network namespace", "container", c.ID(), "err", err)
+	}
+	if err := network.StopPasta(r.pastaPidFile(c.ID())); err != nil {
+		slog.Debug("stopping pasta", "container", c.ID(), "err", err)
+	}
+	c.State.Network = nil
+}
+
+// hostsFor is c's /etc/hosts: localhost, --add-host entries, the
+// container's own address and host.containers.internal.
+func hostsFor(c *Container, hostname string) []byte {
+	var b bytes.Buffer
+	b.WriteString("127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n")
+	b.WriteString("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n")
+	st := c.State.Network
+	gw := ""
+	if st != nil {
+		gw = st.Gateway
+	}
+	for _, h := range c.Config.Names.AddHosts {
+		name, ip, _ := strings.Cut(h, ":")
+		if ip == "host-gateway" {
+			ip = gw
+		}
+		if ip != "" {
+			fmt.Fprintf(&b, "%s\t%s\n", ip, name)
+		}
+	}
+	names := hostname
+	if c.Name() != "" && c.Name() != hostname {
+		names += " " + c.Name()
+	}
+	switch {
+	case st != nil && st.IP != "":
+		fmt.Fprintf(&b, "%s\t%s\n", st.IP, names)
+	case hostname != "":
+		fmt.Fprintf(&b, "127.0.1.1\t%s\n", names)
+	}
+	if gw != "" {
+		fmt.Fprintf(&b, "%s\thost.containers.internal host.docker.internal\n", gw)
+	}
+	return b.Bytes()
+}
+
+// resolvFor is c's resolv.conf: the host's (without loopback nameservers),
+// with the nameserver of c's network helper and the user's --dns flags.
+func resolvFor(c *Container) []byte {
+	kind, _ := NetworkKind(c.Config.NetworkMode)
+	host := resolvConf(c.Config.NetworkMode)
+	n := c.Config.Names
+	if kind == "host" && len(n.DNS)+len(n.DNSSearch)+len(n.DNSOptions) == 0 {
+		return host
+	}
+	var servers, search, options []string
+	for _, line := range strings.Split(string(host), "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		switch f[0] {
+		case "nameserver":
+			if !strings.HasPrefix(f[1], "127.") && f[1] != "::1" {
+				servers = append(servers, f[1])
+			}
+		case "search":
+			search = f[1:]
+		case "options":
+			options = append(options, f[1:]...)
+		}
+	}
+	if st := c.State.Network; st != nil {
+		switch st.Mode {
+		case "pasta":
+			servers = []string{network.DNSForward}
+		case "slirp4netns":
+			servers = []string{network.SlirpDNS}
+		case "bridge":
+			servers = append(bridgeDNS(st), servers...)
+		}
+	}
+	if len(n.DNS) > 0 {
+		servers = n.DNS
+	}
+	if len(n.DNSSearch) > 0 {
+		search = n.DNSSearch
+		if len(search) == 1 && search[0] == "." {
+			search = nil
+		}
+	}
+	if len(n.DNSOptions) > 0 {
+		options = n.DNSOptions
+	}
+	var b bytes.Buffer
+	if len(search) > 0 {
+		fmt.Fprintf(&b, "search %s\n", strings.Join(search, " "))
+	}
+	for _, s := range servers {
+		fmt.Fprintf(&b, "nameserver %s\n", s)
+	}
+	if len(options) > 0 {
+		fmt.Fprintf(&b, "options %s\n", strings.Join(options, " "))
+	}
+	return b.Bytes()
+}
+
+// inspectNetwork fills the network parts of c's inspect data: published
+// ports and the address pasta, slirp4netns or netavark gave it.
+func inspectNetwork(c *Container, data *define.InspectContainerData) {
+	ns := data.NetworkSettings
+	for _, p := range c.Config.PortMappings {
+		for j := uint16(0); j < max(p.Range, 1); j++ {
+			key := fmt.Sprintf("%d/%s", p.ContainerPort+j, p.Protocol)
+			hp := fmt.Sprint(p.HostPort + j)
+			ip := p.HostIP
+			data.HostConfig.PortBindings[key] = append(data.HostConfig.PortBindings[key], define.InspectPort{HostIP: ip, HostPort: hp})
+			if ip == "" {
+				ip = "0.0.0.0"
+			}
+			ns.Ports[key] = append(ns.Ports[key], define.InspectPort{HostIP: ip, HostPort: hp})
+		}
+	}
+	data.HostConfig.PublishAllPorts = c.Config.PublishAll
+	if kind, _ := NetworkKind(c.Config.NetworkMode); kind != "private" {
+		data.HostConfig.NetworkMode = c.Config.NetworkMode
+	}
+	if st := c.State.Network; st != nil {
+		ns.IPAddress, ns.IPPrefixLen, ns.Gateway, ns.MacAddress = st.IP, st.Prefix, st.Gateway, st.MAC
+		ns.SandboxKey = st.NSPath
+	}
+}

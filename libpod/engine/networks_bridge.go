@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/specgen"
+)
+
+// rootDefaultNetwork is root's default network mode: slirp4netns until
+// root bridges are tested.
+const rootDefaultNetwork = "slirp4netns"
+
+// bridgeRequests resolves a bridge --network value ("bridge" is the
+// default network) to the networks the container joins; --network-alias,
+// --ip and --mac-address apply to the first. An unknown network is an
+// error.
+func (e *Engine) bridgeRequests(ctx context.Context, s *specgen.Spec, mode string) (map[string]define.NetworkRequest, error) {
+	st := e.rt.Networks()
+	out := map[string]define.NetworkRequest{}
+	for i, name := range specgen.BridgeNetworks(mode) {
+		if name == "bridge" {
+			name = st.DefaultName
+		}
+		n, err := st.Get(name)
+		if err != nil {
+			return nil, err
+		}
+		var req define.NetworkRequest
+		if i == 0 {
+			req.Aliases = s.Net.Aliases
+			if s.Net.IP != "" {
+				req.StaticIPs = []string{s.Net.IP}
+			}
+			req.StaticMAC = s.Net.MAC
+		}
+		out[n.Name] = req
+	}
+	return out, nil
+}

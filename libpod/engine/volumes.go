@@ -1,0 +1,221 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/pm-project/pm/libpod"
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// VolumeCreateRequest is `pm volume create`.
+type VolumeCreateRequest struct {
+	Name    string
+	Driver  string
+	Labels  map[string]string
+	Options map[string]string
+	// Ignore returns an existing volume of that name instead of an error.
+	Ignore bool
+}
+
+// VolumeCreate creates a volume and returns its name.
+func (e *Engine) VolumeCreate(ctx context.Context, req VolumeCreateRequest) (string, error) {
+	v, err := e.rt.CreateVolume(ctx, libpod.VolumeCreateOptions{
+		Name: req.Name, Driver: req.Driver, Labels: req.Labels, Options: req.Options,
+	})
+	if err != nil {
+		if req.Ignore && errors.Is(err, define.ErrAlreadyExists) {
+			return req.Name, nil
+		}
+		return "", err
+	}
+	return v.Name(), nil
+}
+
+// VolumeInspect returns the named volumes (all with all), in Podman's
+// inspect format.
+func (e *Engine) VolumeInspect(ctx context.Context, names []string, all bool) ([]*define.InspectVolumeData, error) {
+	usage, err := e.rt.VolumeUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var vols []*libpod.Volume
+	if all {
+		if vols, err = e.rt.Volumes(ctx); err != nil {
+			return nil, err
+		}
+	}
+	var errs []error
+	for _, n := range names {
+		v, err := e.rt.LookupVolume(ctx, n)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		vols = append(vols, v)
+	}
+	out := make([]*define.InspectVolumeData, 0, len(vols))
+	for _, v := range vols {
+		out = append(out, e.rt.InspectVolume(ctx, v, usage[v.Name()]))
+	}
+	return out, errors.Join(errs...)
+}
+
+// VolumeList returns the volumes that pass every filter (name=, label=,
+// dangling=, driver=, anonymous=), in inspect format.
+func (e *Engine) VolumeList(ctx context.Context, filters []string) ([]*define.InspectVolumeData, error) {
+	usage, err := e.rt.VolumeUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keep, err := volumeFilter(filters, usage)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := e.rt.Volumes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []*define.InspectVolumeData{}
+	for _, v := range vols {
+		if keep(v) {
+			out = append(out, e.rt.InspectVolume(ctx, v, usage[v.Name()]))
+		}
+	}
+	return out, nil
+}
+
+// volumeFilter compiles filters: the same key given twice matches either
+// value, different keys must all match.
+func volumeFilter(filters []string, usage map[string][]*libpod.Container) (func(*libpod.Volume) bool, error) {
+	byKey := map[string][]string{}
+	for _, f := range filters {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, define.Invalidf("invalid filter %q: use KEY=VALUE", f)
+		}
+		switch k {
+		case "name", "label", "label!", "driver", "scope":
+		case "dangling", "anonymous":
+			if v != "true" && v != "false" && v != "1" && v != "0" {
+				return nil, define.Invalidf("invalid filter %q: %s takes true or false", f, k)
+			}
+		default:
+			return nil, define.Invalidf("invalid filter %q: unknown key %q (use name, label, label!, dangling, driver, scope or anonymous)", f, k)
+		}
+		byKey[k] = append(byKey[k], v)
+	}
+	truth := func(s string) bool { return s == "true" || s == "1" }
+	return func(v *libpod.Volume) bool {
+		for k, vals := range byKey {
+			any := false
+			for _, val := range vals {
+				switch k {
+				case "name":
+					any = any || strings.Contains(v.Name(), val)
+				case "label":
+					any = any || labelMatch(v.Config.Labels, val)
+				case "label!":
+					any = any || !labelMatch(v.Config.Labels, val)
+				case "driver":
+					any = any || v.Config.Driver == val
+				case "scope":
+					any = any || val == "local"
+				case "dangling":
+					any = any || (len(usage[v.Name()]) == 0) == truth(val)
+				case "anonymous":
+					any = any || v.Config.Anonymous == truth(val)
+				}
+			}
+			if !any {
+				return false
+			}
+		}
+		return true
+	}, nil
+}
+
+func labelMatch(labels map[string]string, f string) bool {
+	k, val, hasV := strings.Cut(f, "=")
+	got, ok := labels[k]
+	return ok && (!hasV || got == val)
+}
+
+// VolumeRemoveReport is one volume's outcome in VolumeRemove.
+type VolumeRemoveReport struct {
+	Name string
+	Err  error
+}
+
+// VolumeRemove removes volumes (all with all); force removes the
+// containers that use them first.
+func (e *Engine) VolumeRemove(ctx context.Context, names []string, all, force bool, timeout *uint) ([]VolumeRemoveReport, error) {
+	if all {
+		vols, err := e.rt.Volumes(ctx)
+		if err != nil {
+			return nil, err
+		}
+		names = names[:0]
+		for _, v := range vols {
+			names = append(names, v.Name())
+		}
+	}
+	out := make([]VolumeRemoveReport, 0, len(names))
+	for _, n := range names {
+		out = append(out, VolumeRemoveReport{Name: n, Err: e.rt.RemoveVolume(ctx, n, force, timeout)})
+	}
+	return out, nil
+}
+
+// VolumePrune removes every volume no container uses that passes filters
+// (label=, label!=, name=...); it returns the names removed.
+func (e *Engine) VolumePrune(ctx context.Context, filters []string) ([]string, error) {
+	vols, err := e.VolumeList(ctx, append([]string{"dangling=true"}, filters...))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	var errs []error
+	for _, v := range vols {
+		if err := e.rt.RemoveVolume(ctx, v.Name, false, nil); err != nil {
+			if !errors.Is(err, define.ErrVolumeInUse) && !errors.Is(err, define.ErrNoSuchVolume) {
+				errs = append(errs, err)
+			}
+			continue
+		}
+		out = append(out, v.Name)
+	}
+	return out, errors.Join(errs...)
+}
+
+// VolumeExists reports whether a volume exists.
+func (e *Engine) VolumeExists(ctx context.Context, name string) (bool, error) {
+	_, err := e.rt.LookupVolume(ctx, name)
+	if errors.Is(err, define.ErrNoSuchVolume) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// VolumeExport writes a volume's content to w as tar.
+func (e *Engine) VolumeExport(ctx context.Context, name string, w io.Writer) error {
+	return e.rt.ExportVolume(ctx, name, w)
+}
+
+// VolumeImport unpacks a tar stream into an existing volume.
+func (e *Engine) VolumeImport(ctx context.Context, name string, r io.Reader) error {
+	return e.rt.ImportVolume(ctx, name, r)
+}
+
+// ContainerRemoveWithVolumes is ContainerRemove that also removes the
+// container's anonymous volumes no other container uses (rm -v).
+func (e *Engine) ContainerRemoveWithVolumes(ctx context.Context, idOrName string, force bool, timeout *uint) (string, error) {
+	c, err := e.rt.RemoveContainer(ctx, idOrName, force, timeout)
+	if err != nil {
+		return "", err
+	}
+	e.rt.RemoveAnonymousVolumes(ctx, c)
+	return c.ID(), nil
+}

@@ -1,0 +1,199 @@
+package network
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// Network is one network's configuration in netavark's (and Podman's)
+// JSON format, stored as NAME.json in the network config directory.
+type Network struct {
+	Name             string            `json:"name"`
+	ID               string            `json:"id"`
+	Driver           string            `json:"driver"`
+	NetworkInterface string            `json:"network_interface,omitempty"`
+	Created          time.Time         `json:"created"`
+	Subnets          []Subnet          `json:"subnets,omitempty"`
+	IPv6Enabled      bool              `json:"ipv6_enabled"`
+	Internal         bool              `json:"internal"`
+	DNSEnabled       bool              `json:"dns_enabled"`
+	Labels           map[string]string `json:"labels,omitempty"`
+	Options          map[string]string `json:"options,omitempty"`
+	IPAMOptions      map[string]string `json:"ipam_options,omitempty"`
+}
+
+// Subnet is one subnet of a network.
+type Subnet struct {
+	Subnet     string      `json:"subnet"`
+	Gateway    string      `json:"gateway,omitempty"`
+	LeaseRange *LeaseRange `json:"lease_range,omitempty"`
+}
+
+// LeaseRange limits the addresses given to containers (--ip-range).
+type LeaseRange struct {
+	StartIP string `json:"start_ip,omitempty"`
+	EndIP   string `json:"end_ip,omitempty"`
+}
+
+// ErrNoSuchNetwork is returned for a network that does not exist.
+var ErrNoSuchNetwork = define.NewError(define.ErrNotFound, "network not found")
+
+// Store is the directory of network configuration files. The default
+// network exists without a file, as in Podman.
+type Store struct {
+	Dir            string
+	DefaultName    string // "pm"
+	DefaultSubnet  string // "10.88.0.0/16"
+	DefaultIfcName string // "pm0"
+}
+
+// Default is the default network's configuration.
+func (s *Store) Default() *Network {
+	_, ipn, err := net.ParseCIDR(s.DefaultSubnet)
+	if err != nil {
+		_, ipn, _ = net.ParseCIDR("10.88.0.0/16")
+	}
+	return &Network{
+		Name: s.DefaultName, ID: hex.EncodeToString(make([]byte, 32))[:63] + "0", Driver: "bridge",
+		NetworkInterface: s.DefaultIfcName, Created: time.Unix(0, 0).UTC(),
+		Subnets:     []Subnet{{Subnet: ipn.String(), Gateway: firstHost(ipn).String()}},
+		IPAMOptions: map[string]string{"driver": "host-local"},
+	}
+}
+
+// List returns every network, the default one first, then by name.
+func (s *Store) List() ([]*Network, error) {
+	ents, err := os.ReadDir(s.Dir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("reading network configs: %w", err)
+	}
+	var out []*Network
+	hasDefault := false
+	for _, e := range ents {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		n, err := readNetwork(filepath.Join(s.Dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		if n.Name == s.DefaultName {
+			hasDefault = true
+		}
+		out = append(out, n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	if !hasDefault {
+		out = append([]*Network{s.Default()}, out...)
+	}
+	return out, nil
+}
+
+func readNetwork(path string) (*Network, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading network config: %w", err)
+	}
+	var n Network
+	if err := json.Unmarshal(b, &n); err != nil {
+		return nil, fmt.Errorf("parsing network config %s: %w", path, err)
+	}
+	return &n, nil
+}
+
+// Get finds a network by name, full ID or unique ID prefix.
+func (s *Store) Get(nameOrID string) (*Network, error) {
+	all, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	var match *Network
+	for _, n := range all {
+		if n.Name == nameOrID || n.ID == nameOrID {
+			return n, nil
+		}
+		if len(nameOrID) >= 3 && strings.HasPrefix(n.ID, nameOrID) {
+			if match != nil {
+				return nil, define.Errorf(define.ErrInvalidArg, "network ID %q is ambiguous", nameOrID)
+			}
+			match = n
+		}
+	}
+	if match == nil {
+		return nil, define.Errorf(ErrNoSuchNetwork, "unable to find network with name or ID %s: network not found", nameOrID)
+	}
+	return match, nil
+}
+
+// Save writes n atomically; with create, an existing network of the name
+// is an error.
+func (s *Store) Save(n *Network, create bool) error {
+	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
+		return fmt.Errorf("creating network config directory: %w", err)
+	}
+	b, err := json.MarshalIndent(n, "", "     ")
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(s.Dir, n.Name+".json")
+	tmp, err := os.CreateTemp(s.Dir, "."+n.Name+"-*.tmp")
+	if err != nil {
+		return fmt.Errorf("writing network config: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing network config: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if create {
+		// link fails if the name was taken meanwhile: no read-then-write race.
+		if err := os.Link(tmp.Name(), path); err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return define.Errorf(define.ErrAlreadyExists, "network name %s already used: network already exists", n.Name)
+			}
+			return fmt.Errorf("writing network config: %w", err)
+		}
+		return nil
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Remove deletes n's configuration file.
+func (s *Store) Remove(n *Network) error {
+	err := os.Remove(filepath.Join(s.Dir, n.Name+".json"))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing network %s: %w", n.Name, err)
+	}
+	return nil
+}
+
+// NewID returns a random 64-hex network ID.
+func NewID() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// firstHost is the first address of a subnet (its usual gateway).
+func firstHost(n *net.IPNet) net.IP {
+	ip := append(net.IP{}, n.IP.To4()...)
+	if ip == nil {
+		ip = append(net.IP{}, n.IP...)
+	}
+	ip[len(ip)-1]++
+	return ip
+}

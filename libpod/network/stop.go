@@ -1,0 +1,55 @@
+package network
+
+import (
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// StopPasta waits for the pasta recorded in pidFile to exit, which it does
+// once its namespace file is gone (RemoveNS first), so that its ports are
+// free when StopPasta returns; one still running after a second is
+// terminated. The pid file is removed.
+func StopPasta(pidFile string) error {
+	b, err := os.ReadFile(pidFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer os.Remove(pidFile)
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return nil
+	}
+	waitGone(pid, "pas", time.Second)
+	if isProc(pid, "pas") {
+		syscall.Kill(pid, syscall.SIGTERM)
+		waitGone(pid, "pas", 2*time.Second)
+	}
+	return nil
+}
+
+// isProc reports whether pid runs a binary whose name starts with prefix
+// (pasta runs as passt.avx2 and similar).
+func isProc(pid int, prefix string) bool {
+	comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+	if err != nil {
+		return false
+	}
+	if st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat"); err == nil && strings.Contains(string(st), ") Z ") {
+		return false
+	}
+	return strings.HasPrefix(string(comm), prefix)
+}
+
+func waitGone(pid int, prefix string, d time.Duration) {
+	deadline := time.Now().Add(d)
+	for isProc(pid, prefix) && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+}

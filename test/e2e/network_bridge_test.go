@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestNetworkCreateLs: create, ls (filters, -q, --format), inspect in
+// netavark's format, exists, rm and prune; bad input is 125.
+func TestNetworkCreateLs(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("network", "create", "--subnet", "10.91.0.0/24", "--gateway", "10.91.0.254", "--ip-range", "10.91.0.128/25",
+		"--label", "team=a", "--internal", "neta")
+	env.PMOK("network", "create", "--disable-dns", "netb")
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\nneta\nnetb\n" {
+		t.Errorf("ls -q = %q", out)
+	}
+	if out := env.PMOK("network", "ls", "--filter", "label=team=a", "--format", "{{.Name}} {{.Driver}}").Stdout; out != "neta bridge\n" {
+		t.Errorf("ls label filter = %q", out)
+	}
+	if out := env.PMOK("network", "ls", "--filter", "name=^net", "-q").Stdout; out != "neta\nnetb\n" {
+		t.Errorf("ls name filter = %q", out)
+	}
+	var nets []struct {
+		Name, Driver string
+		Subnets      []struct {
+			Subnet, Gateway string
+			LeaseRange      struct{ StartIP, EndIP string } `json:"lease_range"`
+		}
+		Internal   bool
+		DNSEnabled bool `json:"dns_enabled"`
+	}
+	if err := json.Unmarshal([]byte(env.PMOK("network", "inspect", "neta", "netb").Stdout), &nets); err != nil || len(nets) != 2 {
+		t.Fatalf("inspect: %v %+v", err, nets)
+	}
+	a := nets[0]
+	if a.Subnets[0].Subnet != "10.91.0.0/24" || a.Subnets[0].Gateway != "10.91.0.254" || !a.Internal || !a.DNSEnabled {
+		t.Errorf("neta = %+v", a)
+	}
+	if nets[1].DNSEnabled || !strings.HasPrefix(nets[1].Subnets[0].Subnet, "10.89.") {
+		t.Errorf("netb = %+v", nets[1])
+	}
+	env.PMOK("network", "exists", "neta")
+	if res := env.PM("network", "exists", "nosuch"); res.Code != 1 {
+		t.Errorf("exists nosuch: %s", res)
+	}
+	env.PM("network", "create", "neta").ExpectError(t, 125, "already exists")
+	env.PM("network", "create", "--subnet", "bogus", "x").ExpectError(t, 125, "--subnet")
+	env.PM("network", "create", "--subnet", "10.91.0.0/16", "x").ExpectError(t, 125, "neta")
+	env.PM("network", "create", "-d", "macvlan", "x").ExpectError(t, 125, "driver")
+	env.PM("network", "rm", "nosuch").ExpectError(t, 125, "network not found")
+	env.PM("network", "rm", "pm").ExpectError(t, 125, "default network")
+	env.PM("run", "--rm", "--network", "nosuch", "busybox", "true").ExpectError(t, 125, "network not found")
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\nneta\nnetb\n" {
+		t.Errorf("bad input changed the networks: %q", out)
+	}
+	env.PMOK("network", "rm", "netb")
+	if out := env.PMOK("network", "prune", "-f").Stdout; out != "neta\n" {
+		t.Errorf("prune = %q", out)
+	}
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\n" {
+		t.Errorf("after prune: %q", out)
+	}
+}
+
+// TestNetworkBridgeDNS: two containers on one network fetch each other's
+// httpd by name and alias; a container on another network cannot resolve
+// them; the rootless namespace and its helpers go with the last container.
+func TestNetworkBridgeDNS(t *testing.T) {
+	if _, err := exec.LookPath("iptables"); err != nil {
+		t.Skip("netavark 1.4 needs iptables, which is not installed")
+	}
+	env := ctrEnv(t)
+	env.PMOK("network", "create", "front")
+	env.PMOK("network", "create", "back")
+	env.PMOK("run", "-d", "--name", "web", "--network", "front", "--network-alias", "www", "busybox", "sh", "-c", httpdCmd)
+	for _, host := range []string{"web", "www"} {
+		res := env.PM("run", "--rm", "--network", "front", "busybox", "wget", "-qO-", "http://"+host+"/")
+		if res.Code != 0 || res.Stdout != "hello from pm\n" {
+			t.Errorf("fetch %s on front: %s", host, res)
+		}
+	}
+	res := env.PM("run", "--rm", "--network", "back", "busybox", "sh", "-c", "nslookup web; wget -qO- http://web/")
+	if res.Code == 0 || strings.Contains(res.Stdout, "hello from pm") {
+		t.Errorf("back reached web: %s", res)
+	}
+	env.PMOK("network", "rm", "-f", "front")
+	env.PMOK("network", "rm", "back")
+	if ids := env.psIDs(); len(ids) != 0 {
+		t.Errorf("network rm -f left containers: %q", ids)
+	}
+	env.expectNoHelpers("after the bridge containers")
+}

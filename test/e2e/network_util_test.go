@@ -1,0 +1,93 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// helperProcs counts this environment's network helpers (pasta,
+// slirp4netns, aardvark-dns) and conmons: those with its runtime
+// directory in their environment or in its user namespace.
+func (e *Env) helperProcs() map[string]int {
+	marker := "XDG_RUNTIME_DIR=" + e.RuntimeDir
+	userns, _ := os.Readlink("/proc/" + strconv.Itoa(e.PausePID()) + "/ns/user")
+	out := map[string]int{}
+	for _, p := range listProcs() {
+		if !p.hasEnv(marker) && (userns == "" || p.userns != userns) {
+			continue
+		}
+		for _, name := range []string{"pasta", "passt", "slirp4netns", "aardvark-dns", "conmon"} {
+			if strings.HasPrefix(p.comm, name) {
+				out[name]++
+			}
+		}
+	}
+	return out
+}
+
+// expectNoHelpers waits briefly for helpers to go and fails if some stay.
+func (e *Env) expectNoHelpers(what string) {
+	e.t.Helper()
+	var left map[string]int
+	for i := 0; i < 50; i++ {
+		if left = e.helperProcs(); len(left) == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	e.t.Errorf("%s: helper processes left: %v", what, left)
+}
+
+// hostServer serves "hello from the host" on 127.0.0.1 and returns its port.
+func hostServer(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "hello from the host")
+	})}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// httpGet fetches url from the test, retrying while the server starts.
+func httpGet(t *testing.T, url string) (string, error) {
+	t.Helper()
+	c := &http.Client{Timeout: 3 * time.Second}
+	var err error
+	for i := 0; i < 50; i++ {
+		var resp *http.Response
+		resp, err = c.Get(url)
+		if err == nil {
+			b, rerr := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if rerr == nil && resp.StatusCode == 200 {
+				return string(b), nil
+			}
+			err = fmt.Errorf("status %d, read error %v", resp.StatusCode, rerr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return "", err
+}
+
+// freeHostPort returns a TCP port free on 127.0.0.1 right now.
+func freeHostPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
