@@ -1,0 +1,44 @@
+// Package compat serves the Docker Engine API (versions 1.40 to 1.44) over
+// pm's engine: the routes the docker CLI, docker-compose and docker-py use.
+package compat
+
+import (
+	"net/http"
+	"runtime"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/pm-project/pm/pkg/api/handlers"
+)
+
+// VersionKey is the context key of the API version a request asked for.
+type VersionKey struct{}
+
+// api holds what every Docker handler needs: the engine. It keeps no
+// state of containers or images: each request reads them afresh.
+type api struct {
+	eng      *engine.Engine
+	execs    *execStore
+	attaches *attachRegistry
+}
+
+// Routes returns the Docker API's routing tables, one per area.
+func Routes(eng *engine.Engine) []handlers.Route {
+	a := &api{eng: eng, execs: newExecStore(), attaches: newAttachRegistry()}
+	var rs []handlers.Route
+	rs = append(rs, a.systemRoutes()...)
+	rs = append(rs, a.containerRoutes()...)
+	rs = append(rs, a.execRoutes()...)
+	rs = append(rs, a.imageRoutes()...)
+	return rs
+}
+
+// SetHeaders adds the headers Docker sends on every reply.
+func SetHeaders(h http.Header) {
+	h.Set("API-Version", define.APIVersion)
+	h.Set("Ostype", runtime.GOOS)
+	h.Set("Server", "pm/"+define.PMVersion+" ("+runtime.GOOS+")")
+	h.Set("Docker-Experimental", "false")
+	// The classic builder: pm has no BuildKit.
+	h.Set("Builder-Version", "1")
+}

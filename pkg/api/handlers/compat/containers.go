@@ -1,0 +1,322 @@
+package compat
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/pm-project/pm/pkg/api/handlers"
+	"github.com/pm-project/pm/pkg/specgen"
+)
+
+func (a *api) containerRoutes() []handlers.Route {
+	return []handlers.Route{
+		{Method: "GET", Path: "/containers/json", Handler: a.containerList},
+		{Method: "POST", Path: "/containers/create", Handler: a.containerCreate},
+		{Method: "POST", Path: "/containers/prune", Handler: a.containerPrune},
+		{Method: "GET", Path: "/containers/{id}/json", Handler: a.containerInspect},
+		{Method: "POST", Path: "/containers/{id}/start", Handler: a.containerStart},
+		{Method: "POST", Path: "/containers/{id}/stop", Handler: a.containerStop},
+		{Method: "POST", Path: "/containers/{id}/restart", Handler: a.containerRestart},
+		{Method: "POST", Path: "/containers/{id}/kill", Handler: a.containerKill},
+		{Method: "POST", Path: "/containers/{id}/wait", Handler: a.containerWait},
+		{Method: "DELETE", Path: "/containers/{id}", Handler: a.containerRemove},
+		{Method: "POST", Path: "/containers/{id}/rename", Handler: a.containerRename},
+		{Method: "POST", Path: "/containers/{id}/pause", Handler: a.containerPause},
+		{Method: "POST", Path: "/containers/{id}/unpause", Handler: a.containerUnpause},
+		{Method: "POST", Path: "/containers/{id}/update", Handler: a.containerUpdate},
+		{Method: "GET", Path: "/containers/{id}/logs", Handler: a.containerLogs},
+		{Method: "POST", Path: "/containers/{id}/attach", Handler: a.containerAttach},
+		{Method: "POST", Path: "/containers/{id}/resize", Handler: a.containerResize},
+		{Method: "GET", Path: "/containers/{id}/top", Handler: a.containerTop},
+		{Method: "GET", Path: "/containers/{id}/changes", Handler: a.containerChanges},
+		{Method: "GET", Path: "/containers/{id}/export", Handler: a.containerExport},
+		{Method: "GET", Path: "/containers/{id}/stats", Handler: a.containerStats},
+		{Method: "GET", Path: "/containers/{id}/archive", Handler: a.archiveGet},
+		{Method: "HEAD", Path: "/containers/{id}/archive", Handler: a.archiveHead},
+		{Method: "PUT", Path: "/containers/{id}/archive", Handler: a.archivePut},
+	}
+}
+
+// noSuchContainer rewrites a not-found error with Docker's message, which
+// clients match on.
+func noSuchContainer(err error, id string) error {
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		return define.Errorf(define.ErrNoSuchCtr, "No such container: %s", id)
+	}
+	return err
+}
+
+func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
+	all, err := handlers.QueryBool(r, "all", false)
+	if err != nil {
+		return err
+	}
+	limit, err := handlers.QueryInt(r, "limit", -1)
+	if err != nil {
+		return err
+	}
+	filters, err := handlers.QueryFilters(r)
+	if err != nil {
+		return err
+	}
+	for i, f := range filters {
+		// Docker names containers with a leading slash; pm without.
+		if v, ok := strings.CutPrefix(f, "name=/"); ok {
+			filters[i] = "name=" + v
+		}
+	}
+	list, err := a.eng.ContainerList(r.Context(), engine.ContainerListRequest{All: all, Last: limit, Filters: filters})
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, 0, len(list))
+	for _, c := range list {
+		names := make([]string, 0, len(c.Names))
+		for _, n := range c.Names {
+			names = append(names, "/"+n)
+		}
+		mounts := []map[string]string{}
+		for _, m := range c.Mounts {
+			mounts = append(mounts, map[string]string{"Destination": m})
+		}
+		out = append(out, map[string]any{
+			"Id": c.ID, "Names": names, "Image": c.Image, "ImageID": "sha256:" + c.ImageID,
+			"Command": strings.Join(c.Command, " "), "Created": c.Created,
+			"Ports": nonNil(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": c.Status,
+			"HostConfig":      map[string]string{"NetworkMode": "default"},
+			"NetworkSettings": map[string]any{"Networks": map[string]any{}},
+			"Mounts":          mounts,
+		})
+	}
+	return handlers.WriteJSON(w, http.StatusOK, out)
+}
+
+func nonNilMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return map[string]V{}
+	}
+	return m
+}
+
+// inspectOne returns pm's inspect data of one container.
+func (a *api) inspectOne(ctx context.Context, id string) (*define.InspectContainerData, error) {
+	ds, err := a.eng.ContainerInspect(ctx, []string{id}, false)
+	if err != nil || len(ds) == 0 {
+		if err == nil {
+			err = define.ErrNoSuchCtr
+		}
+		return nil, noSuchContainer(err, id)
+	}
+	return ds[0], nil
+}
+
+func (a *api) containerStart(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	d, err := a.inspectOne(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if d.State.Running {
+		return handlers.ErrNotModified
+	}
+	if claimed, err := a.attaches.start(r.Context(), d.ID); claimed {
+		if err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	if _, err := a.eng.ContainerStart(r.Context(), d.ID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// timeoutParam reads Docker's stop timeout, t (or timeout) in seconds.
+func timeoutParam(r *http.Request) (*uint, error) {
+	for _, k := range []string{"t", "timeout"} {
+		if v := r.URL.Query().Get(k); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return nil, handlers.BadRequest("invalid %s %q: not an integer", k, v)
+			}
+			if n < 0 {
+				n = 0
+			}
+			u := uint(n)
+			return &u, nil
+		}
+	}
+	return nil, nil
+}
+
+func (a *api) containerStop(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	t, err := timeoutParam(r)
+	if err != nil {
+		return err
+	}
+	d, err := a.inspectOne(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	if !d.State.Running && !d.State.Paused {
+		return handlers.ErrNotModified
+	}
+	if _, err := a.eng.ContainerStop(r.Context(), d.ID, t); err != nil {
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) containerRestart(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	t, err := timeoutParam(r)
+	if err != nil {
+		return err
+	}
+	if _, err := a.eng.ContainerRestart(r.Context(), id, t); err != nil {
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) containerKill(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	sigName := r.URL.Query().Get("signal")
+	if sigName == "" {
+		sigName = "KILL"
+	}
+	sig, err := specgen.ParseSignal(sigName)
+	if err != nil {
+		return err
+	}
+	if _, err := a.eng.ContainerKill(r.Context(), id, sig); err != nil {
+		if errors.Is(err, define.ErrInvalidState) {
+			return define.Errorf(define.ErrInvalidState, "Cannot kill container: %s: container %s is not running", id, id)
+		}
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// containerWait answers as Docker does: the status line at once (clients
+// wait for it before starting the container), the result when the
+// condition holds.
+func (a *api) containerWait(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	cond := r.URL.Query().Get("condition")
+	var conds []string
+	switch cond {
+	case "", "not-running":
+		conds = []string{"stopped", "configured", "created"}
+	case "next-exit", "removed":
+		conds = []string{"stopped"}
+	default:
+		return handlers.BadRequest("invalid condition %q: use not-running, next-exit or removed", cond)
+	}
+	d, err := a.inspectOne(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	handlers.Flush(w)
+	ctx := r.Context()
+	code, err := a.eng.ContainerWait(ctx, d.ID, conds, 50*time.Millisecond)
+	if err == nil && cond == "removed" {
+		for {
+			ok, xerr := a.eng.ContainerExists(ctx, d.ID)
+			if xerr != nil || !ok {
+				err = xerr
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	res := map[string]any{"StatusCode": code, "Error": nil}
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		res["Error"] = map[string]string{"Message": err.Error()}
+	}
+	return json.NewEncoder(w).Encode(res)
+}
+
+func (a *api) containerRemove(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	force, err := handlers.QueryBool(r, "force", false)
+	if err != nil {
+		return err
+	}
+	if _, err := handlers.QueryBool(r, "v", false); err != nil {
+		return err
+	}
+	var zero uint
+	if _, err := a.eng.ContainerRemove(r.Context(), id, force, &zero); err != nil {
+		if errors.Is(err, define.ErrInvalidState) || errors.Is(err, define.ErrConflict) {
+			return define.Errorf(define.ErrConflict, "You cannot remove a running container %s. Stop the container before attempting removal or force remove: %v", id, err)
+		}
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) containerRename(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		return handlers.BadRequest("no new name given (name)")
+	}
+	if err := a.eng.ContainerRename(r.Context(), id, strings.TrimPrefix(name, "/")); err != nil {
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) containerPause(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := a.eng.ContainerPause(r.Context(), id); err != nil {
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) containerUnpause(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := a.eng.ContainerUnpause(r.Context(), id); err != nil {
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) containerPrune(w http.ResponseWriter, r *http.Request) error {
+	if _, err := handlers.QueryFilters(r); err != nil {
+		return err
+	}
+	ids, err := a.eng.ContainerPrune(r.Context())
+	if err != nil {
+		return err
+	}
+	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"ContainersDeleted": nonNil(ids), "SpaceReclaimed": 0})
+}

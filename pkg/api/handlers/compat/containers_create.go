@@ -1,0 +1,331 @@
+package compat
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/api/handlers"
+	"github.com/pm-project/pm/pkg/specgen"
+)
+
+// createBody is Docker's container create request: Config with
+// HostConfig and NetworkingConfig. Fields pm cannot honour are accepted
+// and ignored, as Docker ignores what a platform lacks.
+type createBody struct {
+	Hostname     string
+	User         string
+	AttachStdin  bool
+	AttachStdout bool
+	AttachStderr bool
+	ExposedPorts map[string]struct{}
+	Tty          bool
+	OpenStdin    bool
+	StdinOnce    bool
+	Env          []string
+	Cmd          strSlice
+	Entrypoint   strSlice
+	Image        string
+	Volumes      map[string]struct{}
+	WorkingDir   string
+	Labels       map[string]string
+	StopSignal   string
+	StopTimeout  *int
+
+	HostConfig       hostConfig
+	NetworkingConfig struct {
+		EndpointsConfig map[string]*struct {
+			Aliases []string
+		}
+	}
+}
+
+// strSlice is Docker's string-or-list field (Cmd, Entrypoint). Null is
+// nil; a JSON string is one element.
+type strSlice []string
+
+func (s *strSlice) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*s = nil
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		str, err := strconv.Unquote(string(b))
+		if err != nil {
+			return fmt.Errorf("invalid string: %w", err)
+		}
+		*s = strSlice{str}
+		return nil
+	}
+	var l []string
+	if err := json.Unmarshal(b, &l); err != nil {
+		return err
+	}
+	if l == nil {
+		l = []string{}
+	}
+	*s = l
+	return nil
+}
+
+type portBinding struct {
+	HostIP   string `json:"HostIp"`
+	HostPort string
+}
+
+type hostConfig struct {
+	Binds  []string
+	Mounts []struct {
+		Type     string
+		Source   string
+		Target   string
+		ReadOnly bool
+	}
+	PortBindings    map[string][]portBinding
+	PublishAllPorts bool
+	RestartPolicy   struct {
+		Name              string
+		MaximumRetryCount int
+	}
+	AutoRemove     bool
+	NetworkMode    string
+	Privileged     bool
+	CapAdd         []string
+	CapDrop        []string
+	ReadonlyRootfs bool
+	Init           *bool
+	SecurityOpt    []string
+	Tmpfs          map[string]string
+	Memory         int64
+	PidsLimit      *int64
+	NanoCpus       int64
+	Ulimits        []struct {
+		Name string
+		Soft int64
+		Hard int64
+	}
+	LogConfig struct {
+		Type   string
+		Config map[string]string
+	}
+	DNS         []string `json:"Dns"`
+	DNSSearch   []string `json:"DnsSearch"`
+	DNSOptions  []string `json:"DnsOptions"`
+	ExtraHosts  []string
+	GroupAdd    []string
+	VolumesFrom []string
+	Runtime     string
+}
+
+func (a *api) containerCreate(w http.ResponseWriter, r *http.Request) error {
+	var body createBody
+	if err := handlers.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	s, err := specFromDocker(r.URL.Query().Get("name"), &body)
+	if err != nil {
+		return err
+	}
+	rep, err := a.eng.ContainerCreate(r.Context(), s)
+	if err != nil {
+		if errors.Is(err, define.ErrNoSuchImage) {
+			return define.Errorf(define.ErrNoSuchImage, "No such image: %s", body.Image)
+		}
+		if errors.Is(err, define.ErrNameInUse) {
+			return define.Errorf(define.ErrNameInUse, "Conflict. The container name \"/%s\" is already in use: %v", s.Name, err)
+		}
+		return err
+	}
+	return handlers.WriteJSON(w, http.StatusCreated, map[string]any{"Id": rep.ID, "Warnings": nonNil(rep.Warnings)})
+}
+
+// specFromDocker turns Docker's create body into pm's Spec. A malformed
+// value is an invalid argument naming the field.
+func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
+	if b.Image == "" {
+		return nil, handlers.BadRequest("no image given in request body (Image)")
+	}
+	hc := &b.HostConfig
+	s := &specgen.Spec{
+		Name:        strings.TrimPrefix(name, "/"),
+		Image:       b.Image,
+		WorkDir:     b.WorkingDir,
+		User:        b.User,
+		Hostname:    b.Hostname,
+		Labels:      b.Labels,
+		Terminal:    b.Tty,
+		Stdin:       b.OpenStdin,
+		Remove:      hc.AutoRemove,
+		StopSignal:  b.StopSignal,
+		PullPolicy:  "never", // Docker's create never pulls: clients pull on 404
+		ReadOnly:    hc.ReadonlyRootfs,
+		GroupAdd:    hc.GroupAdd,
+		VolumesFrom: hc.VolumesFrom,
+		Runtime:     hc.Runtime,
+		SigProxy:    true,
+		Env:         map[string]string{},
+	}
+	s.ReadOnlyTmpfs = true
+	if b.Cmd != nil {
+		s.Command = b.Cmd
+	}
+	if b.Entrypoint != nil {
+		s.Entrypoint = b.Entrypoint
+	}
+	for _, kv := range b.Env {
+		k, v, _ := strings.Cut(kv, "=")
+		if k == "" {
+			return nil, handlers.BadRequest("invalid environment variable %q", kv)
+		}
+		s.Env[k] = v
+	}
+	if b.StopTimeout != nil && *b.StopTimeout >= 0 {
+		t := uint(*b.StopTimeout)
+		s.StopTimeout = &t
+	}
+	if hc.Init != nil {
+		s.Init = *hc.Init
+	}
+	if rp := hc.RestartPolicy.Name; rp != "" && rp != "no" {
+		spec := rp
+		if rp == "on-failure" && hc.RestartPolicy.MaximumRetryCount > 0 {
+			spec += ":" + strconv.Itoa(hc.RestartPolicy.MaximumRetryCount)
+		}
+		p, err := specgen.ParseRestart(spec)
+		if err != nil {
+			return nil, err
+		}
+		s.Restart = p
+	}
+	s.Security = specgen.Security{Privileged: hc.Privileged, CapAdd: hc.CapAdd, CapDrop: hc.CapDrop}
+	for _, o := range hc.SecurityOpt {
+		k, v, _ := strings.Cut(strings.Replace(o, ":", "=", 1), "=")
+		switch k {
+		case "seccomp":
+			s.Security.SeccompProfile = v
+		case "no-new-privileges":
+			s.Security.NoNewPrivileges = v == "" || v == "true"
+		case "label":
+			s.Security.LabelDisable = v == "disable"
+		case "apparmor":
+		default:
+			return nil, handlers.BadRequest("invalid SecurityOpt %q", o)
+		}
+	}
+	if hc.Tmpfs != nil {
+		s.Tmpfs = hc.Tmpfs
+	}
+	s.Resources = specgen.Resources{MemoryBytes: hc.Memory, CPUs: float64(hc.NanoCpus) / 1e9}
+	if hc.PidsLimit != nil && *hc.PidsLimit > 0 {
+		s.Resources.PidsLimit = *hc.PidsLimit
+	}
+	for _, u := range hc.Ulimits {
+		if u.Soft < 0 || u.Hard < 0 {
+			s.Ulimits = append(s.Ulimits, specgen.Ulimit{Name: u.Name, Soft: ^uint64(0), Hard: ^uint64(0)})
+			continue
+		}
+		s.Ulimits = append(s.Ulimits, specgen.Ulimit{Name: u.Name, Soft: uint64(u.Soft), Hard: uint64(u.Hard)})
+	}
+	switch hc.LogConfig.Type {
+	case "", "json-file", "local":
+	default:
+		s.LogDriver = hc.LogConfig.Type
+	}
+	s.LogOpts = hc.LogConfig.Config
+	for _, bind := range hc.Binds {
+		m, err := specgen.ParseVolume(bind)
+		if err != nil {
+			return nil, err
+		}
+		s.Mounts = append(s.Mounts, m)
+	}
+	for _, m := range hc.Mounts {
+		if !strings.HasPrefix(m.Target, "/") {
+			return nil, handlers.BadRequest("invalid mount target %q: not an absolute path", m.Target)
+		}
+		switch m.Type {
+		case "bind", "volume", "tmpfs":
+		default:
+			return nil, handlers.BadRequest("invalid mount type %q: use bind, volume or tmpfs", m.Type)
+		}
+		s.Mounts = append(s.Mounts, specgen.Mount{Type: m.Type, Source: m.Source, Destination: m.Target, ReadOnly: m.ReadOnly})
+	}
+	for dst := range b.Volumes {
+		s.Mounts = append(s.Mounts, specgen.Mount{Type: "volume", Destination: dst})
+	}
+	switch hc.NetworkMode {
+	case "", "default", "bridge":
+	default:
+		s.NetworkMode = hc.NetworkMode
+	}
+	ports, err := portsFromDocker(hc.PortBindings)
+	if err != nil {
+		return nil, err
+	}
+	s.Net.Ports = ports
+	s.Net.PublishAll = hc.PublishAllPorts
+	s.Net.DNS, s.Net.DNSSearch, s.Net.DNSOptions, s.Net.AddHosts = hc.DNS, hc.DNSSearch, hc.DNSOptions, hc.ExtraHosts
+	// Aliases only apply on bridge networks; until the container joins
+	// one they are kept as a label for later.
+	var aliases []string
+	for _, ep := range b.NetworkingConfig.EndpointsConfig {
+		if ep != nil {
+			aliases = append(aliases, ep.Aliases...)
+		}
+	}
+	if len(aliases) > 0 {
+		if specgen.IsBridgeMode(s.NetworkMode) && s.NetworkMode != "" {
+			s.Net.Aliases = aliases
+		} else {
+			if s.Labels == nil {
+				s.Labels = map[string]string{}
+			}
+			s.Labels["io.pm.network.aliases"] = strings.Join(aliases, ",")
+		}
+	}
+	return s, nil
+}
+
+// portsFromDocker turns PortBindings {"80/tcp": [{"HostIp":"","HostPort":"8080"}]}
+// into pm's port mappings, in a stable order.
+func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) {
+	keys := make([]string, 0, len(pb))
+	for k := range pb {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []define.PortMapping
+	for _, k := range keys {
+		ctr, proto, _ := strings.Cut(k, "/")
+		if proto == "" {
+			proto = "tcp"
+		}
+		binds := pb[k]
+		if len(binds) == 0 {
+			binds = []portBinding{{}}
+		}
+		for _, b := range binds {
+			spec := ctr + "/" + proto
+			if b.HostPort != "" || b.HostIP != "" {
+				spec = b.HostPort + ":" + spec
+			}
+			if b.HostIP != "" {
+				spec = b.HostIP + ":" + spec
+				if strings.Contains(b.HostIP, ":") {
+					spec = "[" + b.HostIP + "]:" + b.HostPort + ":" + ctr + "/" + proto
+				}
+			}
+			m, err := specgen.ParsePort(spec)
+			if err != nil {
+				return nil, define.Invalidf("invalid port binding %q -> %q: %v", k, b.HostIP+":"+b.HostPort, err)
+			}
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,197 @@
+package compat
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/pm-project/pm/pkg/api/handlers"
+)
+
+func (a *api) containerTop(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var args []string
+	if v := r.URL.Query().Get("ps_args"); v != "" {
+		args = strings.Fields(v)
+	}
+	rep, err := a.eng.ContainerTop(r.Context(), id, args)
+	if err != nil {
+		return noSuchContainer(err, id)
+	}
+	rows := rep.Rows
+	if rep.Raw != nil {
+		rows = nil
+		lines := strings.Split(strings.TrimRight(string(rep.Raw), "\n"), "\n")
+		if len(lines) > 0 {
+			titles := strings.Fields(lines[0])
+			rows = append(rows, titles)
+			for _, l := range lines[1:] {
+				f := strings.Fields(l)
+				if len(f) > len(titles) && len(titles) > 0 {
+					f = append(f[:len(titles)-1], strings.Join(f[len(titles)-1:], " "))
+				}
+				rows = append(rows, f)
+			}
+		}
+	}
+	out := map[string]any{"Titles": []string{}, "Processes": [][]string{}}
+	if len(rows) > 0 {
+		out["Titles"] = rows[0]
+		out["Processes"] = nonNil(rows[1:])
+	}
+	return handlers.WriteJSON(w, http.StatusOK, out)
+}
+
+func (a *api) containerChanges(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	changes, err := a.eng.ContainerDiff(r.Context(), id, "")
+	if err != nil {
+		return noSuchContainer(err, id)
+	}
+	kinds := map[string]int{"C": 0, "A": 1, "D": 2}
+	out := make([]map[string]any, 0, len(changes))
+	for _, c := range changes {
+		out = append(out, map[string]any{"Path": c.Path, "Kind": kinds[c.Kind]})
+	}
+	return handlers.WriteJSON(w, http.StatusOK, out)
+}
+
+func (a *api) containerExport(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	if _, err := a.inspectOne(r.Context(), id); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	return a.eng.ContainerExport(r.Context(), id, w)
+}
+
+// containerStats reports one Docker-shaped sample (or one a second with
+// stream). Rootless on cgroup v1 pm has no cgroup to read: the counters
+// are zero, as Docker shows for a stopped container.
+func (a *api) containerStats(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	stream, err := handlers.QueryBool(r, "stream", true)
+	if err != nil {
+		return err
+	}
+	if oneShot, _ := handlers.QueryBool(r, "one-shot", false); oneShot {
+		stream = false
+	}
+	d, err := a.inspectOne(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	out := handlers.JSONLines{W: w}
+	prev := time.Time{}
+	for {
+		now := time.Now()
+		cpu := map[string]any{"cpu_usage": map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0},
+			"system_cpu_usage": 0, "online_cpus": runtime.NumCPU(), "throttling_data": map[string]int{}}
+		sample := map[string]any{
+			"id": d.ID, "name": "/" + d.Name, "read": now.Format(time.RFC3339Nano), "preread": prev.Format(time.RFC3339Nano),
+			"pids_stats": map[string]any{}, "blkio_stats": map[string]any{}, "num_procs": 0,
+			"cpu_stats": cpu, "precpu_stats": cpu,
+			"memory_stats": map[string]any{"usage": 0, "limit": 0, "stats": map[string]int{}},
+			"networks":     map[string]any{},
+		}
+		if err := out.Send(sample); err != nil || !stream {
+			return nil
+		}
+		prev = now
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+		d, err = a.inspectOne(r.Context(), id)
+		if err != nil || !d.State.Running {
+			return nil
+		}
+	}
+}
+
+func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	var body map[string]any
+	if err := handlers.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	if _, err := a.inspectOne(r.Context(), id); err != nil {
+		return err
+	}
+	var warnings []string
+	if len(body) > 0 {
+		warnings = append(warnings, "pm cannot change a container's configuration after create yet: update ignored")
+	}
+	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Warnings": nonNil(warnings)})
+}
+
+// statHeader sets X-Docker-Container-Path-Stat for path in the container.
+func (a *api) statHeader(w http.ResponseWriter, r *http.Request) (*engine.PathStat, error) {
+	id, path := r.PathValue("id"), r.URL.Query().Get("path")
+	if path == "" {
+		return nil, handlers.BadRequest("no path given (path)")
+	}
+	st, err := a.eng.ContainerStat(r.Context(), id, path)
+	if err != nil {
+		return nil, noSuchContainer(err, id)
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
+	}
+	w.Header().Set("X-Docker-Container-Path-Stat", base64.StdEncoding.EncodeToString(b))
+	return st, nil
+}
+
+func (a *api) archiveHead(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.statHeader(w, r); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+func (a *api) archiveGet(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.statHeader(w, r); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/x-tar")
+	return a.eng.ContainerCopy(r.Context(), engine.ContainerCopyRequest{
+		Source: engine.CopyEnd{Container: r.PathValue("id"), Path: r.URL.Query().Get("path")},
+		Dest:   engine.CopyEnd{Path: "-"},
+		Stdout: w,
+	})
+}
+
+func (a *api) archivePut(w http.ResponseWriter, r *http.Request) error {
+	id, path := r.PathValue("id"), r.URL.Query().Get("path")
+	if path == "" {
+		return handlers.BadRequest("no path given (path)")
+	}
+	noOverwrite, err := handlers.QueryBool(r, "noOverwriteDirNonDir", false)
+	if err != nil {
+		return err
+	}
+	keepIDs, err := handlers.QueryBool(r, "copyUIDGID", false)
+	if err != nil {
+		return err
+	}
+	err = a.eng.ContainerCopy(r.Context(), engine.ContainerCopyRequest{
+		Source:    engine.CopyEnd{Path: "-"},
+		Dest:      engine.CopyEnd{Container: id, Path: path},
+		Archive:   !keepIDs,
+		Overwrite: !noOverwrite,
+		Stdin:     r.Body,
+	})
+	if err != nil {
+		return noSuchContainer(err, id)
+	}
+	w.WriteHeader(http.StatusOK)
+	return nil
+}

@@ -1,0 +1,109 @@
+package server
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// Listen opens the listener for uri: unix:///path (its directory made
+// 0700, the socket 0600) or tcp://HOST:PORT.
+func Listen(uri string) (net.Listener, error) {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return nil, define.Invalidf("invalid service URI %q: %v", uri, err)
+	}
+	switch u.Scheme {
+	case "unix":
+		path := u.Path
+		if path == "" {
+			path = u.Opaque
+		}
+		if path == "" {
+			return nil, define.Invalidf("invalid service URI %q: no socket path", uri)
+		}
+		return listenUnix(path)
+	case "tcp":
+		if u.Host == "" {
+			return nil, define.Invalidf("invalid service URI %q: no host:port", uri)
+		}
+		l, err := net.Listen("tcp", u.Host)
+		if err != nil {
+			return nil, fmt.Errorf("listening on %s: %w", u.Host, err)
+		}
+		return l, nil
+	}
+	return nil, define.Invalidf("invalid service URI %q: use unix:///PATH or tcp://HOST:PORT", uri)
+}
+
+func listenUnix(path string) (net.Listener, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating socket directory: %w", err)
+	}
+	// A socket left by a service that died is in the way; another file is not ours.
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode()&os.ModeSocket == 0 {
+			return nil, define.Errorf(define.ErrAlreadyExists, "%s exists and is not a socket", path)
+		}
+		if c, err := net.Dial("unix", path); err == nil {
+			c.Close()
+			return nil, define.Errorf(define.ErrAlreadyExists, "a service is already listening on %s", path)
+		}
+		os.Remove(path)
+	}
+	old := syscall.Umask(0o177)
+	l, err := net.Listen("unix", path)
+	syscall.Umask(old)
+	if err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("setting socket mode: %w", err)
+	}
+	l.(*net.UnixListener).SetUnlinkOnClose(true)
+	return l, nil
+}
+
+// ActivationListener returns the socket systemd (or
+// systemd-socket-activate) passed with LISTEN_FDS and LISTEN_PID, or nil
+// when there is none. It unsets those variables, so children do not take
+// the socket for theirs.
+func ActivationListener() (net.Listener, error) {
+	pid, fds := os.Getenv("LISTEN_PID"), os.Getenv("LISTEN_FDS")
+	if pid == "" || fds == "" {
+		return nil, nil
+	}
+	defer func() {
+		os.Unsetenv("LISTEN_PID")
+		os.Unsetenv("LISTEN_FDS")
+		os.Unsetenv("LISTEN_FDNAMES")
+	}()
+	if p, err := strconv.Atoi(pid); err != nil || p != os.Getpid() {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(fds)
+	if err != nil || n < 1 {
+		return nil, define.Invalidf("invalid LISTEN_FDS %q", fds)
+	}
+	if n > 1 {
+		return nil, define.Invalidf("socket activation passed %d sockets: pm serves one", n)
+	}
+	const firstFD = 3
+	syscall.CloseOnExec(firstFD)
+	f := os.NewFile(firstFD, strings.TrimSpace(os.Getenv("LISTEN_FDNAMES")))
+	l, err := net.FileListener(f)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("using the activated socket: %w", err)
+	}
+	return l, nil
+}
