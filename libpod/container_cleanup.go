@@ -77,6 +77,7 @@ func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 			slog.Debug("deleting runtime state", "container", c.ID(), "err", err)
 		}
 	}
+	r.releaseUserNSRootfs(c)
 	if c.State.Mountpoint != "" || c.State.StorageCreated {
 		if store, err := r.Store(); err == nil {
 			// Not forced: a mount made by pm mount or a copy outlives the run.

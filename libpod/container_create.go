@@ -84,7 +84,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfi
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.CreateContainer(id, []string{c.Config.Name}, cfg.Image.ID, "", "", nil); err != nil {
+	if _, err := store.CreateContainer(id, []string{c.Config.Name}, cfg.Image.ID, "", "", storageOptions(cfg.IDMaps)); err != nil {
 		return nil, fmt.Errorf("creating storage for container %s: %w", c.Config.Name, err)
 	}
 	mountpoint, err := store.Mount(id, "")

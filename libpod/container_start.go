@@ -102,6 +102,7 @@ func (r *Runtime) initialized(c *Container) bool {
 	}
 	ort, _ := r.runtimeOf(c)
 	r.killLeftovers(context.Background(), c, ort)
+	r.releaseUserNSRootfs(c)
 	if store, err := r.Store(); err == nil && c.State.Mountpoint != "" {
 		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
 			slog.Warn("unmounting rootfs", "container", c.ID(), "err", err)
@@ -134,7 +135,11 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err := r.setupNetwork(ctx, c); err != nil {
 		return err
 	}
-	bundle, err := r.writeBundle(c, mountpoint)
+	rootfs, err := r.userNSRootfs(ctx, c, mountpoint)
+	if err != nil {
+		return err
+	}
+	bundle, err := r.writeBundle(c, rootfs)
 	if err != nil {
 		return err
 	}
@@ -169,6 +174,7 @@ func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime,
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	r.killLeftovers(cctx, c, ort)
+	r.releaseUserNSRootfs(c)
 	if store, err := r.Store(); err == nil {
 		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
 			slog.Warn("unmounting after a failed start", "container", c.ID(), "err", err)

@@ -42,6 +42,12 @@ type MountPoint struct {
 	RW          bool     `json:"RW"`
 }
 
+// ContainerIDMaps are a container's uid and gid maps.
+type ContainerIDMaps struct {
+	UIDMap []IDMap
+	GIDMap []IDMap
+}
+
 // ContainerConfig is a container's configuration. It is fixed at create
 // time and never changes afterwards.
 type ContainerConfig struct {
@@ -49,6 +55,11 @@ type ContainerConfig struct {
 	Name    string
 	Image   ImageRef
 	Created time.Time
+
+	// IDMaps give the container a user namespace of its own (--userns
+	// keep-id|nomap|auto, --uidmap): ids relative to pm's namespace. Nil
+	// means the container shares pm's user namespace. Fixed at create.
+	IDMaps *ContainerIDMaps `json:",omitempty"`
 
 	// Spec is the generated OCI runtime spec (root.path is filled in at
 	// start with the mountpoint). It is stored apart from the rest of the

@@ -71,6 +71,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	idmaps, err := e.userNamespace(ctx, s)
+	if err != nil {
+		return nil, err
+	}
 	plan, err := e.planVolumes(ctx, s, details.Config.Config.Volumes)
 	if err != nil {
 		return nil, err
@@ -86,6 +90,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	plan.record(cc)
+	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
 	netnsPath, err := e.containerNetwork(ctx, s, details.Config.Config.ExposedPorts, cc)
 	if err != nil {

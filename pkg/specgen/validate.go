@@ -83,11 +83,11 @@ func (s *Spec) Validate() error {
 	if s.Resources.CPUs < 0 {
 		return define.Invalidf("invalid --cpus %v: must not be negative", s.Resources.CPUs)
 	}
-	switch {
-	case s.UserNS == "", s.UserNS == "host", s.UserNS == "auto", s.UserNS == "nomap",
-		s.UserNS == "keep-id", strings.HasPrefix(s.UserNS, "keep-id:"), strings.HasPrefix(s.UserNS, "auto:"):
-	default:
-		return define.Invalidf("invalid --userns %q: use host, keep-id, auto or nomap", s.UserNS)
+	if _, err := ParseUserNS(s.UserNS); err != nil {
+		return err
+	}
+	if s.UserNS != "" && s.UserNS != "host" && len(s.UIDMaps) > 0 {
+		return define.Invalidf("--userns=%s conflicts with --uidmap", s.UserNS)
 	}
 	switch s.NetworkMode {
 	case "", "none", "host", "private", "slirp4netns", "pasta":
