@@ -9,7 +9,7 @@ import (
 
 // UserNSMode is a parsed --userns value.
 type UserNSMode struct {
-	Mode string // "", host, keep-id, nomap, auto
+	Mode string  // "", host, keep-id, nomap, auto
 	UID  *uint32 // keep-id:uid=
 	GID  *uint32 // keep-id:gid=
 	Size uint32  // auto:size=
