@@ -16,6 +16,7 @@ build:
 	$(GO) build $(GOFLAGS) -o bin/pm ./cmd/pm
 
 unit:
+	@test -z "$$(gofmt -l cmd libpod pkg hack test)" || { gofmt -l cmd libpod pkg hack test; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet $(GOFLAGS) ./...
 	./hack/check-imports.sh
 	$(GO) test $(GOFLAGS) -count=1 $$($(GO) list $(GOFLAGS) ./... | grep -v /test/e2e)
