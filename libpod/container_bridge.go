@@ -76,6 +76,10 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 	if err != nil {
 		return err
 	}
+	st.Networks = map[string]define.NetworkAttachment{}
+	if len(o.Networks) == 0 {
+		return nil // disconnected from all its networks: loopback only
+	}
 	if r.cfg.Rootless {
 		if err := r.ensureRootlessNS(ctx); err != nil {
 			return err
@@ -93,35 +97,47 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 	if err := os.WriteFile(r.attachFile(c.ID()), b, 0o600); err != nil {
 		return err
 	}
-	st.Networks = map[string]define.NetworkAttachment{}
-	names := sortedKeys(o.Networks)
-	for _, name := range names {
-		ifc := o.Networks[name].InterfaceName
-		blk := res[name].Interfaces[ifc]
-		a := define.NetworkAttachment{Interface: ifc, MAC: blk.MAC, Aliases: o.Networks[name].Aliases}
-		if len(blk.Subnets) > 0 {
-			if ip, ipn, err := net.ParseCIDR(blk.Subnets[0].IPNet); err == nil {
-				a.IP = ip.String()
-				a.Prefix, _ = ipn.Mask.Size()
-			}
-			a.Gateway = blk.Subnets[0].Gateway
-		}
-		if o.NetworkInfo[name].DNSEnabled && a.Gateway != "" {
-			a.DNS = a.Gateway
-		}
-		st.Networks[name] = a
-		if st.IP == "" {
-			st.IP, st.Prefix, st.MAC, st.Gateway = a.IP, a.Prefix, a.MAC, a.Gateway
-		}
+	for _, name := range sortedKeys(o.Networks) {
+		st.Networks[name] = attachment(o, res, name)
 	}
-	if r.cfg.Rootless {
-		// The bridge's gateway is the rootless namespace; pasta's gateway
-		// there reaches the host.
+	r.setPrimaryAddress(st)
+	return nil
+}
+
+// attachment is what netavark's answer res says of c's place on network
+// name.
+func attachment(o *network.Options, res map[string]network.StatusBlock, name string) define.NetworkAttachment {
+	ifc := o.Networks[name].InterfaceName
+	blk := res[name].Interfaces[ifc]
+	a := define.NetworkAttachment{Interface: ifc, MAC: blk.MAC, Aliases: o.Networks[name].Aliases}
+	if len(blk.Subnets) > 0 {
+		if ip, ipn, err := net.ParseCIDR(blk.Subnets[0].IPNet); err == nil {
+			a.IP = ip.String()
+			a.Prefix, _ = ipn.Mask.Size()
+		}
+		a.Gateway = blk.Subnets[0].Gateway
+	}
+	if o.NetworkInfo[name].DNSEnabled && a.Gateway != "" {
+		a.DNS = a.Gateway
+	}
+	return a
+}
+
+// setPrimaryAddress sets st's address fields from its first network (by
+// name). Rootless, the gateway is pasta's in the rootless namespace, which
+// reaches the host.
+func (r *Runtime) setPrimaryAddress(st *define.NetworkStatus) {
+	st.IP, st.Prefix, st.MAC, st.Gateway = "", 0, "", ""
+	for _, name := range sortedKeys(st.Networks) {
+		a := st.Networks[name]
+		st.IP, st.Prefix, st.MAC, st.Gateway = a.IP, a.Prefix, a.MAC, a.Gateway
+		break
+	}
+	if r.cfg.Rootless && st.IP != "" {
 		if gw, err := network.Gateway(r.rootlessNS()); err == nil && gw != nil {
 			st.Gateway = gw.String()
 		}
 	}
-	return nil
 }
 
 // bridgeOptions builds netavark's options for c, allocating addresses.
@@ -134,27 +150,41 @@ func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Opt
 	}
 	store := r.Networks()
 	for i, name := range sortedKeys(c.Config.Networks) {
-		req := c.Config.Networks[name]
 		n, err := store.Get(name)
 		if err != nil {
 			return nil, err
 		}
-		ips := req.StaticIPs
-		if len(ips) == 0 {
-			ip, err := freeIP(n, used)
-			if err != nil {
-				return nil, err
-			}
-			ips = []string{ip}
+		p, err := perNetwork(c, n, c.Config.Networks[name], fmt.Sprintf("eth%d", i), used)
+		if err != nil {
+			return nil, err
 		}
-		aliases := req.Aliases
-		if n.DNSEnabled {
-			aliases = append(append([]string{}, aliases...), c.ID()[:12])
-		}
-		o.Networks[name] = network.PerNetwork{InterfaceName: fmt.Sprintf("eth%d", i), StaticIPs: ips, StaticMAC: req.StaticMAC, Aliases: aliases}
+		o.Networks[name] = p
 		o.NetworkInfo[name] = n
 	}
 	return o, nil
+}
+
+// perNetwork is c's netavark options on network n: its static address or
+// a free one, its aliases and, with DNS, its short ID as an alias.
+func perNetwork(c *Container, n *network.Network, req define.NetworkRequest, ifc string, used map[string]bool) (network.PerNetwork, error) {
+	ips := req.StaticIPs
+	if len(ips) == 0 {
+		ip, err := freeIP(n, used)
+		if err != nil {
+			return network.PerNetwork{}, err
+		}
+		ips = []string{ip}
+	}
+	for _, ip := range ips {
+		if used[n.Name+"/"+ip] && len(req.StaticIPs) > 0 {
+			return network.PerNetwork{}, define.Errorf(define.ErrConflict, "address %s is already used on network %s", ip, n.Name)
+		}
+	}
+	aliases := req.Aliases
+	if n.DNSEnabled {
+		aliases = append(append([]string{}, aliases...), c.ID()[:12])
+	}
+	return network.PerNetwork{InterfaceName: ifc, StaticIPs: ips, StaticMAC: req.StaticMAC, Aliases: aliases}, nil
 }
 
 // usedIPs are the addresses other containers hold, from their attachment
@@ -307,4 +337,27 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// inspectBridges fills ns.Networks with c's bridge networks: from its
+// configuration, with the addresses of its running network.
+func (r *Runtime) inspectBridges(c *Container, ns *define.InspectNetworkSettings) {
+	if len(c.Config.Networks) == 0 {
+		return
+	}
+	ns.Networks = map[string]*define.InspectNetwork{}
+	store := r.Networks()
+	for name, req := range c.Config.Networks {
+		in := &define.InspectNetwork{Aliases: append([]string{}, req.Aliases...)}
+		if n, err := store.Get(name); err == nil {
+			in.NetworkID = n.ID
+		}
+		if st := c.State.Network; st != nil {
+			if a, ok := st.Networks[name]; ok {
+				in.IPAddress, in.IPPrefixLen, in.Gateway, in.MacAddress, in.Aliases = a.IP, a.Prefix, a.Gateway, a.MAC, a.Aliases
+				in.EndpointID = c.ID()[:12] + "-" + a.Interface
+			}
+		}
+		ns.Networks[name] = in
+	}
 }

@@ -115,7 +115,9 @@ func (r *Runtime) CleanupContainer(ctx context.Context, idOrName string) error {
 		l.Unlock()
 		return err
 	}
-	return r.cleanupLocked(ctx, c, l)
+	err = r.cleanupLocked(ctx, c, l)
+	r.afterMemberExit(ctx, c)
+	return err
 }
 
 // cleanupLocked is CleanupContainer with c's lock l held; it releases l.

@@ -131,7 +131,7 @@ func (r *Runtime) insert(ctx context.Context, db *state.DB, c *Container) error 
 	}
 	return db.Update(ctx, func(tx *state.Tx) error {
 		return tx.AddContainer(&state.ContainerRecord{
-			ID: c.ID(), Name: c.Config.Name, Config: cb, State: sb, Created: c.Config.Created, Spec: c.Config.Spec,
+			ID: c.ID(), Name: c.Config.Name, PodID: c.Config.Pod, Config: cb, State: sb, Created: c.Config.Created, Spec: c.Config.Spec,
 		})
 	})
 }

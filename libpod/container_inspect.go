@@ -107,7 +107,7 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 	if sp.Linux != nil {
 		data.MountLabel = sp.Linux.MountLabel
 	}
-	inspectNetwork(c, data)
+	r.inspectNetwork(c, data)
 	for _, m := range cc.Mounts {
 		if m.Type == "tmpfs" {
 			continue

@@ -316,7 +316,7 @@ func resolvFor(c *Container) []byte {
 
 // inspectNetwork fills the network parts of c's inspect data: published
 // ports and the address pasta, slirp4netns or netavark gave it.
-func inspectNetwork(c *Container, data *define.InspectContainerData) {
+func (r *Runtime) inspectNetwork(c *Container, data *define.InspectContainerData) {
 	ns := data.NetworkSettings
 	for _, p := range c.Config.PortMappings {
 		for j := uint16(0); j < max(p.Range, 1); j++ {
@@ -338,4 +338,5 @@ func inspectNetwork(c *Container, data *define.InspectContainerData) {
 		ns.IPAddress, ns.IPPrefixLen, ns.Gateway, ns.MacAddress = st.IP, st.Prefix, st.Gateway, st.MAC
 		ns.SandboxKey = st.NSPath
 	}
+	r.inspectBridges(c, ns)
 }

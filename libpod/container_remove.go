@@ -21,6 +21,10 @@ func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bo
 	if err != nil {
 		return nil, err
 	}
+	if err := r.refuseInfraRemoval(ctx, c); err != nil {
+		l.Unlock()
+		return c, err
+	}
 	if err := r.syncLocked(ctx, c); err != nil && !force {
 		l.Unlock()
 		return c, err

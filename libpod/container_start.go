@@ -29,6 +29,9 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 	if err != nil {
 		return nil, err
 	}
+	if err := r.startPodInfra(ctx, c, opts); err != nil {
+		return nil, err
+	}
 	l, err := r.locks.Lock(ctx, c.ID())
 	if err != nil {
 		return nil, err
@@ -133,6 +136,9 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		}
 	}()
 	if err := r.setupNetwork(ctx, c); err != nil {
+		return err
+	}
+	if err := r.joinPodNamespaces(ctx, c); err != nil {
 		return err
 	}
 	rootfs, err := r.userNSRootfs(ctx, c, mountpoint)

@@ -5,6 +5,7 @@ import (
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/inspect"
 	"github.com/pm-project/pm/cmd/pm/networks"
+	"github.com/pm-project/pm/cmd/pm/pods"
 	"github.com/pm-project/pm/cmd/pm/system"
 	"github.com/pm-project/pm/cmd/pm/volumes"
 )
@@ -17,4 +18,5 @@ func init() {
 	registrars = append(registrars, inspect.Register)
 	registrars = append(registrars, networks.Register)
 	registrars = append(registrars, volumes.Register)
+	registrars = append(registrars, pods.Register)
 }

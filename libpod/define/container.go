@@ -53,6 +53,7 @@ type ContainerIDMaps struct {
 type ContainerConfig struct {
 	ID      string
 	Name    string
+	Pod     string `json:",omitempty"` // the pod's ID, "" for none
 	Image   ImageRef
 	Created time.Time
 

@@ -103,6 +103,20 @@ type InspectNetworkSettings struct {
 	IPAddress              string                   `json:"IPAddress"`
 	IPPrefixLen            int                      `json:"IPPrefixLen"`
 	MacAddress             string                   `json:"MacAddress"`
+	// Networks are the container's bridge networks, by name.
+	Networks map[string]*InspectNetwork `json:"Networks,omitempty"`
+}
+
+// InspectNetwork is a container's place on one bridge network; the
+// addresses are empty while its network is down.
+type InspectNetwork struct {
+	EndpointID  string   `json:"EndpointID"`
+	Gateway     string   `json:"Gateway"`
+	IPAddress   string   `json:"IPAddress"`
+	IPPrefixLen int      `json:"IPPrefixLen"`
+	MacAddress  string   `json:"MacAddress"`
+	NetworkID   string   `json:"NetworkID"`
+	Aliases     []string `json:"Aliases"`
 }
 
 // InspectContainerConfig is the Config of InspectContainerData.

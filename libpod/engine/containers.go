@@ -85,10 +85,20 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			plan.rollback(ctx)
 		}
 	}()
+	pod, err := e.joinPod(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if !created {
+			pod.rollback(ctx, e)
+		}
+	}()
 	cc, err := e.containerConfig(s, ic, img, name)
 	if err != nil {
 		return nil, err
 	}
+	cc.Pod = pod.id
 	plan.record(cc)
 	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
@@ -164,6 +174,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	}
 	created = true
 	rep.ID = c.ID()
+	e.emitCtr(c, "create", nil)
 	return rep, nil
 }
 

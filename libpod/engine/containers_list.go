@@ -83,6 +83,7 @@ func (e *Engine) ContainerList(ctx context.Context, req ContainerListRequest) ([
 	for i := len(sel) - 1; i >= 0; i-- {
 		out = append(out, summarize(sel[i]))
 	}
+	e.fillPodNames(ctx, out)
 	return out, nil
 }
 

@@ -36,7 +36,11 @@ func (e *Engine) ContainerRename(ctx context.Context, idOrName, newName string) 
 	if err := specgen.ValidName(newName); err != nil {
 		return err
 	}
-	return e.rt.RenameContainer(ctx, idOrName, newName)
+	if err := e.rt.RenameContainer(ctx, idOrName, newName); err != nil {
+		return err
+	}
+	e.emitContainer(ctx, newName, "rename", nil)
+	return nil
 }
 
 // ContainerPort lists a container's published ports as

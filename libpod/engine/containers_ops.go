@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -15,6 +16,7 @@ func (e *Engine) ContainerStart(ctx context.Context, idOrName string) (string, e
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "start", nil)
 	return c.ID(), nil
 }
 
@@ -24,6 +26,7 @@ func (e *Engine) ContainerStop(ctx context.Context, idOrName string, timeout *ui
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "stop", nil)
 	return c.ID(), nil
 }
 
@@ -33,6 +36,7 @@ func (e *Engine) ContainerKill(ctx context.Context, idOrName string, sig syscall
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "kill", map[string]string{"signal": strconv.Itoa(int(sig))})
 	return c.ID(), nil
 }
 
@@ -52,6 +56,7 @@ func (e *Engine) ContainerRemove(ctx context.Context, idOrName string, force boo
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "destroy", nil)
 	return c.ID(), nil
 }
 
@@ -75,7 +80,12 @@ func (e *Engine) ContainerWait(ctx context.Context, idOrName string, conds []str
 // ContainerCleanup records a container's exit and applies --rm and its
 // restart policy: conmon's exit command.
 func (e *Engine) ContainerCleanup(ctx context.Context, idOrName string) error {
-	return e.rt.CleanupContainer(ctx, idOrName)
+	c, lookErr := e.rt.LookupContainer(ctx, idOrName)
+	err := e.rt.CleanupContainer(ctx, idOrName)
+	if lookErr == nil {
+		e.emitDied(ctx, c)
+	}
+	return err
 }
 
 // ContainerExists reports whether a container exists.

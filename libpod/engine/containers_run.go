@@ -47,10 +47,12 @@ func (e *Engine) ContainerRun(ctx context.Context, s *specgen.Spec, detach bool,
 	}
 	rep := &RunReport{ID: cr.ID}
 	if detach {
-		if _, err := e.rt.StartContainer(ctx, cr.ID, e.startOptions(nil)); err != nil {
+		c, err := e.rt.StartContainer(ctx, cr.ID, e.startOptions(nil))
+		if err != nil {
 			e.removeAfterFailedStart(ctx, cr.ID, s.Remove)
 			return rep, err
 		}
+		e.emitCtr(c, "start", nil)
 		return rep, nil
 	}
 	code, err := e.ContainerStartAttached(ctx, cr.ID, o)
@@ -115,6 +117,7 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 	if att == nil {
 		return -1, fmt.Errorf("container %s is already running: use attach", c.Name())
 	}
+	e.emitCtr(c, "start", nil)
 	if o.OnAttach != nil {
 		o.OnAttach(att)
 	}

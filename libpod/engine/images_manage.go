@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/image"
 )
 
@@ -12,7 +13,13 @@ func (e *Engine) ImageTag(ctx context.Context, name string, targets []string) er
 	if err != nil {
 		return err
 	}
-	return svc.Tag(ctx, name, targets)
+	if err := svc.Tag(ctx, name, targets); err != nil {
+		return err
+	}
+	for _, t := range targets {
+		e.emitSimple(events.Image, "tag", "", t)
+	}
+	return nil
 }
 
 // ImageUntag removes targets (all names when empty) from the image named by
@@ -22,7 +29,11 @@ func (e *Engine) ImageUntag(ctx context.Context, name string, targets []string) 
 	if err != nil {
 		return nil, err
 	}
-	return svc.Untag(ctx, name, targets)
+	names, err := svc.Untag(ctx, name, targets)
+	for _, n := range names {
+		e.emitSimple(events.Image, "untag", "", n)
+	}
+	return names, err
 }
 
 // ImageRemoveRequest says which images ImageRemove removes.
@@ -50,6 +61,12 @@ func (e *Engine) ImageRemove(ctx context.Context, req ImageRemoveRequest) (*Imag
 	out := &ImageRemoveReport{}
 	if rep != nil {
 		out.Untagged, out.Deleted = rep.Untagged, rep.Deleted
+		for _, n := range rep.Untagged {
+			e.emitSimple(events.Image, "untag", "", n)
+		}
+		for _, id := range rep.Deleted {
+			e.emitSimple(events.Image, "delete", id, "")
+		}
 	}
 	return out, err
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/image"
 	"go.podman.io/image/v5/types"
 )
@@ -58,6 +60,7 @@ func (e *Engine) ImagePull(ctx context.Context, req ImagePullRequest) (*ImagePul
 	rep := &ImagePullReport{}
 	for _, img := range imgs {
 		rep.IDs = append(rep.IDs, img.ID())
+		e.emitSimple(events.Image, "pull", img.ID(), req.Name)
 	}
 	return rep, nil
 }
@@ -94,6 +97,7 @@ func (e *Engine) ImagePush(ctx context.Context, req ImagePushRequest) (*ImagePus
 	if err != nil {
 		return nil, err
 	}
+	e.emitSimple(events.Image, "push", "", req.Name)
 	return &ImagePushReport{Digest: d}, nil
 }
 
@@ -115,6 +119,7 @@ func (e *Engine) ImageSave(ctx context.Context, req ImageSaveRequest) error {
 	}
 	opts := image.SaveOptions{Format: req.Format, MultiImage: req.MultiImage, Progress: req.Progress}
 	if req.Output != "" {
+		e.emitSimple(events.Image, "save", "", strings.Join(req.Names, ","))
 		return svc.Save(ctx, req.Names, req.Output, opts)
 	}
 	if req.Format == image.FormatOCIDir || req.Format == image.FormatDockerDir {
@@ -129,6 +134,7 @@ func (e *Engine) ImageSave(ctx context.Context, req ImageSaveRequest) error {
 	if err := svc.Save(ctx, req.Names, path, opts); err != nil {
 		return err
 	}
+	e.emitSimple(events.Image, "save", "", strings.Join(req.Names, ","))
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading saved archive: %w", err)
@@ -167,6 +173,9 @@ func (e *Engine) ImageLoad(ctx context.Context, req ImageLoadRequest) (*ImageLoa
 	if err != nil {
 		return nil, err
 	}
+	for _, n := range names {
+		e.emitSimple(events.Image, "load", "", n)
+	}
 	return &ImageLoadReport{Names: names}, nil
 }
 
@@ -203,5 +212,6 @@ func (e *Engine) ImageImport(ctx context.Context, req ImageImportRequest) (*Imag
 	if err != nil {
 		return nil, err
 	}
+	e.emitSimple(events.Image, "import", img.ID(), req.Reference)
 	return &ImageImportReport{ID: img.ID()}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/network"
 	"github.com/pm-project/pm/pkg/specgen"
 )
@@ -44,6 +45,9 @@ func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*
 		Name: req.Name, ID: network.NewID(), Driver: req.Driver, Created: time.Now(),
 		Internal: req.Internal, DNSEnabled: !req.DisableDNS, Labels: req.Labels,
 		IPAMOptions: map[string]string{"driver": "host-local"},
+		// netavark's isolate: no forwarding to the other isolated bridges,
+		// so containers on different networks cannot reach each other.
+		Options: map[string]string{"isolate": "true"},
 	}
 	if n.Name == "" {
 		n.Name = freeName(all, "pm", 1)
@@ -60,6 +64,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*
 	if err := st.Save(n, true); err != nil {
 		return nil, err
 	}
+	e.emitSimple(events.Network, "create", n.ID, n.Name)
 	return n, nil
 }
 
@@ -205,19 +210,6 @@ next:
 	return out, nil
 }
 
-// NetworkInspect returns the named networks.
-func (e *Engine) NetworkInspect(ctx context.Context, names []string) ([]*network.Network, error) {
-	var out []*network.Network
-	for _, name := range names {
-		n, err := e.rt.Networks().Get(name)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, nil
-}
-
 // NetworkExists reports whether a network exists.
 func (e *Engine) NetworkExists(ctx context.Context, name string) (bool, error) {
 	_, err := e.rt.Networks().Get(name)
@@ -250,7 +242,11 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool) (st
 			return "", fmt.Errorf("removing container %s of network %s: %w", id, n.Name, err)
 		}
 	}
-	return n.Name, st.Remove(n)
+	if err := st.Remove(n); err != nil {
+		return "", err
+	}
+	e.emitSimple(events.Network, "destroy", n.ID, n.Name)
+	return n.Name, nil
 }
 
 // NetworkPrune removes the networks no container uses, but the default.
@@ -273,6 +269,7 @@ func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
 			if err := st.Remove(n); err != nil {
 				return out, err
 			}
+			e.emitSimple(events.Network, "destroy", n.ID, n.Name)
 			out = append(out, n.Name)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/events"
 )
 
 // VolumeCreateRequest is `pm volume create`.
@@ -31,6 +32,7 @@ func (e *Engine) VolumeCreate(ctx context.Context, req VolumeCreateRequest) (str
 		}
 		return "", err
 	}
+	e.emitSimple(events.Volume, "create", v.Name(), v.Name())
 	return v.Name(), nil
 }
 
@@ -164,7 +166,11 @@ func (e *Engine) VolumeRemove(ctx context.Context, names []string, all, force bo
 	}
 	out := make([]VolumeRemoveReport, 0, len(names))
 	for _, n := range names {
-		out = append(out, VolumeRemoveReport{Name: n, Err: e.rt.RemoveVolume(ctx, n, force, timeout)})
+		err := e.rt.RemoveVolume(ctx, n, force, timeout)
+		if err == nil {
+			e.emitSimple(events.Volume, "destroy", n, n)
+		}
+		out = append(out, VolumeRemoveReport{Name: n, Err: err})
 	}
 	return out, nil
 }
@@ -185,6 +191,7 @@ func (e *Engine) VolumePrune(ctx context.Context, filters []string) ([]string, e
 			}
 			continue
 		}
+		e.emitSimple(events.Volume, "destroy", v.Name, v.Name)
 		out = append(out, v.Name)
 	}
 	return out, errors.Join(errs...)

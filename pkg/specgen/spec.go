@@ -63,7 +63,11 @@ type Spec struct {
 	DetachKeys  string
 
 	Runtime string // OCI runtime name or path; "" means the default
-	Created time.Time
+	// Pod is --pod: the pod to join by ID or name; new:NAME creates it.
+	Pod string
+	// PodInfra marks the infra container of Pod (pod create only).
+	PodInfra bool
+	Created  time.Time
 }
 
 // RestartPolicy says when conmon's exit command brings a container back.

@@ -23,6 +23,7 @@ const psDefault = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{
 var psHeaders = map[string]string{
 	"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "RunningFor": "CREATED", "Names": "NAMES",
 	"Command": "COMMAND", "Image": "IMAGE", "Status": "STATUS", "Ports": "PORTS", "CreatedAt": "CREATED AT",
+	"Pod": "POD ID", "PodName": "PODNAME",
 }
 
 // psRow is one ps line for templates: the summary with Podman's
@@ -83,7 +84,14 @@ func newPsCommand(name string) *cobra.Command {
 			if f != "" && !strings.HasPrefix(f, "table") && !strings.Contains(f, "{{") {
 				return define.Invalidf("invalid --format %q", f)
 			}
-			return format.Write(os.Stdout, rows, format.Options{Format: f, Default: psDefault, Headers: psHeaders, NoHeader: noHeading})
+			def := psDefault
+			if pod, _ := cmd.Flags().GetBool("pod"); pod {
+				def += "\t{{.Pod}}\t{{.PodName}}"
+				for i := range rows {
+					rows[i].Pod = trunc(rows[i].Pod, noTrunc)
+				}
+			}
+			return format.Write(os.Stdout, rows, format.Options{Format: f, Default: def, Headers: psHeaders, NoHeader: noHeading})
 		},
 	}
 	fs := cmd.Flags()

@@ -39,6 +39,7 @@ type Flags struct {
 	SigProxy                                  bool
 	DetachKeys                                string
 	Network                                   string
+	Pod                                       string
 	net                                       netFlags
 }
 
@@ -88,6 +89,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.Float64Var(&f.CPUs, "cpus", 0, "Number of CPUs. The default is 0.000 which means no limit")
 	fs.BoolVar(&f.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fs.StringVar(&f.DetachKeys, "detach-keys", "ctrl-p,ctrl-q", "Override the key sequence for detaching a container")
+	fs.StringVar(&f.Pod, "pod", "", "Run the container in an existing pod, or in a new one with new:NAME")
 	fs.StringVar(&f.Network, "network", "", "Connect a container to a network (none, host, private, pasta[:opts], slirp4netns[:opts], ns:PATH, container:ID, bridge or a network name)")
 	fs.StringVar(&f.Network, "net", "", "Alias for --network")
 	fs.Lookup("net").Hidden = true
@@ -102,7 +104,7 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		EnvHost: f.EnvHost, Terminal: f.TTY, Stdin: f.Interactive,
 		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs,
 		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
-		UserNS: f.UserNS, NetworkMode: f.Network, SigProxy: f.SigProxy, DetachKeys: f.DetachKeys,
+		UserNS: f.UserNS, NetworkMode: f.Network, Pod: f.Pod, SigProxy: f.SigProxy, DetachKeys: f.DetachKeys,
 		GroupAdd: f.GroupAdd, Created: time.Now(),
 		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
 		Tmpfs: map[string]string{}, LogOpts: map[string]string{},

@@ -30,6 +30,8 @@ func Routes(eng *engine.Engine) []handlers.Route {
 	rs = append(rs, a.containerRoutes()...)
 	rs = append(rs, a.execRoutes()...)
 	rs = append(rs, a.imageRoutes()...)
+	rs = append(rs, a.networkRoutes()...)
+	rs = append(rs, a.volumeRoutes()...)
 	return rs
 }
 

@@ -76,8 +76,21 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	eps, err := a.eng.ContainerEndpoints(r.Context())
+	if err != nil {
+		return err
+	}
+	var ids map[string]string
+	if len(eps) > 0 {
+		ids = a.networkIDs(r.Context())
+	}
 	out := make([]map[string]any, 0, len(list))
 	for _, c := range list {
+		mode := "default"
+		for name := range eps[c.ID] {
+			mode = name
+			break
+		}
 		names := make([]string, 0, len(c.Names))
 		for _, n := range c.Names {
 			names = append(names, "/"+n)
@@ -89,9 +102,9 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, map[string]any{
 			"Id": c.ID, "Names": names, "Image": c.Image, "ImageID": "sha256:" + c.ImageID,
 			"Command": strings.Join(c.Command, " "), "Created": c.Created,
-			"Ports": nonNil(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": c.Status,
-			"HostConfig":      map[string]string{"NetworkMode": "default"},
-			"NetworkSettings": map[string]any{"Networks": map[string]any{}},
+			"Ports": dockerPorts(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": c.Status,
+			"HostConfig":      map[string]string{"NetworkMode": mode},
+			"NetworkSettings": map[string]any{"Networks": dockerEndpoints(eps[c.ID], ids)},
 			"Mounts":          mounts,
 		})
 	}

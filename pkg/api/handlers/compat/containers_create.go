@@ -39,10 +39,17 @@ type createBody struct {
 
 	HostConfig       hostConfig
 	NetworkingConfig struct {
-		EndpointsConfig map[string]*struct {
-			Aliases []string
-		}
+		EndpointsConfig map[string]*endpointConfig
 	}
+}
+
+// endpointConfig is a container's wish for one network.
+type endpointConfig struct {
+	Aliases    []string
+	IPAMConfig *struct {
+		IPv4Address string
+	}
+	MacAddress string
 }
 
 // strSlice is Docker's string-or-list field (Cmd, Entrypoint). Null is
@@ -258,10 +265,8 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	for dst := range b.Volumes {
 		s.Mounts = append(s.Mounts, specgen.Mount{Type: "volume", Destination: dst})
 	}
-	switch hc.NetworkMode {
-	case "", "default", "bridge":
-	default:
-		s.NetworkMode = hc.NetworkMode
+	if err := networkFromDocker(s, hc.NetworkMode, b.NetworkingConfig.EndpointsConfig); err != nil {
+		return nil, err
 	}
 	ports, err := portsFromDocker(hc.PortBindings)
 	if err != nil {
@@ -270,24 +275,6 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	s.Net.Ports = ports
 	s.Net.PublishAll = hc.PublishAllPorts
 	s.Net.DNS, s.Net.DNSSearch, s.Net.DNSOptions, s.Net.AddHosts = hc.DNS, hc.DNSSearch, hc.DNSOptions, hc.ExtraHosts
-	// Aliases only apply on bridge networks; until the container joins
-	// one they are kept as a label for later.
-	var aliases []string
-	for _, ep := range b.NetworkingConfig.EndpointsConfig {
-		if ep != nil {
-			aliases = append(aliases, ep.Aliases...)
-		}
-	}
-	if len(aliases) > 0 {
-		if specgen.IsBridgeMode(s.NetworkMode) && s.NetworkMode != "" {
-			s.Net.Aliases = aliases
-		} else {
-			if s.Labels == nil {
-				s.Labels = map[string]string{}
-			}
-			s.Labels["io.pm.network.aliases"] = strings.Join(aliases, ",")
-		}
-	}
 	return s, nil
 }
 
@@ -328,4 +315,51 @@ func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) 
 		}
 	}
 	return out, nil
+}
+
+// networkFromDocker sets the network mode: NetworkMode names the first
+// network (Docker's "default" and "bridge" are pm's default mode), and
+// EndpointsConfig may add networks; the aliases, address and MAC given
+// for the first network apply.
+func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*endpointConfig) error {
+	switch mode {
+	case "", "default":
+		mode = ""
+	}
+	var names []string
+	if mode != "" && specgen.IsBridgeMode(mode) && mode != "bridge" {
+		names = append(names, mode)
+	}
+	others := make([]string, 0, len(eps))
+	for name := range eps {
+		if name != mode && name != "" && name != "bridge" && name != "default" {
+			others = append(others, name)
+		}
+	}
+	sort.Strings(others)
+	if len(names) == 0 && len(others) == 0 {
+		if mode == "bridge" {
+			mode = ""
+		}
+		s.NetworkMode = mode
+		return nil
+	}
+	if mode != "" && !specgen.IsBridgeMode(mode) {
+		return handlers.BadRequest("invalid NetworkMode %q with networks in NetworkingConfig: use a network name", mode)
+	}
+	names = append(names, others...)
+	for _, n := range names {
+		if strings.Contains(n, ",") {
+			return handlers.BadRequest("invalid network name %q", n)
+		}
+	}
+	s.NetworkMode = strings.Join(names, ",")
+	if ep := eps[names[0]]; ep != nil {
+		s.Net.Aliases = ep.Aliases
+		if ep.IPAMConfig != nil {
+			s.Net.IP = ep.IPAMConfig.IPv4Address
+		}
+		s.Net.MAC = ep.MacAddress
+	}
+	return nil
 }

@@ -115,22 +115,6 @@ func (a *api) containerStats(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
-func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	var body map[string]any
-	if err := handlers.DecodeJSON(r, &body); err != nil {
-		return err
-	}
-	if _, err := a.inspectOne(r.Context(), id); err != nil {
-		return err
-	}
-	var warnings []string
-	if len(body) > 0 {
-		warnings = append(warnings, "pm cannot change a container's configuration after create yet: update ignored")
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Warnings": nonNil(warnings)})
-}
-
 // statHeader sets X-Docker-Container-Path-Stat for path in the container.
 func (a *api) statHeader(w http.ResponseWriter, r *http.Request) (*engine.PathStat, error) {
 	id, path := r.PathValue("id"), r.URL.Query().Get("path")

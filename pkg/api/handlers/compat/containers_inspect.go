@@ -32,6 +32,17 @@ func (a *api) containerInspect(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	eps, err := a.eng.ContainerEndpoints(r.Context())
+	if err != nil {
+		return err
+	}
+	if mine := eps[d.ID]; len(mine) > 0 {
+		ns := out["NetworkSettings"].(map[string]any)
+		ns["Networks"] = dockerEndpoints(mine, a.networkIDs(r.Context()))
+		if ep, ok := firstEndpoint(mine); ok && d.NetworkSettings != nil && d.NetworkSettings.IPAddress == "" {
+			ns["IPAddress"], ns["IPPrefixLen"], ns["Gateway"], ns["MacAddress"] = ep.IP, ep.Prefix, ep.Gateway, ep.MAC
+		}
+	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
 

@@ -5,39 +5,81 @@ import (
 	"time"
 
 	"github.com/pm-project/pm/libpod/engine"
+	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
 
-// events streams pm's events. pm keeps no event journal yet, so the
-// stream carries none: it stays open until the client goes or until
-// passes, which is what clients that only watch need.
+// events streams the event journal in Docker's shape: past events from
+// since, then live ones until until passes or the client goes. Without
+// since and until it only streams live events, as Docker does.
 func (a *api) events(w http.ResponseWriter, r *http.Request) error {
-	if _, err := handlers.QueryFilters(r); err != nil {
+	filters, err := handlers.QueryFilters(r)
+	if err != nil {
 		return err
 	}
-	var until time.Time
-	if v := r.URL.Query().Get("until"); v != "" {
-		t, err := engine.ParseTime(v, time.Now())
+	now := time.Now()
+	req := engine.EventsRequest{Filters: filters, Stream: true, Since: now}
+	for _, p := range []struct {
+		key string
+		t   *time.Time
+	}{{"since", &req.Since}, {"until", &req.Until}} {
+		v := r.URL.Query().Get(p.key)
+		if v == "" {
+			continue
+		}
+		t, err := engine.ParseTime(v, now)
 		if err != nil {
-			return handlers.BadRequest("invalid until %q: %v", v, err)
+			return handlers.BadRequest("invalid %s %q: %v", p.key, v, err)
 		}
-		until = t
+		*p.t = t
 	}
-	if v := r.URL.Query().Get("since"); v != "" {
-		if _, err := engine.ParseTime(v, time.Now()); err != nil {
-			return handlers.BadRequest("invalid since %q: %v", v, err)
-		}
+	if !req.Until.IsZero() && req.Until.Before(now) {
+		req.Stream = false
+	}
+	// Validate the filters before the reply starts.
+	if err := a.eng.Events(r.Context(), engine.EventsRequest{Filters: filters, Since: now.Add(time.Hour), Until: now.Add(time.Hour)}, func(events.Event) error { return nil }); err != nil {
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	handlers.Flush(w)
-	var stop <-chan time.Time
-	if !until.IsZero() {
-		stop = time.After(time.Until(until))
+	out := handlers.JSONLines{W: w}
+	return a.eng.Events(r.Context(), req, func(ev events.Event) error {
+		return out.Send(dockerEvent(ev))
+	})
+}
+
+// dockerEvent is an event in Docker's shape, with the old top-level
+// status/id/from fields that older clients read.
+func dockerEvent(ev events.Event) map[string]any {
+	attrs := map[string]string{}
+	for k, v := range ev.Attributes {
+		attrs[k] = v
 	}
-	select {
-	case <-r.Context().Done():
-	case <-stop:
+	if ev.Name != "" {
+		attrs["name"] = ev.Name
 	}
-	return nil
+	if ev.Image != "" {
+		attrs["image"] = ev.Image
+	}
+	id := ev.ID
+	if id == "" {
+		id = ev.Name
+	}
+	m := map[string]any{
+		"Type":     ev.Type,
+		"Action":   ev.Action,
+		"Actor":    map[string]any{"ID": id, "Attributes": attrs},
+		"scope":    "local",
+		"time":     ev.TimeNano / int64(time.Second),
+		"timeNano": ev.TimeNano,
+	}
+	if ev.Type == events.Container || ev.Type == events.Image {
+		m["status"] = ev.Action
+		m["id"] = id
+		if ev.Image != "" {
+			m["from"] = ev.Image
+		}
+	}
+	return m
 }

@@ -1,0 +1,87 @@
+// Package pods holds pm's pod commands: pm pod create, ps, inspect, start,
+// stop, rm, ...
+package pods
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/spf13/cobra"
+)
+
+// verbs are the pod subcommands, added by each verb's file in init().
+var verbs []func() *cobra.Command
+
+// Register adds `pm pod` with its subcommands to root.
+func Register(root *cobra.Command) {
+	pod := &cobra.Command{
+		Use:     "pod",
+		Aliases: []string{"pods"},
+		Short:   "Manage pods",
+	}
+	for _, mk := range verbs {
+		pod.AddCommand(mk())
+	}
+	root.AddCommand(pod)
+}
+
+func engineOf(cmd *cobra.Command) (*engine.Engine, error) {
+	return cli.FromCmd(cmd).Engine(cmd.Context())
+}
+
+// forEachPod runs fn on every pod named (or every pod with all), printing
+// the IDs it returns; errors but the last are printed, the last returned.
+func forEachPod(cmd *cobra.Command, eng *engine.Engine, args []string, all bool, fn func(ctx context.Context, name string) (string, error)) error {
+	if all && len(args) > 0 {
+		return define.Invalidf("--all and a pod name cannot be used together")
+	}
+	if !all && len(args) == 0 {
+		return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+	}
+	names := args
+	if all {
+		ids, err := eng.PodIDs(cmd.Context())
+		if err != nil {
+			return err
+		}
+		names = ids
+	}
+	var last error
+	for _, n := range names {
+		out, err := fn(cmd.Context(), n)
+		if err != nil {
+			if last != nil {
+				fmt.Fprintf(os.Stderr, "Error: %s\n", last)
+			}
+			last = err
+			continue
+		}
+		fmt.Println(out)
+	}
+	return last
+}
+
+// simpleVerb builds start, pause and unpause: a pod verb with --all and
+// no other flag.
+func simpleVerb(use, short string, fn func(ctx context.Context, eng *engine.Engine, name string) (string, error)) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   use + " [options] POD [POD...]",
+		Short: short,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			return forEachPod(cmd, eng, args, all, func(ctx context.Context, n string) (string, error) {
+				return fn(ctx, eng, n)
+			})
+		},
+	}
+	cmd.Flags().BoolVarP(&all, "all", "a", false, "Act on all pods")
+	return cmd
+}

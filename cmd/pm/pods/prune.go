@@ -1,0 +1,41 @@
+package pods
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { verbs = append(verbs, newPruneCommand) }
+
+func newPruneCommand() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "prune [options]",
+		Short: "Remove all stopped pods and their containers",
+		Args:  cobraNoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !force {
+				fmt.Print("WARNING! This will remove all stopped/exited pods..\nAre you sure you want to continue? [y/N] ")
+				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+					return nil
+				}
+			}
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			ids, err := eng.PodPrune(cmd.Context())
+			for _, id := range ids {
+				fmt.Println(id)
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not ask for confirmation")
+	return cmd
+}

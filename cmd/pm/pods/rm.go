@@ -1,0 +1,43 @@
+package pods
+
+import (
+	"context"
+	"errors"
+
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/spf13/cobra"
+)
+
+func init() { verbs = append(verbs, newRmCommand) }
+
+func newRmCommand() *cobra.Command {
+	var all, force, ignore bool
+	var timeout uint
+	cmd := &cobra.Command{
+		Use:   "rm [options] POD [POD...]",
+		Short: "Remove one or more pods",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			eng, err := engineOf(cmd)
+			if err != nil {
+				return err
+			}
+			var t *uint
+			if cmd.Flags().Changed("time") {
+				t = &timeout
+			}
+			return forEachPod(cmd, eng, args, all, func(ctx context.Context, n string) (string, error) {
+				id, err := eng.PodRemove(ctx, n, force, t)
+				if err != nil && ignore && errors.Is(err, define.ErrNoSuchPod) {
+					return "", nil
+				}
+				return id, err
+			})
+		},
+	}
+	fs := cmd.Flags()
+	fs.BoolVarP(&all, "all", "a", false, "Remove all pods")
+	fs.BoolVarP(&force, "force", "f", false, "Stop running containers, then remove the pod")
+	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified pod is missing")
+	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for the pod's containers to stop before killing them")
+	return cmd
+}

@@ -1,0 +1,222 @@
+package libpod
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+
+	"github.com/opencontainers/runtime-spec/specs-go"
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// podNamespaceTypes maps --share names to OCI namespace types and the
+// names of their files in /proc/PID/ns. net is joined through the infra
+// container's network namespace file, set at create.
+var podNamespaceTypes = map[string]struct {
+	typ  specs.LinuxNamespaceType
+	file string
+}{
+	"ipc":    {specs.IPCNamespace, "ipc"},
+	"uts":    {specs.UTSNamespace, "uts"},
+	"pid":    {specs.PIDNamespace, "pid"},
+	"cgroup": {specs.CgroupNamespace, "cgroup"},
+}
+
+// infraOf returns the pod of c and its infra container; p is nil when c
+// is in no pod, infra nil when the pod has none.
+func (r *Runtime) infraOf(ctx context.Context, c *Container) (p *Pod, infra *Container, err error) {
+	if c.Pod == "" {
+		return nil, nil, nil
+	}
+	p, err = r.LookupPod(ctx, c.Pod)
+	if err != nil {
+		return nil, nil, err
+	}
+	if p.Config.InfraID == "" || p.Config.InfraID == c.ID() {
+		return p, nil, nil
+	}
+	infra, err = r.getContainer(ctx, p.Config.InfraID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("infra container of pod %s: %w", p.Name(), err)
+	}
+	return p, infra, nil
+}
+
+// startPodInfra starts the infra container of c's pod, so that c can join
+// its namespaces. It takes (and releases) the infra container's lock, so
+// the caller must not hold any container lock.
+func (r *Runtime) startPodInfra(ctx context.Context, c *Container, opts StartOptions) error {
+	_, infra, err := r.infraOf(ctx, c)
+	if err != nil || infra == nil {
+		return err
+	}
+	if _, err := r.StartContainer(ctx, infra.ID(), StartOptions{LogLevel: opts.LogLevel}); err != nil {
+		return fmt.Errorf("starting infra container of pod: %w", err)
+	}
+	return nil
+}
+
+// joinPodNamespaces points c's OCI spec (in memory, for the bundle about
+// to be written) at the namespaces of its pod's running infra container.
+// The caller holds c's lock.
+func (r *Runtime) joinPodNamespaces(ctx context.Context, c *Container) error {
+	p, infra, err := r.infraOf(ctx, c)
+	if err != nil || infra == nil {
+		return err
+	}
+	if infra.State.Status != define.StatusRunning || infra.State.Pid == 0 {
+		return define.Errorf(define.ErrInvalidState, "infra container of pod %s is not running", p.Name())
+	}
+	var sp specs.Spec
+	if err := json.Unmarshal(c.Config.Spec, &sp); err != nil {
+		return fmt.Errorf("decoding OCI spec of %s: %w", c.ID(), err)
+	}
+	if sp.Linux == nil {
+		sp.Linux = &specs.Linux{}
+	}
+	for _, share := range p.Config.Share {
+		ns, ok := podNamespaceTypes[share]
+		if !ok {
+			continue
+		}
+		path := "/proc/" + strconv.Itoa(infra.State.Pid) + "/ns/" + ns.file
+		found := false
+		for i := range sp.Linux.Namespaces {
+			if sp.Linux.Namespaces[i].Type == ns.typ {
+				sp.Linux.Namespaces[i].Path, found = path, true
+			}
+		}
+		if !found {
+			sp.Linux.Namespaces = append(sp.Linux.Namespaces, specs.LinuxNamespace{Type: ns.typ, Path: path})
+		}
+		if share == "uts" {
+			sp.Hostname = infra.Config.Hostname
+		}
+	}
+	b, err := json.Marshal(&sp)
+	if err != nil {
+		return fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)
+	}
+	c.Config.Spec = b
+	return nil
+}
+
+// refuseInfraRemoval refuses to remove c alone when it is the infra
+// container of an existing pod: pod rm removes it.
+func (r *Runtime) refuseInfraRemoval(ctx context.Context, c *Container) error {
+	if c.Pod == "" {
+		return nil
+	}
+	p, err := r.LookupPod(ctx, c.Pod)
+	if errors.Is(err, define.ErrNoSuchPod) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if p.Config.InfraID == c.ID() {
+		return define.Errorf(define.ErrInvalidState, "container %s is the infra container of pod %s and cannot be removed without removing the pod", c.ID(), p.Name())
+	}
+	return nil
+}
+
+// afterMemberExit applies the exit policy of c's pod once c has exited:
+// with stop, the infra container is stopped when no other member runs.
+// The caller holds no lock.
+func (r *Runtime) afterMemberExit(ctx context.Context, c *Container) {
+	if c.Pod == "" {
+		return
+	}
+	p, err := r.LookupPod(ctx, c.Pod)
+	if err != nil || p.Config.ExitPolicy != "stop" || p.Config.InfraID == "" || p.Config.InfraID == c.ID() {
+		return
+	}
+	ctrs, err := r.PodContainers(ctx, p.ID())
+	if err != nil {
+		return
+	}
+	for _, m := range ctrs {
+		if m.ID() != p.Config.InfraID && m.State.Status.Active() {
+			return
+		}
+	}
+	if _, err := r.StopContainer(ctx, p.Config.InfraID, nil); err != nil {
+		slog.Warn("stopping pod per its exit policy", "pod", p.ID(), "err", err)
+	}
+}
+
+// RemovePod removes a pod: its members, then its infra container, then
+// the pod. Without force, a pod with running members is refused.
+func (r *Runtime) RemovePod(ctx context.Context, idOrName string, force bool, timeout *uint) (*Pod, error) {
+	p, err := r.LookupPod(ctx, idOrName)
+	if err != nil {
+		return nil, err
+	}
+	l, err := r.lockPod(ctx, p.ID())
+	if err != nil {
+		return nil, err
+	}
+	defer l.Unlock()
+	if p, err = r.LookupPod(ctx, p.ID()); err != nil {
+		return nil, err
+	}
+	ctrs, err := r.PodContainers(ctx, p.ID())
+	if err != nil {
+		return p, err
+	}
+	if !force {
+		for _, c := range ctrs {
+			if c.State.Status.Active() {
+				return p, define.Errorf(define.ErrInvalidState, "pod %s has running containers: stop them or use --force", p.Name())
+			}
+		}
+	}
+	var infra *Container
+	for _, c := range ctrs {
+		if c.ID() == p.Config.InfraID {
+			infra = c
+			continue
+		}
+		if err := r.removeMember(ctx, c.ID(), timeout); err != nil {
+			return p, err
+		}
+	}
+	if infra != nil {
+		if err := r.removeMember(ctx, infra.ID(), timeout); err != nil {
+			return p, err
+		}
+	}
+	if err := r.removePodRecord(ctx, p.ID()); err != nil {
+		return p, err
+	}
+	if err := l.Remove(); err != nil {
+		slog.Debug("removing pod lock", "pod", p.ID(), "err", err)
+	}
+	return p, nil
+}
+
+// removeMember stops (after timeout seconds, default 10) and removes one
+// container of a pod being removed.
+func (r *Runtime) removeMember(ctx context.Context, id string, timeout *uint) error {
+	c, l, err := r.lockContainer(ctx, id)
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	r.syncLocked(ctx, c)
+	if c.State.Status.Active() {
+		t := c.Config.StopTimeout
+		if timeout != nil {
+			t = *timeout
+		}
+		if err := r.stopLocked(ctx, c, t); err != nil {
+			slog.Warn("stopping container before removal", "container", c.ID(), "err", err)
+		}
+	}
+	return r.removeLocked(ctx, c, l)
+}

@@ -1,0 +1,122 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestAPIDockerNetworksVolumes drives the docker CLI's network and
+// volume commands, run with --network, -v NAME:/path and -p, container
+// update and events through pm system service.
+func TestAPIDockerNetworksVolumes(t *testing.T) {
+	needTool(t, "docker")
+	env := newEnv(t)
+	env.startService(nil, "--time", "0", "--log-level", "info")
+	img := env.Registry + "/busybox"
+	env.docker("pull", "-q", img)
+	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	start := time.Now().Add(-time.Second).Unix()
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	env.docker("network", "create", "--label", "team=api", "apinet")
+	defer env.Exec("docker", "network", "rm", "apinet")
+	if out := env.docker("network", "ls", "--format", "{{.Name}} {{.Driver}}").Stdout; !strings.Contains(out, "apinet bridge") {
+		t.Errorf("docker network ls: %q", out)
+	}
+	if out := env.docker("network", "inspect", "--format", "{{.Name}} {{index .Labels \"team\"}} {{len .IPAM.Config}}", "apinet").Stdout; out != "apinet api 1\n" {
+		t.Errorf("docker network inspect: %q", out)
+	}
+	if r := env.Exec("docker", "network", "create", "apinet"); r.Code == 0 || !strings.Contains(r.Stderr, "already exists") {
+		t.Errorf("duplicate network create: exit %d, %s", r.Code, r.Stderr)
+	}
+	env.docker("volume", "create", "--label", "team=api", "apivol")
+	defer env.Exec("docker", "volume", "rm", "-f", "apivol")
+	if out := env.docker("volume", "ls", "-q").Stdout; !strings.Contains(out, "apivol\n") {
+		t.Errorf("docker volume ls: %q", out)
+	}
+	if out := env.docker("volume", "inspect", "--format", "{{.Name}} {{.Driver}} {{.Labels.team}}", "apivol").Stdout; out != "apivol local api\n" && out != "apivol  api\n" {
+		t.Errorf("docker volume inspect: %q", out)
+	}
+
+	// Ports are published on the default network: rootless bridge
+	// networks cannot publish yet.
+	env.docker("run", "-d", "--name", "pubweb", "-v", "apivol:/data",
+		"-p", fmt.Sprintf("127.0.0.1:%d:80", port), img,
+		"sh", "-c", "echo kept > /data/f; mkdir -p /www; echo hello-pub > /www/index.html; exec httpd -f -p 80 -h /www")
+	defer env.Exec("docker", "rm", "-f", "pubweb")
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	if body, err := httpGet(t, url); body != "hello-pub\n" {
+		t.Errorf("GET %s: %q, %v", url, body, err)
+	}
+	if out := env.docker("ps", "--format", "{{.Names}} {{.Ports}}").Stdout; !strings.Contains(out, fmt.Sprintf("pubweb 127.0.0.1:%d->80/tcp", port)) {
+		t.Errorf("docker ps ports: %q", out)
+	}
+	if out := env.docker("port", "pubweb", "80").Stdout; !strings.Contains(out, fmt.Sprintf("127.0.0.1:%d", port)) {
+		t.Errorf("docker port: %q", out)
+	}
+	env.docker("run", "-d", "--name", "web", "--network", "apinet", img,
+		"sh", "-c", "mkdir -p /www; echo hello-web > /www/index.html; exec httpd -f -p 80 -h /www")
+	defer env.Exec("docker", "rm", "-f", "web")
+	ip := strings.TrimSpace(env.docker("inspect", "--format", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", "web").Stdout)
+	if ip == "" {
+		t.Fatalf("docker inspect: no IP address on apinet")
+	}
+	var out string
+	for i := 0; i < 20 && out != "hello-web\n"; i++ {
+		out = env.Exec("docker", "run", "--rm", "--network", "apinet", img, "wget", "-qO-", "http://"+ip+"/").Stdout
+	}
+	if out != "hello-web\n" {
+		t.Errorf("fetch by IP on apinet: %q", out)
+	}
+	if r := env.Exec("docker", "run", "--rm", "--network", "apinet", img, "wget", "-qO-", "http://web/"); r.Stdout != "hello-web\n" {
+		t.Errorf("fetch by name on apinet: %q (exit %d, %s)", r.Stdout, r.Code, r.Stderr)
+	}
+	if out := env.docker("run", "--rm", "-v", "apivol:/v", img, "cat", "/v/f").Stdout; out != "kept\n" {
+		t.Errorf("named volume content: %q", out)
+	}
+	if r := env.Exec("docker", "volume", "rm", "apivol"); r.Code == 0 {
+		t.Errorf("docker volume rm of a volume in use succeeded")
+	}
+
+	env.docker("update", "--restart", "always", "web")
+	if out := env.docker("inspect", "--format", "{{.HostConfig.RestartPolicy.Name}}", "web").Stdout; out != "always\n" {
+		t.Errorf("restart policy after update: %q", out)
+	}
+	env.docker("update", "--restart", "no", "web")
+	if r := env.Exec("docker", "update", "--restart", "sometimes", "web"); r.Code == 0 {
+		t.Errorf("docker update with a bad restart policy succeeded")
+	}
+
+	if r := env.Exec("docker", "run", "--name", "dier", img, "sh", "-c", "exit 3"); r.Code != 3 {
+		t.Errorf("docker run exit 3: %d %s", r.Code, r.Stderr)
+	}
+	env.docker("rm", "dier")
+	env.docker("rm", "-f", "web", "pubweb")
+	env.docker("volume", "rm", "apivol")
+	env.docker("network", "rm", "apinet")
+	if out := env.docker("network", "ls", "-q", "--filter", "name=apinet").Stdout; out != "" {
+		t.Errorf("network left after rm: %q", out)
+	}
+	if out := env.docker("volume", "ls", "-q").Stdout; strings.Contains(out, "apivol") {
+		t.Errorf("volume left after rm: %q", out)
+	}
+
+	until := fmt.Sprint(time.Now().Unix() + 1)
+	since := fmt.Sprint(start)
+	evs := env.docker("events", "--since", since, "--until", until, "--format", "{{.Type}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}").Stdout
+	for _, want := range []string{"network create apinet", "volume create apivol", "container create web", "container start web",
+		"container die dier 3", "container destroy web", "container update web", "volume destroy apivol", "network destroy apinet"} {
+		if !strings.Contains(evs, want) {
+			t.Errorf("docker events: no %q in\n%s", want, evs)
+		}
+	}
+	filtered := env.docker("events", "--since", since, "--until", until, "--filter", "event=die", "--filter", "container=dier", "--format", "{{.Action}} {{.Actor.Attributes.name}}").Stdout
+	if strings.TrimSpace(filtered) != "die dier" {
+		t.Errorf("docker events filtered: %q", filtered)
+	}
+}

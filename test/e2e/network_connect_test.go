@@ -1,0 +1,92 @@
+package e2e
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// ctrNetworks is a container's NetworkSettings.Networks from pm inspect.
+func (e *Env) ctrNetworks(name string) map[string]struct {
+	IPAddress, Gateway, MacAddress, NetworkID string
+	Aliases                                   []string
+} {
+	e.t.Helper()
+	var out []struct {
+		NetworkSettings struct {
+			Networks map[string]struct {
+				IPAddress, Gateway, MacAddress, NetworkID string
+				Aliases                                   []string
+			}
+		}
+	}
+	res := e.PMOK("inspect", name)
+	if err := json.Unmarshal([]byte(res.Stdout), &out); err != nil || len(out) != 1 {
+		e.t.Fatalf("inspect %s: %v", name, err)
+	}
+	return out[0].NetworkSettings.Networks
+}
+
+// TestNetworkConnect: a running container joins a second network and
+// reaches a peer there by name and alias, shows both networks in inspect
+// and in network inspect, and loses the peer when it disconnects.
+func TestNetworkConnect(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("network", "create", "front")
+	env.PMOK("network", "create", "back")
+	env.PMOK("run", "-d", "--name", "a", "--network", "front", "busybox", "sleep", "300")
+	env.PMOK("run", "-d", "--name", "b", "--network", "back", "--network-alias", "bee", "busybox", "sh", "-c", httpdCmd)
+	if res := env.PM("exec", "a", "timeout", "2", "wget", "-qO-", "http://b/"); res.Code == 0 {
+		t.Errorf("a reached b before connect: %s", res)
+	}
+	env.PMOK("network", "connect", "--alias", "aa", "back", "a")
+	for _, host := range []string{"b", "bee"} {
+		if res := env.PM("exec", "a", "timeout", "5", "wget", "-qO-", "http://"+host+"/"); res.Code != 0 || res.Stdout != "hello from pm\n" {
+			t.Errorf("a fetching %s after connect: %s", host, res)
+		}
+	}
+	nets := env.ctrNetworks("a")
+	front, back := nets["front"], nets["back"]
+	if len(nets) != 2 || front.IPAddress == "" || !strings.HasPrefix(back.IPAddress, "10.89.") || back.Gateway == "" ||
+		back.MacAddress == "" || back.NetworkID == "" || !contains(back.Aliases, "aa") {
+		t.Errorf("inspect a: %+v", nets)
+	}
+	var ninfo []struct {
+		Name       string
+		Containers map[string]struct{ Name string } `json:"containers"`
+	}
+	if err := json.Unmarshal([]byte(env.PMOK("network", "inspect", "back").Stdout), &ninfo); err != nil || len(ninfo) != 1 {
+		t.Fatalf("network inspect back: %v", err)
+	}
+	var names []string
+	for _, c := range ninfo[0].Containers {
+		names = append(names, c.Name)
+	}
+	if len(names) != 2 || !contains(names, "a") || !contains(names, "b") {
+		t.Errorf("network inspect back lists %q", names)
+	}
+
+	env.PM("network", "connect", "back", "a").ExpectError(t, 125, "already connected")
+	env.PM("network", "connect", "nosuch", "a").ExpectError(t, 125, "network not found")
+	env.PM("network", "connect", "back", "nosuch").ExpectError(t, 125, "nosuch")
+	env.PM("network", "connect", "--ip", "bogus", "back", "a").ExpectError(t, 125, "--ip")
+
+	env.PMOK("network", "disconnect", "back", "a")
+	if res := env.PM("exec", "a", "timeout", "2", "wget", "-qO-", "http://"+back.IPAddress+"/"); res.Code == 0 {
+		t.Errorf("a still reaches back after disconnect: %s", res)
+	}
+	if nets := env.ctrNetworks("a"); len(nets) != 1 {
+		t.Errorf("inspect a after disconnect: %+v", nets)
+	}
+	env.PM("network", "disconnect", "back", "a").ExpectError(t, 125, "not connected")
+	env.PM("network", "disconnect", "nosuch", "a").ExpectError(t, 125, "network not found")
+
+	// A restart keeps what connect recorded.
+	env.PMOK("network", "connect", "back", "a")
+	env.PMOK("restart", "-t", "0", "a")
+	if res := env.PM("exec", "a", "timeout", "5", "wget", "-qO-", "http://bee/"); res.Code != 0 {
+		t.Errorf("a fetching bee after restart: %s", res)
+	}
+	env.PMOK("rm", "-f", "-t", "0", "a", "b")
+	env.expectNoHelpers("after connect and disconnect")
+}

@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestPodExitPolicyStop: with --exit-policy stop, the pod's infra
+// container stops once its last member exits.
+func TestPodExitPolicyStop(t *testing.T) {
+	env := podEnv(t)
+	env.PMOK("pod", "create", "--name", "once", "--exit-policy", "stop")
+	env.PMOK("run", "--pod", "once", "--name", "job", "busybox", "true")
+	env.waitFor(20*time.Second, "pod exited", func() bool {
+		return env.PMOK("pod", "ps", "--format", "{{.Status}}").Stdout == "Exited\n"
+	})
+	env.PMOK("pod", "rm", "once")
+	env.expectNoConmon("after pod rm")
+}
+
+// TestPodBadInput: bad input is one error line, exit 125, and creates
+// nothing.
+func TestPodBadInput(t *testing.T) {
+	env := podEnv(t)
+	env.PMOK("create", "--name", "taken", "busybox", "true")
+	env.PMOK("pod", "create", "--name", "mine", "--infra=false")
+	pods := func() []string {
+		l := env.PMOK("pod", "ps", "-q", "--no-trunc").Lines()
+		sort.Strings(l)
+		return l
+	}
+	beforePods, beforeCtrs := pods(), env.psIDs()
+	for _, verb := range [][]string{
+		{"inspect"}, {"start"}, {"stop"}, {"restart"}, {"kill"}, {"pause"}, {"unpause"},
+		{"rm"}, {"top"}, {"logs"}, {"stats"},
+	} {
+		env.PM(append(append([]string{"pod"}, verb...), "nosuchpod")...).ExpectError(t, 125, "no pod with name or ID nosuchpod found")
+	}
+	if res := env.PM("pod", "exists", "nosuchpod"); res.Code != 1 || res.Stderr != "" {
+		t.Errorf("pod exists nosuchpod: %s", res)
+	}
+	env.PM("run", "--pod", "nosuchpod", "busybox", "true").ExpectError(t, 125, "no pod with name or ID nosuchpod found")
+	env.PM("create", "--pod", "nosuchpod", "busybox", "true").ExpectError(t, 125, "nosuchpod")
+	env.PM("pod", "create", "--share", "bogus").ExpectError(t, 125, "bogus")
+	env.PM("pod", "create", "--exit-policy", "maybe").ExpectError(t, 125, "exit-policy")
+	env.PM("pod", "create", "--name", "taken").ExpectError(t, 125, "in use")
+	env.PM("pod", "create", "--name", "mine").ExpectError(t, 125, "in use")
+	env.PM("create", "--name", "mine", "busybox", "true").ExpectError(t, 125, "in use")
+	env.PM("pod", "ps", "--filter", "bogus=1").ExpectError(t, 125, "filter")
+	env.PM("pod", "ps", "--sort", "size").ExpectError(t, 125, "sort")
+	env.PM("pod", "create", "--name", "bad net", "-p", "nope").ExpectError(t, 125, "")
+	if after := pods(); strings.Join(after, ",") != strings.Join(beforePods, ",") {
+		t.Errorf("pods changed: before %q, after %q", beforePods, after)
+	}
+	env.expectNoNewContainers(beforeCtrs, "bad pod input")
+}
