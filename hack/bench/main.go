@@ -28,6 +28,7 @@ var (
 	pmBin    = flag.String("pm", "bin/pm", "pm binary")
 	runs     = flag.Int("n", 15, "runs per case and tool")
 	noPodman = flag.Bool("no-podman", false, "skip podman even when installed")
+	apiOnly  = flag.Bool("api", false, "only the API cases (docker CLI and requests through each system service)")
 )
 
 const benchUser = "pmbench"
@@ -185,9 +186,14 @@ func main() {
 	}
 
 	printHeader(tools)
+	if *apiOnly {
+		apiCases(tools, base, img)
+		return
+	}
 	for _, c := range cases {
 		runCase(c, tools)
 	}
+	apiCases(tools, base, img)
 	for _, t := range tools {
 		for i := 0; i < 100; i++ {
 			t.must("create", "--network=none", "--name", fmt.Sprintf("c%d", i), img, "true")

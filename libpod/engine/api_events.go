@@ -54,6 +54,10 @@ func (e *Engine) emitSimple(typ, action, id, name string) {
 	e.emit(events.Event{Type: typ, Action: action, ID: id, Name: name})
 }
 
+// Event is one event of the journal; front ends take it from here, not
+// from libpod/events.
+type Event = events.Event
+
 // EventsRequest is `pm events` and GET /events.
 type EventsRequest struct {
 	Since, Until time.Time
@@ -66,7 +70,7 @@ type EventsRequest struct {
 // Events sends the recorded events that pass every filter kind (values
 // of one kind are alternatives), then, with Stream, new ones until ctx
 // ends or Until passes.
-func (e *Engine) Events(ctx context.Context, req EventsRequest, send func(events.Event) error) error {
+func (e *Engine) Events(ctx context.Context, req EventsRequest, send func(Event) error) error {
 	keep, err := eventFilter(req.Filters)
 	if err != nil {
 		return err

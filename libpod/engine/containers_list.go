@@ -17,10 +17,19 @@ type ContainerListRequest struct {
 	Last    int      // only the N newest (-n); -1 for none
 	Latest  bool     // only the newest (-l)
 	Filters []string // key=value, as Podman's ps --filter
+	Size    bool     // compute each container's sizes (-s): slower
+}
+
+// ContainerSize is a container's disk use: its writable layer, and its
+// whole root filesystem (image included).
+type ContainerSize struct {
+	RwSize     int64 `json:"rwSize"`
+	RootFsSize int64 `json:"rootFsSize"`
 }
 
 // ContainerSummary is one row of ps, in Podman's JSON shape.
 type ContainerSummary struct {
+	Size       *ContainerSize `json:",omitempty"` // with ContainerListRequest.Size
 	AutoRemove bool
 	Command    []string
 	Created    int64
@@ -84,6 +93,15 @@ func (e *Engine) ContainerList(ctx context.Context, req ContainerListRequest) ([
 		out = append(out, summarize(sel[i]))
 	}
 	e.fillPodNames(ctx, out)
+	if req.Size {
+		for i := range out {
+			rw, root, err := e.rt.ContainerSizes(out[i].ID, out[i].ImageID)
+			if err != nil {
+				return nil, err
+			}
+			out[i].Size = &ContainerSize{RwSize: rw, RootFsSize: root}
+		}
+	}
 	return out, nil
 }
 
@@ -266,6 +284,9 @@ func compileFilters(filters []string, all []*libpod.Container) (func(*libpod.Con
 			}
 		default:
 			return nil, define.Invalidf("invalid filter %q: unknown key %q", f, k)
+		}
+		if k == "label" {
+			k = f // label filters must all match, as in Docker and Podman
 		}
 		byKey[k] = append(byKey[k], p)
 	}

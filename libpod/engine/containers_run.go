@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -27,6 +28,9 @@ type AttachOptions struct {
 	SigProxy bool // forward the signals pm receives to the container
 	// OnAttach is called once attached, with a handle for terminal resizes.
 	OnAttach func(Resizer)
+	// DetachKeys, read from Stdin, detach pm and leave the container
+	// running ("ctrl-p,ctrl-q"; "" disables detaching).
+	DetachKeys string
 }
 
 // RunReport is the result of ContainerRun.
@@ -98,9 +102,22 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		return -1, err
 	}
 	id := c.ID()
+	keys, err := libpod.ParseDetachKeys(o.DetachKeys)
+	if err != nil {
+		return -1, err
+	}
 	var att *libpod.Attached
 	before := func(bundle string) error {
-		a, err := libpod.Attach(bundle, id, libpod.Streams{Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr})
+		streams := libpod.Streams{Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr}
+		if o.Stdin != nil && len(keys) > 0 {
+			a, err := libpod.AttachDetachable(bundle, id, streams, keys)
+			if err != nil {
+				return err
+			}
+			att = a
+			return nil
+		}
+		a, err := libpod.Attach(bundle, id, streams)
 		if err != nil {
 			return err
 		}
@@ -126,6 +143,10 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		defer stop()
 	}
 	if err := att.Wait(); err != nil {
+		if errors.Is(err, libpod.ErrDetached) {
+			// The container goes on; pm leaves it, as Podman does.
+			return 0, nil
+		}
 		return -1, fmt.Errorf("copying output of %s: %w", c.Name(), err)
 	}
 	code, err := e.rt.WaitContainer(context.WithoutCancel(ctx), id, nil, 20*time.Millisecond)

@@ -7,8 +7,11 @@ import (
 	"github.com/pm-project/pm/pkg/specgen"
 )
 
-// rootDefaultNetwork is root's default network mode: slirp4netns until
-// root bridges are tested.
+// rootDefaultNetwork is root's default network mode. Root bridges work
+// (netavark in the host's namespace), but pm allocates addresses per
+// runroot while a root bridge and its firewall rules are host-wide, so
+// two pm instances with different --runroot would hand out one address
+// twice: slirp4netns stays the default until allocation is host-wide.
 const rootDefaultNetwork = "slirp4netns"
 
 // bridgeRequests resolves a bridge --network value ("bridge" is the

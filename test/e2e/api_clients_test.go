@@ -57,6 +57,23 @@ try:
     assert res["StatusCode"] != 0, res
 finally:
     ctr.remove(force=True)
+
+net = c.networks.create("pynet", driver="bridge", labels={"by": "py"})
+try:
+    assert net.name == "pynet" and net.attrs["Driver"] == "bridge", net.attrs
+    assert "pynet" in [n.name for n in c.networks.list()]
+    assert [n.name for n in c.networks.list(filters={"label": "by=py"})] == ["pynet"]
+    vol = c.volumes.create("pyvol", labels={"by": "py"})
+    assert vol.name == "pyvol" and vol.attrs["Labels"] == {"by": "py"}, vol.attrs
+    assert "pyvol" in [v.name for v in c.volumes.list()]
+    out = c.containers.run(img, ["sh", "-c", "echo v > /v/f; cat /v/f"], remove=True,
+                                network="pynet", volumes={"pyvol": {"bind": "/v", "mode": "rw"}})
+    assert out == b"v\n", out
+    vol.remove()
+    assert "pyvol" not in [v.name for v in c.volumes.list()]
+finally:
+    net.remove()
+assert "pynet" not in [n.name for n in c.networks.list()]
 print("python-docker-ok")
 `
 

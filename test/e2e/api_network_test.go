@@ -120,3 +120,92 @@ func TestAPIDockerNetworksVolumes(t *testing.T) {
 		t.Errorf("docker events filtered: %q", filtered)
 	}
 }
+
+// TestAPIEvents: pm events shows the journal the CLI writes, with
+// filters and formats; GET /events streams live events to docker events.
+func TestAPIEvents(t *testing.T) {
+	needTool(t, "docker")
+	env := ctrEnv(t)
+	if r := env.PM("run", "--name", "ev1", "--label", "team=ev", "busybox", "sh", "-c", "exit 7"); r.Code != 7 {
+		t.Fatalf("pm run exit 7: %s", r)
+	}
+	env.PMOK("rename", "ev1", "ev2")
+	env.PMOK("rm", "ev2")
+	out := env.PMOK("events", "--stream=false", "--filter", "type=container", "--format", "{{.Status}} {{.Name}} {{index .Attributes \"exitCode\"}}").Stdout
+	for _, want := range []string{"create ev1 \n", "start ev1 \n", "die ev1 7\n", "rename ev2 \n", "destroy ev2 \n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("pm events: no %q in\n%s", want, out)
+		}
+	}
+	if out := env.PMOK("events", "--stream=false", "--filter", "label=team=ev", "--filter", "event=die", "--format", "{{.Name}}").Stdout; out != "ev1\n" {
+		t.Errorf("pm events label+event filter: %q", out)
+	}
+	if out := env.PMOK("events", "--stream=false", "--since", "1h", "--filter", "type=image").Stdout; !strings.Contains(out, "image pull") {
+		t.Errorf("pm events image pull: %q", out)
+	}
+	if out := env.PMOK("events", "--stream=false", "--until", "2000-01-01").Stdout; out != "" {
+		t.Errorf("pm events --until 2000: %q", out)
+	}
+	env.PM("events", "--filter", "bogus=1").ExpectError(t, 125, "bogus")
+	env.PM("events", "--since", "yesterday-ish").ExpectError(t, 125, "--since")
+
+	env.startService(nil, "--time", "0", "--log-level", "info")
+	until := fmt.Sprint(time.Now().Add(4 * time.Second).Unix())
+	done := make(chan string)
+	go func() {
+		done <- env.Exec("docker", "events", "--until", until, "--filter", "event=start", "--format", "{{.Actor.Attributes.name}}").Stdout
+	}()
+	time.Sleep(time.Second)
+	env.PMOK("run", "--rm", "--name", "live", "busybox", "true")
+	if out := <-done; out != "live\n" {
+		t.Errorf("docker events live: %q", out)
+	}
+	if r := env.Exec("docker", "events", "--filter", "bogus=1"); r.Code == 0 || !strings.Contains(r.Stderr, "bogus") {
+		t.Errorf("docker events bad filter: exit %d %s", r.Code, r.Stderr)
+	}
+}
+
+// TestAPINetworkVolumeBadRequests: malformed bodies and unknown names on
+// the network, volume, update and events routes get Docker's statuses
+// and messages, and the server keeps serving.
+func TestAPINetworkVolumeBadRequests(t *testing.T) {
+	needTool(t, "curl")
+	env := newEnv(t)
+	s := env.startService(nil, "--time", "0")
+	cases := []struct {
+		name, method, path, body string
+		code, msg                string
+	}{
+		{"network malformed JSON", "POST", "/networks/create", `{"Name": "x",`, "400", "invalid JSON"},
+		{"network wrong type", "POST", "/networks/create", `{"Name": 5}`, "400", "Name"},
+		{"network no name", "POST", "/networks/create", `{}`, "400", "name is required"},
+		{"network bad subnet", "POST", "/networks/create", `{"Name": "x", "IPAM": {"Config": [{"Subnet": "bogus"}]}}`, "400", "subnet"},
+		{"network bad driver", "POST", "/networks/create", `{"Name": "x", "Driver": "overlay"}`, "400", "driver"},
+		{"network unknown", "GET", "/networks/nosuch", "", "404", "network nosuch not found"},
+		{"network rm unknown", "DELETE", "/networks/nosuch", "", "404", "not found"},
+		{"network default rm", "DELETE", "/networks/bridge", "", "403", "default network"},
+		{"connect no container", "POST", "/networks/bridge/connect", `{}`, "400", "Container"},
+		{"connect unknown container", "POST", "/networks/bridge/connect", `{"Container": "nosuch"}`, "404", "No such container"},
+		{"volume malformed JSON", "POST", "/volumes/create", `[`, "400", "invalid JSON"},
+		{"volume bad name", "POST", "/volumes/create", `{"Name": "../x"}`, "400", ""},
+		{"volume unknown", "GET", "/volumes/nosuch", "", "404", "no such volume"},
+		{"volume rm unknown", "DELETE", "/volumes/nosuch", "", "404", "no such volume"},
+		{"volume bad filter", "GET", "/volumes?filters=%7B%22x%22%3A%5B%221%22%5D%7D", "", "400", "invalid filter"},
+		{"update unknown", "POST", "/containers/nosuch/update", `{"RestartPolicy": {"Name": "always"}}`, "404", "No such container"},
+		{"update malformed", "POST", "/containers/nosuch/update", `{"RestartPolicy": 5}`, "400", "RestartPolicy"},
+		{"events bad since", "GET", "/events?since=soon", "", "400", "since"},
+		{"events bad filter", "GET", "/events?filters=%7B%22x%22%3A%5B%221%22%5D%7D", "", "400", "invalid filter"},
+	}
+	for _, tc := range cases {
+		code, body := env.curl(s.Sock, tc.method, tc.path, tc.body)
+		if code != tc.code || !strings.Contains(body, `"message"`) || !strings.Contains(body, tc.msg) {
+			t.Errorf("%s: %s %s: got %s %s, want %s with a message containing %q", tc.name, tc.method, tc.path, code, body, tc.code, tc.msg)
+		}
+		if code, body := env.curl(s.Sock, "GET", "/_ping", ""); code != "200" || body != "OK" {
+			t.Fatalf("_ping after %s: %s %q", tc.name, code, body)
+		}
+	}
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\n" {
+		t.Errorf("bad requests made networks: %q", out)
+	}
+}

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -69,9 +68,6 @@ func TestNetworkCreateLs(t *testing.T) {
 // httpd by name and alias; a container on another network cannot resolve
 // them; the rootless namespace and its helpers go with the last container.
 func TestNetworkBridgeDNS(t *testing.T) {
-	if _, err := exec.LookPath("iptables"); err != nil {
-		t.Skip("netavark 1.4 needs iptables, which is not installed")
-	}
 	env := ctrEnv(t)
 	env.PMOK("network", "create", "front")
 	env.PMOK("network", "create", "back")
@@ -85,6 +81,13 @@ func TestNetworkBridgeDNS(t *testing.T) {
 	res := env.PM("run", "--rm", "--network", "back", "busybox", "sh", "-c", "nslookup web; wget -qO- http://web/")
 	if res.Code == 0 || strings.Contains(res.Stdout, "hello from pm") {
 		t.Errorf("back reached web: %s", res)
+	}
+	ip := env.ctrNetworks("web")["front"].IPAddress
+	if ip == "" {
+		t.Fatalf("web has no address on front")
+	}
+	if res := env.PM("run", "--rm", "--network", "back", "busybox", "sh", "-c", "timeout 2 wget -qO- http://"+ip+"/ || exit 1"); res.Code == 0 {
+		t.Errorf("back reached web's address %s: %s", ip, res)
 	}
 	env.PMOK("network", "rm", "-f", "front")
 	env.PMOK("network", "rm", "back")

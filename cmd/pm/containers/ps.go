@@ -59,41 +59,22 @@ func newPsCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := eng.ContainerList(cmd.Context(), req)
-			if err != nil {
-				return err
-			}
-			if err := sortSummaries(list, sortBy); err != nil {
-				return err
-			}
-			if quiet {
-				for _, c := range list {
-					fmt.Println(trunc(c.ID, noTrunc))
+			req.Size = size || sortBy == "size" || strings.Contains(fmtStr, ".Size")
+			watch, _ := cmd.Flags().GetUint("watch")
+			for {
+				if err := psOnce(cmd, eng, req, quiet, noTrunc, noHeading, size, fmtStr, sortBy); err != nil || watch == 0 {
+					return err
 				}
-				return nil
-			}
-			if format.IsJSON(fmtStr) {
-				return format.Write(os.Stdout, list, format.Options{Format: "json"})
-			}
-			rows := make([]psRow, 0, len(list))
-			now := time.Now()
-			for _, c := range list {
-				rows = append(rows, toRow(c, noTrunc, now))
-			}
-			f := fmtStr
-			if f != "" && !strings.HasPrefix(f, "table") && !strings.Contains(f, "{{") {
-				return define.Invalidf("invalid --format %q", f)
-			}
-			def := psDefault
-			if pod, _ := cmd.Flags().GetBool("pod"); pod {
-				def += "\t{{.Pod}}\t{{.PodName}}"
-				for i := range rows {
-					rows[i].Pod = trunc(rows[i].Pod, noTrunc)
+				select {
+				case <-cmd.Context().Done():
+					return nil
+				case <-time.After(time.Duration(watch) * time.Second):
 				}
+				fmt.Print("\033[H\033[2J")
 			}
-			return format.Write(os.Stdout, rows, format.Options{Format: f, Default: def, Headers: psHeaders, NoHeader: noHeading})
 		},
 	}
+
 	fs := cmd.Flags()
 	fs.BoolVarP(&req.All, "all", "a", false, "Show all the containers, default is only running containers")
 	fs.BoolVarP(&req.Latest, "latest", "l", false, "Act on the latest container pm is aware of")
@@ -143,8 +124,16 @@ func toRow(c engine.ContainerSummary, noTrunc bool, now time.Time) psRow {
 		Ports:            engine.PortsText(c.Ports),
 		Networks:         strings.Join(c.Networks, ","),
 		Labels:           strings.Join(labels, ","),
-		Size:             "",
+		Size:             sizeText(c.Size),
 	}
+}
+
+// sizeText is ps's SIZE column: "12 B (virtual 2.13 MB)".
+func sizeText(s *engine.ContainerSize) string {
+	if s == nil {
+		return ""
+	}
+	return format.HumanSize(s.RwSize) + " (virtual " + format.HumanSize(s.RootFsSize) + ")"
 }
 
 func sortSummaries(list []engine.ContainerSummary, by string) error {
@@ -165,10 +154,52 @@ func sortSummaries(list []engine.ContainerSummary, by string) error {
 	case "status":
 		less = func(a, b engine.ContainerSummary) bool { return a.Status < b.Status }
 	case "size":
-		return nil
+		less = func(a, b engine.ContainerSummary) bool {
+			return a.Size != nil && b.Size != nil && a.Size.RootFsSize < b.Size.RootFsSize
+		}
 	default:
 		return define.Invalidf("invalid option for --sort %q: use command, created, id, image, names, runningfor, size or status", by)
 	}
 	sort.SliceStable(list, func(i, j int) bool { return less(list[i], list[j]) })
 	return nil
+}
+
+// psOnce lists containers once, as ps prints them.
+func psOnce(cmd *cobra.Command, eng *engine.Engine, req engine.ContainerListRequest, quiet, noTrunc, noHeading, size bool, fmtStr, sortBy string) error {
+	list, err := eng.ContainerList(cmd.Context(), req)
+	if err != nil {
+		return err
+	}
+	if err := sortSummaries(list, sortBy); err != nil {
+		return err
+	}
+	if quiet {
+		for _, c := range list {
+			fmt.Println(trunc(c.ID, noTrunc))
+		}
+		return nil
+	}
+	if format.IsJSON(fmtStr) {
+		return format.Write(os.Stdout, list, format.Options{Format: "json"})
+	}
+	rows := make([]psRow, 0, len(list))
+	now := time.Now()
+	for _, c := range list {
+		rows = append(rows, toRow(c, noTrunc, now))
+	}
+	f := fmtStr
+	if f != "" && !strings.HasPrefix(f, "table") && !strings.Contains(f, "{{") {
+		return define.Invalidf("invalid --format %q", f)
+	}
+	def := psDefault
+	if pod, _ := cmd.Flags().GetBool("pod"); pod {
+		def += "\t{{.Pod}}\t{{.PodName}}"
+		for i := range rows {
+			rows[i].Pod = trunc(rows[i].Pod, noTrunc)
+		}
+	}
+	if size {
+		def += "\t{{.Size}}"
+	}
+	return format.Write(os.Stdout, rows, format.Options{Format: f, Default: def, Headers: psHeaders, NoHeader: noHeading})
 }

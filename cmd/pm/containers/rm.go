@@ -3,6 +3,7 @@ package containers
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
@@ -35,11 +36,10 @@ func newRmCommand(name string) *cobra.Command {
 				return err
 			}
 			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
-				remove := eng.ContainerRemove
-				if volumes {
-					remove = eng.ContainerRemoveWithVolumes
+				deps, err := eng.ContainerRemoveChecked(ctx, n, force, depend, volumes, t)
+				for _, d := range deps {
+					fmt.Println(d)
 				}
-				_, err := remove(ctx, n, force, t)
 				if err != nil {
 					if errors.Is(err, define.ErrNoSuchCtr) {
 						if ignore {

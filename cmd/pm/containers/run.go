@@ -41,6 +41,7 @@ func newRunCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			o.DetachKeys = s.DetachKeys
 			defer restore()
 			rep, err := eng.ContainerRun(cmd.Context(), s, detach, o)
 			restore()

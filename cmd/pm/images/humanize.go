@@ -2,30 +2,15 @@ package images
 
 import (
 	"fmt"
+	"github.com/pm-project/pm/cmd/pm/internal/format"
 	"strings"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
 )
 
-// humanSize formats bytes as podman does: three significant digits and
-// decimal units with a space, "4.56 MB".
-func humanSize(n int64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB", "PB", "EB"}
-	f := float64(n)
-	i := 0
-	for f >= 1000 && i < len(units)-1 {
-		f /= 1000
-		i++
-	}
-	s := fmt.Sprintf("%.3g", f)
-	if strings.Contains(s, "e+") && i < len(units)-1 { // 999.6 rounds to 1e+03
-		f /= 1000
-		i++
-		s = fmt.Sprintf("%.3g", f)
-	}
-	return s + " " + units[i]
-}
+// humanSize formats bytes as Podman does ("4.56 MB").
+func humanSize(n int64) string { return format.HumanSize(n) }
 
 // humanDuration formats d as Docker and podman do: "2 hours", "About a minute".
 func humanDuration(d time.Duration) string {

@@ -262,7 +262,20 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		}
 		s.Mounts = append(s.Mounts, specgen.Mount{Type: m.Type, Source: m.Source, Destination: m.Target, ReadOnly: m.ReadOnly})
 	}
+	// Config.Volumes lists every volume path, those Binds and Mounts
+	// fill included (compose sends both): only the rest are anonymous.
+	taken := map[string]bool{}
+	for _, m := range s.Mounts {
+		taken[strings.TrimSuffix(m.Destination, "/")] = true
+	}
+	vols := make([]string, 0, len(b.Volumes))
 	for dst := range b.Volumes {
+		if !taken[strings.TrimSuffix(dst, "/")] {
+			vols = append(vols, dst)
+		}
+	}
+	sort.Strings(vols)
+	for _, dst := range vols {
 		s.Mounts = append(s.Mounts, specgen.Mount{Type: "volume", Destination: dst})
 	}
 	if err := networkFromDocker(s, hc.NetworkMode, b.NetworkingConfig.EndpointsConfig); err != nil {

@@ -90,7 +90,13 @@ func dockerInspect(d *define.InspectContainerData) (map[string]any, error) {
 	}
 	if hc, ok := m["HostConfig"].(map[string]any); ok && d.HostConfig != nil {
 		if d.HostConfig.LogConfig != nil {
-			hc["LogConfig"] = map[string]any{"Type": d.HostConfig.LogConfig.Type, "Config": nonNilMap(d.HostConfig.LogConfig.Config)}
+			typ := d.HostConfig.LogConfig.Type
+			if typ == "k8s-file" || typ == "" {
+				// Docker's clients read logs only from drivers they know;
+				// pm's file driver serves logs as json-file does.
+				typ = "json-file"
+			}
+			hc["LogConfig"] = map[string]any{"Type": typ, "Config": nonNilMap(d.HostConfig.LogConfig.Config)}
 		}
 		if d.HostConfig.RestartPolicy != nil {
 			hc["RestartPolicy"] = map[string]any{"Name": d.HostConfig.RestartPolicy.Name, "MaximumRetryCount": d.HostConfig.RestartPolicy.MaxRetries}

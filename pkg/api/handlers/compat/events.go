@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/pm-project/pm/libpod/engine"
-	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
 
@@ -37,21 +36,21 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 		req.Stream = false
 	}
 	// Validate the filters before the reply starts.
-	if err := a.eng.Events(r.Context(), engine.EventsRequest{Filters: filters, Since: now.Add(time.Hour), Until: now.Add(time.Hour)}, func(events.Event) error { return nil }); err != nil {
+	if err := a.eng.Events(r.Context(), engine.EventsRequest{Filters: filters, Since: now.Add(time.Hour), Until: now.Add(time.Hour)}, func(engine.Event) error { return nil }); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	handlers.Flush(w)
 	out := handlers.JSONLines{W: w}
-	return a.eng.Events(r.Context(), req, func(ev events.Event) error {
+	return a.eng.Events(r.Context(), req, func(ev engine.Event) error {
 		return out.Send(dockerEvent(ev))
 	})
 }
 
 // dockerEvent is an event in Docker's shape, with the old top-level
 // status/id/from fields that older clients read.
-func dockerEvent(ev events.Event) map[string]any {
+func dockerEvent(ev engine.Event) map[string]any {
 	attrs := map[string]string{}
 	for k, v := range ev.Attributes {
 		attrs[k] = v
@@ -74,7 +73,7 @@ func dockerEvent(ev events.Event) map[string]any {
 		"time":     ev.TimeNano / int64(time.Second),
 		"timeNano": ev.TimeNano,
 	}
-	if ev.Type == events.Container || ev.Type == events.Image {
+	if ev.Type == "container" || ev.Type == "image" {
 		m["status"] = ev.Action
 		m["id"] = id
 		if ev.Image != "" {

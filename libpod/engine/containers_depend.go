@@ -1,0 +1,75 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+// ContainerDependents returns the IDs of the containers that depend on
+// idOrName (they joined its network namespace), deepest first, so that
+// removing them in order never removes a container before its dependents.
+func (e *Engine) ContainerDependents(ctx context.Context, idOrName string) ([]string, error) {
+	c, err := e.rt.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return nil, err
+	}
+	all, err := e.rt.Containers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	users := map[string][]string{} // id -> ids of containers that depend on it
+	for _, o := range all {
+		// A pod's members share its infra container's namespaces; the pod
+		// rules (pod rm) govern those, not --depend.
+		if o.Config.Pod != "" && o.Config.Pod == c.Config.Pod {
+			continue
+		}
+		if dep, ok := strings.CutPrefix(o.Config.NetworkMode, "container:"); ok {
+			users[dep] = append(users[dep], o.ID())
+		}
+	}
+	var out []string
+	seen := map[string]bool{c.ID(): true}
+	var visit func(id string)
+	visit = func(id string) {
+		for _, u := range users[id] {
+			if seen[u] {
+				continue
+			}
+			seen[u] = true
+			visit(u)
+			out = append(out, u)
+		}
+	}
+	visit(c.ID())
+	return out, nil
+}
+
+// ContainerRemoveChecked removes a container as ContainerRemove does, but
+// refuses one that other containers depend on unless depend is set, in
+// which case those are removed first. It returns the IDs removed before
+// the container itself.
+func (e *Engine) ContainerRemoveChecked(ctx context.Context, idOrName string, force, depend, volumes bool, timeout *uint) ([]string, error) {
+	deps, err := e.ContainerDependents(ctx, idOrName)
+	if err != nil {
+		return nil, err
+	}
+	if len(deps) > 0 && !depend {
+		return nil, define.Errorf(define.ErrConflict, "container %s has dependent containers which must be removed before it: %s (use --depend)", idOrName, strings.Join(deps, ", "))
+	}
+	remove := e.ContainerRemove
+	if volumes {
+		remove = e.ContainerRemoveWithVolumes
+	}
+	var removed []string
+	for _, d := range deps {
+		if _, err := remove(ctx, d, force, timeout); err != nil {
+			return removed, err
+		}
+		removed = append(removed, d)
+	}
+	_, err = remove(ctx, idOrName, force, timeout)
+	return removed, err
+}
