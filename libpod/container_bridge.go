@@ -101,7 +101,26 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 		st.Networks[name] = attachment(o, res, name)
 	}
 	r.setPrimaryAddress(st)
+	if len(c.Config.PortMappings) > 0 && st.IP != "" {
+		// The caller's teardown (on error) undoes the attachment.
+		fo := network.ForwardOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, PidFile: r.forwarderPidFile(c.ID())}
+		if r.cfg.Rootless {
+			fo.NSPath = r.rootlessNS()
+		}
+		if err := os.MkdirAll(filepath.Dir(fo.PidFile), 0o700); err != nil {
+			return err
+		}
+		if err := network.StartForwarder(fo); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// forwarderPidFile holds the pid of the process carrying c's published
+// ports to its bridge address.
+func (r *Runtime) forwarderPidFile(id string) string {
+	return filepath.Join(r.bundleDir(id), "portforward.pid")
 }
 
 // attachment is what netavark's answer res says of c's place on network
@@ -297,6 +316,9 @@ func (r *Runtime) dropRootlessNSIfUnused() {
 // teardownBridge detaches c from its bridge networks, with the options it
 // was set up with, and drops the rootless namespace after the last one.
 func (r *Runtime) teardownBridge(ctx context.Context, c *Container) {
+	if err := network.StopForwarder(r.forwarderPidFile(c.ID())); err != nil {
+		slog.Debug("stopping the port forwarder", "container", c.ID(), "err", err)
+	}
 	b, err := os.ReadFile(r.attachFile(c.ID()))
 	if err != nil {
 		return

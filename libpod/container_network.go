@@ -71,7 +71,8 @@ func (r *Runtime) helperPath(name string) (string, error) {
 }
 
 // setupNetwork makes c's network namespace and connects it: pasta or
-// slirp4netns with c's published ports, or netavark for bridges. It
+// slirp4netns with c's published ports, or netavark for bridges (with
+// pm's port forwarder for their published ports). It
 // records the result in c.State.Network; on failure it leaves nothing.
 // The caller holds c's lock.
 func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error) {
@@ -82,11 +83,9 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 	kind, opts := NetworkKind(c.Config.NetworkMode)
 	path := r.NetNSPath(c.ID())
 	r.teardownNetwork(ctx, c) // what a killed pm may have left
-	if kind != "bridge" {
-		// A busy port is a clear error before anything is made.
-		if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
-			return err
-		}
+	// A busy port is a clear error before anything is made.
+	if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
+		return err
 	}
 	if err := network.NewNS(path); err != nil {
 		return fmt.Errorf("network of %s: %w", c.Name(), err)

@@ -31,6 +31,10 @@ type AttachOptions struct {
 	// DetachKeys, read from Stdin, detach pm and leave the container
 	// running ("ctrl-p,ctrl-q"; "" disables detaching).
 	DetachKeys string
+	// KeepExitFile leaves an auto-removed container's exit code for other
+	// waiters (the REST API's wait); by default the attached caller,
+	// being the only one, deletes it.
+	KeepExitFile bool
 }
 
 // RunReport is the result of ContainerRun.
@@ -150,7 +154,7 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		return -1, fmt.Errorf("copying output of %s: %w", c.Name(), err)
 	}
 	code, err := e.rt.WaitContainer(context.WithoutCancel(ctx), id, nil, 20*time.Millisecond)
-	if c.Config.AutoRemove {
+	if c.Config.AutoRemove && !o.KeepExitFile {
 		e.rt.ForgetExit(id)
 	}
 	return code, err

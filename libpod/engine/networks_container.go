@@ -20,7 +20,6 @@ import (
 // the names configuration. It returns the function that gives the network
 // namespace path for the OCI spec ("" means a new, empty namespace).
 func (e *Engine) containerNetwork(ctx context.Context, s *specgen.Spec, exposed map[string]struct{}, cc *define.ContainerConfig) (func(id string) string, error) {
-	cfg := e.rt.Config()
 	mode := s.NetworkMode
 	if mode == "" || mode == "private" {
 		mode = e.defaultNetworkMode()
@@ -71,9 +70,6 @@ func (e *Engine) containerNetwork(ctx context.Context, s *specgen.Spec, exposed 
 	ports, err := publishedPorts(s, exposed)
 	if err != nil {
 		return nil, err
-	}
-	if len(ports) > 0 && cfg.Rootless && kind == "bridge" {
-		return nil, define.Errorf(define.ErrUnsupported, "publishing ports of rootless bridge networks is not supported yet: use the default network")
 	}
 	if cc.PortMappings, err = network.ReservePorts(ports); err != nil {
 		return nil, err

@@ -148,6 +148,23 @@ func (a *api) containerAttach(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	tty := d.Config != nil && d.Config.Tty
+	// A client sends start as soon as the upgrade is answered: register
+	// this attach first, so that start finds it and starts the container
+	// attached, and no output is lost.
+	var p *attachStreams
+	if stream && !d.State.Running {
+		p = &attachStreams{started: make(chan chan error, 1)}
+		a.attaches.mu.Lock()
+		a.attaches.pending[d.ID] = p
+		a.attaches.mu.Unlock()
+		defer func() {
+			a.attaches.mu.Lock()
+			if a.attaches.pending[d.ID] == p {
+				delete(a.attaches.pending, d.ID)
+			}
+			a.attaches.mu.Unlock()
+		}()
+	}
 	h, err := handlers.Hijack(w, r, tty)
 	if err != nil {
 		return err
@@ -173,19 +190,8 @@ func (a *api) containerAttach(w http.ResponseWriter, r *http.Request) error {
 	o := engine.AttachOptions{Stdin: in, Stdout: outW, Stderr: errW,
 		OnAttach: func(rz engine.Resizer) { a.attaches.setResizer(d.ID, rz) }}
 	defer a.attaches.setResizer(d.ID, nil)
-	if !d.State.Running {
+	if p != nil {
 		// Wait for the start request and start the container attached.
-		p := &attachStreams{started: make(chan chan error, 1)}
-		a.attaches.mu.Lock()
-		a.attaches.pending[d.ID] = p
-		a.attaches.mu.Unlock()
-		defer func() {
-			a.attaches.mu.Lock()
-			if a.attaches.pending[d.ID] == p {
-				delete(a.attaches.pending, d.ID)
-			}
-			a.attaches.mu.Unlock()
-		}()
 		res := a.waitStart(ctx, p, d.ID)
 		if res != nil {
 			o.OnAttach = func(rz engine.Resizer) {
@@ -195,6 +201,8 @@ func (a *api) containerAttach(w http.ResponseWriter, r *http.Request) error {
 				default:
 				}
 			}
+			// The client's wait request reads the exit code too.
+			o.KeepExitFile = true
 			if _, err := a.eng.ContainerStartAttached(ctx, d.ID, o); err != nil {
 				select {
 				case res <- err:
