@@ -11,6 +11,8 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/user"
@@ -164,6 +166,13 @@ func main() {
 			}
 			return msOf(total), nil
 		}, floor: floorLife},
+		{name: "run --rm (default network) true", sample: func(t *runner) (float64, error) {
+			d, err := t.run("run", "--rm", img, "true")
+			return msOf(d), err
+		}},
+		{name: "first byte of -p after run -d", sample: func(t *runner) (float64, error) {
+			return firstByte(t, img, uniq())
+		}},
 		timed("ps -a (0 containers)", "ps", "-a"),
 		{name: "20 concurrent run -d", n: 3, errs: conc, sample: func(t *runner) (float64, error) {
 			d, failed := concurrentRuns(t, 20, img)
@@ -446,6 +455,7 @@ func writeRootfs(path string, i int) error {
 		{"bin/busybox", 0o755, bb, ""},
 		{"bin/sh", 0o777, nil, "busybox"},
 		{"bin/true", 0o777, nil, "busybox"},
+		{"bin/httpd", 0o777, nil, "busybox"},
 		{"bin/sleep", 0o777, nil, "busybox"},
 		{"etc/", 0o755, nil, ""},
 		{"etc/bench", 0o644, []byte(strconv.Itoa(i)), ""},
@@ -501,4 +511,30 @@ func check(err error) {
 		atExit()
 		os.Exit(1)
 	}
+}
+
+// firstByte times `run -d -p` of an httpd until the published port answers
+// an HTTP request from the host, then removes the container.
+func firstByte(t *runner, img, name string) (float64, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	start := time.Now()
+	if _, err := t.run("run", "-d", "--name", name, "-p", fmt.Sprintf("127.0.0.1:%d:8080", port), img, "httpd", "-f", "-p", "8080", "-h", "/"); err != nil {
+		return 0, err
+	}
+	defer t.run("rm", "-f", "-t", "0", name)
+	client := &http.Client{Timeout: time.Second}
+	for time.Since(start) < 30*time.Second {
+		resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/", port))
+		if err == nil {
+			resp.Body.Close()
+			return msOf(time.Since(start)), nil
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	return 0, fmt.Errorf("%s: port %d did not answer in 30 s", t.name, port)
 }
