@@ -1,31 +1,17 @@
 package networks
 
 import (
+	"context"
+
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
-	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
 
 func init() { verbs = append(verbs, newExistsCommand) }
 
 func newExistsCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:   "exists NETWORK",
-		Short: "Exit 0 if a network exists, 1 if not",
-		Args:  cli.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			eng, err := engineOf(cmd)
-			if err != nil {
-				return err
-			}
-			ok, err := eng.NetworkExists(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return &define.ExitCodeError{Code: 1}
-			}
-			return nil
-		},
-	}
+	return cli.ExistsCommand("network", func(ctx context.Context, eng *engine.Engine, name string) (bool, error) {
+		return eng.NetworkExists(ctx, name)
+	})
 }
