@@ -1,10 +1,7 @@
 package oci
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/pm-project/pm/libpod/define"
 )
@@ -90,42 +86,18 @@ func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid i
 	}
 	startW.Close()
 
-	type syncMsg struct {
-		Data    int    `json:"data"`
-		Message string `json:"message"`
-	}
-	res := make(chan syncMsg, 1)
-	readErr := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(syncR)
-		for sc.Scan() {
-			var m syncMsg
-			if err := json.Unmarshal(sc.Bytes(), &m); err != nil {
-				continue
-			}
-			res <- m
-			return
-		}
-		readErr <- errors.New("conmon closed its sync pipe without reporting")
-	}()
-	select {
-	case m := <-res:
-		if m.Data < 0 {
-			msg := m.Message
-			if msg == "" {
-				msg = "the OCI runtime failed to create the container"
-			}
-			return 0, 0, fmt.Errorf("%s: %s", r.Name, cleanRuntimeMsg(msg))
-		}
-		pid = m.Data
-	case err := <-readErr:
-		<-waitErr
+	m, err := readSyncMsg(ctx, syncR)
+	if err != nil {
 		return 0, 0, fmt.Errorf("creating container %s: %w", o.ID, err)
-	case <-ctx.Done():
-		return 0, 0, ctx.Err()
-	case <-time.After(2 * time.Minute):
-		return 0, 0, fmt.Errorf("creating container %s: conmon did not answer in 2 minutes", o.ID)
 	}
+	if m.Data < 0 {
+		msg := m.Message
+		if msg == "" {
+			msg = "the OCI runtime failed to create the container"
+		}
+		return 0, 0, fmt.Errorf("%s: %s", r.Name, cleanRuntimeMsg(msg))
+	}
+	pid = m.Data
 	<-waitErr
 	conmonPid, _ = readPidFile(filepath.Join(o.Bundle, ConmonPidFile))
 	return pid, conmonPid, nil
