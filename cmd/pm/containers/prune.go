@@ -1,10 +1,7 @@
 package containers
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -29,9 +26,7 @@ func newPruneCommand(name string) *cobra.Command {
 				return define.Errorf(define.ErrUnsupported, "container prune --filter is not supported yet")
 			}
 			if !force {
-				fmt.Print("WARNING! This will remove all non running containers.\nAre you sure you want to continue? [y/N] ")
-				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+				if !cli.Confirm("WARNING! This will remove all non running containers.") {
 					return nil
 				}
 			}

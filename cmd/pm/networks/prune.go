@@ -1,10 +1,7 @@
 package networks
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/spf13/cobra"
@@ -20,9 +17,7 @@ func newPruneCommand() *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force {
-				fmt.Print("WARNING! This will remove all networks not used by at least one container.\nAre you sure you want to continue? [y/N] ")
-				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+				if !cli.Confirm("WARNING! This will remove all networks not used by at least one container.") {
 					return nil
 				}
 			}

@@ -1,11 +1,9 @@
 package pods
 
 import (
-	"bufio"
 	"fmt"
-	"os"
-	"strings"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/spf13/cobra"
 )
 
@@ -19,9 +17,7 @@ func newPruneCommand() *cobra.Command {
 		Args:  cobraNoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force {
-				fmt.Print("WARNING! This will remove all stopped/exited pods..\nAre you sure you want to continue? [y/N] ")
-				ans, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(ans)); a != "y" && a != "yes" {
+				if !cli.Confirm("WARNING! This will remove all stopped/exited pods..") {
 					return nil
 				}
 			}
