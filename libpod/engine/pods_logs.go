@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/pm-project/pm/libpod/define"
-	"github.com/pm-project/pm/libpod/oci"
 )
 
 // PodLogs prints the logs of a pod's containers, each line prefixed with
@@ -62,16 +61,4 @@ func (e *Engine) PodTop(ctx context.Context, idOrName string, args []string) (*T
 		rep.Rows = nil
 	}
 	return rep, nil
-}
-
-// PodStats checks that a pod's resource usage can be read: rootless
-// containers on cgroup v1 have no cgroup of their own.
-func (e *Engine) PodStats(ctx context.Context, idOrName string) error {
-	if _, err := e.rt.LookupPod(ctx, idOrName); err != nil {
-		return err
-	}
-	if e.rt.Config().Rootless && oci.CgroupVersion() == "v1" {
-		return define.Errorf(define.ErrUnsupported, "pod stats is not supported in rootless mode without cgroups v2")
-	}
-	return define.Errorf(define.ErrUnsupported, "pod stats is not supported yet")
 }

@@ -4,9 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
-	"runtime"
 	"strings"
-	"time"
 
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -72,48 +70,6 @@ func (a *api) containerExport(w http.ResponseWriter, r *http.Request) error {
 // containerStats reports one Docker-shaped sample (or one a second with
 // stream). Rootless on cgroup v1 pm has no cgroup to read: the counters
 // are zero, as Docker shows for a stopped container.
-func (a *api) containerStats(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
-	stream, err := handlers.QueryBool(r, "stream", true)
-	if err != nil {
-		return err
-	}
-	if oneShot, _ := handlers.QueryBool(r, "one-shot", false); oneShot {
-		stream = false
-	}
-	d, err := a.inspectOne(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	out := handlers.JSONLines{W: w}
-	prev := time.Time{}
-	for {
-		now := time.Now()
-		cpu := map[string]any{"cpu_usage": map[string]any{"total_usage": 0, "usage_in_kernelmode": 0, "usage_in_usermode": 0},
-			"system_cpu_usage": 0, "online_cpus": runtime.NumCPU(), "throttling_data": map[string]int{}}
-		sample := map[string]any{
-			"id": d.ID, "name": "/" + d.Name, "read": now.Format(time.RFC3339Nano), "preread": prev.Format(time.RFC3339Nano),
-			"pids_stats": map[string]any{}, "blkio_stats": map[string]any{}, "num_procs": 0,
-			"cpu_stats": cpu, "precpu_stats": cpu,
-			"memory_stats": map[string]any{"usage": 0, "limit": 0, "stats": map[string]int{}},
-			"networks":     map[string]any{},
-		}
-		if err := out.Send(sample); err != nil || !stream {
-			return nil
-		}
-		prev = now
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-time.After(time.Second):
-		}
-		d, err = a.inspectOne(r.Context(), id)
-		if err != nil || !d.State.Running {
-			return nil
-		}
-	}
-}
 
 // statHeader sets X-Docker-Container-Path-Stat for path in the container.
 func (a *api) statHeader(w http.ResponseWriter, r *http.Request) (*engine.PathStat, error) {
