@@ -18,6 +18,23 @@ type ContainerListRequest struct {
 	Latest  bool     // only the newest (-l)
 	Filters []string // key=value, as Podman's ps --filter
 	Size    bool     // compute each container's sizes (-s): slower
+	// Namespaces reads the namespaces of running containers (--ns).
+	Namespaces bool
+	// External adds the storage containers pm does not manage, such as
+	// those of a build (--external).
+	External bool
+}
+
+// ContainerNamespaces are the namespace inode numbers of a running
+// container, in Podman's JSON shape.
+type ContainerNamespaces struct {
+	MNT    string `json:"Mnt,omitempty"`
+	Cgroup string `json:"Cgroup,omitempty"`
+	IPC    string `json:"Ipc,omitempty"`
+	NET    string `json:"Net,omitempty"`
+	PIDNS  string `json:"Pidns,omitempty"`
+	UTS    string `json:"Uts,omitempty"`
+	User   string `json:"User,omitempty"`
 }
 
 // ContainerSize is a container's disk use: its writable layer, and its
@@ -29,7 +46,8 @@ type ContainerSize struct {
 
 // ContainerSummary is one row of ps, in Podman's JSON shape.
 type ContainerSummary struct {
-	Size       *ContainerSize `json:",omitempty"` // with ContainerListRequest.Size
+	Size       *ContainerSize       `json:",omitempty"` // with ContainerListRequest.Size
+	Namespaces *ContainerNamespaces `json:",omitempty"` // with ContainerListRequest.Namespaces
 	AutoRemove bool
 	Command    []string
 	Created    int64
@@ -93,6 +111,20 @@ func (e *Engine) ContainerList(ctx context.Context, req ContainerListRequest) ([
 		out = append(out, summarize(sel[i]))
 	}
 	e.fillPodNames(ctx, out)
+	if req.External {
+		ext, err := e.externalContainers(cs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ext...)
+	}
+	if req.Namespaces {
+		for i := range out {
+			if out[i].Pid > 0 && out[i].State == string(define.StatusRunning) {
+				out[i].Namespaces = namespacesOf(out[i].Pid)
+			}
+		}
+	}
 	if req.Size {
 		for i := range out {
 			rw, root, err := e.rt.ContainerSizes(out[i].ID, out[i].ImageID)

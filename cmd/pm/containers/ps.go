@@ -23,8 +23,10 @@ const psDefault = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{
 var psHeaders = map[string]string{
 	"ID": "CONTAINER ID", "CreatedHuman": "CREATED", "RunningFor": "CREATED", "Names": "NAMES",
 	"Command": "COMMAND", "Image": "IMAGE", "Status": "STATUS", "Ports": "PORTS", "CreatedAt": "CREATED AT",
-	"Pod": "POD ID", "PodName": "PODNAME",
+	"Pod": "POD ID", "PodName": "PODNAME", "Pid": "PID", "Cgroup": "CGROUPNS", "PIDNS": "PIDNS", "User": "USERNS",
 }
+
+const psNamespaces = "table {{.ID}}\t{{.Names}}\t{{.Pid}}\t{{.Cgroup}}\t{{.IPC}}\t{{.MNT}}\t{{.NET}}\t{{.PIDNS}}\t{{.User}}\t{{.UTS}}"
 
 // psRow is one ps line for templates: the summary with Podman's
 // template-friendly fields.
@@ -43,17 +45,40 @@ type psRow struct {
 	Size         string
 }
 
+func (r psRow) ns() engine.ContainerNamespaces {
+	if r.ContainerSummary.Namespaces == nil {
+		return engine.ContainerNamespaces{}
+	}
+	return *r.ContainerSummary.Namespaces
+}
+
+// Cgroup and the other namespace fields are the inode numbers of --ns.
+func (r psRow) Cgroup() string { return r.ns().Cgroup }
+func (r psRow) IPC() string    { return r.ns().IPC }
+func (r psRow) MNT() string    { return r.ns().MNT }
+func (r psRow) NET() string    { return r.ns().NET }
+func (r psRow) PIDNS() string  { return r.ns().PIDNS }
+func (r psRow) User() string   { return r.ns().User }
+func (r psRow) UTS() string    { return r.ns().UTS }
+
 func newPsCommand(name string) *cobra.Command {
 	var req engine.ContainerListRequest
-	var quiet, noTrunc, noHeading, size, ns bool
+	var quiet, noTrunc, noHeading, size bool
 	var fmtStr, sortBy string
 	cmd := &cobra.Command{
 		Use:   name + " [options]",
 		Short: "List containers",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if quiet && fmtStr != "" {
+			switch {
+			case quiet && fmtStr != "":
 				return define.Invalidf("quiet and format cannot be used together")
+			case quiet && (size || req.Namespaces):
+				return define.Invalidf("quiet conflicts with size and namespace")
+			case size && req.Namespaces:
+				return define.Invalidf("size and namespace options conflict")
+			case req.Last >= 0 && req.Latest:
+				return define.Invalidf("last and latest are mutually exclusive")
 			}
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -86,8 +111,8 @@ func newPsCommand(name string) *cobra.Command {
 	fs.StringVar(&fmtStr, "format", "", "Pretty-print containers to JSON or using a Go template")
 	fs.StringVar(&sortBy, "sort", "created", "Sort output by: command, created, id, image, names, runningfor, size, status")
 	fs.BoolVarP(&size, "size", "s", false, "Display the total file sizes")
-	fs.BoolVar(&ns, "ns", false, "Display namespace information")
-	fs.Bool("external", false, "Show containers in storage not controlled by pm")
+	fs.BoolVar(&req.Namespaces, "ns", false, "Display namespace information")
+	fs.BoolVar(&req.External, "external", false, "Show containers in storage not controlled by pm")
 	fs.Bool("pod", false, "Print the ID and name of the pod the containers are associated with")
 	fs.Bool("sync", false, "Sync container state with the OCI runtime")
 	fs.UintP("watch", "w", 0, "Watch the ps output on an interval in seconds")
@@ -187,11 +212,14 @@ func psOnce(cmd *cobra.Command, eng *engine.Engine, req engine.ContainerListRequ
 	for _, c := range list {
 		rows = append(rows, toRow(c, noTrunc, now))
 	}
-	f := fmtStr
+	f := strings.ReplaceAll(fmtStr, ".Namespaces.", ".")
 	if f != "" && !strings.HasPrefix(f, "table") && !strings.Contains(f, "{{") {
 		return define.Invalidf("invalid --format %q", f)
 	}
 	def := psDefault
+	if req.Namespaces {
+		def = psNamespaces
+	}
 	if pod, _ := cmd.Flags().GetBool("pod"); pod {
 		def += "\t{{.Pod}}\t{{.PodName}}"
 		for i := range rows {
