@@ -19,14 +19,22 @@ import (
 	"github.com/pm-project/pm/pkg/specgen"
 )
 
-// BuildRequest says what Build builds: a Dockerfile in a context tar.
+// BuildRequest says what Build builds: a Dockerfile in a context tar, or
+// in a context directory.
 type BuildRequest struct {
 	Context    io.Reader // tar of the build context
-	Dockerfile string    // path in the context; "" is Dockerfile
+	ContextDir string    // or the build context's directory, used in place
+	// Dockerfile is a path in the context ("" is Dockerfile, or
+	// Containerfile when there is one and no Dockerfile); an absolute path
+	// with ContextDir may be outside the context.
+	Dockerfile string
 	Tags       []string  // names for the result
 	BuildArgs  map[string]string
 	Labels     map[string]string
 	Output     io.Writer // step lines and the output of RUN
+	// PodmanStyle writes Podman's step lines ("STEP 1/3: FROM ...") in
+	// place of Docker's ("Step 1/3 : FROM ...").
+	PodmanStyle bool
 }
 
 // BuildReport carries the built image's ID.
@@ -46,25 +54,37 @@ type buildStep struct {
 // FROM, RUN, COPY, ADD (local files), ENV, WORKDIR, CMD, ENTRYPOINT,
 // EXPOSE, LABEL, USER, ARG and VOLUME; one stage.
 func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport, retErr error) {
-	dir, err := os.MkdirTemp(e.rt.Config().TmpDir, "build-")
-	if err != nil {
-		return nil, fmt.Errorf("creating build directory: %w", err)
-	}
-	defer os.RemoveAll(dir)
-	if err := extractContext(req.Context, dir); err != nil {
-		return nil, err
+	dir := req.ContextDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp(e.rt.Config().TmpDir, "build-")
+		if err != nil {
+			return nil, fmt.Errorf("creating build directory: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		if err := extractContext(req.Context, tmp); err != nil {
+			return nil, err
+		}
+		dir = tmp
 	}
 	name := req.Dockerfile
 	if name == "" {
 		name = "Dockerfile"
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			if _, err := os.Stat(filepath.Join(dir, "Containerfile")); err == nil {
+				name = "Containerfile"
+			}
+		}
 	}
-	dfPath, err := securejoin.SecureJoin(dir, name)
-	if err != nil {
-		return nil, err
+	dfPath := name
+	if !filepath.IsAbs(name) || req.ContextDir == "" {
+		var err error
+		if dfPath, err = securejoin.SecureJoin(dir, name); err != nil {
+			return nil, err
+		}
 	}
 	df, err := os.ReadFile(dfPath)
 	if err != nil {
-		return nil, define.Invalidf("reading Dockerfile %s from the build context: %v", name, errors.Unwrap(err))
+		return nil, define.Invalidf("reading %s from the build context: %v", name, errors.Unwrap(err))
 	}
 	steps, err := parseDockerfile(string(df))
 	if err != nil {
@@ -80,21 +100,34 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		out = io.Discard
 	}
 	b := &builder{e: e, ctx: ctx, dir: dir, out: out, args: map[string]string{}, env: map[string]string{}}
-	// Step containers go whatever happens; a failed step leaves its own.
+	// Step containers and images go whatever happens.
 	defer func() {
 		for _, c := range b.ctrs {
 			e.rt.RemoveContainer(context.WithoutCancel(ctx), c, true, nil)
+		}
+		var imgs []string
+		for _, id := range b.steps {
+			if rep == nil || id != rep.ID {
+				imgs = append(imgs, id)
+			}
+		}
+		if len(imgs) > 0 {
+			e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: imgs, Ignore: true})
 		}
 	}()
 	for k, v := range req.BuildArgs {
 		b.args[k] = v
 	}
 	for i, st := range steps {
-		fmt.Fprintf(out, "Step %d/%d : %s\n", i+1, len(steps), st.Line)
+		if req.PodmanStyle {
+			fmt.Fprintf(out, "STEP %d/%d: %s\n", i+1, len(steps), st.Line)
+		} else {
+			fmt.Fprintf(out, "Step %d/%d : %s\n", i+1, len(steps), st.Line)
+		}
 		if err := b.step(st, req.BuildArgs); err != nil {
 			return nil, fmt.Errorf("step %d (%s): %w", i+1, st.Line, err)
 		}
-		if b.image != "" {
+		if b.image != "" && !req.PodmanStyle {
 			fmt.Fprintf(out, " ---> %s\n", short(b.image))
 		}
 	}
@@ -117,7 +150,11 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			return nil, err
 		}
 	}
-	fmt.Fprintf(out, "Successfully built %s\n", short(id))
+	if req.PodmanStyle {
+		fmt.Fprintf(out, "COMMIT %s\n--> %s\n", ref, short(id))
+	} else {
+		fmt.Fprintf(out, "Successfully built %s\n", short(id))
+	}
 	for _, t := range req.Tags {
 		fmt.Fprintf(out, "Successfully tagged %s\n", t)
 	}
@@ -147,6 +184,9 @@ type builder struct {
 	workdir string
 	user    string
 	ctrs    []string // containers to remove at the end
+	// steps are the images committed between steps: no build reuses
+	// them, so they go at the end.
+	steps []string
 }
 
 var varRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
@@ -438,6 +478,9 @@ func (b *builder) commit(id *string, ref string) (string, error) {
 		return "", err
 	}
 	b.image = rep.ID
+	if ref == "" {
+		b.steps = append(b.steps, rep.ID)
+	}
 	b.e.rt.RemoveContainer(context.WithoutCancel(b.ctx), *id, true, nil)
 	return rep.ID, nil
 }

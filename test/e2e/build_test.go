@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuild: pm build runs a Containerfile's steps and tags the result,
+// leaving no step containers or images; a failing step or bad input
+// leaves nothing either.
+func TestBuild(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := env.Path("ctx")
+	if err := os.MkdirAll(ctx, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, s string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(ctx, name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("msg.txt", "from the context\n")
+	write("Containerfile", "FROM busybox\nARG WHO=nobody\nENV WHO=$WHO\nCOPY msg.txt /msg.txt\nWORKDIR /w\nRUN echo \"$WHO\" > who && cat /msg.txt\nLABEL built=yes\nCMD [\"sh\", \"-c\", \"cat /w/who /msg.txt\"]\n")
+	env.Exec("chmod", "-R", "a+rX", env.Dir)
+	before := len(env.imageIDs())
+
+	res := env.PMOK("build", "-t", "built", "--build-arg", "WHO=pm", ctx)
+	lines := res.Lines()
+	if !strings.Contains(res.Stdout, "STEP 6/8: RUN") || !strings.Contains(res.Stdout, "from the context") || len(lines[len(lines)-1]) != 64 {
+		t.Errorf("build output:\n%s", res.Stdout)
+	}
+	if out := env.PMOK("run", "--rm", "built").Stdout; out != "pm\nfrom the context\n" {
+		t.Errorf("run of the built image = %q", out)
+	}
+	if l := env.PMOK("image", "inspect", "--format", "{{.Labels.built}}", "built").Stdout; l != "yes\n" {
+		t.Errorf("label = %q", l)
+	}
+	if n := len(env.imageIDs()); n != before+1 {
+		t.Errorf("%d images after one build, had %d: step images left", n, before)
+	}
+	if ids := env.PMOK("ps", "-aq").Stdout; ids != "" {
+		t.Errorf("containers left after build: %q", ids)
+	}
+
+	other := env.Path("other.containerfile")
+	if err := os.WriteFile(other, []byte("FROM built\nRUN false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.Exec("chmod", "a+r", other)
+	env.PM("build", "-q", "-f", other, ctx).ExpectError(t, 125, "returned a non-zero code: 1")
+	if n := len(env.imageIDs()); n != before+1 {
+		t.Errorf("a failed build left images: %d, want %d", n, before+1)
+	}
+	if ids := env.PMOK("ps", "-aq").Stdout; ids != "" {
+		t.Errorf("containers left after a failed build: %q", ids)
+	}
+	if id := strings.TrimSpace(env.PMOK("build", "-q", "-t", "quiet", ctx).Stdout); len(id) != 64 {
+		t.Errorf("build -q printed %q, want the image ID alone", id)
+	}
+
+	env.PM("build", env.Path("nope")).ExpectError(t, 125, "not a directory")
+	env.PM("build", "-f", env.Path("nope"), ctx).ExpectError(t, 125, "no Containerfile")
+	write("Containerfile", "RUN true\n")
+	env.PM("build", ctx).ExpectError(t, 125, "FROM")
+}
