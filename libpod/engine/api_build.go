@@ -28,7 +28,7 @@ type BuildRequest struct {
 	// Containerfile when there is one and no Dockerfile); an absolute path
 	// with ContextDir may be outside the context.
 	Dockerfile string
-	Tags       []string  // names for the result
+	Tags       []string // names for the result
 	BuildArgs  map[string]string
 	Labels     map[string]string
 	Output     io.Writer // step lines and the output of RUN
