@@ -16,7 +16,7 @@ type api struct {
 // Routes returns pm's native routing table.
 func Routes(eng *engine.Engine) []handlers.Route {
 	a := &api{eng: eng}
-	return []handlers.Route{
+	routes := []handlers.Route{
 		{Method: "GET", Path: "/v1/pm/_ping", Handler: a.ping},
 		{Method: "GET", Path: "/v1/pm/version", Handler: a.version},
 		{Method: "GET", Path: "/v1/pm/info", Handler: a.info},
@@ -26,6 +26,7 @@ func Routes(eng *engine.Engine) []handlers.Route {
 		{Method: "GET", Path: "/v1/pm/images/json", Handler: a.imageList},
 		{Method: "GET", Path: "/v1/pm/images/{name...}", Handler: a.imageExists},
 	}
+	return append(routes, a.podRoutes()...)
 }
 
 func (a *api) ping(w http.ResponseWriter, r *http.Request) error {
