@@ -196,3 +196,35 @@ func (j JSONLines) Send(v any) error {
 	Flush(j.W)
 	return nil
 }
+
+// Top is the answer of the top routes: Docker's and Podman's shape.
+type Top struct {
+	Titles    []string
+	Processes [][]string
+}
+
+// TopOf builds Top from an engine top report: its rows, or, when ps ran
+// in the container, its raw output split into fields, the last column
+// (the command) keeping its spaces.
+func TopOf(rows [][]string, raw []byte) Top {
+	if rows == nil && raw != nil {
+		lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+		if len(lines) > 0 && strings.TrimSpace(lines[0]) != "" {
+			titles := strings.Fields(lines[0])
+			rows = append(rows, titles)
+			for _, l := range lines[1:] {
+				f := strings.Fields(l)
+				if len(f) > len(titles) {
+					f = append(f[:len(titles)-1], strings.Join(f[len(titles)-1:], " "))
+				}
+				rows = append(rows, f)
+			}
+		}
+	}
+	out := Top{Titles: []string{}, Processes: [][]string{}}
+	if len(rows) > 0 {
+		out.Titles = rows[0]
+		out.Processes = append(out.Processes, rows[1:]...)
+	}
+	return out
+}

@@ -20,28 +20,7 @@ func (a *api) containerTop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return noSuchContainer(err, id)
 	}
-	rows := rep.Rows
-	if rep.Raw != nil {
-		rows = nil
-		lines := strings.Split(strings.TrimRight(string(rep.Raw), "\n"), "\n")
-		if len(lines) > 0 {
-			titles := strings.Fields(lines[0])
-			rows = append(rows, titles)
-			for _, l := range lines[1:] {
-				f := strings.Fields(l)
-				if len(f) > len(titles) && len(titles) > 0 {
-					f = append(f[:len(titles)-1], strings.Join(f[len(titles)-1:], " "))
-				}
-				rows = append(rows, f)
-			}
-		}
-	}
-	out := map[string]any{"Titles": []string{}, "Processes": [][]string{}}
-	if len(rows) > 0 {
-		out["Titles"] = rows[0]
-		out["Processes"] = nonNil(rows[1:])
-	}
-	return handlers.WriteJSON(w, http.StatusOK, out)
+	return handlers.WriteJSON(w, http.StatusOK, handlers.TopOf(rep.Rows, rep.Raw))
 }
 
 func (a *api) containerChanges(w http.ResponseWriter, r *http.Request) error {

@@ -180,40 +180,5 @@ func (a *api) podTop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows := rep.Rows
-	if rep.Rows == nil {
-		rows = splitPS(string(rep.Raw))
-	}
-	out := topReport{Titles: []string{}, Processes: [][]string{}}
-	if len(rows) > 0 {
-		out.Titles = rows[0]
-		out.Processes = append(out.Processes, rows[1:]...)
-	}
-	return handlers.WriteJSON(w, http.StatusOK, out)
-}
-
-// topReport is the answer of top.
-type topReport struct {
-	Titles    []string
-	Processes [][]string
-}
-
-// splitPS splits the output of ps into rows of fields; the last column
-// (the command) keeps its spaces.
-func splitPS(raw string) [][]string {
-	var rows [][]string
-	lines := strings.Split(strings.TrimRight(raw, "\n"), "\n")
-	if len(lines) == 0 || strings.TrimSpace(lines[0]) == "" {
-		return nil
-	}
-	titles := strings.Fields(lines[0])
-	rows = append(rows, titles)
-	for _, l := range lines[1:] {
-		f := strings.Fields(l)
-		if len(f) > len(titles) && len(titles) > 0 {
-			f = append(f[:len(titles)-1], strings.Join(f[len(titles)-1:], " "))
-		}
-		rows = append(rows, f)
-	}
-	return rows
+	return handlers.WriteJSON(w, http.StatusOK, handlers.TopOf(rep.Rows, rep.Raw))
 }
