@@ -147,9 +147,11 @@ func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts strin
 		PidFile:   r.slirpPidFile(c.ID()),
 	}
 	var err error
-	if o.AllowHostLoopback, o.Args, err = ParseSlirpOptions(opts); err != nil {
+	var addrs network.SlirpAddrs
+	if o.AllowHostLoopback, o.Args, addrs, err = ParseSlirpOptions(opts); err != nil {
 		return err
 	}
+	o.Guest = addrs.Guest
 	pid, err := network.StartSlirp(ctx, o)
 	if err != nil {
 		return err
@@ -160,8 +162,9 @@ func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts strin
 
 // ParseSlirpOptions checks --network slirp4netns:OPTS (allow_host_loopback=,
 // mtu=, cidr=, enable_ipv6=, port_handler=) and gives slirp4netns's
-// arguments.
-func ParseSlirpOptions(opts string) (allowHostLoopback bool, args []string, err error) {
+// arguments, and its addresses in the network it makes.
+func ParseSlirpOptions(opts string) (allowHostLoopback bool, args []string, addrs network.SlirpAddrs, err error) {
+	cidr := ""
 	for _, kv := range splitOpts(opts) {
 		k, v, _ := strings.Cut(kv, "=")
 		switch k {
@@ -170,6 +173,7 @@ func ParseSlirpOptions(opts string) (allowHostLoopback bool, args []string, err 
 		case "mtu":
 			args = append(args, "--mtu="+v)
 		case "cidr":
+			cidr = v
 			args = append(args, "--cidr="+v)
 		case "enable_ipv6":
 			if v == "true" {
@@ -178,10 +182,11 @@ func ParseSlirpOptions(opts string) (allowHostLoopback bool, args []string, err 
 		case "port_handler", "outbound_addr", "outbound_addr6":
 			// Ports go through slirp4netns's own forwarding.
 		default:
-			return false, nil, define.Invalidf("invalid slirp4netns option %q", kv)
+			return false, nil, addrs, define.Invalidf("invalid slirp4netns option %q", kv)
 		}
 	}
-	return allowHostLoopback, args, nil
+	addrs, err = network.SlirpAddrsOf(cidr)
+	return allowHostLoopback, args, addrs, err
 }
 
 // splitOpts splits "a,b,c" network options; "" gives none.
@@ -283,7 +288,10 @@ func resolvFor(c *Container) []byte {
 		case "pasta":
 			servers = []string{network.DNSForward}
 		case "slirp4netns":
-			servers = []string{network.SlirpDNS}
+			_, opts := NetworkKind(c.Config.NetworkMode)
+			if _, _, addrs, err := ParseSlirpOptions(opts); err == nil {
+				servers = []string{addrs.DNS}
+			}
 		case "bridge":
 			servers = append(bridgeDNS(st), servers...)
 		}

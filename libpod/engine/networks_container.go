@@ -33,7 +33,7 @@ func (e *Engine) containerNetwork(ctx context.Context, s *specgen.Spec, exposed 
 	switch kind {
 	case "pasta", "slirp4netns":
 		if kind == "slirp4netns" {
-			if _, _, err := libpod.ParseSlirpOptions(opts); err != nil {
+			if _, _, _, err := libpod.ParseSlirpOptions(opts); err != nil {
 				return nil, err
 			}
 		}

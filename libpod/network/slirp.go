@@ -16,12 +16,33 @@ import (
 	"github.com/pm-project/pm/libpod/define"
 )
 
-// Slirp4netns's fixed addresses in its default 10.0.2.0/24 network.
-const (
-	SlirpGateway = "10.0.2.2" // reaches the host
-	SlirpDNS     = "10.0.2.3"
-	SlirpGuest   = "10.0.2.100"
-)
+// SlirpCIDR is slirp4netns's network unless --cidr says otherwise.
+const SlirpCIDR = "10.0.2.0/24"
+
+// SlirpAddrs are slirp4netns's fixed places in its network: the gateway
+// (reaching the host) at .2, the DNS forwarder at .3 and the guest at .100.
+type SlirpAddrs struct{ Gateway, DNS, Guest string }
+
+// SlirpAddrsOf gives the addresses slirp4netns uses in cidr ("" for its
+// default network).
+func SlirpAddrsOf(cidr string) (SlirpAddrs, error) {
+	if cidr == "" {
+		cidr = SlirpCIDR
+	}
+	_, n, err := net.ParseCIDR(cidr)
+	if err != nil || n.IP.To4() == nil {
+		return SlirpAddrs{}, define.Invalidf("invalid slirp4netns cidr %q: want an IPv4 network such as %s", cidr, SlirpCIDR)
+	}
+	if ones, _ := n.Mask.Size(); ones > 25 {
+		return SlirpAddrs{}, define.Invalidf("invalid slirp4netns cidr %q: the network must hold at least 128 addresses", cidr)
+	}
+	at := func(off byte) string {
+		ip := append(net.IP{}, n.IP.To4()...)
+		ip[3] += off
+		return ip.String()
+	}
+	return SlirpAddrs{Gateway: at(2), DNS: at(3), Guest: at(100)}, nil
+}
 
 // SlirpOptions say how slirp4netns connects one network namespace.
 type SlirpOptions struct {
@@ -33,7 +54,9 @@ type SlirpOptions struct {
 	// AllowHostLoopback lets the container reach 127.0.0.1 of the host
 	// through the gateway (allow_host_loopback=true).
 	AllowHostLoopback bool
-	Args              []string
+	// Guest is the container's address, where published ports go.
+	Guest string
+	Args  []string
 }
 
 // StartSlirp runs slirp4netns for the namespace at o.NSPath and publishes
@@ -103,7 +126,7 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	}
 	for _, p := range o.Ports {
 		for j := uint16(0); j < max(p.Range, 1); j++ {
-			if err := slirpForward(o.APISocket, p, j); err != nil {
+			if err := slirpForward(o.APISocket, o.Guest, p, j); err != nil {
 				return 0, err
 			}
 		}
@@ -112,7 +135,7 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 }
 
 // slirpForward asks slirp4netns to forward one host port to the guest.
-func slirpForward(sock string, p define.PortMapping, off uint16) error {
+func slirpForward(sock, guest string, p define.PortMapping, off uint16) error {
 	c, err := net.Dial("unix", sock)
 	if err != nil {
 		return fmt.Errorf("connecting to slirp4netns: %w", err)
@@ -126,7 +149,7 @@ func slirpForward(sock string, p define.PortMapping, off uint16) error {
 		"execute": "add_hostfwd",
 		"arguments": map[string]any{
 			"proto": p.Protocol, "host_addr": hostAddr, "host_port": int(p.HostPort + off),
-			"guest_addr": SlirpGuest, "guest_port": int(p.ContainerPort + off),
+			"guest_addr": guest, "guest_port": int(p.ContainerPort + off),
 		},
 	}
 	if err := json.NewEncoder(c).Encode(req); err != nil {
