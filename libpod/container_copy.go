@@ -1,6 +1,10 @@
 package libpod
 
 import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -58,13 +62,35 @@ func (r *Runtime) Copy(ctx context.Context, src, dst CopyEnd, stdin io.Reader, s
 			}
 			switch {
 			case src.Stream():
-				return fscopy.ExtractTo(stdin, dstLoc, co)
+				in, err := decompressed(stdin)
+				if err != nil {
+					return err
+				}
+				return fscopy.ExtractTo(in, dstLoc, co)
 			case dst.Stream():
 				return fscopy.Archive(stdout, srcLoc, co.Follow)
 			}
 			return fscopy.Copy(srcLoc, dstLoc, co)
 		})
 	})
+}
+
+// decompressed undoes gzip or bzip2 compression of a tar stream, which
+// `cp -` accepts as Podman does; a plain stream passes as it is.
+func decompressed(r io.Reader) (io.Reader, error) {
+	br := bufio.NewReader(r)
+	magic, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, define.Invalidf("reading a gzip-compressed archive: %v", err)
+		}
+		return zr, nil
+	case bytes.HasPrefix(magic, []byte("BZh")):
+		return bzip2.NewReader(br), nil
+	}
+	return br, nil
 }
 
 // withEnd fills loc for end, mounting its container for the duration of
@@ -83,7 +109,24 @@ func (r *Runtime) withEnd(ctx context.Context, end CopyEnd, loc *fscopy.Location
 		return fn(nil)
 	}
 	return r.withRootfs(ctx, end.Container, func(c *Container, root string) error {
-		*loc = copyLocation(c, root, end.Path)
+		*loc = copyLocation(c, root, inWorkDir(c, end.Path))
 		return fn(c)
 	})
+}
+
+// inWorkDir makes a relative container path relative to the container's
+// working directory, as Podman does; a trailing "/" or "/." keeps its
+// meaning.
+func inWorkDir(c *Container, p string) string {
+	if strings.HasPrefix(p, "/") {
+		return p
+	}
+	wd := c.Config.WorkDir
+	if wd == "" {
+		wd = "/"
+	}
+	if p == "" || p == "." {
+		return strings.TrimSuffix(wd, "/") + "/."
+	}
+	return strings.TrimSuffix(wd, "/") + "/" + p
 }
