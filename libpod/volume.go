@@ -100,9 +100,9 @@ func (r *Runtime) volumeLock(ctx context.Context, name string) (*lock.Lock, erro
 	return r.locks.Lock(ctx, "vol-"+name)
 }
 
-// CreateVolume records a new volume and makes its data directory. A taken
-// name is an error wrapping define.ErrAlreadyExists; nothing is left
-// behind by a failure.
+// CreateVolume records a new volume, makes its data directory and
+// records a volume create event. A taken name is an error wrapping
+// define.ErrAlreadyExists; nothing is left behind by a failure.
 func (r *Runtime) CreateVolume(ctx context.Context, o VolumeCreateOptions) (_ *Volume, retErr error) {
 	if o.Name == "" {
 		o.Name = NewID()
@@ -164,6 +164,7 @@ func (r *Runtime) CreateVolume(ctx context.Context, o VolumeCreateOptions) (_ *V
 	if err := r.makeVolumeDir(v); err != nil {
 		return nil, err
 	}
+	r.volumeEvent("create", v.Name())
 	return v, nil
 }
 

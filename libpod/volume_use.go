@@ -61,9 +61,10 @@ func (r *Runtime) VolumeUsage(ctx context.Context) (map[string][]*Container, err
 	return out, nil
 }
 
-// RemoveVolume removes a volume, its data and its record. A volume that a
-// container uses is refused (define.ErrVolumeInUse) unless force, which
-// removes those containers first, stopping them with timeout.
+// RemoveVolume removes a volume, its data and its record, and records a
+// volume remove event. A volume that a container uses is refused
+// (define.ErrVolumeInUse) unless force, which removes those containers
+// first, stopping them with timeout.
 func (r *Runtime) RemoveVolume(ctx context.Context, name string, force bool, timeout *uint) error {
 	v, err := r.LookupVolume(ctx, name)
 	if err != nil {
@@ -119,6 +120,7 @@ func (r *Runtime) RemoveVolume(ctx context.Context, name string, force bool, tim
 	if err := l.Remove(); err != nil {
 		slog.Debug("removing volume lock", "volume", v.Name(), "err", err)
 	}
+	r.volumeEvent("remove", v.Name())
 	return nil
 }
 

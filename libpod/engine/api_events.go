@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -15,12 +14,16 @@ import (
 )
 
 // journal is the event journal of the engine's configuration.
-func (e *Engine) journal() *events.Journal {
-	return events.New(filepath.Join(e.rt.Config().TmpDir, "events"))
-}
+func (e *Engine) journal() *events.Journal { return e.rt.Journal() }
 
 // emit writes an event; a journal that cannot be written never fails the
 // operation it records.
+//
+// The engine records the events of what it does; libpod records volume
+// create and remove itself, since volumes are made and removed inside
+// libpod's cascades (rm -v, --rm, pod rm). Removals are recorded in
+// Podman's word, remove, except a container's, which pm has always
+// recorded as Docker's destroy; the Docker API translates (DockerAction).
 func (e *Engine) emit(ev events.Event) {
 	if err := e.journal().Write(ev); err != nil {
 		slog.Warn("writing event", "type", ev.Type, "action", ev.Action, "err", err)
@@ -49,9 +52,20 @@ func (e *Engine) emitCtr(c *libpod.Container, action string, extra map[string]st
 	e.emit(events.Event{Type: events.Container, Action: action, ID: c.ID(), Name: c.Name(), Image: imageOf(c), Attributes: attrs})
 }
 
-// emitSimple records an image, network or volume event.
+// emitSimple records an image, network, volume or pod event.
 func (e *Engine) emitSimple(typ, action, id, name string) {
 	e.emit(events.Event{Type: typ, Action: action, ID: id, Name: name})
+}
+
+// emitRemoved records the removal of those of cs that are gone: the
+// containers an operation removed on its way (volume rm -f, network rm
+// -f, pod rm).
+func (e *Engine) emitRemoved(ctx context.Context, cs []*libpod.Container) {
+	for _, c := range cs {
+		if _, err := e.rt.LookupContainer(ctx, c.ID()); errors.Is(err, define.ErrNoSuchCtr) {
+			e.emitCtr(c, "destroy", nil)
+		}
+	}
 }
 
 // Event is one event of the journal; front ends take it from here, not
@@ -61,8 +75,9 @@ type Event = events.Event
 // EventsRequest is `pm events` and GET /events.
 type EventsRequest struct {
 	Since, Until time.Time
-	// Filters are key=value: type, event (action), container, image,
-	// network, volume, label (KEY or KEY=VALUE).
+	// Filters are key=value: type, event (action, in Podman's or
+	// Docker's word), container, image, network, volume, pod, label (KEY
+	// or KEY=VALUE).
 	Filters []string
 	Stream  bool
 }
@@ -103,7 +118,7 @@ func eventFilter(filters []string) (func(*events.Event) bool, error) {
 		case "type":
 			return ev.Type == v
 		case "event":
-			return ev.Action == v || (v == "die" && ev.Action == "died")
+			return ev.Action == v || ev.DockerAction() == v || ev.PodmanAction() == v
 		case "container", "network", "volume", "pod":
 			return ev.Type == k && (ev.Name == v || (v != "" && strings.HasPrefix(ev.ID, v)))
 		case "image":

@@ -220,7 +220,8 @@ func (e *Engine) NetworkExists(ctx context.Context, name string) (bool, error) {
 }
 
 // NetworkRemove removes a network; with force, the containers that use
-// it go first, else they make it an error. The default network stays.
+// it go first, each recording its removal, else they make it an error.
+// The default network stays.
 func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool) (string, error) {
 	st := e.rt.Networks()
 	n, err := st.Get(name)
@@ -238,14 +239,18 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool) (st
 		return "", define.Errorf(define.ErrConflict, "network %s is being used by %d container(s): use -f to remove them", n.Name, len(users))
 	}
 	for _, id := range users {
-		if _, err := e.rt.RemoveContainer(ctx, id, true, nil); err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
+		c, err := e.rt.RemoveContainer(ctx, id, true, nil)
+		if err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
 			return "", fmt.Errorf("removing container %s of network %s: %w", id, n.Name, err)
+		}
+		if err == nil {
+			e.emitCtr(c, "destroy", nil)
 		}
 	}
 	if err := st.Remove(n); err != nil {
 		return "", err
 	}
-	e.emitSimple(events.Network, "destroy", n.ID, n.Name)
+	e.emitSimple(events.Network, "remove", n.ID, n.Name)
 	return n.Name, nil
 }
 
@@ -269,7 +274,7 @@ func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
 			if err := st.Remove(n); err != nil {
 				return out, err
 			}
-			e.emitSimple(events.Network, "destroy", n.ID, n.Name)
+			e.emitSimple(events.Network, "remove", n.ID, n.Name)
 			out = append(out, n.Name)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/image"
 	"github.com/pm-project/pm/pkg/specgen"
 )
@@ -61,6 +62,9 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		return pod.ID(), nil
 	}
 	img := p.InfraImage
+	if img == "" {
+		img = e.rt.Config().Engine.InfraImage // containers.conf's infra_image
+	}
 	cmd := p.InfraCmd
 	if img == "" {
 		if img, err = e.pauseImage(ctx); err != nil {
@@ -182,7 +186,8 @@ func (e *Engine) joinPod(ctx context.Context, s *specgen.Spec) (*joinedPod, erro
 	jp := &joinedPod{}
 	name := s.Pod
 	if n, ok := cutPrefix(s.Pod, "new:"); ok {
-		id, err := e.PodCreate(ctx, &specgen.PodSpec{Name: n, Infra: true, Share: []string{"net", "ipc", "uts"}})
+		// The container's --hostname becomes the pod's, as in Podman.
+		id, err := e.PodCreate(ctx, &specgen.PodSpec{Name: n, Infra: true, Hostname: s.Hostname, Share: []string{"net", "ipc", "uts"}})
 		if err != nil {
 			return nil, err
 		}
@@ -204,14 +209,14 @@ func (e *Engine) joinPod(ctx context.Context, s *specgen.Spec) (*joinedPod, erro
 }
 
 // rollback removes a pod made by --pod new: for a container that was not
-// created.
+// created; its create having been recorded, so is its removal.
 func (jp *joinedPod) rollback(ctx context.Context, e *Engine) {
 	if jp == nil || !jp.created {
 		return
 	}
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	if _, err := e.rt.RemovePod(cctx, jp.id, true, nil); err != nil {
+	if _, err := e.PodRemove(cctx, jp.id, true, nil); err != nil {
 		slog.Warn("rolling back pod", "pod", jp.id, "err", err)
 	}
 }
@@ -225,5 +230,5 @@ func cutPrefix(s, p string) (string, bool) {
 
 // emitPod records a pod event.
 func (e *Engine) emitPod(id, name, action string) {
-	e.emitSimple("pod", action, id, name)
+	e.emitSimple(events.Pod, action, id, name)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"syscall"
 
 	"github.com/pm-project/pm/libpod"
@@ -33,6 +34,8 @@ func (e *Engine) podMembers(ctx context.Context, idOrName string) (*libpod.Pod, 
 }
 
 // PodStart starts a pod's infra container, then its other containers.
+// Each container started records its start event, then the pod its own,
+// as in Podman.
 func (e *Engine) PodStart(ctx context.Context, idOrName string) (string, error) {
 	p, cs, err := e.podMembers(ctx, idOrName)
 	if err != nil {
@@ -40,8 +43,12 @@ func (e *Engine) PodStart(ctx context.Context, idOrName string) (string, error) 
 	}
 	var errs []error
 	for _, c := range cs {
-		if _, err := e.rt.StartContainer(ctx, c.ID(), e.startOptions(nil)); err != nil {
+		active := c.State.Status.Active()
+		started, err := e.rt.StartContainer(ctx, c.ID(), e.startOptions(nil))
+		if err != nil {
 			errs = append(errs, fmt.Errorf("starting container %s of pod %s: %w", c.Name(), p.Name(), err))
+		} else if !active {
+			e.emitCtr(started, "start", nil)
 		}
 	}
 	if len(errs) > 0 {
@@ -60,8 +67,12 @@ func (e *Engine) PodStop(ctx context.Context, idOrName string, timeout *uint) (s
 	}
 	var errs []error
 	for i := len(cs) - 1; i >= 0; i-- {
-		if _, err := e.rt.StopContainer(ctx, cs[i].ID(), timeout); err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
+		stopped, err := e.rt.StopContainer(ctx, cs[i].ID(), timeout)
+		switch {
+		case err != nil && !errors.Is(err, define.ErrNoSuchCtr):
 			errs = append(errs, fmt.Errorf("stopping container %s of pod %s: %w", cs[i].Name(), p.Name(), err))
+		case err == nil && cs[i].State.Status.Active():
+			e.emitCtr(stopped, "stop", nil)
 		}
 	}
 	if len(errs) > 0 {
@@ -90,9 +101,11 @@ func (e *Engine) PodKill(ctx context.Context, idOrName string, sig syscall.Signa
 		if !cs[i].State.Status.Active() {
 			continue
 		}
-		if _, err := e.rt.KillContainer(ctx, cs[i].ID(), sig); err != nil {
+		killed, err := e.rt.KillContainer(ctx, cs[i].ID(), sig)
+		if err != nil {
 			return "", fmt.Errorf("killing container %s of pod %s: %w", cs[i].Name(), p.Name(), err)
 		}
+		e.emitCtr(killed, "kill", map[string]string{"signal": strconv.Itoa(int(sig))})
 		n++
 	}
 	if n == 0 {
@@ -100,6 +113,14 @@ func (e *Engine) PodKill(ctx context.Context, idOrName string, sig syscall.Signa
 	}
 	e.emitPod(p.ID(), p.Name(), "kill")
 	return p.ID(), nil
+}
+
+// pauseAction names a pause or an unpause.
+func pauseAction(unpause bool) string {
+	if unpause {
+		return "unpause"
+	}
+	return "pause"
 }
 
 // PodPause pauses (unpause: thaws) every running container of a pod.
@@ -124,19 +145,22 @@ func (e *Engine) PodPause(ctx context.Context, idOrName string, unpause bool) (s
 		if err != nil {
 			return "", err
 		}
+		e.emitCtr(c, pauseAction(unpause), nil)
 	}
-	action := "pause"
-	if unpause {
-		action = "unpause"
-	}
-	e.emitPod(p.ID(), p.Name(), action)
+	e.emitPod(p.ID(), p.Name(), pauseAction(unpause))
 	return p.ID(), nil
 }
 
 // PodRemove removes a pod with its containers; without force a pod with
-// running containers is refused.
+// running containers is refused. Each container removed records its
+// removal, then the pod its own.
 func (e *Engine) PodRemove(ctx context.Context, idOrName string, force bool, timeout *uint) (string, error) {
+	_, cs, err := e.podMembers(ctx, idOrName)
+	if err != nil {
+		return "", err
+	}
 	p, err := e.rt.RemovePod(ctx, idOrName, force, timeout)
+	e.emitRemoved(ctx, cs)
 	if err != nil {
 		return "", err
 	}

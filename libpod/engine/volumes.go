@@ -32,7 +32,6 @@ func (e *Engine) VolumeCreate(ctx context.Context, req VolumeCreateRequest) (str
 		}
 		return "", err
 	}
-	e.emitSimple(events.Volume, "create", v.Name(), v.Name())
 	return v.Name(), nil
 }
 
@@ -116,7 +115,7 @@ func volumeFilter(filters []string, usage map[string][]*libpod.Container) (func(
 			for _, val := range vals {
 				switch k {
 				case "name":
-					any = any || strings.Contains(v.Name(), val)
+					any = any || nameMatch(v.Name(), val)
 				case "label":
 					any = any || labelMatch(v.Config.Labels, val)
 				case "label!":
@@ -152,7 +151,8 @@ type VolumeRemoveReport struct {
 }
 
 // VolumeRemove removes volumes (all with all); force removes the
-// containers that use them first.
+// containers that use them first. libpod records the volumes' remove
+// events; the containers' are recorded here.
 func (e *Engine) VolumeRemove(ctx context.Context, names []string, all, force bool, timeout *uint) ([]VolumeRemoveReport, error) {
 	if all {
 		vols, err := e.rt.Volumes(ctx)
@@ -166,17 +166,20 @@ func (e *Engine) VolumeRemove(ctx context.Context, names []string, all, force bo
 	}
 	out := make([]VolumeRemoveReport, 0, len(names))
 	for _, n := range names {
-		err := e.rt.RemoveVolume(ctx, n, force, timeout)
-		if err == nil {
-			e.emitSimple(events.Volume, "destroy", n, n)
+		var users []*libpod.Container
+		if force {
+			users, _ = e.rt.VolumeUsers(ctx, n)
 		}
+		err := e.rt.RemoveVolume(ctx, n, force, timeout)
+		e.emitRemoved(ctx, users)
 		out = append(out, VolumeRemoveReport{Name: n, Err: err})
 	}
 	return out, nil
 }
 
 // VolumePrune removes every volume no container uses that passes filters
-// (label=, label!=, name=...); it returns the names removed.
+// (label=, label!=, name=...); it returns the names removed. Each records
+// a volume remove event, then, as in Podman, a volume prune event.
 func (e *Engine) VolumePrune(ctx context.Context, filters []string) ([]string, error) {
 	vols, err := e.VolumeList(ctx, append([]string{"dangling=true"}, filters...))
 	if err != nil {
@@ -191,7 +194,7 @@ func (e *Engine) VolumePrune(ctx context.Context, filters []string) ([]string, e
 			}
 			continue
 		}
-		e.emitSimple(events.Volume, "destroy", v.Name, v.Name)
+		e.emitSimple(events.Volume, "prune", v.Name, v.Name)
 		out = append(out, v.Name)
 	}
 	return out, errors.Join(errs...)
@@ -223,6 +226,7 @@ func (e *Engine) ContainerRemoveWithVolumes(ctx context.Context, idOrName string
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "destroy", nil)
 	e.rt.RemoveAnonymousVolumes(ctx, c)
 	return c.ID(), nil
 }

@@ -1,19 +1,19 @@
-// Package events is pm's event journal: an append-only file of JSON lines
-// that every pm process writes to and that `pm events` and the API's
-// /events read, past and live.
+// Package events is pm's event journal: a file of JSON lines that every
+// pm process appends to and that `pm events` and the API's /events read,
+// past and live.
 //
 // Each event is one write(2) of one line under 4 KiB on a file opened with
-// O_APPEND, so lines of concurrent writers never interleave.
+// O_APPEND, so lines of concurrent writers never interleave. A journal with
+// a size cap is rotated when an append would pass it: the newest half is
+// kept, under an exclusive flock(2) of a sibling lock file that appenders
+// hold shared, so no append is lost to a rotation (see rotate.go); readers
+// take no lock and follow the journal across rotations (see read.go).
 package events
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -26,7 +26,12 @@ const (
 	Network   = "network"
 	Volume    = "volume"
 	Pod       = "pod"
+	System    = "system"
 )
+
+// Rotation is the action of the system event that marks a rotation; its
+// Name is the journal's path.
+const Rotation = "log-rotation"
 
 // maxLine keeps a line within one atomic append.
 const maxLine = 4000
@@ -45,20 +50,53 @@ type Event struct {
 // Time returns when the event happened.
 func (e *Event) Time() time.Time { return time.Unix(0, e.TimeNano) }
 
+// DockerAction is the action as Docker's API names it. The journal keeps
+// Podman's words for what Docker also records (a volume or network is
+// removed), and Docker's where pm recorded them first (a container is
+// destroyed, dies; an image is deleted); Docker calls every removal
+// destroy, an image's delete.
+func (e *Event) DockerAction() string {
+	switch {
+	case e.Action == "remove" && e.Type == Image:
+		return "delete"
+	case e.Action == "remove":
+		return "destroy"
+	case e.Action == "died":
+		return "die"
+	}
+	return e.Action
+}
+
+// PodmanAction is the action as Podman's CLI names it.
+func (e *Event) PodmanAction() string {
+	switch e.Action {
+	case "destroy", "delete":
+		return "remove"
+	case "die":
+		return "died"
+	}
+	return e.Action
+}
+
 // Journal is the event file of one pm installation.
 type Journal struct {
 	path string
+	// maxSize is the size the file may reach before it is rotated; 0
+	// means no limit.
+	maxSize int64
 }
 
-// New returns the journal under dir (cfg.TmpDir/events).
-func New(dir string) *Journal {
-	return &Journal{path: filepath.Join(dir, "events.log")}
+// New returns the journal under dir (cfg.TmpDir/events), rotated when an
+// append would make it larger than maxSize bytes (0: never).
+func New(dir string, maxSize int64) *Journal {
+	return &Journal{path: filepath.Join(dir, "events.log"), maxSize: maxSize}
 }
 
 // Path is the journal's file.
 func (j *Journal) Path() string { return j.path }
 
-// Write appends ev, stamping the time when it has none. Attributes are
+// Write appends ev, stamping the time when it has none, and rotates the
+// journal first when the line would pass the size cap. Attributes are
 // dropped, largest first, until the line fits one atomic append.
 func (j *Journal) Write(ev Event) error {
 	if ev.TimeNano == 0 {
@@ -71,6 +109,22 @@ func (j *Journal) Write(ev Event) error {
 	if err := os.MkdirAll(filepath.Dir(j.path), 0o700); err != nil {
 		return fmt.Errorf("creating event journal directory: %w", err)
 	}
+	l, err := j.lockShared()
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	var rotErr error
+	if j.full(int64(len(line))) {
+		rotErr = j.rotate(l, int64(len(line)))
+	}
+	// A failed rotation still records the event.
+	return errors.Join(rotErr, j.append(line))
+}
+
+// append writes line at the end of the journal; the caller holds the
+// journal's lock, shared or exclusive.
+func (j *Journal) append(line []byte) error {
 	f, err := os.OpenFile(j.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("opening event journal: %w", err)
@@ -119,82 +173,4 @@ func trim(s string) string {
 		return s[:512]
 	}
 	return s
-}
-
-// ReadOptions select what Read sends.
-type ReadOptions struct {
-	Since, Until time.Time // zero: unbounded
-	// Follow keeps reading new events until ctx ends or Until passes.
-	Follow bool
-	// Poll is how often a follower looks for new lines (default 100ms).
-	Poll time.Duration
-}
-
-// Read sends the journal's events in [Since, Until] to send, in order;
-// lines that do not parse are skipped. With Follow it then waits for new
-// lines until ctx ends or Until passes.
-func (j *Journal) Read(ctx context.Context, o ReadOptions, send func(Event) error) error {
-	if o.Poll <= 0 {
-		o.Poll = 100 * time.Millisecond
-	}
-	var off int64
-	var partial []byte
-	for {
-		f, err := os.Open(j.path)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			return fmt.Errorf("opening event journal: %w", err)
-		default:
-			n, rest, err := scan(f, off, partial, o, send)
-			f.Close()
-			if err != nil {
-				return err
-			}
-			off, partial = n, rest
-		}
-		if !o.Follow || (!o.Until.IsZero() && time.Now().After(o.Until)) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(o.Poll):
-		}
-	}
-}
-
-// scan reads f from off and returns the new offset and an unfinished
-// last line, if any.
-func scan(f *os.File, off int64, partial []byte, o ReadOptions, send func(Event) error) (int64, []byte, error) {
-	if fi, err := f.Stat(); err == nil && fi.Size() < off {
-		off, partial = 0, nil // the journal was rotated or removed
-	}
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return off, partial, fmt.Errorf("reading event journal: %w", err)
-	}
-	r := bufio.NewReader(f)
-	for {
-		chunk, err := r.ReadBytes('\n')
-		off += int64(len(chunk))
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return off, append(partial, chunk...), nil
-			}
-			return off, partial, fmt.Errorf("reading event journal: %w", err)
-		}
-		line := append(partial, chunk...)
-		partial = nil
-		var ev Event
-		if json.Unmarshal(bytes.TrimSpace(line), &ev) != nil {
-			continue
-		}
-		t := ev.Time()
-		if (!o.Since.IsZero() && t.Before(o.Since)) || (!o.Until.IsZero() && t.After(o.Until)) {
-			continue
-		}
-		if err := send(ev); err != nil {
-			return off, nil, err
-		}
-	}
 }

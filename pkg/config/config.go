@@ -70,8 +70,9 @@ type EngineConfig struct {
 	RuntimeOrder          []string            `toml:"-"`        // the order tried when Runtime is ""
 	OCIRuntimes           map[string][]string `toml:"runtimes"` // runtime name -> candidate paths
 	ConmonPath            []string            `toml:"conmon_path"`
-	CgroupManager         string              `toml:"cgroup_manager"` // "systemd" or "cgroupfs"
-	EventsLogger          string              `toml:"events_logger"`  // "file", "journald" or "none"
+	CgroupManager         string              `toml:"cgroup_manager"`          // "systemd" or "cgroupfs"
+	EventsLogger          string              `toml:"events_logger"`           // "file", "journald" or "none"
+	EventsLogFileMaxSize  Size                `toml:"events_logfile_max_size"` // the event journal is rotated past it; 0: never
 	ImageDefaultTransport string              `toml:"image_default_transport"`
 	PullPolicy            string              `toml:"pull_policy"`
 	StopTimeout           uint                `toml:"stop_timeout"`

@@ -49,6 +49,7 @@ func defaultConfig(opts Options) *Config {
 		},
 		CgroupManager:         "cgroupfs",
 		EventsLogger:          "file",
+		EventsLogFileMaxSize:  1000000, // Podman's "1m"
 		ImageDefaultTransport: "docker://",
 		PullPolicy:            "missing",
 		StopTimeout:           10,

@@ -18,16 +18,17 @@ import (
 
 func init() { topLevel = append(topLevel, newEventsCommand) }
 
-// eventRow is one event as --format sees it.
+// eventRow is one event as --format sees it. As JSON it leaves out empty
+// keys, as Podman does (a pod has no image, a log-rotation no ID).
 type eventRow struct {
 	Time       time.Time
 	TimeNano   int64
 	Type       string
 	Status     string
-	ID         string
-	Name       string
-	Image      string
-	Attributes map[string]string
+	ID         string            `json:",omitempty"`
+	Name       string            `json:",omitempty"`
+	Image      string            `json:",omitempty"`
+	Attributes map[string]string `json:",omitempty"`
 }
 
 func newEventsCommand() *cobra.Command {
@@ -88,7 +89,7 @@ func newEventsCommand() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&since, "since", "", "show events since this time (RFC 3339, Unix seconds or a duration such as 10m)")
 	f.StringVar(&until, "until", "", "stop at this time (as --since)")
-	f.StringArrayVarP(&filters, "filter", "f", nil, "show only events that match (type=, event=, container=, image=, network=, volume=, label=)")
+	f.StringArrayVarP(&filters, "filter", "f", nil, "show only events that match (type=, event=, container=, image=, network=, volume=, pod=, label=)")
 	f.StringVar(&tmpl, "format", "", "Go template for each event, or json")
 	f.BoolVar(&stream, "stream", true, "keep showing new events; with --stream=false stop after the past ones")
 	return cmd
@@ -98,7 +99,10 @@ func newEventsCommand() *cobra.Command {
 func eventLine(r eventRow) string {
 	attrs := map[string]string{}
 	maps.Copy(attrs, r.Attributes)
-	if r.Name != "" {
+	id := r.ID
+	if id == "" {
+		id = r.Name // a log-rotation names the journal
+	} else if r.Name != "" {
 		attrs["name"] = r.Name
 	}
 	if r.Image != "" {
@@ -107,10 +111,6 @@ func eventLine(r eventRow) string {
 	var kv []string
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		kv = append(kv, k+"="+attrs[k])
-	}
-	id := r.ID
-	if id == "" {
-		id = r.Name
 	}
 	line := fmt.Sprintf("%s %s %s %s", r.Time.Format("2006-01-02 15:04:05.000000000 -0700 MST"), r.Type, r.Status, id)
 	if len(kv) > 0 {

@@ -48,8 +48,9 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// dockerEvent is an event in Docker's shape, with the old top-level
-// status/id/from fields that older clients read.
+// dockerEvent is an event in Docker's shape and words (a removal is a
+// destroy), with the old top-level status/id/from fields that older
+// clients read.
 func dockerEvent(ev engine.Event) map[string]any {
 	attrs := map[string]string{}
 	for k, v := range ev.Attributes {
@@ -67,14 +68,14 @@ func dockerEvent(ev engine.Event) map[string]any {
 	}
 	m := map[string]any{
 		"Type":     ev.Type,
-		"Action":   ev.Action,
+		"Action":   ev.DockerAction(),
 		"Actor":    map[string]any{"ID": id, "Attributes": attrs},
 		"scope":    "local",
 		"time":     ev.TimeNano / int64(time.Second),
 		"timeNano": ev.TimeNano,
 	}
 	if ev.Type == "container" || ev.Type == "image" {
-		m["status"] = ev.Action
+		m["status"] = ev.DockerAction()
 		m["id"] = id
 		if ev.Image != "" {
 			m["from"] = ev.Image
