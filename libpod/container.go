@@ -148,8 +148,9 @@ func (r *Runtime) OCIRuntime(name string) (*oci.Runtime, error) {
 	mk := func(n, p string) *oci.Runtime {
 		return &oci.Runtime{
 			Name: n, Path: p, ConmonPath: conmon,
-			Root:    filepath.Join(r.cfg.TmpDir, "runtime", n),
-			ExitDir: r.exitDir(),
+			Root:      filepath.Join(r.cfg.TmpDir, "runtime", n),
+			ExitDir:   r.exitDir(),
+			ExtraArgs: r.cfg.RuntimeFlags, // --runtime-flag
 		}
 	}
 	if name != "" {

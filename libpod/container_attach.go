@@ -44,7 +44,10 @@ func Attach(bundle, id string, s Streams) (*Attached, error) {
 	go func() { a.done <- copyOutput(conn, s.Stdout, s.Stderr) }()
 	if s.Stdin != nil {
 		go func() {
-			io.Copy(conn, s.Stdin)
+			// Not io.Copy: it may splice or sendfile messages larger than
+			// conmon reads from its SOCK_SEQPACKET socket, which drops
+			// the rest of each; copyStdin sends 8 KiB messages.
+			copyStdin(conn, s.Stdin, nil)
 			// Half-close: conmon then closes the container's stdin.
 			conn.CloseWrite()
 		}()

@@ -27,6 +27,17 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 		sp.Root = &specs.Root{}
 	}
 	sp.Root.Path = mountpoint
+	if sp.Linux != nil && c.Config.IDMaps != nil {
+		// Join the user namespace that owns the network namespace pm
+		// made (newNetNS), keeping the maps for the runtime's view.
+		if _, err := os.Stat(r.userNSPath(c.ID())); err == nil {
+			for i, ns := range sp.Linux.Namespaces {
+				if ns.Type == specs.UserNamespace && ns.Path == "" {
+					sp.Linux.Namespaces[i].Path = r.userNSPath(c.ID())
+				}
+			}
+		}
+	}
 	b, err := json.MarshalIndent(&sp, "", " ")
 	if err != nil {
 		return "", fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)

@@ -87,6 +87,8 @@ func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 		}
 	}
 	r.teardownNetwork(ctx, c)
+	r.teardownShm(c)
+	r.stopHealthScheduler(c.ID())
 	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
 	return r.saveState(ctx, c)
 }

@@ -8,13 +8,16 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/oci"
 	"github.com/pm-project/pm/libpod/state"
+	"golang.org/x/sys/unix"
 )
 
 // ExecConfig says what to run in a running container and how.
@@ -30,6 +33,9 @@ type ExecConfig struct {
 	Privileged bool
 	DetachKeys []byte
 	LogLevel   string
+	// Timeout, for an attached session, kills the process (and what it
+	// started) once it has run that long; 0 means no limit.
+	Timeout time.Duration
 }
 
 // ExecAttach are the local ends of an attached exec session.
@@ -42,7 +48,8 @@ type ExecAttach struct {
 // ExecResult is the outcome of ExecContainer.
 type ExecResult struct {
 	SessionID string
-	ExitCode  int // for attached sessions
+	ExitCode  int  // for attached sessions
+	TimedOut  bool // the session ran past ExecConfig.Timeout and was killed
 }
 
 // allCaps is every capability a privileged exec session gets.
@@ -166,19 +173,87 @@ func (r *Runtime) ExecContainer(ctx context.Context, idOrName string, cfg ExecCo
 	if att.OnAttach != nil {
 		att.OnAttach(a)
 	}
-	if err := a.Wait(); err != nil {
+	// A timeout kills the process tree and stops the wait for output; the
+	// timer runs until the exit code is read, so a process that ends its
+	// output and lingers is caught too.
+	var fired atomic.Bool
+	var timer *time.Timer
+	if cfg.Timeout > 0 {
+		timer = time.AfterFunc(cfg.Timeout, func() {
+			fired.Store(true)
+			killTree(pid)
+			// An orphan of the killed process may hold its output open.
+			a.Close()
+		})
+		defer timer.Stop()
+	}
+	if err := a.Wait(); err != nil && !fired.Load() {
 		if errors.Is(err, ErrDetached) {
 			done = true
 			return res, err
 		}
 		return nil, fmt.Errorf("copying output of exec session %s: %w", sid[:12], err)
 	}
-	code, err := waitExecExit(ctx, exitDir, c.ID(), sid, conmonPid)
+	wctx := ctx
+	if fired.Load() {
+		var cancel context.CancelFunc
+		wctx, cancel = context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+	}
+	code, err := waitExecExit(wctx, exitDir, c.ID(), sid, conmonPid)
+	if timer != nil && !timer.Stop() {
+		// Fired: the exit code, if any, is the kill's.
+		if err != nil && isConmon(conmonPid) {
+			killProcess(conmonPid)
+		}
+		res.ExitCode, res.TimedOut = -1, true
+		return res, nil
+	}
 	if err != nil {
 		return nil, err
 	}
 	res.ExitCode = code
 	return res, nil
+}
+
+// killTree sends SIGKILL to pid and its descendants, children first
+// found, so that a shell's children do not outlive it.
+func killTree(pid int) {
+	if pid <= 0 {
+		return
+	}
+	children := map[int][]int{}
+	if ents, err := os.ReadDir("/proc"); err == nil {
+		for _, e := range ents {
+			p, err := strconv.Atoi(e.Name())
+			if err != nil {
+				continue
+			}
+			b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+			if err != nil {
+				continue
+			}
+			s := string(b)
+			i := strings.LastIndexByte(s, ')')
+			if i < 0 {
+				continue
+			}
+			f := strings.Fields(s[i+1:])
+			if len(f) < 2 {
+				continue
+			}
+			if ppid, err := strconv.Atoi(f[1]); err == nil {
+				children[ppid] = append(children[ppid], p)
+			}
+		}
+	}
+	tree := []int{pid}
+	for i := 0; i < len(tree); i++ {
+		tree = append(tree, children[tree[i]]...)
+	}
+	for _, p := range tree {
+		unix.Kill(p, unix.SIGKILL)
+	}
 }
 
 // execProcess is the container's OCI process with cfg's command, env,

@@ -62,6 +62,7 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 			Error:      st.Error,
 			StartedAt:  st.StartedAt,
 			FinishedAt: st.FinishedAt,
+			Health:     healthOf(c),
 		},
 		Image:           cc.Image.ID,
 		ImageName:       imageName(cc.Image),
@@ -211,6 +212,15 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 		StopTimeout:  cc.StopTimeout,
 		Umask:        "0022",
 	}
+	if hc := cc.Healthcheck; hc != nil {
+		cp := *hc
+		cp.Test = append([]string{}, hc.Test...)
+		out.Healthcheck = &cp
+		out.HealthcheckOnFailureAction = cc.HealthOnFailure
+		if out.HealthcheckOnFailureAction == "" {
+			out.HealthcheckOnFailureAction = define.HealthActionNone
+		}
+	}
 	if out.WorkingDir == "" {
 		out.WorkingDir = "/"
 	}
@@ -285,7 +295,7 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 		ShmSize:       65536000,
 	}
 	if cc.LogSizeMax > 0 {
-		h.LogConfig.Size = fmt.Sprintf("%dB", cc.LogSizeMax)
+		h.LogConfig.Size = decimalSize(cc.LogSizeMax)
 		h.LogConfig.Config["max-size"] = fmt.Sprint(cc.LogSizeMax)
 	}
 	if cc.LogPath != "" {

@@ -149,7 +149,7 @@ func (r *Runtime) logPathOf(c *Container) (string, error) {
 	switch d := c.Config.LogDriver; d {
 	case "", "k8s-file":
 	case "none", "passthrough":
-		return "", define.Errorf(define.ErrUnsupported, "this container is using the %q log driver, cannot read logs: this container is not logging output", d)
+		return "", define.Errorf(define.ErrUnsupported, "this container is using the '%s' log driver, cannot read logs: this container is not logging output", d)
 	default:
 		return "", define.Errorf(define.ErrUnsupported, "reading logs of the %q log driver is not supported", d)
 	}

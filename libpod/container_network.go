@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/network"
@@ -19,6 +20,31 @@ import (
 // names it at create; the file exists while the container's network is up.
 func (r *Runtime) NetNSPath(id string) string {
 	return filepath.Join(r.cfg.TmpDir, "netns", id)
+}
+
+// userNSPath is where pm binds the user namespace of container id when
+// the container has id maps of its own and its network namespace from pm:
+// the network namespace is made owned by it (see network.NewUserNS), and
+// the container joins it instead of creating one.
+func (r *Runtime) userNSPath(id string) string {
+	return filepath.Join(r.cfg.TmpDir, "netns", id+".userns")
+}
+
+// newNetNS makes c's network namespace at path: owned by a user namespace
+// of c's own when c has id maps, else by pm's.
+func (r *Runtime) newNetNS(c *Container, path string) error {
+	m := c.Config.IDMaps
+	if m == nil {
+		return network.NewNS(path)
+	}
+	conv := func(in []define.IDMap) []syscall.SysProcIDMap {
+		out := make([]syscall.SysProcIDMap, len(in))
+		for i, x := range in {
+			out[i] = syscall.SysProcIDMap{ContainerID: int(x.ContainerID), HostID: int(x.HostID), Size: int(x.Size)}
+		}
+		return out
+	}
+	return network.NewUserNS(r.userNSPath(c.ID()), path, conv(m.UIDMap), conv(m.GIDMap))
 }
 
 // pastaPidFile records the pasta of container id.
@@ -87,7 +113,7 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 	if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
 		return err
 	}
-	if err := network.NewNS(path); err != nil {
+	if err := r.newNetNS(c, path); err != nil {
 		return fmt.Errorf("network of %s: %w", c.Name(), err)
 	}
 	defer func() {
@@ -214,6 +240,9 @@ func (r *Runtime) teardownNetwork(ctx context.Context, c *Container) {
 	os.Remove(filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"))
 	if err := network.RemoveNS(r.NetNSPath(c.ID())); err != nil {
 		slog.Warn("removing network namespace", "container", c.ID(), "err", err)
+	}
+	if err := network.RemoveNS(r.userNSPath(c.ID())); err != nil {
+		slog.Warn("removing user namespace", "container", c.ID(), "err", err)
 	}
 	if err := network.StopPasta(r.pastaPidFile(c.ID())); err != nil {
 		slog.Debug("stopping pasta", "container", c.ID(), "err", err)

@@ -63,9 +63,11 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 	}
 	ort, _ := r.runtimeOf(c)
 	r.killLeftovers(ctx, c, ort)
+	r.forgetHealthScheduler(id)
 	if err := r.removeStorage(id); err != nil {
 		return err
 	}
+	r.teardownShm(c)
 	if err := os.RemoveAll(r.bundleDir(id)); err != nil {
 		return fmt.Errorf("removing bundle of %s: %w", id, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -87,9 +88,11 @@ func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptio
 	c.State.Error = ""
 	c.State.StoppedByUser = false
 	c.State.ExitHandled = false
+	resetHealth(c)
 	if err := r.saveState(context.WithoutCancel(ctx), c); err != nil {
 		return err
 	}
+	r.startHealthScheduler(c, opts.LogLevel)
 	return nil
 }
 
@@ -141,6 +144,12 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err := r.joinPodNamespaces(ctx, c); err != nil {
 		return err
 	}
+	if err := r.joinIPC(ctx, c); err != nil {
+		return err
+	}
+	if err := r.setupShm(c); err != nil {
+		return err
+	}
 	rootfs, err := r.userNSRootfs(ctx, c, mountpoint)
 	if err != nil {
 		return err
@@ -165,10 +174,15 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		LogDriver: c.Config.LogDriver, LogPath: logPath, LogSizeMax: c.Config.LogSizeMax, LogTag: c.Config.LogTag,
 		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin,
 		ExitCommand: exitCmd, LogLevel: conmonLogLevel(opts.LogLevel),
-		Env: os.Environ(),
+		Env: os.Environ(), PreserveFDs: c.Config.PreserveFDs, Timeout: c.Config.Timeout,
 	})
 	if err != nil {
 		return classifyStartErr(err)
+	}
+	if p := c.Config.ConmonPidFile; p != "" {
+		if err := os.WriteFile(p, []byte(strconv.Itoa(conmonPid)), 0o644); err != nil {
+			return fmt.Errorf("writing --conmon-pidfile: %w", err)
+		}
 	}
 	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = pid, conmonPid, mountpoint
 	return nil
@@ -181,6 +195,7 @@ func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime,
 	defer cancel()
 	r.killLeftovers(cctx, c, ort)
 	r.releaseUserNSRootfs(c)
+	r.teardownShm(c)
 	if store, err := r.Store(); err == nil {
 		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
 			slog.Warn("unmounting after a failed start", "container", c.ID(), "err", err)
@@ -222,6 +237,17 @@ func conmonLogLevel(l string) string {
 // exitCommand is the command conmon runs when the container exits: this
 // pm binary with the global options that locate the same state.
 func (r *Runtime) exitCommand(id, logLevel string) ([]string, error) {
+	args, err := r.pmCommand(logLevel)
+	if err != nil {
+		return nil, err
+	}
+	return append(args, "container", "cleanup", id), nil
+}
+
+// pmCommand is this pm binary with the global options that locate the
+// same state, for the processes pm leaves behind (exit command, health
+// scheduler).
+func (r *Runtime) pmCommand(logLevel string) ([]string, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding the pm binary: %w", err)
@@ -239,7 +265,7 @@ func (r *Runtime) exitCommand(id, logLevel string) ([]string, error) {
 	if logLevel != "" {
 		args = append(args, "--log-level", logLevel)
 	}
-	return append(args, "container", "cleanup", id), nil
+	return args, nil
 }
 
 // killLeftovers kills a container's conmon and runtime state, found by the

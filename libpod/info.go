@@ -71,7 +71,7 @@ func (r *Runtime) Info(ctx context.Context) (*define.Info, error) {
 	s := &info.Store
 	s.ConfigFiles = cfg.Files
 	s.GraphDriverName = st.GraphDriverName()
-	s.GraphOptions = st.GraphOptions()
+	s.GraphOptions = graphOptions(st.GraphOptions())
 	s.GraphRoot = st.GraphRoot()
 	s.RunRoot = st.RunRoot()
 	s.TransientStore = st.TransientStore()
@@ -94,7 +94,24 @@ func (r *Runtime) Info(ctx context.Context) (*define.Info, error) {
 	s.ContainerStore = ctrs
 
 	info.Version = VersionInfo()
+	// pm builds images itself (no buildah): its builder's version is pm's.
+	h.BuildahVersion = info.Version.Version
+	h.LogDriver = cfg.Containers.LogDriver
+	if h.LogDriver == "" {
+		h.LogDriver = "k8s-file"
+	}
 	return info, nil
+}
+
+// graphOptions turns storage's "name=value" options into a map, as
+// Podman's info shows them.
+func graphOptions(opts []string) map[string]string {
+	m := make(map[string]string, len(opts))
+	for _, o := range opts {
+		k, v, _ := strings.Cut(o, "=")
+		m[k] = v
+	}
+	return m
 }
 
 // VersionInfo describes this pm build.

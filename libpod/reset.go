@@ -13,6 +13,7 @@ import (
 // the pause process afterwards.
 func (r *Runtime) Reset(ctx context.Context) error {
 	var errs []error
+	r.stopHealthSchedulers()
 	st, err := r.Store()
 	if err != nil {
 		// A store that cannot be opened is removed all the same.

@@ -10,6 +10,9 @@ import (
 // Journal returns the event journal of the runtime's configuration:
 // TmpDir/events/events.log, rotated at events_logfile_max_size.
 func (r *Runtime) Journal() *events.Journal {
+	if r.cfg.Engine.EventsLogger == "none" {
+		return events.Off()
+	}
 	return events.New(filepath.Join(r.cfg.TmpDir, "events"), int64(r.cfg.Engine.EventsLogFileMaxSize))
 }
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"github.com/pm-project/pm/cmd/pm/containers"
+	"github.com/pm-project/pm/cmd/pm/healthcheck"
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/inspect"
 	"github.com/pm-project/pm/cmd/pm/networks"
@@ -19,4 +20,5 @@ func init() {
 	registrars = append(registrars, networks.Register)
 	registrars = append(registrars, volumes.Register)
 	registrars = append(registrars, pods.Register)
+	registrars = append(registrars, healthcheck.Register)
 }

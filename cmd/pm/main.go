@@ -46,6 +46,10 @@ func run(args []string) int {
 	var ec *define.ExitCodeError
 	if !errors.As(err, &ec) || ec.Err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %s\n", oneLine(err.Error()))
+		var fe *flagError
+		if errors.As(err, &fe) {
+			fmt.Fprintln(os.Stderr, fe.hint())
+		}
 	}
 	return define.ExitCode(err)
 }

@@ -22,17 +22,18 @@ func newRootCommand(env *cli.Env) *cobra.Command {
 		Long: `pm runs containers as an ordinary user, with no daemon: each invocation
 starts what it needs (conmon, an OCI runtime) and exits. State lives in a
 per-user SQLite database; user namespaces stand in for root.`,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		PersistentPreRunE: func(cmd *cobra.Command, args []string) error { return setupLogging(env.Globals.LogLevel) },
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return define.Invalidf("unrecognized command `pm %s`", args[0])
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := setupLogging(env.Globals.LogLevel); err != nil {
+				return err
 			}
-			return cmd.Help()
+			return discardStdout(env.Globals.NoOut)
 		},
+		RunE: missingCommand,
 		Args: cobra.ArbitraryArgs,
 	}
+	root.SetUsageTemplate(usageTemplate)
 	root.CompletionOptions.DisableDefaultCmd = true
 	f := root.PersistentFlags()
 	f.StringVar(&env.Globals.Root, "root", "", "Path to the storage graph root directory")
@@ -41,24 +42,31 @@ per-user SQLite database; user namespaces stand in for root.`,
 	f.StringArrayVar(&env.Globals.StorageOpts, "storage-opt", nil, "Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs")
 	f.StringVar(&env.Globals.Runtime, "runtime", "", "Path or name of the OCI runtime")
 	f.StringVar(&env.Globals.LogLevel, "log-level", "warn", "Log messages at and above this level: debug, info, warn, error")
+	f.BoolVar(&env.Globals.NoOut, "noout", false, "Do not print the command's output (standard output)")
+	f.StringArrayVar(&env.Globals.RuntimeFlags, "runtime-flag", nil, "Global option for the OCI runtime, given without its leading --; may be repeated")
+	f.StringVar(&env.Globals.TmpDir, "tmpdir", "", "Path to pm's runtime files (locks, bundles, exit files)")
+	f.StringVar(&env.Globals.VolumePath, "volumepath", "", "Path to the directory of named volumes")
+	f.StringVar(&env.Globals.CgroupManager, "cgroup-manager", "", "Cgroup manager: cgroupfs")
+	f.StringVar(&env.Globals.ConmonPath, "conmon", "", "Path of the conmon binary")
+	f.StringVar(&env.Globals.NetworkCmd, "network-cmd-path", "", "Path of the slirp4netns binary for rootless networking")
+	f.StringVar(&env.Globals.EventsBackend, "events-backend", "", "Where events go: file, journald or none")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return define.Invalidf("%s", err.Error())
+		return &flagError{err: define.Invalidf("%s", err.Error()), path: cmd.CommandPath()}
 	})
 	for _, r := range registrars {
 		r(root)
 	}
 	walk(root, func(c *cobra.Command) {
 		c.SilenceUsage, c.SilenceErrors = true, true
+		c.DisableFlagsInUseLine = true
+		// Podman's help lists no -h/--help option.
+		c.InitDefaultHelpFlag()
+		_ = c.Flags().MarkHidden("help")
 		c.Flags().SetNormalizeFunc(func(f *pflag.FlagSet, name string) pflag.NormalizedName {
 			return pflag.NormalizedName(name)
 		})
 		if c.HasSubCommands() && c.RunE == nil && c.Run == nil {
-			c.RunE = func(cmd *cobra.Command, args []string) error {
-				if len(args) > 0 {
-					return define.Invalidf("unrecognized command `%s %s`", cmd.CommandPath(), args[0])
-				}
-				return cmd.Help()
-			}
+			c.RunE = missingCommand
 			c.Args = cobra.ArbitraryArgs
 		}
 	})
@@ -70,6 +78,20 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 	for _, sub := range c.Commands() {
 		walk(sub, fn)
 	}
+}
+
+// discardStdout sends what pm prints on standard output to /dev/null
+// (--noout); errors and logs still go to stderr.
+func discardStdout(noout bool) error {
+	if !noout {
+		return nil
+	}
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	os.Stdout = null
+	return nil
 }
 
 func setupLogging(level string) error {
@@ -84,7 +106,8 @@ func setupLogging(level string) error {
 	case "error", "fatal", "panic":
 		l = slog.LevelError
 	default:
-		return define.Invalidf("invalid --log-level %q: use debug, info, warn or error", level)
+		// Podman exits 1 here, before any command runs.
+		return &define.ExitCodeError{Code: 1, Err: define.Invalidf("Log Level %q is not supported, choose from: debug, info, warn, error", level)}
 	}
 	// The storage and image libraries log through logrus.
 	logrus.SetLevel(map[slog.Level]logrus.Level{

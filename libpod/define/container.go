@@ -103,10 +103,29 @@ type ContainerConfig struct {
 
 	Mounts []MountPoint
 
+	// Healthcheck is the container's healthcheck (--health-*, or the
+	// image's HEALTHCHECK), nil for none.
+	Healthcheck *HealthConfig `json:",omitempty"`
+	// HealthOnFailure is what a container that turns unhealthy has done
+	// to it: kill, restart, stop; "" or none for nothing.
+	HealthOnFailure string `json:",omitempty"`
+
 	// Privileged, CapAdd and CapDrop are the security flags as given, for inspect.
 	Privileged bool     `json:",omitempty"`
 	CapAdd     []string `json:",omitempty"`
 	CapDrop    []string `json:",omitempty"`
+
+	// IPCMode is --ipc, with container:NAME resolved to container:ID;
+	// "" is shareable.
+	IPCMode string `json:",omitempty"`
+	// ShareShm says the container's /dev/shm is a tmpfs pm mounts in the
+	// bundle (shm), so that containers joining its IPC can share it.
+	ShareShm bool `json:",omitempty"`
+	// Timeout is --timeout in seconds (0: none), PreserveFDs
+	// --preserve-fds and ConmonPidFile --conmon-pidfile.
+	Timeout       uint   `json:",omitempty"`
+	PreserveFDs   uint   `json:",omitempty"`
+	ConmonPidFile string `json:",omitempty"`
 }
 
 // ContainerState is a container's changing state.
@@ -130,6 +149,10 @@ type ContainerState struct {
 	ExitHandled bool
 	// Network is set while the container's network is up.
 	Network *NetworkStatus `json:",omitempty"`
+	// Health is the healthcheck's status and last results; nil for a
+	// container without a healthcheck or never started. Each start
+	// resets the status to starting.
+	Health *HealthState `json:",omitempty"`
 }
 
 // Active reports whether the container has (or may have) processes.

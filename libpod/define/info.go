@@ -13,6 +13,7 @@ type Info struct {
 // HostInfo describes the machine and the user's namespace.
 type HostInfo struct {
 	Arch               string            `json:"arch"`
+	BuildahVersion     string            `json:"buildahVersion"` // pm's own builder: pm's version
 	CgroupManager      string            `json:"cgroupManager"`
 	CgroupVersion      string            `json:"cgroupVersion"`
 	CgroupControllers  []string          `json:"cgroupControllers"`
@@ -25,6 +26,7 @@ type HostInfo struct {
 	Hostname           string            `json:"hostname"`
 	IDMappings         IDMappings        `json:"idMappings"`
 	Kernel             string            `json:"kernel"`
+	LogDriver          string            `json:"logDriver"` // the default for new containers
 	MemFree            int64             `json:"memFree"`
 	MemTotal           int64             `json:"memTotal"`
 	NetworkBackend     string            `json:"networkBackend"`
@@ -86,7 +88,7 @@ type StoreInfo struct {
 	ConfigFiles     []string          `json:"configFiles"`
 	ContainerStore  ContainerStore    `json:"containerStore"`
 	GraphDriverName string            `json:"graphDriverName"`
-	GraphOptions    []string          `json:"graphOptions"`
+	GraphOptions    map[string]string `json:"graphOptions"` // option name -> value
 	GraphRoot       string            `json:"graphRoot"`
 	GraphStatus     map[string]string `json:"graphStatus"`
 	ImageStore      ImageStore        `json:"imageStore"`

@@ -62,6 +62,8 @@ type InspectContainerState struct {
 	Error      string    `json:"Error"`
 	StartedAt  time.Time `json:"StartedAt"`
 	FinishedAt time.Time `json:"FinishedAt"`
+	// Health is set for a container with a healthcheck.
+	Health *HealthState `json:"Health,omitempty"`
 }
 
 // InspectGraphDriver names the storage driver of a container's rootfs.
@@ -144,6 +146,10 @@ type InspectContainerConfig struct {
 	CreateCommand []string            `json:"CreateCommand,omitempty"`
 	Umask         string              `json:"Umask"`
 	Timeout       uint                `json:"Timeout"`
+	// Healthcheck and HealthcheckOnFailureAction are set for a container
+	// with a healthcheck.
+	Healthcheck                *HealthConfig `json:"Healthcheck,omitempty"`
+	HealthcheckOnFailureAction string        `json:"HealthcheckOnFailureAction,omitempty"`
 }
 
 // InspectLogConfig is how a container logs.

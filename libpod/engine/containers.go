@@ -31,7 +31,11 @@ const cgroupWarning = "Resource limits are not supported and ignored on cgroups 
 // ContainerCreate validates s, resolves (and if needed pulls) its image and
 // creates the container. Bad input creates nothing.
 func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*ContainerCreateReport, error) {
+	e.confDefaults(s)
 	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkOptions(s); err != nil {
 		return nil, err
 	}
 	// A missing bind source is the user's error, found before anything is
@@ -45,7 +49,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		}
 	}
 	cfg := e.rt.Config()
-	rep := &ContainerCreateReport{}
+	rep := &ContainerCreateReport{Warnings: discardPorts(s)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
 	if !cgroups && (s.Resources != specgen.Resources{}) {
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
@@ -66,9 +70,18 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		WorkingDir: details.Config.Config.WorkingDir,
 		User:       details.Config.Config.User,
 		StopSignal: details.Config.Config.StopSignal,
+
+		Healthcheck: details.Healthcheck,
 	}
 	ort, err := e.rt.OCIRuntime(s.Runtime)
 	if err != nil {
+		return nil, err
+	}
+	ipcMode, err := e.resolveIPC(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.replaceExisting(ctx, s); err != nil {
 		return nil, err
 	}
 	idmaps, err := e.userNamespace(ctx, s)
@@ -99,6 +112,8 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cc.Pod = pod.id
+	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
+	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile
 	plan.record(cc)
 	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
@@ -134,6 +149,13 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		if user == "" {
 			user = ic.User
 		}
+		wd := s.WorkDir
+		if wd == "" {
+			wd = ic.WorkingDir
+		}
+		if err := addPasswdEntries(sc.Rootfs, s, wd); err != nil {
+			return nil, err
+		}
 		u, err := resolveUser(sc.Rootfs, user, s.GroupAdd)
 		if err != nil {
 			return nil, err
@@ -160,6 +182,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		}
 		if s.Net.NoHosts {
 			h.HostsFile = ""
+		}
+		if c.ShareShm {
+			h.ShmDir = filepath.Join(sc.BundleDir, "shm")
 		}
 		sp, err := generate.Generate(s, ic, h)
 		if err != nil {

@@ -48,6 +48,9 @@ func (e *Engine) ContainerAttach(ctx context.Context, idOrName string, req Attac
 	if !req.NoStdin && c.Config.Stdin {
 		s.Stdin = o.Stdin
 	}
+	if !c.Config.Terminal {
+		keys = nil // detach keys need a terminal
+	}
 	att, err := libpod.AttachDetachable(e.rt.BundleDir(c.ID()), c.ID(), s, keys)
 	if err != nil {
 		return nil, fmt.Errorf("attaching to %s: %w", c.Name(), err)

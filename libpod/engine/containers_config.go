@@ -81,6 +81,10 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 	args := generate.Command(s, ic)
 	c.Command = args[min(len(c.Entrypoint), len(args)):]
 	c.Env = generate.Env(s, ic, "")
+	c.Healthcheck = generate.Healthcheck(s, ic)
+	if c.Healthcheck != nil && s.Health.OnFailure != define.HealthActionNone {
+		c.HealthOnFailure = s.Health.OnFailure
+	}
 	for _, m := range s.Mounts {
 		c.Mounts = append(c.Mounts, define.MountPoint{Type: m.Type, Source: m.Source, Destination: m.Destination, Options: m.Options, RW: !m.ReadOnly})
 	}

@@ -59,6 +59,9 @@ func (e *Engine) ContainerExec(ctx context.Context, idOrName string, req ExecReq
 	if err != nil {
 		return nil, define.Invalidf("invalid --detach-keys %q: %v", keysStr, err)
 	}
+	if !req.Tty {
+		keys = nil // detach keys need a terminal
+	}
 	c, err := e.rt.InspectContainer(ctx, idOrName)
 	if err != nil {
 		return nil, err

@@ -187,12 +187,17 @@ func summarize(c *libpod.Container) ContainerSummary {
 	return s
 }
 
-// StatusText is ps's STATUS column: "Up 3 seconds", "Exited (1) 2
+// StatusText is ps's STATUS column: "Up 3 seconds ago", "Up 3 seconds
+// ago (healthy)" for a container with a healthcheck, "Exited (1) 2
 // seconds ago", "Created".
 func StatusText(st define.ContainerState, now time.Time) string {
 	switch st.Status {
 	case define.StatusRunning:
-		return "Up " + HumanDuration(now.Sub(st.StartedAt)) + " ago"
+		s := "Up " + HumanDuration(now.Sub(st.StartedAt)) + " ago"
+		if st.Health != nil && st.Health.Status != "" {
+			s += " (" + st.Health.Status + ")"
+		}
+		return s
 	case define.StatusPaused:
 		return "Paused"
 	case define.StatusExited, define.StatusStopped:
@@ -282,6 +287,16 @@ func compileFilters(filters []string, all []*libpod.Container) (func(*libpod.Con
 				}
 				return s == v || (v == "stopped" && s == "exited")
 			}
+		case "health":
+			switch v {
+			case define.HealthHealthy, define.HealthUnhealthy, define.HealthStarting, "none":
+			default:
+				return nil, define.Invalidf("invalid health filter %q: use healthy, unhealthy, starting or none", v)
+			}
+			p = func(c *libpod.Container) bool {
+				st := c.HealthStatus()
+				return st == v || (v == "none" && st == "")
+			}
 		case "ancestor":
 			p = func(c *libpod.Container) bool {
 				im := c.Config.Image
@@ -294,6 +309,19 @@ func compileFilters(filters []string, all []*libpod.Container) (func(*libpod.Con
 			p = func(c *libpod.Container) bool {
 				got, ok := c.Config.Labels[lk]
 				return ok && (!hasV || got == lv)
+			}
+		case "restart-policy":
+			switch v {
+			case "always", "on-failure", "unless-stopped", "no", "none":
+			default:
+				return nil, define.Invalidf("%s invalid restart policy", v)
+			}
+			p = func(c *libpod.Container) bool {
+				n := c.Config.Restart.Name
+				if n == "" || n == "none" {
+					n = "no"
+				}
+				return n == v || v == "none" && n == "no"
 			}
 		case "exited":
 			code, err := strconv.Atoi(v)

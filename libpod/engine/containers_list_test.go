@@ -20,6 +20,12 @@ func TestStatusText(t *testing.T) {
 		{define.ContainerState{Status: define.StatusExited, FinishedAt: now.Add(-90 * time.Minute)}, "Exited (0) 2 hours ago"},
 		{define.ContainerState{Status: define.StatusCreated}, "Created"},
 		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-70 * time.Second)}, "Up About a minute ago"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-5 * time.Second),
+			Health: &define.HealthState{Status: define.HealthHealthy}}, "Up 5 seconds ago (healthy)"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-5 * time.Second),
+			Health: &define.HealthState{Status: define.HealthStarting}}, "Up 5 seconds ago (starting)"},
+		{define.ContainerState{Status: define.StatusExited, FinishedAt: now.Add(-2 * time.Second),
+			Health: &define.HealthState{Status: define.HealthUnhealthy}}, "Exited (0) 2 seconds ago"},
 	}
 	for _, c := range cases {
 		if got := StatusText(c.st, now); got != c.want {
@@ -43,6 +49,11 @@ func TestFilters(t *testing.T) {
 		mk("bbb2", "db", define.StatusExited, 3, 2, nil),
 		mk("ccc3", "cache", define.StatusCreated, 0, 3, map[string]string{"app": "y"}),
 	}
+	// web is healthy; cache has a healthcheck that has not run yet.
+	check := &define.HealthConfig{Test: []string{"CMD-SHELL", "true"}}
+	all[0].Config.Healthcheck = check
+	all[0].State.Health = &define.HealthState{Status: define.HealthHealthy}
+	all[2].Config.Healthcheck = check
 	cases := []struct {
 		filters []string
 		want    []string
@@ -58,6 +69,10 @@ func TestFilters(t *testing.T) {
 		{[]string{"since=web"}, []string{"db", "cache"}},
 		{[]string{"before=db"}, []string{"web"}},
 		{[]string{"label=app", "status=running"}, []string{"web"}},
+		{[]string{"health=healthy"}, []string{"web"}},
+		{[]string{"health=starting"}, []string{"cache"}},
+		{[]string{"health=none"}, []string{"db"}},
+		{[]string{"health=unhealthy"}, nil},
 	}
 	for _, c := range cases {
 		match, err := compileFilters(c.filters, all)
@@ -80,7 +95,7 @@ func TestFilters(t *testing.T) {
 			}
 		}
 	}
-	for _, bad := range []string{"nokey", "status=bogus", "exited=x", "color=red", "since=nosuch"} {
+	for _, bad := range []string{"nokey", "status=bogus", "exited=x", "color=red", "since=nosuch", "health=sick"} {
 		if _, err := compileFilters([]string{bad}, all); err == nil {
 			t.Errorf("filter %q: no error", bad)
 		}

@@ -61,7 +61,7 @@ func (e *Engine) ContainerRemove(ctx context.Context, idOrName string, force boo
 }
 
 // ContainerWait waits for a container to reach one of conds (default:
-// exited or stopped) and returns its exit code.
+// any state but running or paused) and returns its exit code.
 func (e *Engine) ContainerWait(ctx context.Context, idOrName string, conds []string, interval time.Duration) (int, error) {
 	var cs []define.ContainerStatus
 	for _, c := range conds {
@@ -73,6 +73,12 @@ func (e *Engine) ContainerWait(ctx context.Context, idOrName string, conds []str
 		default:
 			return -1, define.Invalidf("invalid --condition %q: use configured, created, exited, paused, running or stopped", c)
 		}
+	}
+	if len(cs) == 0 {
+		// As in Podman, a container that is not running (one that never
+		// ran included) is waited for at once: its recorded exit code.
+		cs = []define.ContainerStatus{define.StatusExited, define.StatusStopped,
+			define.StatusConfigured, define.StatusCreated}
 	}
 	return e.rt.WaitContainer(ctx, idOrName, cs, interval)
 }
@@ -135,4 +141,45 @@ func (e *Engine) ContainerIDs(ctx context.Context, running bool) ([]string, erro
 		ids = append(ids, c.ID())
 	}
 	return ids, nil
+}
+
+// ContainersToStart selects what `start` starts: with all, every
+// container that is not running or paused; else the named ones. Filters
+// (ps's) narrow either selection. Names are returned as given, IDs for
+// all.
+func (e *Engine) ContainersToStart(ctx context.Context, names []string, all bool, filters []string) ([]string, error) {
+	if all && len(names) > 0 {
+		return nil, define.Invalidf("either start all containers or the container(s) provided in the arguments")
+	}
+	if !all && len(filters) == 0 {
+		return names, nil
+	}
+	all = all || len(names) == 0 // filters alone select among all
+	cs, err := e.rt.ListContainers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	match, err := compileFilters(filters, cs)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if all {
+		for _, c := range cs {
+			if c.State.Status != define.StatusRunning && c.State.Status != define.StatusPaused && match(c) {
+				out = append(out, c.ID())
+			}
+		}
+		return out, nil
+	}
+	for _, n := range names {
+		c, err := e.rt.InspectContainer(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		if match(c) {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }

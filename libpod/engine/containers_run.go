@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pm-project/pm/libpod"
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/specgen"
 )
 
@@ -69,6 +70,9 @@ func (e *Engine) ContainerRun(ctx context.Context, s *specgen.Spec, detach bool,
 		return rep, err
 	}
 	rep.ExitCode = code
+	if s.RemoveImage {
+		e.removeRunImage(ctx, cr.ID, s.Image)
+	}
 	return rep, nil
 }
 
@@ -110,6 +114,11 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 	if err != nil {
 		return -1, err
 	}
+	if !c.Config.Terminal {
+		// As in Docker and Podman, detach keys need a terminal: without
+		// one stdin is data, copied whole whatever bytes it holds.
+		keys = nil
+	}
 	var att *libpod.Attached
 	before := func(bundle string) error {
 		streams := libpod.Streams{Stdin: o.Stdin, Stdout: o.Stdout, Stderr: o.Stderr}
@@ -128,10 +137,26 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		att = a
 		return nil
 	}
+	if o.OnAttach != nil {
+		// Before the start, so that the process finds its terminal
+		// sized already.
+		attach := before
+		before = func(bundle string) error {
+			if err := attach(bundle); err != nil {
+				return err
+			}
+			o.OnAttach(att)
+			return nil
+		}
+	}
 	c, err = e.rt.StartContainer(ctx, id, e.startOptions(before))
 	if err != nil {
 		if att != nil {
 			att.Close()
+		}
+		if errors.Is(err, define.ErrNoSuchCtr) {
+			// Removed (rm -f) by another process while starting.
+			return killedCode, nil
 		}
 		return -1, err
 	}
@@ -139,9 +164,6 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		return -1, fmt.Errorf("container %s is already running: use attach", c.Name())
 	}
 	e.emitCtr(c, "start", nil)
-	if o.OnAttach != nil {
-		o.OnAttach(att)
-	}
 	if o.SigProxy {
 		stop := e.proxySignals(ctx, c)
 		defer stop()
@@ -157,8 +179,16 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 	if c.Config.AutoRemove && !o.KeepExitFile {
 		e.rt.ForgetExit(id)
 	}
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		// Removed (rm -f) by another process before its exit code could
+		// be read: it was killed, as Podman reports it.
+		return killedCode, nil
+	}
 	return code, err
 }
+
+// killedCode is the exit code of a container killed by SIGKILL.
+const killedCode = 128 + int(syscall.SIGKILL)
 
 // proxySignals forwards the signals pm receives to the container until
 // the returned function is called.

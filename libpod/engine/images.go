@@ -6,6 +6,7 @@ import (
 	"time"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/pm-project/pm/libpod/define"
 )
 
 // ImageListRequest selects the images ImageList reports.
@@ -97,6 +98,8 @@ type ImageInspect struct {
 	User         string                 `json:"User"`
 	History      []imgspecv1.History    `json:"History"`
 	NamesHistory []string               `json:"NamesHistory"`
+	// Healthcheck is a Docker-format image's HEALTHCHECK, as Podman shows it.
+	Healthcheck *define.HealthConfig `json:"Healthcheck,omitempty"`
 }
 
 // GraphDriver names the storage driver and its data for an image's top layer.
@@ -158,6 +161,7 @@ func (e *Engine) ImageInspect(ctx context.Context, names []string) ([]ImageInspe
 			ManifestType: d.ManifestType,
 			User:         c.User,
 			History:      cfg.History,
+			Healthcheck:  d.Healthcheck,
 			NamesHistory: nonNil(img.NamesHistory()),
 		})
 	}

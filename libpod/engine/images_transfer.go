@@ -109,6 +109,8 @@ type ImageSaveRequest struct {
 	Format     string    // docker-archive (default), oci-archive, oci-dir, docker-dir
 	MultiImage bool      // several images in one docker-archive
 	Progress   io.Writer // nil is silent
+	// Uncompressed keeps layers uncompressed in the OCI and dir formats.
+	Uncompressed bool
 }
 
 // ImageSave writes images to an archive or directory.
@@ -117,7 +119,7 @@ func (e *Engine) ImageSave(ctx context.Context, req ImageSaveRequest) error {
 	if err != nil {
 		return err
 	}
-	opts := image.SaveOptions{Format: req.Format, MultiImage: req.MultiImage, Progress: req.Progress}
+	opts := image.SaveOptions{Format: req.Format, MultiImage: req.MultiImage, Progress: req.Progress, Uncompressed: req.Uncompressed}
 	if req.Output != "" {
 		e.emitSimple(events.Image, "save", "", strings.Join(req.Names, ","))
 		return svc.Save(ctx, req.Names, req.Output, opts)

@@ -30,6 +30,7 @@ type ImageDiskUsage struct {
 // ContainerDiskUsage is one container in DiskUsage.
 type ContainerDiskUsage struct {
 	ContainerID, Image, Command string
+	ImageID                     string // the full ID of Image
 	LocalVolumes                int
 	Size                        int64
 	Created                     time.Time
@@ -76,7 +77,7 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 			}
 		}
 		du.Containers = append(du.Containers, ContainerDiskUsage{
-			ContainerID: c.ID(), Image: c.Config.Image.Name, Command: strings.Join(append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...), " "),
+			ContainerID: c.ID(), Image: c.Config.Image.Name, ImageID: c.Config.Image.ID, Command: strings.Join(append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...), " "),
 			LocalVolumes: vols, Size: e.rt.ContainerDiskSize(c), Created: c.Config.Created,
 			Status: string(c.State.Status), Names: c.Name(), Active: c.State.Status.Active(),
 		})

@@ -84,7 +84,13 @@ type Journal struct {
 	// maxSize is the size the file may reach before it is rotated; 0
 	// means no limit.
 	maxSize int64
+	// off: events_logger = "none" records nothing and cannot be read.
+	off bool
 }
+
+// Off returns a journal that records nothing, for events_logger "none";
+// reading it is an error.
+func Off() *Journal { return &Journal{off: true} }
 
 // New returns the journal under dir (cfg.TmpDir/events), rotated when an
 // append would make it larger than maxSize bytes (0: never).
@@ -99,6 +105,9 @@ func (j *Journal) Path() string { return j.path }
 // journal first when the line would pass the size cap. Attributes are
 // dropped, largest first, until the line fits one atomic append.
 func (j *Journal) Write(ev Event) error {
+	if j.off {
+		return nil
+	}
 	if ev.TimeNano == 0 {
 		ev.TimeNano = time.Now().UnixNano()
 	}

@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/pm-project/pm/libpod/define"
 )
 
 // ReadOptions select what Read sends.
@@ -27,6 +29,9 @@ type ReadOptions struct {
 // event once, and misses only those that two rotations between two of its
 // looks dropped.
 func (j *Journal) Read(ctx context.Context, o ReadOptions, send func(Event) error) error {
+	if j.off {
+		return define.Invalidf(`cannot read events with the "none" backend`)
+	}
 	if o.Poll <= 0 {
 		o.Poll = 100 * time.Millisecond
 	}

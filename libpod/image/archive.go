@@ -31,6 +31,9 @@ type SaveOptions struct {
 	Format     string    // one of the Format constants; "" is docker-archive
 	MultiImage bool      // each name is an image; otherwise names after the first are extra tags (docker-archive)
 	Progress   io.Writer // nil is silent
+	// Uncompressed writes layers uncompressed in the OCI and dir formats,
+	// which otherwise compress them (docker-archive never does).
+	Uncompressed bool
 }
 
 // Save writes the images named by names to path: an archive file, or a
@@ -50,6 +53,10 @@ func (s *Service) Save(ctx context.Context, names []string, path string, opts Sa
 		return define.Invalidf("--format %s saves one image, got %d", opts.Format, len(names))
 	}
 	sys := s.systemContext()
+	if opts.Uncompressed {
+		sys.OCIAcceptUncompressedLayers = true
+		sys.DirForceDecompress = true
+	}
 	switch opts.Format {
 	case FormatDockerArchive:
 		return s.atomicFile(path, func(tmp string) error { return s.saveDockerArchive(ctx, sys, names, tmp, opts) })

@@ -2,10 +2,12 @@ package image
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/pm-project/pm/libpod/define"
 	"go.podman.io/image/v5/manifest"
 )
 
@@ -18,6 +20,9 @@ type Details struct {
 	Size         int64             // bytes in storage: layers and metadata
 	DriverName   string            // the storage driver
 	DriverData   map[string]string // the driver's data for the top layer
+	// Healthcheck is the HEALTHCHECK of a Docker-format config, which
+	// the OCI config has no place for; nil for none.
+	Healthcheck *define.HealthConfig
 }
 
 // Details reads the image's manifest and config from storage.
@@ -40,6 +45,16 @@ func (i *Image) Details(ctx context.Context) (*Details, error) {
 		return nil, fmt.Errorf("reading manifest of image %s: %w", short(i.ID()), err)
 	}
 	d := &Details{Config: *cfg, ManifestType: mime}
+	if blob, err := src.ConfigBlob(ctx); err == nil {
+		var dc struct {
+			Config struct {
+				Healthcheck *define.HealthConfig
+			} `json:"config"`
+		}
+		if json.Unmarshal(blob, &dc) == nil {
+			d.Healthcheck = dc.Config.Healthcheck
+		}
+	}
 	if mime == imgspecv1.MediaTypeImageManifest {
 		if m, err := manifest.OCI1FromManifest(raw); err == nil {
 			d.Annotations = m.Annotations

@@ -16,6 +16,12 @@
 //  3. volume locks ("vol-<name>"), in ascending order of name;
 //  4. the state database transaction (state.DB.Update or View).
 //
+// A container's health scheduler holds its own lock (TmpDir/healthcheck/
+// <container ID>.lock) for its whole life, before and outside the order
+// above: it takes container locks while holding it, and no one waits for
+// it while holding another lock (start and stop end a scheduler with
+// SIGKILL instead).
+//
 // No lock is taken inside a database transaction: a transaction holds
 // SQLite's write lock, and a process waiting in it for a file lock held by
 // a process waiting for the database would deadlock both until the busy

@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -78,4 +80,63 @@ func InNS(path string, fn func() error) error {
 		errc <- fn()
 	}()
 	return <-errc
+}
+
+// NewUserNS creates a user namespace with the given id maps and, owned by
+// it, a network namespace, and binds them at userPath and netPath. A
+// container that joins both can have its network set up from outside
+// (pasta, netavark) and still be entered later by the OCI runtime's
+// exec, which joins the user namespace first: a network namespace owned
+// by pm's own user namespace would be out of its reach.
+func NewUserNS(userPath, netPath string, uidMap, gidMap []syscall.SysProcIDMap) (retErr error) {
+	if err := os.MkdirAll(filepath.Dir(netPath), 0o700); err != nil {
+		return fmt.Errorf("creating netns directory: %w", err)
+	}
+	for _, p := range []string{userPath, netPath} {
+		f, err := os.OpenFile(p, os.O_RDONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("creating namespace file: %w", err)
+		}
+		f.Close()
+	}
+	defer func() {
+		if retErr != nil {
+			RemoveNS(netPath)
+			RemoveNS(userPath)
+		}
+	}()
+	// A process is needed to hold the new namespaces while they are
+	// bound (a thread of this multi-threaded process cannot unshare its
+	// user namespace): cat, waiting on a pipe pm closes afterwards.
+	cat, err := exec.LookPath("cat")
+	if err != nil {
+		return fmt.Errorf("creating a user namespace: %w", err)
+	}
+	cmd := exec.Command(cat)
+	cmd.SysProcAttr = &syscall.SysProcAttr{
+		Cloneflags:  syscall.CLONE_NEWUSER | syscall.CLONE_NEWNET,
+		UidMappings: uidMap, GidMappings: gidMap,
+		// The container's processes may set their groups.
+		GidMappingsEnableSetgroups: true,
+	}
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		in.Close()
+		return fmt.Errorf("creating a user namespace: %w", err)
+	}
+	defer func() {
+		in.Close()
+		cmd.Wait()
+	}()
+	for _, b := range []struct{ ns, path string }{{"user", userPath}, {"net", netPath}} {
+		src := fmt.Sprintf("/proc/%d/ns/%s", cmd.Process.Pid, b.ns)
+		if err := unix.Mount(src, b.path, "none", unix.MS_BIND, ""); err != nil {
+			cmd.Process.Kill()
+			return fmt.Errorf("binding the %s namespace at %s: %w", b.ns, b.path, err)
+		}
+	}
+	return nil
 }

@@ -33,6 +33,10 @@ type CreateOptions struct {
 	LogLevel    string
 	// Env is conmon's environment (XDG_RUNTIME_DIR, PATH, pm's markers).
 	Env []string
+	// PreserveFDs passes pm's fds 3..3+N-1 on to the container.
+	PreserveFDs uint
+	// Timeout has conmon kill the container after that many seconds.
+	Timeout uint
 }
 
 // Paths inside a bundle that conmon creates or uses.
@@ -67,8 +71,13 @@ func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid i
 
 	args := r.conmonArgs(o)
 	cmd := exec.Command(r.ConmonPath, args...)
-	cmd.Env = append(append([]string{}, o.Env...), "_OCI_SYNCPIPE=3", "_OCI_STARTPIPE=4")
-	cmd.ExtraFiles = []*os.File{syncW, startR}
+	// Preserved fds keep their numbers; conmon's pipes come after them.
+	for fd := 3; fd < 3+int(o.PreserveFDs); fd++ {
+		cmd.ExtraFiles = append(cmd.ExtraFiles, os.NewFile(uintptr(fd), "fd-"+strconv.Itoa(fd)))
+	}
+	n := 3 + len(cmd.ExtraFiles)
+	cmd.Env = append(append([]string{}, o.Env...), "_OCI_SYNCPIPE="+strconv.Itoa(n), "_OCI_STARTPIPE="+strconv.Itoa(n+1))
+	cmd.ExtraFiles = append(cmd.ExtraFiles, syncW, startR)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	// conmon's own stdio goes nowhere: it must not hold pm's output open.
 	if err := cmd.Start(); err != nil {
@@ -143,6 +152,12 @@ func (r *Runtime) conmonArgs(o CreateOptions) []string {
 	}
 	if o.Stdin {
 		args = append(args, "-i")
+	}
+	if o.PreserveFDs > 0 {
+		args = append(args, "--runtime-opt", "--preserve-fds", "--runtime-opt", strconv.FormatUint(uint64(o.PreserveFDs), 10))
+	}
+	if o.Timeout > 0 {
+		args = append(args, "-T", strconv.FormatUint(uint64(o.Timeout), 10))
 	}
 	if len(o.ExitCommand) > 0 {
 		args = append(args, "--exit-command", o.ExitCommand[0])

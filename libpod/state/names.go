@@ -81,7 +81,7 @@ func (tx *Tx) lookupID(table, kind, idOrName string, notFoundErr error) (string,
 			return "", define.Invalidf("more than one %s matches %q: use more of the ID", kind, idOrName)
 		}
 	}
-	return "", define.Errorf(notFoundErr, "no %s with name or ID %q found", kind, idOrName)
+	return "", define.Errorf(notFoundErr, "no %s with name or ID %q found: %w", kind, idOrName, notFoundErr)
 }
 
 func isHex(s string) bool {

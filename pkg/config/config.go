@@ -33,6 +33,13 @@ type Options struct {
 	StorageDriver string   // --storage-driver
 	StorageOpts   []string // --storage-opt
 	Runtime       string   // --runtime
+	RuntimeFlags  []string // --runtime-flag, without the leading "--"
+	TmpDir        string   // --tmpdir
+	VolumePath    string   // --volumepath
+	CgroupManager string   // --cgroup-manager
+	ConmonPath    string   // --conmon
+	NetworkCmd    string   // --network-cmd-path
+	EventsBackend string   // --events-backend
 }
 
 // Config is pm's whole configuration, resolved.
@@ -51,6 +58,9 @@ type Config struct {
 	DatabasePath string
 	// VolumePath is where named volumes live.
 	VolumePath string
+	// RuntimeFlags are global options for the OCI runtime, each with its
+	// leading "--" (from --runtime-flag); they go before its subcommand.
+	RuntimeFlags []string
 
 	// Image configuration files, handed to go.podman.io/image/v5.
 	RegistriesConfPath     string // "" means the library's default locations

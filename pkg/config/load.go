@@ -28,6 +28,9 @@ func Load(opts Options) (*Config, error) {
 	c.TmpDir = filepath.Join(opts.RuntimeDir, "pm")
 	c.DatabasePath = filepath.Join(c.Storage.GraphRoot, "pm", "state.db")
 	c.VolumePath = filepath.Join(c.Storage.GraphRoot, "volumes")
+	if err := applyEngineFlags(c, opts); err != nil {
+		return nil, err
+	}
 	resolveImagePaths(c, opts)
 	return c, nil
 }

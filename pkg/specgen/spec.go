@@ -53,6 +53,9 @@ type Spec struct {
 	Resources Resources
 	Ulimits   []Ulimit
 
+	// Health is the healthcheck, over the image's (health.go).
+	Health Health
+
 	UserNS  string // "", host, keep-id[:uid=,gid=], auto, nomap
 	UIDMaps []IDMap
 	GIDMaps []IDMap
@@ -61,6 +64,28 @@ type Spec struct {
 	Net         Network // ports, aliases, DNS (network.go)
 	SigProxy    bool
 	DetachKeys  string
+
+	// IPC is --ipc: "" (shareable), host, none, private, shareable,
+	// container:NAME or ns:PATH.
+	IPC string
+	// Timezone is --tz: "" for the image's, local or an IANA zone name.
+	Timezone string
+	// HostUsers are --hostuser names or ids whose host passwd entries are
+	// added to the container's /etc/passwd.
+	HostUsers []string
+	// PreserveFDs is --preserve-fds: fds 3..3+N-1 of pm go to the container.
+	PreserveFDs uint
+	// Timeout is --timeout in seconds: conmon kills the container after
+	// it; 0 means none.
+	Timeout uint
+	// ConmonPidFile is --conmon-pidfile: where conmon's pid is written.
+	ConmonPidFile string
+	// RemoveImage is run's --rmi: once the container exited and was
+	// removed, its image is removed unless other containers use it.
+	RemoveImage bool
+	// Replace is --replace: an existing container of the same name is
+	// removed (forcibly) first.
+	Replace bool
 
 	Runtime string // OCI runtime name or path; "" means the default
 	// Pod is --pod: the pod to join by ID or name; new:NAME creates it.

@@ -105,6 +105,12 @@ func (s *Spec) Validate() error {
 	if err := s.validateNetwork(); err != nil {
 		return err
 	}
+	if err := s.validateOptions(); err != nil {
+		return err
+	}
+	if err := s.Health.validate(); err != nil {
+		return err
+	}
 	seen := map[string]bool{}
 	for _, m := range s.Mounts {
 		if seen[m.Destination] {

@@ -92,7 +92,7 @@ func TestContainerConcurrentRm(t *testing.T) {
 			switch {
 			case r.Code == 0:
 				ok++
-			case r.Code == 125 && strings.Contains(strings.ToLower(r.Stderr), "no container with name or id"):
+			case r.Code == 1 && strings.Contains(strings.ToLower(r.Stderr), "no container with name or id"):
 			default:
 				t.Errorf("round %d: %s", round, r)
 			}

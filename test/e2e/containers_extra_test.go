@@ -1,27 +1,42 @@
 package e2e
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
 )
 
-// TestContainerDetachKeys: typing the detach keys on stdin of `run -i`
-// leaves pm with exit code 0 and the container running.
+// TestContainerDetachKeys: typing the detach keys into `run -it` leaves pm
+// with exit code 0 and the container running; without a terminal the same
+// bytes are data.
 func TestContainerDetachKeys(t *testing.T) {
 	env := newEnv(t)
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("util-linux script is not installed")
+	}
 	img := registry + "/busybox"
 	env.pull(img)
-	// ctrl-p ctrl-q, the default keys, after a pause so the attach is up.
-	res := env.PMStdin(strings.NewReader("\x10\x11"), "run", "-i", "--name", "dk", img, "sh", "-c", "sleep 30")
-	if res.Code != 0 {
-		t.Fatalf("run -i with the detach keys on stdin: exit %d, stderr %q", res.Code, res.Stderr)
+	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
+	// Detach keys act on a terminal: ctrl-p ctrl-q, the default keys, typed
+	// into run -it (through script's pseudo-terminal) after a pause.
+	typed := func(keys, args string) Result {
+		return env.Exec("sh", "-c", "(sleep 2; printf '"+keys+"') | script -qec '"+pmBinary+" "+args+"' /dev/null")
+	}
+	if res := typed(`\020\021`, "run -it --name dk "+img+" sleep 30"); res.Code != 0 {
+		t.Fatalf("run -it with the detach keys typed: %s", res)
 	}
 	if st := env.PMOK("ps", "--format", "{{.Names}} {{.State}}", "--filter", "name=dk").Stdout; !strings.Contains(st, "running") {
 		t.Errorf("container after detaching: %q, want running", st)
 	}
-	res = env.PMStdin(strings.NewReader("xy"), "run", "-i", "--detach-keys", "x,y", "--name", "dk2", img, "sleep", "30")
-	if res.Code != 0 {
-		t.Errorf("custom detach keys: exit %d, stderr %q", res.Code, res.Stderr)
+	if res := typed("xy", "run -it --detach-keys x,y --name dk2 "+img+" sleep 30"); res.Code != 0 {
+		t.Errorf("custom detach keys: %s", res)
+	}
+	if st := env.PMOK("ps", "--format", "{{.Names}}", "--filter", "name=dk2").Stdout; st != "dk2\n" {
+		t.Errorf("container after custom detach keys: %q", st)
+	}
+	// Without a terminal, stdin is data: the same bytes reach the container.
+	if res := env.PMStdin(strings.NewReader("\x10\x11"), "run", "--rm", "-i", img, "wc", "-c"); strings.TrimSpace(res.Stdout) != "2" {
+		t.Errorf("run -i with ctrl-p ctrl-q as data: %s", res)
 	}
 	env.PM("run", "--rm", "-i", "--detach-keys", "ctrl-bogus", img, "true").ExpectError(t, 125, "detach key")
 	env.PMOK("rm", "-f", "dk", "dk2")

@@ -309,3 +309,14 @@ func TestEventsRotation(t *testing.T) {
 	}
 	env.PM("volume", "ls").ExpectError(t, 125, "events_logfile_max_size")
 }
+
+// TestEventsBackendNone: --events-backend none records nothing, and
+// reading events is then an error.
+func TestEventsBackendNone(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("--events-backend", "none", "create", "--name", "quiet", "busybox", "true")
+	if out := env.PMOK("events", "--stream=false", "--filter", "container=quiet").Stdout; out != "" {
+		t.Errorf("events of a container created with the none backend: %q", out)
+	}
+	env.PM("--events-backend", "none", "events", "--stream=false").ExpectError(t, 125, `cannot read events with the "none" backend`)
+}

@@ -72,6 +72,10 @@ func (r Result) ExpectError(t testing.TB, code int, substr string) {
 		t.Errorf("pm %s: exit code %d, want %d\nstderr: %s", shellJoin(r.Args), r.Code, code, r.Stderr)
 	}
 	msg := strings.TrimSuffix(r.Stderr, "\n")
+	// A command-line error is followed by a pointer to the help, as Podman's.
+	if i := strings.LastIndex(msg, "\nSee 'pm"); i >= 0 && strings.HasSuffix(msg, " --help'") {
+		msg = msg[:i]
+	}
 	if strings.Contains(msg, "\n") || !strings.HasPrefix(msg, "Error: ") {
 		t.Errorf("pm %s: stderr is not one line starting with \"Error: \":\n%s", shellJoin(r.Args), r.Stderr)
 	}

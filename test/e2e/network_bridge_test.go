@@ -49,7 +49,7 @@ func TestNetworkCreateLs(t *testing.T) {
 	env.PM("network", "create", "--subnet", "bogus", "x").ExpectError(t, 125, "--subnet")
 	env.PM("network", "create", "--subnet", "10.91.0.0/16", "x").ExpectError(t, 125, "neta")
 	env.PM("network", "create", "-d", "macvlan", "x").ExpectError(t, 125, "driver")
-	env.PM("network", "rm", "nosuch").ExpectError(t, 125, "network not found")
+	env.PM("network", "rm", "nosuch").ExpectError(t, 1, "network not found")
 	env.PM("network", "rm", "pm").ExpectError(t, 125, "default network")
 	env.PM("run", "--rm", "--network", "nosuch", "busybox", "true").ExpectError(t, 125, "network not found")
 	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\nneta\nnetb\n" {

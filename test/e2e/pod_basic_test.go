@@ -99,7 +99,7 @@ func TestPodLocalhost(t *testing.T) {
 	if n := env.PMOK("pod", "ps", "--format", "{{.NumberOfContainers}}").Stdout; n != "1\n" {
 		t.Errorf("pod containers after rm of a member = %q", n)
 	}
-	env.PM("pod", "rm", "web").ExpectError(t, 125, "running")
+	env.PM("pod", "rm", "web").ExpectError(t, 2, "running")
 	env.PMOK("pod", "rm", "-f", "-t", "0", "web")
 	if ids := env.PMOK("pod", "ps", "-q").Stdout; ids != "" {
 		t.Errorf("pod ps -q after pod rm = %q", ids)

@@ -36,7 +36,11 @@ func TestPodBadInput(t *testing.T) {
 		{"inspect"}, {"start"}, {"stop"}, {"restart"}, {"kill"}, {"pause"}, {"unpause"},
 		{"rm"}, {"top"}, {"logs"}, {"stats"},
 	} {
-		env.PM(append(append([]string{"pod"}, verb...), "nosuchpod")...).ExpectError(t, 125, "no pod with name or ID nosuchpod found")
+		code := 125
+		if verb[0] == "rm" {
+			code = 1 // as Podman's pod rm of a missing pod
+		}
+		env.PM(append(append([]string{"pod"}, verb...), "nosuchpod")...).ExpectError(t, code, "no pod with name or ID nosuchpod found")
 	}
 	if res := env.PM("pod", "exists", "nosuchpod"); res.Code != 1 || res.Stderr != "" {
 		t.Errorf("pod exists nosuchpod: %s", res)

@@ -17,7 +17,7 @@ func TestHarnessSmoke(t *testing.T) {
 	}
 
 	env.PM("bogus").ExpectError(t, 125, "unrecognized command")
-	env.PM("--log-level=nope", "images").ExpectError(t, 125, "nope")
+	env.PM("--log-level=nope", "images").ExpectError(t, 1, `Log Level "nope" is not supported`)
 	env.PM("--no-such-flag").ExpectError(t, 125, "no-such-flag")
 
 	// The commands run as the test user, with the environment's HOME.

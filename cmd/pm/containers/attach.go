@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
@@ -18,8 +19,13 @@ func newAttachCommand(name string) *cobra.Command {
 		Use:   name + " [options] CONTAINER",
 		Short: "Attach to a running container",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if latest && len(args) > 0 || !latest && len(args) != 1 {
-				return define.Invalidf("%q requires exactly one container name or ID, or --latest", cmd.CommandPath())
+			if latest && len(args) > 0 {
+				return define.Invalidf("--latest and containers cannot be used together")
+			}
+			if !latest {
+				if err := cli.ExactArgs(1)(cmd, args); err != nil {
+					return err
+				}
 			}
 			if cmd.Flags().Changed("detach-keys") {
 				req.DetachKeys = &detachKeys

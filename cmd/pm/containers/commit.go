@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
@@ -27,12 +27,7 @@ container's changes. The config is the image's, updated with the container's
 command, entrypoint, environment, labels, working directory and user, then by
 --change. Prints the new image's ID; IMAGE names it (a short name goes under
 localhost/).`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 1 || len(args) > 2 {
-				return define.Invalidf("%q requires a container and at most one image name", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req.Container = args[0]
 			if len(args) == 2 {

@@ -47,6 +47,9 @@ directory DEST_PATH; as DEST_PATH it writes SRC_PATH as a tar stream to stdout.`
 	fs.BoolVarP(&req.Archive, "archive", "a", true, "Chown copied files to the primary uid/gid of the destination container")
 	fs.BoolVarP(&req.FollowLink, "follow-link", "L", false, "Follow a symbolic link named by a local SRC_PATH")
 	fs.BoolVar(&req.Overwrite, "overwrite", false, "Allow to overwrite directories with non-directories and vice versa")
+	// Podman pauses a running container while it copies; pm copies through
+	// the container's mount without pausing, so the flag changes nothing.
+	fs.Bool("pause", true, "Accepted for Podman compatibility; pm never pauses the container")
 	return cmd
 }
 

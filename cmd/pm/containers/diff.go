@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
@@ -27,12 +28,7 @@ func newDiffCommand(name string) *cobra.Command {
 		Short: "Inspect changes to the container's file systems",
 		Long: `List the files a container (or an image's top layer) added (A), changed (C)
 or deleted (D) against its image, or against the second container or image.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 1 || len(args) > 2 {
-				return define.Invalidf("%q requires one or two containers or images", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if fmtStr != "" && fmtStr != "json" {
 				return define.Invalidf("only supported value for '--format' is 'json'")

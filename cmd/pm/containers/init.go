@@ -21,7 +21,7 @@ func newInitCommand(name string) *cobra.Command {
 without starting it, so that "pm start" only has to run it.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			if len(args) > 0 && all {
 				return define.Invalidf("--all and a container name cannot be used together")

@@ -20,7 +20,7 @@ func newKillCommand(name string) *cobra.Command {
 		Short: "Kill one or more running containers with a specific signal",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			sig, err := specgen.ParseSignal(signal)
 			if err != nil {

@@ -27,7 +27,7 @@ func pauseCommand(name, short, allHelp string, allStatus define.ContainerStatus,
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			if len(args) > 0 && all {
 				return define.Invalidf("--all and a container name cannot be used together")

@@ -85,6 +85,9 @@ func newPsCommand(name string) *cobra.Command {
 				return err
 			}
 			req.Size = size || sortBy == "size" || strings.Contains(fmtStr, ".Size")
+			if !cmd.Flags().Changed("sort") {
+				sortBy = "" // the engine's order: newest first
+			}
 			watch, _ := cmd.Flags().GetUint("watch")
 			for {
 				if err := psOnce(cmd, eng, req, quiet, noTrunc, noHeading, size, fmtStr, sortBy); err != nil || watch == 0 {
@@ -164,8 +167,11 @@ func sizeText(s *engine.ContainerSize) string {
 func sortSummaries(list []engine.ContainerSummary, by string) error {
 	var less func(a, b engine.ContainerSummary) bool
 	switch by {
-	case "", "created", "runningfor":
+	case "":
 		return nil // newest first already
+	case "created", "runningfor":
+		// Asked for, Podman sorts by creation oldest first.
+		less = func(a, b engine.ContainerSummary) bool { return a.CreatedTime.Before(b.CreatedTime) }
 	case "id":
 		less = func(a, b engine.ContainerSummary) bool { return a.ID < b.ID }
 	case "image":
@@ -220,11 +226,12 @@ func psOnce(cmd *cobra.Command, eng *engine.Engine, req engine.ContainerListRequ
 	if req.Namespaces {
 		def = psNamespaces
 	}
+	// {{.Pod}} is the short pod ID, as Podman's, in any template.
+	for i := range rows {
+		rows[i].Pod = trunc(rows[i].Pod, noTrunc)
+	}
 	if pod, _ := cmd.Flags().GetBool("pod"); pod {
 		def += "\t{{.Pod}}\t{{.PodName}}"
-		for i := range rows {
-			rows[i].Pod = trunc(rows[i].Pod, noTrunc)
-		}
 	}
 	if size {
 		def += "\t{{.Size}}"

@@ -19,7 +19,7 @@ func newRestartCommand(name string) *cobra.Command {
 		Short: "Restart one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			eng, err := engineOf(cmd)
 			if err != nil {

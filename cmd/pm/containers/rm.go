@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
@@ -21,7 +23,7 @@ func newRmCommand(name string) *cobra.Command {
 		Short: "Remove one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -35,7 +37,7 @@ func newRmCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+			one := func(ctx context.Context, n string) (string, error) {
 				deps, err := eng.ContainerRemoveChecked(ctx, n, force, depend, volumes, t)
 				for _, d := range deps {
 					fmt.Println(d)
@@ -50,6 +52,15 @@ func newRmCommand(name string) *cobra.Command {
 					return "", err
 				}
 				return n, nil
+			}
+			// A missing container exits 1 and a running or paused one 2, as
+			// Podman; other refusals (an infra container) stay 125.
+			running := func(err error) bool {
+				return errors.Is(err, define.ErrInvalidState) && strings.Contains(err.Error(), "running or paused")
+			}
+			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+				id, err := one(ctx, n)
+				return id, cli.RemoveExit(err, running)
 			})
 		},
 	}

@@ -2,6 +2,7 @@ package containers
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,7 +21,7 @@ func init() {
 
 func newRunCommand(name string) *cobra.Command {
 	var f createflags.Flags
-	var detach bool
+	var detach, rmi bool
 	cmd := &cobra.Command{
 		Use:   name + " [options] IMAGE [COMMAND [ARG...]]",
 		Short: "Run a command in a new container",
@@ -33,13 +34,37 @@ func newRunCommand(name string) *cobra.Command {
 			if detach && s.Remove && s.Restart.Name != "no" && s.Restart.Name != "" {
 				return define.Invalidf("the --rm option conflicts with --restart")
 			}
+			if !detach && s.Terminal && s.Stdin && !term.IsTerminal(int(os.Stdin.Fd())) {
+				// Podman warns and runs on (Docker refuses).
+				slog.Warn("The input device is not a TTY. The --tty and --interactive flags might not work properly")
+			}
+			streams, err := f.AttachStreams()
+			if err != nil {
+				return err
+			}
+			if detach && cmd.Flags().Changed("attach") {
+				return define.Invalidf("the --detach and --attach options cannot be used together")
+			}
+			if rmi {
+				if detach {
+					return define.Invalidf("the --rmi option cannot be used with --detach")
+				}
+				// As in Podman, --rmi implies --rm.
+				s.Remove, s.RemoveImage = true, true
+			}
 			eng, err := engineOf(cmd)
 			if err != nil {
 				return err
 			}
-			o, restore, err := attachOptions(s.Terminal, s.Stdin, f.SigProxy && !s.Terminal)
+			o, restore, err := attachOptions(s.Terminal, s.Stdin && streams.Stdin, f.SigProxy && !s.Terminal)
 			if err != nil {
 				return err
+			}
+			if !streams.Stdout {
+				o.Stdout = nil
+			}
+			if !streams.Stderr {
+				o.Stderr = nil
 			}
 			o.DetachKeys = s.DetachKeys
 			defer restore()
@@ -48,8 +73,11 @@ func newRunCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if detach {
+			if detach || (!streams.Stdout && !streams.Stderr) {
+				// With no output attached, the ID is the output, as in Podman.
 				fmt.Println(rep.ID)
+			}
+			if detach {
 				return nil
 			}
 			if rep.ExitCode != 0 {
@@ -59,6 +87,7 @@ func newRunCommand(name string) *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVarP(&detach, "detach", "d", false, "Run container in background and print container ID")
+	cmd.Flags().BoolVar(&rmi, "rmi", false, "Remove the image after the container exits, unless other containers use it (implies --rm)")
 	f.Bind(cmd.Flags())
 	return cmd
 }
@@ -88,8 +117,10 @@ func attachOptions(tty, stdin, sigProxy bool) (engine.AttachOptions, func(), err
 		}
 	}
 	o.OnAttach = func(r engine.Resizer) {
+		// The terminal is the one on stdin, as in Podman: stdout may be
+		// a pipe.
 		resize := func() {
-			if w, h, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
+			if w, h, err := term.GetSize(int(os.Stdin.Fd())); err == nil {
 				r.Resize(uint16(h), uint16(w))
 			}
 		}

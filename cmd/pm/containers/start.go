@@ -15,12 +15,13 @@ func init() {
 func newStartCommand(name string) *cobra.Command {
 	var attach, interactive, all, sigProxy bool
 	var detachKeys string
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   name + " [options] CONTAINER [CONTAINER...]",
 		Short: "Start one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+			if len(args) == 0 && !all && len(filters) == 0 {
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -44,7 +45,7 @@ func newStartCommand(name string) *cobra.Command {
 				}
 				return nil
 			}
-			names, err := targets(cmd.Context(), eng, args, all, false)
+			names, err := eng.ContainersToStart(cmd.Context(), args, all, filters)
 			if err != nil {
 				return err
 			}
@@ -60,6 +61,7 @@ func newStartCommand(name string) *cobra.Command {
 	fs.BoolVarP(&attach, "attach", "a", false, "Attach container's STDOUT and STDERR")
 	fs.BoolVarP(&interactive, "interactive", "i", false, "Make STDIN available to the contained process")
 	fs.BoolVar(&all, "all", false, "Start all containers regardless of their state or configuration")
+	fs.StringSliceVarP(&filters, "filter", "f", nil, "Filter output based on conditions given")
 	fs.BoolVar(&sigProxy, "sig-proxy", true, "Proxy received signals to the process (default true if attaching, false otherwise)")
 	fs.StringVar(&detachKeys, "detach-keys", "ctrl-p,ctrl-q", "Select the key sequence for detaching a container")
 	_ = cli.NoArgs

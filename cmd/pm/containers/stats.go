@@ -1,7 +1,7 @@
 package containers
 
 import (
-	"os"
+	"io"
 	"time"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
@@ -56,7 +56,7 @@ of each container's processes from /proc instead.`,
 				req.Names = []string{id}
 			}
 			prev := engine.Stats{}
-			return cli.Repeat(cmd.Context(), time.Duration(interval)*time.Second, noStream, noReset, func() error {
+			return cli.Repeat(cmd.Context(), time.Duration(interval)*time.Second, noStream, noReset, func(w io.Writer) error {
 				list, err := eng.ContainerStats(cmd.Context(), req, prev)
 				if err != nil {
 					return err
@@ -65,7 +65,7 @@ of each container's processes from /proc instead.`,
 				for _, s := range list {
 					rows = append(rows, cli.StatsRow{ContainerStats: s, NoTrunc: noTrunc})
 				}
-				return cli.WriteStats(os.Stdout, rows, fmtFlag, statsRow)
+				return cli.WriteStats(w, rows, fmtFlag, statsRow)
 			})
 		},
 	}

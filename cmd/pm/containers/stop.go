@@ -20,7 +20,7 @@ func newStopCommand(name string) *cobra.Command {
 		Short: "Stop one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			if len(args) > 0 && all {
 				return define.Invalidf("--all and a container name cannot be used together")
@@ -30,7 +30,7 @@ func newStopCommand(name string) *cobra.Command {
 				return err
 			}
 			var t *uint
-			if cmd.Flags().Changed("time") {
+			if cmd.Flags().Changed("time") || cmd.Flags().Changed("timeout") {
 				t = &timeout
 			}
 			names, err := targets(cmd.Context(), eng, args, all, true)
@@ -53,5 +53,8 @@ func newStopCommand(name string) *cobra.Command {
 	fs.BoolVarP(&all, "all", "a", false, "Stop all running containers")
 	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
 	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
+	// Podman's older name of --time.
+	fs.UintVar(&timeout, "timeout", 10, "Seconds to wait for stop before killing the container (same as --time)")
+	_ = fs.MarkHidden("timeout")
 	return cmd
 }

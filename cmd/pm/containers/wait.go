@@ -25,7 +25,7 @@ func newWaitCommand(name string) *cobra.Command {
 		Short: "Block on one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			d, err := time.ParseDuration(interval)
 			if err != nil {

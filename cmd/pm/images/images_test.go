@@ -102,6 +102,12 @@ func TestImageRows(t *testing.T) {
 	if r := imageRows(sums[:1], true, now); r[0].ID != "sha256:abcdef0123456789" {
 		t.Errorf("--no-trunc ID = %s", r[0].ID)
 	}
+	// Podman's template text: CreatedAt to the second, History joined.
+	at := time.Date(2022, 10, 18, 20, 0, 0, 123456789, time.UTC)
+	r := imageRows([]engine.ImageSummary{{ID: "ab", CreatedAt: at, History: []string{"localhost/a:1", "localhost/b:2"}}}, false, now)
+	if r[0].CreatedAt != "2022-10-18 20:00:00 +0000 UTC" || r[0].History != "localhost/a:1, localhost/b:2" {
+		t.Errorf("CreatedAt %q, History %q", r[0].CreatedAt, r[0].History)
+	}
 }
 
 func TestParseCreds(t *testing.T) {

@@ -25,12 +25,7 @@ func newImportCommand(name string) *cobra.Command {
 filesystem, read from FILE or, for "-", stdin. --change applies Dockerfile
 instructions (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME,
 WORKDIR) to the image's config. Prints the new image's ID.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 1 || len(args) > 2 {
-				return invalid("%q requires a tarball and at most one image name", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			req.Source = args[0]
 			if len(args) == 2 {

@@ -28,8 +28,12 @@ type imageRow struct {
 	Size         string // "4.56 MB"
 	Digest       string
 	IsReadOnly   bool
-	created      time.Time
-	size         int64
+	// CreatedAt and History hide the summary's fields in templates with
+	// Podman's text: the time to the second, the names joined.
+	CreatedAt string // "2022-10-18 20:00:00 +0000 UTC"
+	History   string // "localhost/a:latest, localhost/b:1"
+	created   time.Time
+	size      int64
 }
 
 var listHeaders = map[string]string{"ID": "IMAGE ID", "CreatedSince": "CREATED", "CreatedAt": "CREATED AT", "IsReadOnly": "R/O"}
@@ -43,12 +47,7 @@ func newListCommand(name string) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   name + " [options] [IMAGE]",
 		Short: "List images in local storage",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return invalid("%q takes at most one image name, got %d", cmd.CommandPath(), len(args))
-			}
-			return nil
-		},
+		Args:  cli.MaxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !validSort(sortBy) {
 				return invalid("invalid --sort %q: use created, id, repository, size or tag", sortBy)
@@ -98,7 +97,8 @@ func imageRows(sums []engine.ImageSummary, noTrunc bool, now time.Time) []imageR
 	var rows []imageRow
 	for _, s := range sums {
 		base := imageRow{ImageSummary: s, ID: shortID(s.ID), Created: humanAgo(s.CreatedAt, now),
-			Size: humanSize(s.Size), Digest: s.Digest, IsReadOnly: s.ReadOnly, created: s.CreatedAt, size: s.Size}
+			Size: humanSize(s.Size), Digest: s.Digest, IsReadOnly: s.ReadOnly, created: s.CreatedAt, size: s.Size,
+			CreatedAt: s.CreatedAt.Truncate(time.Second).String(), History: strings.Join(s.History, ", ")}
 		if noTrunc {
 			base.ID = "sha256:" + s.ID
 		}

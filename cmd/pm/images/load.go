@@ -1,11 +1,15 @@
 package images
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
@@ -26,7 +30,15 @@ func newLoadCommand(name string) *cobra.Command {
 told apart by content) from --input or stdin, and print each name loaded.`,
 		Args: cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if req.Input == "" {
+			if strings.HasPrefix(req.Input, "http://") || strings.HasPrefix(req.Input, "https://") {
+				body, err := download(cmd.Context(), req.Input)
+				if err != nil {
+					return err
+				}
+				defer body.Close()
+				req.Input, req.Reader = "", body
+			}
+			if req.Input == "" && req.Reader == nil {
 				if isTerminal(os.Stdin) {
 					return invalid("cannot read an archive from a terminal: use --input or redirect stdin")
 				}
@@ -50,7 +62,24 @@ told apart by content) from --input or stdin, and print each name loaded.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&req.Input, "input", "i", "", "Read the archive from `PATH` instead of stdin")
+	f.StringVarP(&req.Input, "input", "i", "", "Read the archive from `PATH` (or an http(s) URL) instead of stdin")
 	f.BoolVarP(&quiet, "quiet", "q", false, "Print no progress")
 	return cmd
+}
+
+// download opens the archive at an http(s) URL, as Podman's load -i URL.
+func download(ctx context.Context, url string) (io.ReadCloser, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, invalid("invalid --input URL %q: %v", url, err)
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		return nil, fmt.Errorf("downloading %s: %w", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, define.Errorf(define.ErrNotFound, "downloading %s: %s", url, resp.Status)
+	}
+	return resp.Body, nil
 }

@@ -22,7 +22,7 @@ func newLogoutCommand(name string) *cobra.Command {
 			case req.All && len(args) > 0:
 				return invalid("--all takes no registry")
 			case !req.All && len(args) != 1:
-				return invalid("%q requires exactly one registry, or --all", cmd.CommandPath())
+				return invalid("%q requires exactly 1 arg(s), received %d", cmd.CommandPath(), len(args))
 			}
 			return nil
 		},

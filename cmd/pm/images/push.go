@@ -22,12 +22,7 @@ func newPushCommand(name string) *cobra.Command {
 		Long: `Push a local image. DESTINATION defaults to the image's own name; it may
 carry a transport (docker://, oci:, oci-archive:, docker-archive:, dir:),
 and without one is a registry name.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 1 || len(args) > 2 {
-				return invalid("%q requires an image and at most one destination", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ra, err := auth.auth()
 			if err != nil {

@@ -1,11 +1,13 @@
 package images
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
@@ -48,7 +50,8 @@ all of them.`,
 				}
 			}
 			os.Stdout.WriteString(b.String())
-			return err
+			// Exit 1 when only missing images failed, 2 when one is in use.
+			return cli.RemoveExit(err, func(err error) bool { return errors.Is(err, define.ErrImageInUse) })
 		},
 	}
 	f := cmd.Flags()

@@ -54,5 +54,6 @@ first image unless --multi-image-archive makes each one an image.`,
 	f.StringVar(&req.Format, "format", "docker-archive", "Save as docker-archive, oci-archive, oci-dir or docker-dir")
 	f.BoolVarP(&req.MultiImage, "multi-image-archive", "m", false, "Save each name as its own image (docker-archive only)")
 	f.BoolVarP(&quiet, "quiet", "q", false, "Print no progress")
+	f.BoolVar(&req.Uncompressed, "uncompressed", false, "Keep layers uncompressed in the oci and dir formats")
 	return cmd
 }

@@ -25,7 +25,7 @@ type lsRow struct {
 func newLsCommand() *cobra.Command {
 	var filters []string
 	var fmtStr string
-	var quiet, noTrunc bool
+	var quiet, noTrunc, noHeading bool
 	cmd := &cobra.Command{
 		Use:     "ls [options]",
 		Aliases: []string{"list"},
@@ -66,7 +66,7 @@ func newLsCommand() *cobra.Command {
 				rows = append(rows, lsRow{ID: id, Name: n.Name, Driver: n.Driver, Labels: strings.Join(labels, ","),
 					Internal: n.Internal, DNSEnabled: n.DNSEnabled, Subnets: strings.Join(subnets, ",")})
 			}
-			return format.Write(os.Stdout, rows, format.Options{Format: fmtStr, Default: lsDefault,
+			return format.Write(os.Stdout, rows, format.Options{Format: fmtStr, Default: lsDefault, NoHeader: noHeading,
 				Headers: map[string]string{"ID": "NETWORK ID", "Name": "NAME", "Driver": "DRIVER", "Labels": "LABELS", "Subnets": "SUBNETS"}})
 		},
 	}
@@ -75,5 +75,6 @@ func newLsCommand() *cobra.Command {
 	fs.StringVar(&fmtStr, "format", "", "Pretty-print networks to JSON or using a Go template")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "Display only network names")
 	fs.BoolVar(&noTrunc, "no-trunc", false, "Do not truncate the network ID")
+	fs.BoolVarP(&noHeading, "noheading", "n", false, "Do not print headers")
 	return cmd
 }

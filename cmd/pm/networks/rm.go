@@ -1,10 +1,12 @@
 package networks
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +28,8 @@ func newRmCommand() *cobra.Command {
 			var last error
 			for _, a := range args {
 				name, err := eng.NetworkRemove(cmd.Context(), a, force)
+				// Exit 1 for a missing network, 2 for one in use.
+				err = cli.RemoveExit(err, func(err error) bool { return errors.Is(err, define.ErrConflict) })
 				if err != nil {
 					if last != nil {
 						fmt.Fprintf(os.Stderr, "Error: %s\n", last)

@@ -19,7 +19,7 @@ func newInspectCommand() *cobra.Command {
 		Short: "Display the configuration of one or more pods",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
 			eng, err := engineOf(cmd)
 			if err != nil {

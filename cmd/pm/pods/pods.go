@@ -40,7 +40,7 @@ func forEachPod(cmd *cobra.Command, eng *engine.Engine, args []string, all bool,
 		return define.Invalidf("--all and a pod name cannot be used together")
 	}
 	if !all && len(args) == 0 {
-		return define.Invalidf("%q requires at least 1 argument(s)", cmd.CommandPath())
+		return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 	}
 	names := args
 	if all {

@@ -160,7 +160,7 @@ func sortPods(list []engine.PodSummary, by string) {
 
 func cobraNoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return define.Invalidf("%q accepts no arguments", cmd.CommandPath())
+		return define.Invalidf("%q takes no arguments", cmd.CommandPath())
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
@@ -30,7 +31,8 @@ func newRmCommand() *cobra.Command {
 				if err != nil && ignore && errors.Is(err, define.ErrNoSuchPod) {
 					return "", nil
 				}
-				return id, err
+				// Exit 1 for a missing pod, 2 for one with running containers.
+				return id, cli.RemoveExit(err, func(err error) bool { return errors.Is(err, define.ErrInvalidState) })
 			})
 		},
 	}

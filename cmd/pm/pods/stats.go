@@ -1,7 +1,7 @@
 package pods
 
 import (
-	"os"
+	"io"
 	"time"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
@@ -46,7 +46,7 @@ the usage of their processes from /proc instead.`,
 			}
 			req := engine.PodStatsRequest{Pods: args, All: all}
 			prev := engine.Stats{}
-			return cli.Repeat(cmd.Context(), time.Duration(interval)*time.Second, noStream, noReset, func() error {
+			return cli.Repeat(cmd.Context(), time.Duration(interval)*time.Second, noStream, noReset, func(w io.Writer) error {
 				list, err := eng.PodStats(cmd.Context(), req, prev)
 				if err != nil {
 					return err
@@ -61,9 +61,9 @@ the usage of their processes from /proc instead.`,
 					})
 				}
 				if format.IsJSON(fmtFlag) {
-					return cli.WriteJSON(os.Stdout, rows)
+					return cli.WriteJSON(w, rows)
 				}
-				return format.Write(os.Stdout, rows, format.Options{
+				return format.Write(w, rows, format.Options{
 					Format: fmtFlag, Default: podStatsTable,
 					Headers: map[string]string{"CPU": "CPU %", "MemUsage": "MEM USAGE / LIMIT",
 						"MemUsageBytes": "MEM USAGE / LIMIT", "Mem": "MEM %", "NetIO": "NET IO", "BlockIO": "BLOCK IO"},

@@ -136,7 +136,8 @@ func printVerbose(du *engine.DiskUsage) error {
 	b.WriteString("\nContainers space usage:\n\n")
 	rows = [][]string{{"CONTAINER ID", "IMAGE", "COMMAND", "LOCAL VOLUMES", "SIZE", "CREATED", "STATUS", "NAMES"}}
 	for _, c := range du.Containers {
-		rows = append(rows, []string{short(c.ContainerID), c.Image, c.Command, fmt.Sprint(c.LocalVolumes), dfSize(c.Size),
+		// The image column is the short image ID, as Podman's.
+		rows = append(rows, []string{short(c.ContainerID), short(c.ImageID), c.Command, fmt.Sprint(c.LocalVolumes), dfSize(c.Size),
 			ago(now, c.Created), c.Status, c.Names})
 	}
 	table(&b, rows)

@@ -19,7 +19,7 @@ func init() { topLevel = append(topLevel, newUnshareCommand) }
 
 func newUnshareCommand() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "unshare [options] [COMMAND [ARG...]]",
+		Use:   "unshare [COMMAND [ARG...]]",
 		Short: "Run a command inside pm's user namespace",
 		Long: `Run COMMAND (default: $SHELL, else /bin/sh) inside the user and mount
 namespaces pm uses, as root of that namespace, with CONTAINERS_GRAPHROOT and

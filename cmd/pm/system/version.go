@@ -15,9 +15,12 @@ func init() {
 	topLevel = append(topLevel, newVersionCommand)
 }
 
-// versionReport is Podman's `version` shape: {{.Client.Version}}.
+// versionReport is Podman's `version` shape: {{.Client.Version}} and
+// {{.Server.Version}}. pm has no server apart from itself, so Server is
+// the same as Client, as with a local podman.
 type versionReport struct {
 	Client engineVersion
+	Server engineVersion
 }
 
 type engineVersion struct {
@@ -39,7 +42,7 @@ func newVersionCommand() *cobra.Command {
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := engine.Version()
-			rep := versionReport{Client: engineVersion(v)}
+			rep := versionReport{Client: engineVersion(v), Server: engineVersion(v)}
 			if fmtFlag != "" {
 				return format.Write(os.Stdout, rep, format.Options{Format: fmtFlag})
 			}

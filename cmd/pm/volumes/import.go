@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
@@ -15,12 +16,7 @@ func newImportCommand() *cobra.Command {
 		Use:   "import VOLUME [SOURCE]",
 		Short: "Import a tarball's content into an existing volume",
 		Long:  "Unpack a tar archive (a file, or - for stdin, the default) into an existing volume.",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 1 || len(args) > 2 {
-				return define.Invalidf("%q requires a volume name and an optional source (file or -)", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args:  cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := engineOf(cmd)
 			if err != nil {

@@ -18,7 +18,7 @@ func newInspectCommand() *cobra.Command {
 		Short: "Display detailed information on one or more volumes",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !all {
-				return define.Invalidf("%q requires at least 1 argument(s) or --all", cmd.CommandPath())
+				return define.Invalidf("%q requires at least 1 arg(s) or --all", cmd.CommandPath())
 			}
 			if all && len(args) > 0 {
 				return define.Invalidf("--all and volume names cannot be used together")

@@ -54,7 +54,7 @@ func printErr(err error) { fmt.Fprintf(os.Stderr, "Error: %s\n", err) }
 func maxArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) > n {
-			return define.Invalidf("%q accepts at most %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return define.Invalidf("%q accepts at most %d arg(s), received %d", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}

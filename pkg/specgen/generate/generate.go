@@ -24,6 +24,8 @@ type ImageConfig struct {
 	WorkingDir string
 	User       string
 	StopSignal string
+	// Healthcheck is the image's HEALTHCHECK (Docker format only).
+	Healthcheck *define.HealthConfig
 }
 
 // Host are the facts about this host and container that the spec depends on.
@@ -31,18 +33,21 @@ type Host struct {
 	Rootless bool
 	// Cgroups says whether resource limits can be applied (false for
 	// rootless containers on cgroup v1).
-	Cgroups       bool
-	CgroupV2      bool
-	ContainerID   string
-	Rootfs        string
-	User          specs.User // resolved from the image's /etc/passwd
-	HostsFile     string     // generated /etc/hosts to bind, "" for none
-	ResolvFile    string
-	HostnameFile  string
-	ContainerEnv  string // generated /run/.containerenv
-	InitPath      string // catatonit on the host, for --init
-	Hostname      string // default hostname (the short ID)
-	NetNSPath     string // join this network namespace, "" for a new one
+	Cgroups      bool
+	CgroupV2     bool
+	ContainerID  string
+	Rootfs       string
+	User         specs.User // resolved from the image's /etc/passwd
+	HostsFile    string     // generated /etc/hosts to bind, "" for none
+	ResolvFile   string
+	HostnameFile string
+	ContainerEnv string // generated /run/.containerenv
+	InitPath     string // catatonit on the host, for --init
+	Hostname     string // default hostname (the short ID)
+	NetNSPath    string // join this network namespace, "" for a new one
+	// ShmDir, when set, is a tmpfs on the host that libpod mounts and the
+	// container gets as /dev/shm, so that others can share it.
+	ShmDir        string
 	DefaultCaps   []string
 	DefaultUlimit []specgen.Ulimit
 }
@@ -129,8 +134,10 @@ func Env(s *specgen.Spec, img ImageConfig, hostname string) []string {
 		"PATH":      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 		"container": "pm",
 	}
-	if s.Terminal {
-		env["TERM"] = "xterm"
+	// Podman sets TERM whether or not there is a terminal.
+	env["TERM"] = "xterm"
+	if s.Timezone != "" && s.Timezone != "local" {
+		env["TZ"] = s.Timezone
 	}
 	for _, kv := range img.Env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -227,6 +234,7 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 	if h.CgroupV2 {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
 	}
+	l.Namespaces = ipcNamespace(l.Namespaces, s.IPC)
 	if len(s.UIDMaps) > 0 {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 		for _, m := range s.UIDMaps {

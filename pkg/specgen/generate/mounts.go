@@ -43,8 +43,14 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 		pts = append(pts, "gid=5")
 	}
 	add(specs.Mount{Destination: "/dev/pts", Type: "devpts", Source: "devpts", Options: pts})
-	add(specs.Mount{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}})
-	add(specs.Mount{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: []string{"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"}})
+	// mqueue can be mounted only by the owner of the IPC namespace, which
+	// with --ipc host a rootless container is not.
+	if s.IPC != specgen.IPCHost {
+		add(specs.Mount{Destination: "/dev/mqueue", Type: "mqueue", Source: "mqueue", Options: []string{"nosuid", "noexec", "nodev"}})
+	}
+	if m, ok := shmMount(s, h); ok {
+		add(m)
+	}
 	if h.Rootless && (s.NetworkMode == "host" || h.NetNSPath != "") {
 		// sysfs can be mounted only by the owner of the network namespace.
 		add(specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}})
@@ -77,6 +83,9 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 			continue
 		}
 		add(specs.Mount{Destination: d, Type: "bind", Source: files[d], Options: []string{"bind", "rprivate"}})
+	}
+	if tz := timezoneMount(s.Timezone); tz != nil {
+		add(*tz)
 	}
 	if s.Init {
 		if h.InitPath == "" {

@@ -24,6 +24,14 @@ type Globals struct {
 	StorageOpts   []string
 	Runtime       string
 	LogLevel      string
+	NoOut         bool
+	RuntimeFlags  []string
+	TmpDir        string
+	VolumePath    string
+	CgroupManager string
+	ConmonPath    string
+	NetworkCmd    string
+	EventsBackend string
 }
 
 // Env is the per-invocation environment shared by all commands.
@@ -87,6 +95,13 @@ func (e *Env) options() config.Options {
 		StorageDriver:          e.Globals.StorageDriver,
 		StorageOpts:            e.Globals.StorageOpts,
 		Runtime:                e.Globals.Runtime,
+		RuntimeFlags:           e.Globals.RuntimeFlags,
+		TmpDir:                 e.Globals.TmpDir,
+		VolumePath:             e.Globals.VolumePath,
+		CgroupManager:          e.Globals.CgroupManager,
+		ConmonPath:             e.Globals.ConmonPath,
+		NetworkCmd:             e.Globals.NetworkCmd,
+		EventsBackend:          e.Globals.EventsBackend,
 	}
 	return o
 }
@@ -129,7 +144,7 @@ func (e *Env) Shutdown() error {
 func ExactArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return define.Invalidf("%q requires exactly %d argument(s), got %d", cmd.CommandPath(), n, len(args))
+			return define.Invalidf("%q requires exactly %d arg(s), received %d", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}
@@ -139,7 +154,27 @@ func ExactArgs(n int) cobra.PositionalArgs {
 func MinArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return define.Invalidf("%q requires at least %d argument(s)", cmd.CommandPath(), n)
+			return define.Invalidf("%q requires at least %d arg(s), received %d", cmd.CommandPath(), n, len(args))
+		}
+		return nil
+	}
+}
+
+// RangeArgs is cobra.RangeArgs in Podman's words.
+func RangeArgs(lo, hi int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < lo {
+			return MinArgs(lo)(cmd, args)
+		}
+		return MaxArgs(hi)(cmd, args)
+	}
+}
+
+// MaxArgs is cobra.MaximumNArgs in Podman's words.
+func MaxArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) > n {
+			return define.Invalidf("%q accepts at most %d arg(s), received %d", cmd.CommandPath(), n, len(args))
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -120,14 +121,19 @@ func sizeIn(n uint64, base float64, units []string) string {
 	return strconv.FormatFloat(f, 'g', 4, 64) + units[i]
 }
 
-// Repeat runs show now and then every interval until ctx ends, clearing
-// the terminal before each showing unless noReset; once only with once.
-func Repeat(ctx context.Context, interval time.Duration, once, noReset bool, show func() error) error {
+// Repeat prints what show writes now and then every interval until ctx
+// ends, clearing the terminal before each showing unless noReset; once
+// only with once. A showing that fails prints nothing.
+func Repeat(ctx context.Context, interval time.Duration, once, noReset bool, show func(w io.Writer) error) error {
 	for {
+		var buf bytes.Buffer
+		if err := show(&buf); err != nil {
+			return err
+		}
 		if !once && !noReset {
 			os.Stdout.WriteString("\033[2J\033[H")
 		}
-		if err := show(); err != nil {
+		if _, err := os.Stdout.Write(buf.Bytes()); err != nil {
 			return err
 		}
 		if once {

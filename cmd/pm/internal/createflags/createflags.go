@@ -41,6 +41,8 @@ type Flags struct {
 	Network                                   string
 	Pod                                       string
 	net                                       netFlags
+	health                                    healthFlags
+	opts                                      optFlags
 }
 
 // Bind adds the create flags to fs.
@@ -94,6 +96,8 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Network, "net", "", "Alias for --network")
 	fs.Lookup("net").Hidden = true
 	f.net.bind(fs)
+	f.health.bind(fs)
+	f.opts.bind(fs)
 }
 
 // Spec builds the Spec from the flags, the image and the command.
@@ -216,6 +220,15 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 	if err := f.net.apply(s); err != nil {
 		return nil, err
 	}
+	if err := f.health.apply(fs, s); err != nil {
+		return nil, err
+	}
+	if err := f.opts.apply(fs, s, s.Env); err != nil {
+		return nil, err
+	}
+	if _, err := f.AttachStreams(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -224,7 +237,10 @@ func (f *Flags) security(s *specgen.Spec) error {
 	s.Security.CapAdd = f.CapAdd
 	s.Security.CapDrop = f.CapDrop
 	for _, o := range f.SecurityOpts {
-		k, v, _ := strings.Cut(o, "=")
+		k, v, ok := strings.Cut(o, "=")
+		if !ok {
+			k, v, _ = strings.Cut(o, ":")
+		}
 		if k == "no-new-privileges" {
 			b := true
 			if v != "" {
@@ -236,7 +252,7 @@ func (f *Flags) security(s *specgen.Spec) error {
 			s.Security.NoNewPrivileges = b
 			continue
 		}
-		k, v, ok := strings.Cut(o, "=")
+		k, v, ok = strings.Cut(o, "=")
 		if !ok {
 			k, v, ok = strings.Cut(o, ":")
 		}

@@ -27,6 +27,8 @@ func (f *netFlags) bind(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.DNS, "dns", nil, "Set custom DNS servers")
 	fs.StringSliceVar(&f.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
 	fs.StringSliceVar(&f.DNSOptions, "dns-option", nil, "Set custom DNS options")
+	fs.StringSliceVar(&f.DNSOptions, "dns-opt", nil, "Alias for --dns-option")
+	fs.Lookup("dns-opt").Hidden = true
 	fs.StringSliceVar(&f.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
 	fs.BoolVar(&f.NoHosts, "no-hosts", false, "Do not create /etc/hosts within the container, instead use the version from the image")
 }

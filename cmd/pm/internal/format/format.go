@@ -58,6 +58,9 @@ func Parse(f string) (*template.Template, error) {
 
 var fieldRE = regexp.MustCompile(`{{\s*\.(\w+)[^}]*}}`)
 
+// columnGap is blank space between two template actions.
+var columnGap = regexp.MustCompile(`}}[ ]+{{`)
+
 // Header derives a table header from a "table ..." template: each {{.Field}}
 // becomes its entry in headers, or the field name in capitals.
 func Header(row string, headers map[string]string) string {
@@ -117,6 +120,11 @@ func Write(w io.Writer, items any, opts Options) error {
 	}
 	row := strings.ReplaceAll(f, `\t`, "\t")
 	row = strings.ReplaceAll(row, `\n`, "\n")
+	if table {
+		// In a table, spaces between two fields separate columns, as in
+		// Podman: "table {{.Repository}} {{.Tag}}" is aligned.
+		row = columnGap.ReplaceAllString(row, "}}\t{{")
+	}
 	t, err := Parse(row)
 	if err != nil {
 		return err

@@ -25,6 +25,8 @@ func TestWrite(t *testing.T) {
 		{"default table", Options{Default: "table {{.ID}}\t{{.Name}}"}, "ID          NAME\nabc         one\ndef         two\n", false},
 		{"header override", Options{Default: "table {{.ID}}\t{{.Name}}", Headers: map[string]string{"ID": "CONTAINER ID"}}, "CONTAINER ID  NAME\nabc           one\ndef           two\n", false},
 		{"plain template", Options{Format: "{{.Name}}"}, "one\ntwo\n", false},
+		{"table with spaces", Options{Format: "table {{.ID}} {{.Name}}"}, "ID          NAME\nabc         one\ndef         two\n", false},
+		{"spaces without table", Options{Format: "{{.ID}} {{.Name}}"}, "abc one\ndef two\n", false},
 		{"escaped tab", Options{Format: `{{.ID}}\t{{.Name}}`}, "abc\tone\ndef\ttwo\n", false},
 		{"json", Options{Format: "json"}, "[\n    {\n        \"ID\": \"abc\",\n        \"Name\": \"one\"\n    },\n    {\n        \"ID\": \"def\",\n        \"Name\": \"two\"\n    }\n]\n", false},
 		{"bad template", Options{Format: "{{.ID"}, "", true},

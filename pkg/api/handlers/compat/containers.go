@@ -102,13 +102,22 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, map[string]any{
 			"Id": c.ID, "Names": names, "Image": c.Image, "ImageID": "sha256:" + c.ImageID,
 			"Command": strings.Join(c.Command, " "), "Created": c.Created,
-			"Ports": dockerPorts(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": c.Status,
+			"Ports": dockerPorts(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": dockerStatusText(c.Status),
 			"HostConfig":      map[string]string{"NetworkMode": mode},
 			"NetworkSettings": map[string]any{"Networks": dockerEndpoints(eps[c.ID], ids)},
 			"Mounts":          mounts,
 		})
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
+}
+
+// dockerStatusText is ps's status in Docker's words, which spell a
+// healthcheck that has not decided yet "(health: starting)".
+func dockerStatusText(s string) string {
+	if rest, ok := strings.CutSuffix(s, " (starting)"); ok {
+		return rest + " (health: starting)"
+	}
+	return s
 }
 
 func nonNilMap[V any](m map[string]V) map[string]V {

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -36,11 +37,67 @@ type createBody struct {
 	Labels       map[string]string
 	StopSignal   string
 	StopTimeout  *int
+	Healthcheck  *healthConfig
 
 	HostConfig       hostConfig
 	NetworkingConfig struct {
 		EndpointsConfig map[string]*endpointConfig
 	}
+}
+
+// healthConfig is Docker's Config.Healthcheck: durations in nanoseconds,
+// 0 (and an empty Test) meaning the image's value or the default.
+type healthConfig struct {
+	Test          []string
+	Interval      int64
+	Timeout       int64
+	StartPeriod   int64
+	StartInterval int64 // accepted, not used: pm checks every Interval
+	Retries       int
+}
+
+// healthFromDocker sets s.Health from Docker's Config.Healthcheck, with
+// Docker's bounds and messages.
+func healthFromDocker(s *specgen.Spec, hc *healthConfig) error {
+	if hc == nil {
+		return nil
+	}
+	h := &s.Health
+	if len(hc.Test) > 0 {
+		t := append([]string{}, hc.Test...)
+		t[0] = strings.ToUpper(t[0])
+		if t[0] == "NONE" {
+			h.Disable = true
+		} else {
+			h.Test = t
+		}
+	}
+	for _, d := range []struct {
+		name string
+		ns   int64
+		dst  **time.Duration
+	}{
+		{"Interval", hc.Interval, &h.Interval},
+		{"Timeout", hc.Timeout, &h.Timeout},
+		{"StartPeriod", hc.StartPeriod, &h.StartPeriod},
+	} {
+		if d.ns == 0 {
+			continue
+		}
+		if d.ns < int64(time.Millisecond) {
+			return handlers.BadRequest("%s in Healthcheck cannot be less than 1ms", d.name)
+		}
+		v := time.Duration(d.ns)
+		*d.dst = &v
+	}
+	if hc.Retries < 0 {
+		return handlers.BadRequest("Retries in Healthcheck cannot be negative")
+	}
+	if hc.Retries > 0 {
+		n := hc.Retries
+		h.Retries = &n
+	}
+	return nil
 }
 
 // endpointConfig is a container's wish for one network.
@@ -190,6 +247,9 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 			return nil, handlers.BadRequest("invalid environment variable %q", kv)
 		}
 		s.Env[k] = v
+	}
+	if err := healthFromDocker(s, b.Healthcheck); err != nil {
+		return nil, err
 	}
 	if b.StopTimeout != nil && *b.StopTimeout >= 0 {
 		t := uint(*b.StopTimeout)

@@ -84,6 +84,7 @@ func dockerInspect(d *define.InspectContainerData) (map[string]any, error) {
 			cfg["ExposedPorts"] = ports
 		}
 		delete(cfg, "Annotations")
+		delete(cfg, "HealthcheckOnFailureAction")
 		delete(cfg, "CreateCommand")
 		delete(cfg, "Umask")
 		delete(cfg, "Timeout")

@@ -113,6 +113,9 @@ func (a *api) imageInspect(w http.ResponseWriter, r *http.Request, name string) 
 	}
 	cfg["Image"] = ""
 	cfg["Labels"] = nonNilMap(i.Labels)
+	if i.Healthcheck != nil {
+		cfg["Healthcheck"] = i.Healthcheck
+	}
 	created := ""
 	if i.Created != nil {
 		created = i.Created.Format("2006-01-02T15:04:05.999999999Z07:00")
