@@ -34,6 +34,18 @@ per-user SQLite database; user namespaces stand in for root.`,
 		Args: cobra.ArbitraryArgs,
 	}
 	root.SetUsageTemplate(usageTemplate)
+	// Podman's help lists no -h/--help option. The flag is hidden when
+	// help or usage is printed, not on every command at start: that would
+	// cost each invocation a flag set per command.
+	help, usage := root.HelpFunc(), root.UsageFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		hideHelpFlag(c)
+		help(c, args)
+	})
+	root.SetUsageFunc(func(c *cobra.Command) error {
+		hideHelpFlag(c)
+		return usage(c)
+	})
 	root.CompletionOptions.DisableDefaultCmd = true
 	f := root.PersistentFlags()
 	f.StringVar(&env.Globals.Root, "root", "", "Path to the storage graph root directory")
@@ -59,9 +71,6 @@ per-user SQLite database; user namespaces stand in for root.`,
 	walk(root, func(c *cobra.Command) {
 		c.SilenceUsage, c.SilenceErrors = true, true
 		c.DisableFlagsInUseLine = true
-		// Podman's help lists no -h/--help option.
-		c.InitDefaultHelpFlag()
-		_ = c.Flags().MarkHidden("help")
 		c.Flags().SetNormalizeFunc(func(f *pflag.FlagSet, name string) pflag.NormalizedName {
 			return pflag.NormalizedName(name)
 		})
@@ -78,6 +87,11 @@ func walk(c *cobra.Command, fn func(*cobra.Command)) {
 	for _, sub := range c.Commands() {
 		walk(sub, fn)
 	}
+}
+
+func hideHelpFlag(c *cobra.Command) {
+	c.InitDefaultHelpFlag()
+	_ = c.Flags().MarkHidden("help")
 }
 
 // discardStdout sends what pm prints on standard output to /dev/null

@@ -122,6 +122,7 @@ func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
 			}
 			continue
 		}
+		e.emitCtr(c, "destroy", nil)
 		out = append(out, c.ID())
 	}
 	return out, errors.Join(errs...)

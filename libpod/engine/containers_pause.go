@@ -12,6 +12,7 @@ func (e *Engine) ContainerPause(ctx context.Context, idOrName string) (string, e
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "pause", nil)
 	return c.ID(), nil
 }
 
@@ -21,6 +22,7 @@ func (e *Engine) ContainerUnpause(ctx context.Context, idOrName string) (string,
 	if err != nil {
 		return "", err
 	}
+	e.emitCtr(c, "unpause", nil)
 	return c.ID(), nil
 }
 

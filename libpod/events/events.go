@@ -54,7 +54,8 @@ func (e *Event) Time() time.Time { return time.Unix(0, e.TimeNano) }
 // Podman's words for what Docker also records (a volume or network is
 // removed), and Docker's where pm recorded them first (a container is
 // destroyed, dies; an image is deleted); Docker calls every removal
-// destroy, an image's delete.
+// destroy, an image's delete. A health check's result is Docker's
+// "health_status: healthy".
 func (e *Event) DockerAction() string {
 	switch {
 	case e.Action == "remove" && e.Type == Image:
@@ -63,6 +64,8 @@ func (e *Event) DockerAction() string {
 		return "destroy"
 	case e.Action == "died":
 		return "die"
+	case e.Action == "health_status" && e.Attributes["health_status"] != "":
+		return "health_status: " + e.Attributes["health_status"]
 	}
 	return e.Action
 }

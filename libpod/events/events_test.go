@@ -337,6 +337,7 @@ func TestActionNames(t *testing.T) {
 		{Network, "remove", "destroy", "remove"},
 		{Pod, "remove", "destroy", "remove"},
 		{Container, "destroy", "destroy", "remove"},
+		{Container, "health_status", "health_status", "health_status"},
 		{Container, "die", "die", "died"},
 		{Image, "delete", "delete", "remove"},
 		{Volume, "prune", "prune", "prune"},
@@ -346,5 +347,13 @@ func TestActionNames(t *testing.T) {
 		if d, p := ev.DockerAction(), ev.PodmanAction(); d != c.docker || p != c.podman {
 			t.Errorf("%s %s: docker %q podman %q, want %q %q", c.typ, c.action, d, p, c.docker, c.podman)
 		}
+	}
+}
+
+func TestDockerHealthAction(t *testing.T) {
+	t.Parallel()
+	ev := Event{Type: Container, Action: "health_status", Attributes: map[string]string{"health_status": "healthy"}}
+	if got := ev.DockerAction(); got != "health_status: healthy" {
+		t.Errorf("DockerAction = %q", got)
 	}
 }
