@@ -80,8 +80,18 @@ func (s *Service) Pull(ctx context.Context, name string, opts PullOptions) ([]*I
 // pullRegistry resolves name (a short name through registries.conf) and
 // pulls the first candidate that works.
 func (s *Service) pullRegistry(ctx context.Context, sys *types.SystemContext, name string, opts PullOptions) (*Image, error) {
-	if _, err := reference.Parse(name); err != nil {
+	parsed, err := reference.Parse(name)
+	if err != nil {
 		return nil, define.Invalidf("invalid image reference %q: %v", name, err)
+	}
+	// NAME:TAG@DIGEST pulls the digest, as Podman does; the tag says
+	// nothing more and the registry client refuses both.
+	if d, ok := parsed.(reference.Digested); ok {
+		if n, ok := parsed.(reference.Named); ok {
+			if _, tagged := parsed.(reference.Tagged); tagged {
+				name = n.Name() + "@" + d.Digest().String()
+			}
+		}
 	}
 	resolved, err := shortnames.Resolve(sys, name)
 	if err != nil {
@@ -92,7 +102,7 @@ func (s *Service) pullRegistry(ctx context.Context, sys *types.SystemContext, na
 	}
 	var errs []error
 	for _, c := range resolved.PullCandidates {
-		if opts.Progress != nil && len(resolved.PullCandidates) > 1 {
+		if opts.Progress != nil {
 			fmt.Fprintf(opts.Progress, "Trying to pull %s...\n", c.Value.String())
 		}
 		src, err := docker.NewReference(c.Value)

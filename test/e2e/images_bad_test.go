@@ -26,7 +26,7 @@ func TestImagesBadInput(t *testing.T) {
 		{[]string{"save", "--format", "bogus", "-o", saved, "busybox"}, "bogus"},
 		{[]string{"pull", "UPPER CASE"}, "UPPER CASE"},
 		{[]string{"tag", "busybox", "bad:tag:x"}, "bad:tag:x"},
-		{[]string{"pull", registry + "/nosuch"}, "nosuch"},
+		{[]string{"pull", "-q", registry + "/nosuch"}, "nosuch"},
 		{[]string{"pull", "docker-archive:/nonexistent.tar"}, "/nonexistent.tar"},
 		{[]string{"images", "--format", "{{.Bad"}, "template"},
 		{[]string{"images", "--filter", "bogus=1"}, "bogus"},
