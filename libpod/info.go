@@ -26,7 +26,7 @@ func (r *Runtime) Info(ctx context.Context) (*define.Info, error) {
 	h := &info.Host
 	h.Arch, h.OS = runtime.GOARCH, runtime.GOOS
 	h.CPUs = runtime.NumCPU()
-	h.CgroupVersion = oci.CgroupVersion()
+	h.CgroupsVersion = oci.CgroupVersion()
 	h.CgroupManager = cfg.Engine.CgroupManager
 	if h.CgroupManager == "" {
 		h.CgroupManager = "cgroupfs"

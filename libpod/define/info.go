@@ -15,7 +15,7 @@ type HostInfo struct {
 	Arch               string            `json:"arch"`
 	BuildahVersion     string            `json:"buildahVersion"` // pm's own builder: pm's version
 	CgroupManager      string            `json:"cgroupManager"`
-	CgroupVersion      string            `json:"cgroupVersion"`
+	CgroupsVersion     string            `json:"cgroupVersion"`
 	CgroupControllers  []string          `json:"cgroupControllers"`
 	Conmon             ComponentInfo     `json:"conmon"`
 	CPUs               int               `json:"cpus"`
