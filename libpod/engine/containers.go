@@ -48,6 +48,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			return nil, define.Invalidf("invalid bind mount source %s: %v", m.Source, errors.Unwrap(err))
 		}
 	}
+	if s.CIDFile != "" {
+		if _, err := os.Lstat(s.CIDFile); err == nil {
+			return nil, define.Invalidf("container id file exists. Ensure another container is not using it or delete %s", s.CIDFile)
+		}
+	}
 	cfg := e.rt.Config()
 	rep := &ContainerCreateReport{Warnings: discardPorts(s)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
@@ -197,10 +202,37 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	if s.CIDFile != "" {
+		if err := writeCIDFile(s.CIDFile, c.ID()); err != nil {
+			e.rt.RemoveContainer(context.WithoutCancel(ctx), c.ID(), true, nil)
+			return nil, err
+		}
+	}
 	created = true
 	rep.ID = c.ID()
 	e.emitCtr(c, "create", nil)
 	return rep, nil
+}
+
+// writeCIDFile writes a new container's ID to --cidfile, which must not
+// exist: another container may be using it.
+func writeCIDFile(path, id string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return define.Invalidf("container id file exists. Ensure another container is not using it or delete %s", path)
+	}
+	if err != nil {
+		return define.Invalidf("opening the container id file: %v", err)
+	}
+	_, err = f.WriteString(id)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return fmt.Errorf("writing the container id file: %w", err)
+	}
+	return nil
 }
 
 // resolveImage finds the image per the pull policy (default: missing).

@@ -80,6 +80,9 @@ type Spec struct {
 	Timeout uint
 	// ConmonPidFile is --conmon-pidfile: where conmon's pid is written.
 	ConmonPidFile string
+	// CIDFile is --cidfile: where the new container's ID is written; it
+	// must not exist.
+	CIDFile string
 	// RemoveImage is run's --rmi: once the container exited and was
 	// removed, its image is removed unless other containers use it.
 	RemoveImage bool

@@ -13,7 +13,7 @@ func init() {
 
 func newCleanupCommand(name string) *cobra.Command {
 	return &cobra.Command{
-		Use:    name + " CONTAINER [CONTAINER...]",
+		Use:    name + " [options] CONTAINER [CONTAINER...]",
 		Short:  "Clean up the network and mountpoints of exited containers",
 		Hidden: false,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
@@ -33,15 +34,64 @@ func Register(root *cobra.Command) {
 	}
 	for _, v := range verbs {
 		if v.sub != "" {
-			c := v.mk(v.sub)
+			c := withLatest(v.mk(v.sub))
 			c.Aliases = v.aliases
 			ctr.AddCommand(c)
 		}
 		if v.top != "" {
-			root.AddCommand(v.mk(v.top))
+			root.AddCommand(withLatest(v.mk(v.top)))
 		}
 	}
 	root.AddCommand(ctr)
+}
+
+// latestVerbs take Podman's --latest (-l) through withLatest; the other
+// verbs that take it handle it themselves.
+var latestVerbs = map[string]bool{
+	"kill": true, "rm": true, "stop": true, "restart": true, "pause": true, "unpause": true,
+	"start": true, "wait": true, "init": true, "cleanup": true, "mount": true, "unmount": true,
+	"diff": true, "export": true,
+}
+
+// withLatest gives cmd --latest: the latest container pm created stands
+// for the container arguments.
+func withLatest(cmd *cobra.Command) *cobra.Command {
+	if !latestVerbs[cmd.Name()] || cmd.Flags().Lookup("latest") != nil {
+		return cmd
+	}
+	var latest bool
+	cmd.Flags().BoolVarP(&latest, "latest", "l", false, "Act on the latest container pm is aware of")
+	args, run := cmd.Args, cmd.RunE
+	cmd.Args = func(c *cobra.Command, a []string) error {
+		if latest {
+			if len(a) > 0 {
+				return define.Invalidf("--latest and containers cannot be used together")
+			}
+			return nil
+		}
+		if args != nil {
+			return args(c, a)
+		}
+		return nil
+	}
+	cmd.RunE = func(c *cobra.Command, a []string) error {
+		if latest {
+			if all, _ := c.Flags().GetBool("all"); all {
+				return define.Invalidf("--all and --latest cannot be used together")
+			}
+			eng, err := engineOf(c)
+			if err != nil {
+				return err
+			}
+			id, err := eng.LatestContainer(c.Context())
+			if err != nil {
+				return err
+			}
+			a = []string{id}
+		}
+		return run(c, a)
+	}
+	return cmd
 }
 
 func engineOf(cmd *cobra.Command) (*engine.Engine, error) {

@@ -60,7 +60,7 @@ func writeInspect(items any, n int, f string, err error) error {
 		if f == "" {
 			f = "json"
 		}
-		if werr := format.Write(os.Stdout, items, format.Options{Format: f}); werr != nil {
+		if werr := format.Write(os.Stdout, items, format.Options{Format: f, Inspect: true}); werr != nil {
 			return werr
 		}
 	}

@@ -62,7 +62,7 @@ func newInspectCommand() *cobra.Command {
 				if items == nil {
 					items = []any{}
 				}
-				if werr := format.Write(os.Stdout, items, format.Options{Format: f}); werr != nil {
+				if werr := format.Write(os.Stdout, items, format.Options{Format: f, Inspect: true}); werr != nil {
 					return werr
 				}
 			}

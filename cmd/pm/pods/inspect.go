@@ -41,7 +41,7 @@ func newInspectCommand() *cobra.Command {
 				_, err = os.Stdout.Write(append(b, '\n'))
 				return err
 			}
-			return format.Write(os.Stdout, out, format.Options{Format: fmtFlag})
+			return format.Write(os.Stdout, out, format.Options{Format: fmtFlag, Inspect: true})
 		},
 	}
 	cmd.Flags().StringVarP(&fmtFlag, "format", "f", "", "Format the output using the given Go template or \"json\" (default: json)")

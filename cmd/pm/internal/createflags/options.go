@@ -21,6 +21,7 @@ type optFlags struct {
 	PreserveFDs   uint
 	Timeout       uint
 	ConmonPidFile string
+	CIDFile       string
 	HostUsers     []string
 	Attach        []string
 }
@@ -34,6 +35,7 @@ func (f *optFlags) bind(fs *pflag.FlagSet) {
 	fs.UintVar(&f.PreserveFDs, "preserve-fds", 0, "Pass a number of additional file descriptors into the container")
 	fs.UintVar(&f.Timeout, "timeout", 0, "Maximum length of time a container is allowed to run, in seconds; the container is killed after it")
 	fs.StringVar(&f.ConmonPidFile, "conmon-pidfile", "", "Path to the file that holds conmon's PID")
+	fs.StringVar(&f.CIDFile, "cidfile", "", "Write the container ID to the file, which must not exist")
 	fs.StringSliceVar(&f.HostUsers, "hostuser", nil, "Host user account to add to /etc/passwd within the container")
 	fs.StringArrayVarP(&f.Attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
 }
@@ -53,6 +55,13 @@ func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]
 			return err
 		}
 		s.ConmonPidFile = p
+	}
+	if f.CIDFile != "" {
+		p, err := absPath(f.CIDFile)
+		if err != nil {
+			return err
+		}
+		s.CIDFile = p
 	}
 	if fs.Changed("kernel-memory") {
 		fmt.Fprintln(os.Stderr, "The --kernel-memory flag is no longer supported. This flag is a noop.")

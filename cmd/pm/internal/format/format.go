@@ -89,12 +89,20 @@ type Options struct {
 	Default  string            // the table used when Format is "": "table {{.ID}}\t..."
 	Headers  map[string]string // header text per field name
 	NoHeader bool              // --noheading
+	// Inspect lets templates say .Id for .ID, as the JSON key is spelled
+	// and Podman's inspect accepts.
+	Inspect bool
 }
+
+var idField = regexp.MustCompile(`\.Id\b`)
 
 // Write prints items, a slice, per opts. Output is built in full before any
 // of it is written, so a failing template prints nothing.
 func Write(w io.Writer, items any, opts Options) error {
 	f := opts.Format
+	if opts.Inspect {
+		f = idField.ReplaceAllString(f, ".ID")
+	}
 	if f == "" {
 		f = opts.Default
 	}
