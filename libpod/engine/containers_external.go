@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -64,4 +66,28 @@ func namespacesOf(pid int) *ContainerNamespaces {
 		MNT: read("mnt"), Cgroup: read("cgroup"), IPC: read("ipc"), NET: read("net"),
 		PIDNS: read("pid"), UTS: read("uts"), User: read("user"),
 	}
+}
+
+// RemoveExternal removes a storage container pm does not manage, named
+// by name or ID (`rm --force` of a container pm does not know). It reports
+// whether there was one.
+func (e *Engine) RemoveExternal(ctx context.Context, nameOrID string) (bool, error) {
+	if _, err := e.rt.LookupContainer(ctx, nameOrID); err == nil {
+		return false, nil // pm's own: not external
+	}
+	store, err := e.rt.Store()
+	if err != nil {
+		return false, err
+	}
+	sc, err := store.Container(nameOrID)
+	if err != nil {
+		return false, nil
+	}
+	if _, err := store.Unmount(sc.ID, true); err != nil {
+		slog.Debug("unmounting an external container", "container", sc.ID, "err", err)
+	}
+	if err := store.DeleteContainer(sc.ID); err != nil {
+		return false, fmt.Errorf("removing storage container %s: %w", nameOrID, err)
+	}
+	return true, nil
 }

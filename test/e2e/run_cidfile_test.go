@@ -38,3 +38,13 @@ func TestRunCIDFileAndLatest(t *testing.T) {
 		t.Errorf("containers after rm -l: %q", ids)
 	}
 }
+
+// TestRmForceMissing: rm --force of a container that does not exist is
+// silent and succeeds, as Podman's; without --force it exits 1.
+func TestRmForceMissing(t *testing.T) {
+	env := newEnv(t)
+	if res := env.PMOK("rm", "--force", "bogus"); res.Stdout != "" || res.Stderr != "" {
+		t.Errorf("rm --force bogus: %s", res)
+	}
+	env.PM("container", "rm", "bogus").ExpectError(t, 1, `no container with name or ID "bogus" found: no such container`)
+}

@@ -44,7 +44,14 @@ func newRmCommand(name string) *cobra.Command {
 				}
 				if err != nil {
 					if errors.Is(err, define.ErrNoSuchCtr) {
-						if ignore {
+						// --force also removes a storage container pm does
+						// not manage, and is silent about a missing one.
+						if force {
+							if ok, err := eng.RemoveExternal(ctx, n); ok || err != nil {
+								return n, err
+							}
+						}
+						if ignore || force {
 							return "", nil
 						}
 						return "", define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", n, define.ErrNoSuchCtr)
