@@ -61,6 +61,13 @@ func TestBuild(t *testing.T) {
 		t.Errorf("build -q printed %q, want the image ID alone", id)
 	}
 
+	res = env.PMStdin(strings.NewReader("FROM busybox\nRUN echo piped > /p\n"), "build", "-q", "-t", "piped", "-")
+	if res.Code != 0 {
+		t.Fatalf("build - with the Containerfile on stdin: %s", res)
+	}
+	if out := env.PMOK("run", "--rm", "piped", "cat", "/p").Stdout; out != "piped\n" {
+		t.Errorf("image built from stdin: %q", out)
+	}
 	env.PM("build", env.Path("nope")).ExpectError(t, 125, "not a directory")
 	env.PM("build", "-f", env.Path("nope"), ctx).ExpectError(t, 125, "no Containerfile")
 	write("Containerfile", "RUN true\n")

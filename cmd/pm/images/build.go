@@ -22,10 +22,11 @@ func newBuildCommand(name string) *cobra.Command {
 	var file string
 	var quiet bool
 	cmd := &cobra.Command{
-		Use:   name + " [options] [CONTEXT]",
+		Use:   name + " [options] [CONTEXT|-]",
 		Short: "Build an image from a Containerfile",
 		Long: `Build an image from the Containerfile (or Dockerfile) in CONTEXT, a
-directory ("." when none is given). Each RUN runs in a container of the
+directory ("." when none is given), or from stdin with "-" (an empty
+context). Each RUN runs in a container of the
 image so far and is committed; COPY and ADD take local files of the
 context. One stage: FROM, RUN, COPY, ADD, ENV, WORKDIR, CMD, ENTRYPOINT,
 EXPOSE, LABEL, USER, ARG and VOLUME.`,
@@ -34,6 +35,15 @@ EXPOSE, LABEL, USER, ARG and VOLUME.`,
 			dir := "."
 			if len(args) == 1 {
 				dir = args[0]
+			}
+			if dir == "-" {
+				// The Containerfile comes on stdin, with an empty context.
+				tmp, err := stdinContext()
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(tmp)
+				dir = tmp
 			}
 			abs, err := filepath.Abs(dir)
 			if err != nil {
@@ -93,4 +103,25 @@ EXPOSE, LABEL, USER, ARG and VOLUME.`,
 	fs.StringArrayVar(&labels, "label", nil, "Label to add to the image, KEY=VALUE")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "Print only the ID of the built image")
 	return cmd
+}
+
+// stdinContext makes an empty build context holding stdin as its
+// Containerfile (`pm build -`).
+func stdinContext() (string, error) {
+	tmp, err := os.MkdirTemp("", "pm-build-")
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Create(filepath.Join(tmp, "Containerfile"))
+	if err == nil {
+		_, err = io.Copy(f, os.Stdin)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("reading the Containerfile from stdin: %w", err)
+	}
+	return tmp, nil
 }
