@@ -6,6 +6,7 @@ import (
 	"compress/bzip2"
 	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -66,7 +67,11 @@ func (r *Runtime) Copy(ctx context.Context, src, dst CopyEnd, stdin io.Reader, s
 				if err != nil {
 					return err
 				}
-				return fscopy.ExtractTo(in, dstLoc, co)
+				err = fscopy.ExtractTo(in, dstLoc, co)
+				if errors.Is(err, fscopy.ErrBadArchive) {
+					return define.Invalidf("source must be a (compressed) tar archive when copying from stdin: %v", err)
+				}
+				return err
 			case dst.Stream():
 				return fscopy.Archive(stdout, srcLoc, co.Follow)
 			}

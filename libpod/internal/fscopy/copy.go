@@ -72,7 +72,7 @@ func Destination(dst Location, name string, isDir bool) (dir, rename string, err
 		return rp, "", nil
 	case err == nil:
 		if isDir {
-			return "", "", define.Invalidf("cannot copy a directory to %q on %s: it is not a directory", dst.Path, dst.Where)
+			return "", "", define.Invalidf("destination must be a directory when copying a directory: %q on %s is not one", dst.Path, dst.Where)
 		}
 		return path.Dir(rp), path.Base(rp), nil
 	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrInvalid):
@@ -82,7 +82,7 @@ func Destination(dst Location, name string, isDir bool) (dir, rename string, err
 		return "", "", NotFound(dst.Path, dst.Where)
 	}
 	if strings.HasSuffix(dst.Path, "/") && !isDir {
-		return "", "", define.Errorf(define.ErrNotFound, "%q on %s: destination directory does not exist: %w", dst.Path, dst.Where, unix.ENOENT)
+		return "", "", define.Errorf(define.ErrNotFound, "%q could not be found on %s: %w", dst.Path, dst.Where, unix.ENOENT)
 	}
 	parent := path.Dir(rp)
 	if pfi, perr := statIn(dst.Root, parent); perr != nil || !pfi.IsDir() {

@@ -32,6 +32,10 @@ type ExtractOptions struct {
 	Overwrite bool
 }
 
+// ErrBadArchive is what extraction returns for input that is not a tar
+// archive, or ends early.
+var ErrBadArchive = errors.New("not a tar archive")
+
 // Extract unpacks the tar stream r into dir inside root. Entry names are
 // cleaned (no entry lands outside dir through ".."), and symlinks met on
 // the way, whether in root already or made by the stream, are resolved
@@ -50,7 +54,7 @@ func Extract(r io.Reader, root, dir string, opts ExtractOptions) error {
 			break
 		}
 		if err != nil {
-			return fmt.Errorf("reading archive: %w", err)
+			return fmt.Errorf("reading archive: %w: %w", ErrBadArchive, err)
 		}
 		if err := x.entry(hdr, tr); err != nil {
 			return err
@@ -111,7 +115,7 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader) error {
 				if isDir {
 					what = "a directory with a non-directory"
 				}
-				return fmt.Errorf("cannot overwrite %s at %s (use --overwrite)", what, target)
+				return fmt.Errorf("error creating %q: cannot overwrite %s (use --overwrite): %w", target, what, os.ErrExist)
 			}
 			if err := removeAt(pfd, base); err != nil {
 				return fmt.Errorf("removing %s: %w", target, err)
