@@ -26,9 +26,10 @@ func ValidName(name string) error {
 
 // ParseSignal parses SIGTERM, TERM, term, RTMIN+3 or 15.
 func ParseSignal(s string) (syscall.Signal, error) {
-	if n, err := strconv.Atoi(s); err == nil {
+	// "-1" is signal 1, as kill(1) writes it.
+	if n, err := strconv.Atoi(strings.TrimPrefix(s, "-")); err == nil {
 		if n <= 0 || n > 64 {
-			return 0, define.Invalidf("invalid signal %q: out of range", s)
+			return 0, define.Invalidf("invalid signal: %s", s)
 		}
 		return syscall.Signal(n), nil
 	}

@@ -1,6 +1,7 @@
 package containers
 
 import (
+	"errors"
 	"context"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
@@ -51,7 +52,7 @@ func newStartCommand(name string) *cobra.Command {
 			}
 			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
 				if _, err := eng.ContainerStart(ctx, n); err != nil {
-					return "", err
+					return "", startExit(err)
 				}
 				return n, nil
 			})
@@ -66,4 +67,14 @@ func newStartCommand(name string) *cobra.Command {
 	fs.StringVar(&detachKeys, "detach-keys", "ctrl-p,ctrl-q", "Select the key sequence for detaching a container")
 	_ = cli.NoArgs
 	return cmd
+}
+
+// startExit gives a detached start's failure exit code 125, as Podman's
+// start does even when the command cannot be run (126, 127 for run).
+func startExit(err error) error {
+	var ec *define.ExitCodeError
+	if errors.As(err, &ec) && ec.Err != nil && (ec.Code == define.ExitCannotRun || ec.Code == define.ExitCmdNotFound) {
+		return ec.Err
+	}
+	return err
 }
