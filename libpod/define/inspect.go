@@ -227,3 +227,7 @@ type ExecSession struct {
 	Pid         int
 	Started     time.Time
 }
+
+// Healthcheck is Health under the name Podman 4.3's inspect templates use
+// ({{.State.Healthcheck.Status}}).
+func (s InspectContainerState) Healthcheck() *HealthState { return s.Health }

@@ -82,7 +82,10 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 	c.Command = args[min(len(c.Entrypoint), len(args)):]
 	c.Env = generate.Env(s, ic, "")
 	c.Healthcheck = generate.Healthcheck(s, ic)
-	if c.Healthcheck != nil && s.Health.OnFailure != define.HealthActionNone {
+	if s.Health.OnFailure != "" && s.Health.OnFailure != define.HealthActionNone {
+		if c.Healthcheck == nil {
+			return nil, define.Invalidf("cannot set on-failure action to %s without a health check", s.Health.OnFailure)
+		}
 		c.HealthOnFailure = s.Health.OnFailure
 	}
 	for _, m := range s.Mounts {

@@ -461,3 +461,13 @@ func TestHealthcheckFromImage(t *testing.T) {
 	}
 	env.PM("healthcheck", "run", "off").ExpectError(t, 125, "has no defined healthcheck")
 }
+
+// TestHealthOnFailureNeedsCheck: --health-on-failure without a health
+// check is refused, as Podman refuses it, and nothing is created.
+func TestHealthOnFailureNeedsCheck(t *testing.T) {
+	env := ctrEnv(t)
+	env.PM("create", "--health-on-failure=kill", "busybox").ExpectError(t, 125, "without a health check")
+	if ids := env.PMOK("ps", "-aq").Stdout; ids != "" {
+		t.Errorf("containers after a refused create: %q", ids)
+	}
+}
