@@ -1,8 +1,8 @@
 package containers
 
 import (
-	"errors"
 	"context"
+	"errors"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
