@@ -149,7 +149,8 @@ func (r *Runtime) afterMemberExit(ctx context.Context, c *Container) {
 }
 
 // RemovePod removes a pod: its members, then its infra container, then
-// the pod. Without force, a pod with running members is refused.
+// the pod. Without force, a pod with running members is refused; its
+// infra container alone running is no reason (it is stopped), as in Podman.
 func (r *Runtime) RemovePod(ctx context.Context, idOrName string, force bool, timeout *uint) (*Pod, error) {
 	p, err := r.LookupPod(ctx, idOrName)
 	if err != nil {
@@ -169,7 +170,7 @@ func (r *Runtime) RemovePod(ctx context.Context, idOrName string, force bool, ti
 	}
 	if !force {
 		for _, c := range ctrs {
-			if c.State.Status.Active() {
+			if c.ID() != p.Config.InfraID && c.State.Status.Active() && !r.observe(c) {
 				return p, define.Errorf(define.ErrInvalidState, "pod %s has running containers: stop them or use --force", p.Name())
 			}
 		}

@@ -94,13 +94,14 @@ func TestPodLocalhost(t *testing.T) {
 	if st := env.PMOK("pod", "ps", "--format", "{{.Status}}").Stdout; st != "Running\n" {
 		t.Errorf("pod status after restart = %q", st)
 	}
-	// rm of a member leaves the pod; pod rm -f removes the rest.
+	// A running member keeps pod rm off; rm of a member leaves the pod;
+	// with only the infra container running, pod rm removes the rest.
+	env.PM("pod", "rm", "web").ExpectError(t, 2, "running")
 	env.PMOK("rm", "-f", "-t", "0", "srv")
 	if n := env.PMOK("pod", "ps", "--format", "{{.NumberOfContainers}}").Stdout; n != "1\n" {
 		t.Errorf("pod containers after rm of a member = %q", n)
 	}
-	env.PM("pod", "rm", "web").ExpectError(t, 2, "running")
-	env.PMOK("pod", "rm", "-f", "-t", "0", "web")
+	env.PMOK("pod", "rm", "-t", "0", "web")
 	if ids := env.PMOK("pod", "ps", "-q").Stdout; ids != "" {
 		t.Errorf("pod ps -q after pod rm = %q", ids)
 	}

@@ -60,3 +60,20 @@ func TestPodBadInput(t *testing.T) {
 	}
 	env.expectNoNewContainers(beforeCtrs, "bad pod input")
 }
+
+// TestPodRmInfraOnly: a pod whose members have exited is removed without
+// --force though its infra container runs; pod rm --force of a missing pod
+// is no error.
+func TestPodRmInfraOnly(t *testing.T) {
+	env := podEnv(t)
+	env.PMOK("pod", "create", "--name", "done")
+	env.PMOK("run", "--pod", "done", "busybox", "true")
+	env.PMOK("pod", "rm", "done")
+	if out := env.PMOK("pod", "ps", "-q").Stdout; out != "" {
+		t.Errorf("pods after pod rm: %q", out)
+	}
+	if ids := env.PMOK("ps", "-aq").Stdout; ids != "" {
+		t.Errorf("containers after pod rm: %q", ids)
+	}
+	env.PMOK("pod", "rm", "--force", "bogus")
+}

@@ -28,7 +28,7 @@ func newRmCommand() *cobra.Command {
 			}
 			return forEachPod(cmd, eng, args, all, func(ctx context.Context, n string) (string, error) {
 				id, err := eng.PodRemove(ctx, n, force, t)
-				if err != nil && ignore && errors.Is(err, define.ErrNoSuchPod) {
+				if err != nil && (ignore || force) && errors.Is(err, define.ErrNoSuchPod) {
 					return "", nil
 				}
 				// Exit 1 for a missing pod, 2 for one with running containers.
