@@ -32,6 +32,13 @@ type BuildRequest struct {
 	BuildArgs  map[string]string
 	Labels     map[string]string
 	Output     io.Writer // step lines and the output of RUN
+	// Format is the image format of the result: "docker" (the default)
+	// or "oci"; steps are committed in Docker's, which keeps every
+	// instruction.
+	Format string
+	// Pull is the pull policy for FROM: missing (the default), always,
+	// never or newer.
+	Pull string
 	// PodmanStyle writes Podman's step lines ("STEP 1/3: FROM ...") in
 	// place of Docker's ("Step 1/3 : FROM ...").
 	PodmanStyle bool
@@ -99,7 +106,12 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	if out == nil {
 		out = io.Discard
 	}
-	b := &builder{e: e, ctx: ctx, dir: dir, out: out, args: map[string]string{}, env: map[string]string{}}
+	switch req.Format {
+	case "", "docker", "oci":
+	default:
+		return nil, define.Invalidf("unrecognized image type %q: use oci or docker", req.Format)
+	}
+	b := &builder{e: e, ctx: ctx, dir: dir, out: out, args: map[string]string{}, env: map[string]string{}, pull: req.Pull}
 	// Step containers and images go whatever happens.
 	defer func() {
 		for _, c := range b.ctrs {
@@ -141,7 +153,11 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	if len(req.Tags) > 0 {
 		ref = req.Tags[0]
 	}
-	id, err := b.commit(nil, ref)
+	format := req.Format
+	if format == "" {
+		format = "docker"
+	}
+	id, err := b.commit(nil, ref, format)
 	if err != nil {
 		return nil, err
 	}
@@ -184,6 +200,7 @@ type builder struct {
 	workdir string
 	user    string
 	ctrs    []string // containers to remove at the end
+	pull string // the pull policy for FROM
 	// steps are the images committed between steps: no build reuses
 	// them, so they go at the end.
 	steps []string
@@ -216,7 +233,11 @@ func (b *builder) step(st buildStep, buildArgs map[string]string) error {
 		if len(f) == 0 {
 			return define.Invalidf("FROM needs an image")
 		}
-		img, _, err := b.e.resolveImage(b.ctx, f[0], "missing")
+		policy := b.pull
+		if policy == "" {
+			policy = "missing"
+		}
+		img, _, err := b.e.resolveImage(b.ctx, f[0], policy)
 		if err != nil {
 			return err
 		}
@@ -364,7 +385,7 @@ func (b *builder) run(args string) error {
 	if code != 0 {
 		return define.Errorf(define.ErrInvalidArg, "The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), code)
 	}
-	_, err = b.commit(&id, "")
+	_, err = b.commit(&id, "", "docker")
 	return err
 }
 
@@ -428,7 +449,7 @@ func (b *builder) copy(kind, args string) error {
 			return err
 		}
 	}
-	_, err = b.commit(&id, "")
+	_, err = b.commit(&id, "", "docker")
 	return err
 }
 
@@ -464,7 +485,7 @@ func (b *builder) ensureParent(id, target string, dir bool) error {
 
 // commit commits a container (a fresh one of the current image when id is
 // nil) with every config change so far.
-func (b *builder) commit(id *string, ref string) (string, error) {
+func (b *builder) commit(id *string, ref, format string) (string, error) {
 	if id == nil {
 		cid, err := b.container(nil)
 		if err != nil {
@@ -473,7 +494,7 @@ func (b *builder) commit(id *string, ref string) (string, error) {
 		id = &cid
 	}
 	changes := append([]string{}, b.changes...)
-	rep, err := b.e.ContainerCommit(b.ctx, ContainerCommitRequest{Container: *id, Reference: ref, Changes: changes, Format: "docker"})
+	rep, err := b.e.ContainerCommit(b.ctx, ContainerCommitRequest{Container: *id, Reference: ref, Changes: changes, Format: format})
 	if err != nil {
 		return "", err
 	}

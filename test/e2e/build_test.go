@@ -68,6 +68,15 @@ func TestBuild(t *testing.T) {
 	if out := env.PMOK("run", "--rm", "piped", "cat", "/p").Stdout; out != "piped\n" {
 		t.Errorf("image built from stdin: %q", out)
 	}
+	env.PMOK("build", "-q", "--format", "docker", "-t", "dockerfmt", ctx)
+	if mt := env.PMOK("image", "inspect", "--format", "{{.ManifestType}}", "dockerfmt").Stdout; !strings.Contains(mt, "docker") {
+		t.Errorf("build --format docker made %q", mt)
+	}
+	if mt := env.PMOK("image", "inspect", "--format", "{{.ManifestType}}", "built").Stdout; !strings.Contains(mt, "oci") {
+		t.Errorf("build's default format made %q, want OCI as Podman", mt)
+	}
+	env.PM("build", "--format", "bogus", ctx).ExpectError(t, 125, "unrecognized image type")
+	env.PM("build", "--pull=sometimes", ctx).ExpectError(t, 125, "invalid --pull")
 	env.PM("build", env.Path("nope")).ExpectError(t, 125, "not a directory")
 	env.PM("build", "-f", env.Path("nope"), ctx).ExpectError(t, 125, "no Containerfile")
 	write("Containerfile", "RUN true\n")

@@ -19,8 +19,9 @@ func init() {
 
 func newBuildCommand(name string) *cobra.Command {
 	var tags, buildArgs, labels []string
-	var file string
-	var quiet bool
+	var file, imgFormat, pull string
+	var quiet, pullNever bool
+	var jobs int
 	cmd := &cobra.Command{
 		Use:   name + " [options] [CONTEXT|-]",
 		Short: "Build an image from a Containerfile",
@@ -60,8 +61,20 @@ EXPOSE, LABEL, USER, ARG and VOLUME.`,
 					return define.Invalidf("no Containerfile at %s", file)
 				}
 			}
+			if pullNever {
+				pull = "never"
+			}
+			switch pull {
+			case "always", "true":
+				pull = "always"
+			case "missing", "false", "":
+				pull = "missing"
+			case "never", "newer":
+			default:
+				return define.Invalidf("invalid --pull %q: use always, missing, never or newer", pull)
+			}
 			req := engine.BuildRequest{ContextDir: abs, Dockerfile: file, Tags: tags, PodmanStyle: true,
-				BuildArgs: map[string]string{}, Labels: map[string]string{}}
+				BuildArgs: map[string]string{}, Labels: map[string]string{}, Format: imgFormat, Pull: pull}
 			for _, a := range buildArgs {
 				k, v, ok := strings.Cut(a, "=")
 				if !ok {
@@ -102,6 +115,11 @@ EXPOSE, LABEL, USER, ARG and VOLUME.`,
 	fs.StringArrayVar(&buildArgs, "build-arg", nil, "ARG value for the build, NAME=VALUE (NAME alone takes it from the environment)")
 	fs.StringArrayVar(&labels, "label", nil, "Label to add to the image, KEY=VALUE")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "Print only the ID of the built image")
+	fs.StringVar(&imgFormat, "format", "oci", "Format of the built image's manifest and configuration: oci or docker")
+	fs.StringVar(&pull, "pull", "missing", "Pull the FROM image: always, missing, never or newer")
+	fs.Lookup("pull").NoOptDefVal = "always"
+	fs.BoolVar(&pullNever, "pull-never", false, "Never pull the FROM image (--pull=never)")
+	fs.IntVar(&jobs, "jobs", 1, "How many stages to build at once (pm builds one stage: any value is one)")
 	return cmd
 }
 
