@@ -200,7 +200,7 @@ type builder struct {
 	workdir string
 	user    string
 	ctrs    []string // containers to remove at the end
-	pull string // the pull policy for FROM
+	pull    string   // the pull policy for FROM
 	// steps are the images committed between steps: no build reuses
 	// them, so they go at the end.
 	steps []string
