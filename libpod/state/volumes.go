@@ -51,7 +51,7 @@ func (tx *Tx) AddVolume(r *VolumeRecord) error {
 func (tx *Tx) LookupVolume(name string) (*VolumeRecord, error) {
 	r, err := scanVolume(tx.queryRow("SELECT "+volumeColumns+" FROM volumes WHERE name = ?", name).Scan)
 	if err != nil {
-		return nil, notFound(fmt.Errorf("reading volume %s: %w", name, err), define.ErrNoSuchVolume, "no volume with name %q found", name)
+		return nil, notFound(fmt.Errorf("reading volume %s: %w", name, err), define.ErrNoSuchVolume, "no volume with name %q found: %w", name, define.ErrNoSuchVolume)
 	}
 	return r, nil
 }
@@ -73,7 +73,7 @@ func (tx *Tx) RemoveVolume(name string) error {
 	if err != nil {
 		return fmt.Errorf("removing volume %s: %w", name, err)
 	}
-	return rowsAffected(res, define.ErrNoSuchVolume, "no volume with name %q found", name)
+	return rowsAffected(res, define.ErrNoSuchVolume, "no volume with name %q found: %w", name, define.ErrNoSuchVolume)
 }
 
 // ListVolumes returns every volume, by name.

@@ -1,6 +1,7 @@
 package specgen
 
 import (
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -113,12 +114,19 @@ func (s *Spec) Validate() error {
 		return err
 	}
 	seen := map[string]bool{}
-	for _, m := range s.Mounts {
+	mounts := s.Mounts[:0:0]
+	for i, m := range s.Mounts {
 		if seen[m.Destination] {
+			// The same mount twice is one mount, as in Podman.
+			if sameMount(s.Mounts[:i], m) {
+				continue
+			}
 			return define.Invalidf("duplicate mount destination %q", m.Destination)
 		}
 		seen[m.Destination] = true
+		mounts = append(mounts, m)
 	}
+	s.Mounts = mounts
 	for dst := range s.Tmpfs {
 		if !strings.HasPrefix(dst, "/") {
 			return define.Invalidf("invalid --tmpfs %q: not an absolute path", dst)
@@ -129,4 +137,14 @@ func (s *Spec) Validate() error {
 		seen[dst] = true
 	}
 	return nil
+}
+
+// sameMount reports whether one of ms is m exactly.
+func sameMount(ms []Mount, m Mount) bool {
+	for _, x := range ms {
+		if reflect.DeepEqual(x, m) {
+			return true
+		}
+	}
+	return false
 }

@@ -20,12 +20,22 @@ func newPruneCommand() *cobra.Command {
 		Long:  "Remove every volume no container uses. Without --force it asks first, reading the answer from stdin.",
 		Args:  cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !force && !confirm(os.Stdin, "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:") {
-				return nil
-			}
 			eng, err := engineOf(cmd)
 			if err != nil {
 				return err
+			}
+			if !force {
+				unused, err := eng.VolumeList(cmd.Context(), append([]string{"dangling=true"}, filters...))
+				if err != nil {
+					return err
+				}
+				warning := "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:"
+				for _, v := range unused {
+					warning += "\n" + v.Name
+				}
+				if !confirm(os.Stdin, warning) {
+					return nil
+				}
 			}
 			names, err := eng.VolumePrune(cmd.Context(), filters)
 			var b strings.Builder

@@ -48,6 +48,9 @@ func newRmCommand() *cobra.Command {
 					fmt.Println(r.Name)
 					continue
 				}
+				if force && errors.Is(r.Err, define.ErrNoSuchVolume) {
+					continue // --force: a missing volume is no error, as in Podman
+				}
 				if last != nil {
 					printErr(last)
 				}
