@@ -126,7 +126,7 @@ func TestValidate(t *testing.T) {
 		{Image: "x", StopSignal: "SIGNOPE"},
 		{Image: "x", Remove: true, Restart: RestartPolicy{Name: "always"}},
 		{Image: "x", UserNS: "bogus"},
-		{Image: "x", Mounts: []Mount{{Destination: "/a"}, {Destination: "/a"}}},
+		{Image: "x", Mounts: []Mount{{Destination: "/a", Source: "/s1"}, {Destination: "/a", Source: "/s2"}}},
 	}
 	for i, s := range bad {
 		if err := s.Validate(); !errors.Is(err, define.ErrInvalidArg) {
