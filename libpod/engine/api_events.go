@@ -106,6 +106,9 @@ func eventFilter(filters []string) (func(*events.Event) bool, error) {
 		if !ok {
 			return nil, define.Invalidf("invalid filter %q: use key=value", f)
 		}
+		if k == "status" {
+			k = "event" // Podman's older name for it
+		}
 		switch k {
 		case "type", "event", "container", "image", "network", "volume", "label", "pod":
 		default:

@@ -320,3 +320,18 @@ func TestEventsBackendNone(t *testing.T) {
 	}
 	env.PM("--events-backend", "none", "events", "--stream=false").ExpectError(t, 125, `cannot read events with the "none" backend`)
 }
+
+// TestEventsLineShape: the default line puts image and name first, as
+// Podman's; --no-trunc=false shortens IDs; status= is event='s old name.
+func TestEventsLineShape(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("run", "--rm", "--name", "shape", "--label", "zz=1", "busybox", "true")
+	lines := env.PMOK("events", "--stream=false", "--no-trunc=false", "--filter", "status=died", "--filter", "container=shape").Lines()
+	if len(lines) != 1 {
+		t.Fatalf("one die event expected: %q", lines)
+	}
+	f := strings.Fields(lines[0])
+	if len(f) < 8 || len(f[6]) != 12 || !strings.HasPrefix(f[7], "(image=") || !strings.HasPrefix(f[8], "name=shape,") {
+		t.Errorf("event line %q", lines[0])
+	}
+}

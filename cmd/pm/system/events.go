@@ -34,7 +34,7 @@ type eventRow struct {
 func newEventsCommand() *cobra.Command {
 	var since, until, tmpl string
 	var filters []string
-	var stream bool
+	var stream, noTrunc bool
 	cmd := &cobra.Command{
 		Use:   "events [options]",
 		Short: "Show pm's events: past ones, then new ones as they happen",
@@ -81,7 +81,7 @@ func newEventsCommand() *cobra.Command {
 					_, err = fmt.Fprintf(os.Stdout, "%s\n", b)
 					return err
 				}
-				_, err := fmt.Fprintln(os.Stdout, eventLine(row))
+				_, err := fmt.Fprintln(os.Stdout, eventLine(row, noTrunc))
 				return err
 			})
 		},
@@ -92,23 +92,30 @@ func newEventsCommand() *cobra.Command {
 	f.StringArrayVarP(&filters, "filter", "f", nil, "show only events that match (type=, event=, container=, image=, network=, volume=, pod=, label=)")
 	f.StringVar(&tmpl, "format", "", "Go template for each event, or json")
 	f.BoolVar(&stream, "stream", true, "keep showing new events; with --stream=false stop after the past ones")
+	f.BoolVar(&noTrunc, "no-trunc", true, "show full IDs; --no-trunc=false shows 12 characters")
 	return cmd
 }
 
 // eventLine is the default output: time, type, action, ID and attributes.
-func eventLine(r eventRow) string {
+func eventLine(r eventRow, noTrunc bool) string {
 	attrs := map[string]string{}
 	maps.Copy(attrs, r.Attributes)
 	id := r.ID
+	var kv []string
+	// image and name first, then the rest in order, as Podman prints them.
+	if r.Image != "" {
+		kv = append(kv, "image="+r.Image)
+		delete(attrs, "image")
+	}
 	if id == "" {
 		id = r.Name // a log-rotation names the journal
 	} else if r.Name != "" {
-		attrs["name"] = r.Name
+		kv = append(kv, "name="+r.Name)
+		delete(attrs, "name")
 	}
-	if r.Image != "" {
-		attrs["image"] = r.Image
+	if !noTrunc && len(id) == 64 {
+		id = id[:12]
 	}
-	var kv []string
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		kv = append(kv, k+"="+attrs[k])
 	}
