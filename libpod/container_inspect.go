@@ -45,6 +45,11 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 	if logPath == "" && (cc.LogDriver == "k8s-file" || cc.LogDriver == "") {
 		logPath = filepath.Join(bundle, "ctr.log")
 	}
+	pid, conmonPid := st.Pid, st.ConmonPid
+	if !st.Status.Active() {
+		// An exit seen but not yet cleaned up leaves the dead PIDs behind.
+		pid, conmonPid = 0, 0
+	}
 	data := &define.InspectContainerData{
 		ID:      c.ID(),
 		Created: cc.Created,
@@ -56,8 +61,8 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 			Running:    st.Status == define.StatusRunning,
 			Paused:     st.Status == define.StatusPaused,
 			Dead:       false,
-			Pid:        st.Pid,
-			ConmonPid:  st.ConmonPid,
+			Pid:        pid,
+			ConmonPid:  conmonPid,
 			ExitCode:   st.ExitCode,
 			Error:      st.Error,
 			StartedAt:  st.StartedAt,

@@ -28,6 +28,9 @@ func newRmCommand() *cobra.Command {
 			var last error
 			for _, a := range args {
 				name, err := eng.NetworkRemove(cmd.Context(), a, force)
+				if force && errors.Is(err, define.ErrNotFound) {
+					continue // --force: a missing network is no error, as in Podman
+				}
 				// Exit 1 for a missing network, 2 for one in use.
 				err = cli.RemoveExit(err, func(err error) bool { return errors.Is(err, define.ErrConflict) })
 				if err != nil {
