@@ -93,6 +93,23 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	if err != nil {
 		return nil, define.Invalidf("reading %s from the build context: %v", name, errors.Unwrap(err))
 	}
+	if req.ContextDir != "" {
+		// An ignore file keeps files out of the build, as the docker CLI
+		// keeps them out of the context it sends: build from a filtered
+		// copy.
+		rules, err := readIgnore(dir)
+		if err != nil {
+			return nil, define.Invalidf("%v", err)
+		}
+		if len(rules) > 0 {
+			tmp, err := filteredContext(dir, "", rules)
+			if err != nil {
+				return nil, err
+			}
+			defer os.RemoveAll(tmp)
+			dir = tmp
+		}
+	}
 	steps, err := parseDockerfile(string(df))
 	if err != nil {
 		return nil, err

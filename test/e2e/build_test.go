@@ -82,3 +82,28 @@ func TestBuild(t *testing.T) {
 	write("Containerfile", "RUN true\n")
 	env.PM("build", ctx).ExpectError(t, 125, "FROM")
 }
+
+// TestBuildIgnore: files a .containerignore names stay out of the build,
+// exceptions come back.
+func TestBuildIgnore(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := env.Path("ictx")
+	for name, data := range map[string]string{
+		"Containerfile": "FROM busybox\nCOPY . /ctx\n", ".containerignore": "*.secret\ncache\n!keep.secret\n",
+		"a.secret": "no", "keep.secret": "yes", "app.txt": "app", "cache/big": "big",
+	} {
+		p := filepath.Join(ctx, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env.Exec("chmod", "-R", "a+rX", env.Dir)
+	env.PMOK("build", "-q", "-t", "ignoring", ctx)
+	out := env.PMOK("run", "--rm", "ignoring", "ls", "-A", "/ctx").Stdout
+	if got := strings.Join(strings.Fields(out), " "); got != ".containerignore Containerfile app.txt keep.secret" {
+		t.Errorf("context in the image: %q", got)
+	}
+}
