@@ -36,6 +36,9 @@ type BuildRequest struct {
 	// or "oci"; steps are committed in Docker's, which keeps every
 	// instruction.
 	Format string
+	// IgnoreFile names the ignore file, in place of the context's
+	// .containerignore or .dockerignore (with ContextDir).
+	IgnoreFile string
 	// Pull is the pull policy for FROM: missing (the default), always,
 	// never or newer.
 	Pull string
@@ -97,7 +100,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		// An ignore file keeps files out of the build, as the docker CLI
 		// keeps them out of the context it sends: build from a filtered
 		// copy.
-		rules, err := readIgnore(dir)
+		rules, err := readIgnore(dir, req.IgnoreFile)
 		if err != nil {
 			return nil, define.Invalidf("%v", err)
 		}

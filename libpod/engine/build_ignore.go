@@ -18,15 +18,21 @@ type ignoreRule struct {
 	negate bool // "!pattern": bring back what earlier rules left out
 }
 
-// readIgnore reads the build context's ignore file (.containerignore,
-// else .dockerignore); none gives no rules.
-func readIgnore(dir string) ([]ignoreRule, error) {
+// readIgnore reads the ignore file: file when given, else the build
+// context's .containerignore, else its .dockerignore; none gives no rules.
+func readIgnore(dir, file string) ([]ignoreRule, error) {
 	var f *os.File
-	for _, n := range []string{".containerignore", ".dockerignore"} {
+	if file != "" {
 		var err error
-		if f, err = os.Open(filepath.Join(dir, n)); err == nil {
+		if f, err = os.Open(file); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range []string{".containerignore", ".dockerignore"} {
+		if f != nil {
 			break
 		}
+		f, _ = os.Open(filepath.Join(dir, n))
 	}
 	if f == nil {
 		return nil, nil

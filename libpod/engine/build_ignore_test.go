@@ -15,7 +15,7 @@ func TestIgnored(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ".dockerignore"), []byte(ignore), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	rules, err := readIgnore(dir)
+	rules, err := readIgnore(dir, "")
 	if err != nil || len(rules) != 5 {
 		t.Fatalf("readIgnore = %d rules, %v", len(rules), err)
 	}
@@ -53,7 +53,7 @@ func TestFilteredContext(t *testing.T) {
 		}
 	}
 	os.Symlink("app/main.go", filepath.Join(dir, "link"))
-	rules, err := readIgnore(dir)
+	rules, err := readIgnore(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -106,4 +106,14 @@ func TestBuildIgnore(t *testing.T) {
 	if got := strings.Join(strings.Fields(out), " "); got != ".containerignore Containerfile app.txt keep.secret" {
 		t.Errorf("context in the image: %q", got)
 	}
+	other := env.Path("other.ignore")
+	if err := os.WriteFile(other, []byte("app.txt\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.Exec("chmod", "a+r", other)
+	env.PMOK("build", "-q", "-t", "ignoring2", "--ignorefile", other, ctx)
+	if out := env.PMOK("run", "--rm", "ignoring2", "ls", "/ctx").Stdout; strings.Contains(out, "app.txt") || !strings.Contains(out, "a.secret") {
+		t.Errorf("--ignorefile: context in the image: %q", out)
+	}
+	env.PM("build", "--ignorefile", env.Path("none"), ctx).ExpectError(t, 125, "no ignore file")
 }

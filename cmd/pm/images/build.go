@@ -19,7 +19,7 @@ func init() {
 
 func newBuildCommand(name string) *cobra.Command {
 	var tags, buildArgs, labels []string
-	var file, imgFormat, pull string
+	var file, imgFormat, pull, ignoreFile string
 	var quiet, pullNever bool
 	var jobs int
 	cmd := &cobra.Command{
@@ -75,6 +75,16 @@ EXPOSE, LABEL, USER, ARG and VOLUME.`,
 			}
 			req := engine.BuildRequest{ContextDir: abs, Dockerfile: file, Tags: tags, PodmanStyle: true,
 				BuildArgs: map[string]string{}, Labels: map[string]string{}, Format: imgFormat, Pull: pull}
+			if ignoreFile != "" {
+				p, err := filepath.Abs(ignoreFile)
+				if err != nil {
+					return err
+				}
+				if _, err := os.Stat(p); err != nil {
+					return define.Invalidf("no ignore file at %s", ignoreFile)
+				}
+				req.IgnoreFile = p
+			}
 			for _, a := range buildArgs {
 				k, v, ok := strings.Cut(a, "=")
 				if !ok {
@@ -116,6 +126,7 @@ EXPOSE, LABEL, USER, ARG and VOLUME.`,
 	fs.StringArrayVar(&labels, "label", nil, "Label to add to the image, KEY=VALUE")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "Print only the ID of the built image")
 	fs.StringVar(&imgFormat, "format", "oci", "Format of the built image's manifest and configuration: oci or docker")
+	fs.StringVar(&ignoreFile, "ignorefile", "", "Ignore file to use in place of the context's .containerignore or .dockerignore")
 	fs.StringVar(&pull, "pull", "missing", "Pull the FROM image: always, missing, never or newer")
 	fs.Lookup("pull").NoOptDefVal = "always"
 	fs.BoolVar(&pullNever, "pull-never", false, "Never pull the FROM image (--pull=never)")
