@@ -2,7 +2,6 @@ package libpod
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -64,9 +63,9 @@ func isMountpoint(dir string) bool {
 }
 
 // ipcDonor is the container whose IPC namespace c joins: the one of
-// --ipc container:ID, or its pod's infra container when the pod shares
-// ipc; nil for none.
-func (r *Runtime) ipcDonor(ctx context.Context, c *Container) (*Container, error) {
+// --ipc container:ID, or its pod's infra container (infra, of pod p) when
+// the pod shares ipc; nil for none.
+func (r *Runtime) ipcDonor(ctx context.Context, c *Container, p *Pod, infra *Container) (*Container, error) {
 	if id, ok := strings.CutPrefix(c.Config.IPCMode, "container:"); ok {
 		d, err := r.getContainer(ctx, id)
 		if err != nil {
@@ -74,41 +73,19 @@ func (r *Runtime) ipcDonor(ctx context.Context, c *Container) (*Container, error
 		}
 		return d, nil
 	}
-	p, infra, err := r.infraOf(ctx, c)
-	if err != nil || infra == nil || !p.Config.Shares("ipc") {
-		return nil, err
+	if infra == nil || !p.Config.Shares("ipc") {
+		return nil, nil
 	}
 	return infra, nil
 }
 
-// joinIPC points c's OCI spec (in memory, for the bundle about to be
-// written) at the IPC namespace and /dev/shm of its donor. The caller
-// holds c's lock.
-func (r *Runtime) joinIPC(ctx context.Context, c *Container) error {
-	d, err := r.ipcDonor(ctx, c)
-	if err != nil || d == nil {
-		return err
-	}
+// joinIPC points sp, c's OCI spec, at the IPC namespace and /dev/shm of
+// its donor d.
+func (r *Runtime) joinIPC(sp *specs.Spec, c, d *Container) error {
 	if d.State.Status != define.StatusRunning || d.State.Pid == 0 {
 		return define.Errorf(define.ErrInvalidState, "container %s, whose IPC namespace %s joins, is not running", d.Name(), c.Name())
 	}
-	var sp specs.Spec
-	if err := json.Unmarshal(c.Config.Spec, &sp); err != nil {
-		return fmt.Errorf("decoding OCI spec of %s: %w", c.ID(), err)
-	}
-	if sp.Linux == nil {
-		sp.Linux = &specs.Linux{}
-	}
-	path := "/proc/" + strconv.Itoa(d.State.Pid) + "/ns/ipc"
-	found := false
-	for i := range sp.Linux.Namespaces {
-		if sp.Linux.Namespaces[i].Type == specs.IPCNamespace {
-			sp.Linux.Namespaces[i].Path, found = path, true
-		}
-	}
-	if !found {
-		sp.Linux.Namespaces = append(sp.Linux.Namespaces, specs.LinuxNamespace{Type: specs.IPCNamespace, Path: path})
-	}
+	setNamespace(sp, specs.IPCNamespace, "/proc/"+strconv.Itoa(d.State.Pid)+"/ns/ipc")
 	if d.Config.ShareShm {
 		for i := range sp.Mounts {
 			if sp.Mounts[i].Destination == "/dev/shm" {
@@ -117,10 +94,5 @@ func (r *Runtime) joinIPC(ctx context.Context, c *Container) error {
 			}
 		}
 	}
-	b, err := json.Marshal(&sp)
-	if err != nil {
-		return fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)
-	}
-	c.Config.Spec = b
 	return nil
 }

@@ -141,10 +141,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err := r.setupNetwork(ctx, c); err != nil {
 		return err
 	}
-	if err := r.joinPodNamespaces(ctx, c); err != nil {
-		return err
-	}
-	if err := r.joinIPC(ctx, c); err != nil {
+	if err := r.joinNamespaces(ctx, c); err != nil {
 		return err
 	}
 	if err := r.setupShm(c); err != nil {

@@ -59,16 +59,21 @@ func (r *Runtime) startPodInfra(ctx context.Context, c *Container, opts StartOpt
 	return nil
 }
 
-// joinPodNamespaces points c's OCI spec (in memory, for the bundle about
-// to be written) at the namespaces of its pod's running infra container.
+// joinNamespaces points c's OCI spec (in memory, for the bundle about to
+// be written) at the namespaces of its pod's running infra container and
+// at the IPC namespace of its donor (ipcDonor), decoding the spec once.
 // The caller holds c's lock.
-func (r *Runtime) joinPodNamespaces(ctx context.Context, c *Container) error {
+func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	p, infra, err := r.infraOf(ctx, c)
-	if err != nil || infra == nil {
+	if err != nil {
 		return err
 	}
-	if infra.State.Status != define.StatusRunning || infra.State.Pid == 0 {
-		return define.Errorf(define.ErrInvalidState, "infra container of pod %s is not running", p.Name())
+	donor, err := r.ipcDonor(ctx, c, p, infra)
+	if err != nil {
+		return err
+	}
+	if infra == nil && donor == nil {
+		return nil
 	}
 	var sp specs.Spec
 	if err := json.Unmarshal(c.Config.Spec, &sp); err != nil {
@@ -77,23 +82,24 @@ func (r *Runtime) joinPodNamespaces(ctx context.Context, c *Container) error {
 	if sp.Linux == nil {
 		sp.Linux = &specs.Linux{}
 	}
-	for _, share := range p.Config.Share {
-		ns, ok := podNamespaceTypes[share]
-		if !ok {
-			continue
+	if infra != nil {
+		if infra.State.Status != define.StatusRunning || infra.State.Pid == 0 {
+			return define.Errorf(define.ErrInvalidState, "infra container of pod %s is not running", p.Name())
 		}
-		path := "/proc/" + strconv.Itoa(infra.State.Pid) + "/ns/" + ns.file
-		found := false
-		for i := range sp.Linux.Namespaces {
-			if sp.Linux.Namespaces[i].Type == ns.typ {
-				sp.Linux.Namespaces[i].Path, found = path, true
+		for _, share := range p.Config.Share {
+			ns, ok := podNamespaceTypes[share]
+			if !ok {
+				continue
+			}
+			setNamespace(&sp, ns.typ, "/proc/"+strconv.Itoa(infra.State.Pid)+"/ns/"+ns.file)
+			if share == "uts" {
+				sp.Hostname = infra.Config.Hostname
 			}
 		}
-		if !found {
-			sp.Linux.Namespaces = append(sp.Linux.Namespaces, specs.LinuxNamespace{Type: ns.typ, Path: path})
-		}
-		if share == "uts" {
-			sp.Hostname = infra.Config.Hostname
+	}
+	if donor != nil {
+		if err := r.joinIPC(&sp, c, donor); err != nil {
+			return err
 		}
 	}
 	b, err := json.Marshal(&sp)
@@ -102,6 +108,17 @@ func (r *Runtime) joinPodNamespaces(ctx context.Context, c *Container) error {
 	}
 	c.Config.Spec = b
 	return nil
+}
+
+// setNamespace has sp join the namespace of type typ at path.
+func setNamespace(sp *specs.Spec, typ specs.LinuxNamespaceType, path string) {
+	for i := range sp.Linux.Namespaces {
+		if sp.Linux.Namespaces[i].Type == typ {
+			sp.Linux.Namespaces[i].Path = path
+			return
+		}
+	}
+	sp.Linux.Namespaces = append(sp.Linux.Namespaces, specs.LinuxNamespace{Type: typ, Path: path})
 }
 
 // refuseInfraRemoval refuses to remove c alone when it is the infra
