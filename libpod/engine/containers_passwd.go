@@ -18,9 +18,13 @@ import (
 // keep-id user (named after the host user, with HOME set) and the
 // --hostuser accounts, as Podman does. workDir is the container's.
 func addPasswdEntries(rootfs string, s *specgen.Spec, workDir string) error {
+	mode, _ := specgen.ParseUserNS(s.UserNS)
+	if mode.Mode != "keep-id" && len(s.HostUsers) == 0 {
+		return nil // most containers: no read of /etc/passwd on the create path
+	}
 	var lines []string
 	have := readPasswdIDs(rootfs)
-	if mode, _ := specgen.ParseUserNS(s.UserNS); mode.Mode == "keep-id" {
+	if mode.Mode == "keep-id" {
 		uid, gid := rootless.UID(), rootless.GID()
 		if mode.UID != nil {
 			uid = int(*mode.UID)
