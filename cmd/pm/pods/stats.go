@@ -60,9 +60,6 @@ the usage of their processes from /proc instead.`,
 						NetIO: r.NetIO(), BlockIO: r.BlockIO(), PIDS: r.PIDS(),
 					})
 				}
-				if format.IsJSON(fmtFlag) {
-					return cli.WriteJSON(w, rows)
-				}
 				return format.Write(w, rows, format.Options{
 					Format: fmtFlag, Default: podStatsTable,
 					Headers: map[string]string{"CPU": "CPU %", "MemUsage": "MEM USAGE / LIMIT",

@@ -3,8 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -87,16 +85,6 @@ func (r StatsRow) JSON() StatsJSON {
 	}
 }
 
-// WriteJSON prints v indented, as the other --format json outputs.
-func WriteJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "    ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
-}
-
 func percent(f float64) string { return strconv.FormatFloat(f, 'f', 2, 64) + "%" }
 
 func pair(a, b uint64, f func(uint64) string) string { return f(a) + " / " + f(b) }
@@ -154,7 +142,7 @@ func WriteStats(w io.Writer, rows []StatsRow, fmtFlag, defaultRow string) error 
 		for _, r := range rows {
 			out = append(out, r.JSON())
 		}
-		return WriteJSON(w, out)
+		return format.Write(w, out, format.Options{Format: "json"})
 	}
 	return format.Write(w, rows, format.Options{Format: fmtFlag, Default: defaultRow, Headers: StatsHeaders})
 }
