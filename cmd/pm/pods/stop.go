@@ -3,17 +3,28 @@ package pods
 import (
 	"context"
 
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
 
-func init() { verbs = append(verbs, newStopCommand) }
+func init() {
+	verbs = append(verbs,
+		func() *cobra.Command {
+			return newTimedVerb("stop", "Stop", (*engine.Engine).PodStop)
+		},
+		func() *cobra.Command {
+			return newTimedVerb("restart", "Restart", (*engine.Engine).PodRestart)
+		})
+}
 
-func newStopCommand() *cobra.Command {
+// newTimedVerb is pod stop or pod restart: a verb on pods (or --all) that
+// waits --time seconds for their containers to stop.
+func newTimedVerb(name, title string, fn func(*engine.Engine, context.Context, string, *uint) (string, error)) *cobra.Command {
 	var all bool
 	var timeout uint
 	cmd := &cobra.Command{
-		Use:   "stop [options] POD [POD...]",
-		Short: "Stop one or more pods",
+		Use:   name + " [options] POD [POD...]",
+		Short: title + " one or more pods",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -24,11 +35,11 @@ func newStopCommand() *cobra.Command {
 				t = &timeout
 			}
 			return forEachPod(cmd, eng, args, all, func(ctx context.Context, n string) (string, error) {
-				return eng.PodStop(ctx, n, t)
+				return fn(eng, ctx, n, t)
 			})
 		},
 	}
-	cmd.Flags().BoolVarP(&all, "all", "a", false, "Stop all pods")
+	cmd.Flags().BoolVarP(&all, "all", "a", false, title+" all pods")
 	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "Seconds to wait for the pod's containers to stop before killing them")
 	return cmd
 }
