@@ -145,9 +145,14 @@ func (r *Runtime) cleanupLocked(ctx context.Context, c *Container, l *lock.Lock)
 		return nil
 	}
 	c.State.ExitHandled = true
+	r.diedEvent(c)
 	if c.Config.AutoRemove {
 		removed = true
-		return r.removeLocked(ctx, c, l)
+		if err := r.removeLocked(ctx, c, l); err != nil {
+			return err
+		}
+		r.ContainerEvent(c, "destroy", nil)
+		return nil
 	}
 	if !r.shouldRestart(c) {
 		return r.saveState(ctx, c)

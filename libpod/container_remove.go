@@ -25,6 +25,7 @@ func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bo
 		l.Unlock()
 		return c, err
 	}
+	wasActive := c.State.Status.Active()
 	if err := r.syncLocked(ctx, c); err != nil && !force {
 		l.Unlock()
 		return c, err
@@ -42,6 +43,10 @@ func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bo
 		if err := r.stopLocked(ctx, c, t); err != nil {
 			slog.Warn("stopping container before removal", "container", c.ID(), "err", err)
 		}
+	}
+	if wasActive && !c.State.ExitHandled {
+		// Its exit is handled here; the exit command finds it gone.
+		r.diedEvent(c)
 	}
 	return c, r.removeLocked(ctx, c, l)
 }

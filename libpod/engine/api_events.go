@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -42,14 +41,7 @@ func (e *Engine) emitContainer(ctx context.Context, idOrName, action string, ext
 }
 
 func (e *Engine) emitCtr(c *libpod.Container, action string, extra map[string]string) {
-	attrs := map[string]string{}
-	for k, v := range c.Config.Labels {
-		attrs[k] = v
-	}
-	for k, v := range extra {
-		attrs[k] = v
-	}
-	e.emit(events.Event{Type: events.Container, Action: action, ID: c.ID(), Name: c.Name(), Image: imageOf(c), Attributes: attrs})
+	e.rt.ContainerEvent(c, action, extra)
 }
 
 // emitSimple records an image, network, volume or pod event.
@@ -149,29 +141,4 @@ func eventFilter(filters []string) (func(*events.Event) bool, error) {
 		}
 		return true
 	}, nil
-}
-
-// emitDied records a container's exit with its exit code, and its
-// removal when --rm took it away: conmon's exit command calls this.
-func (e *Engine) emitDied(ctx context.Context, c *libpod.Container) {
-	code := c.State.ExitCode
-	if n, ok := e.rt.ExitCodeOf(c.ID()); ok {
-		code = n
-	} else if cur, err := e.rt.LookupContainer(ctx, c.ID()); err == nil {
-		code = cur.State.ExitCode
-	}
-	e.emitCtr(c, "die", map[string]string{"exitCode": strconv.Itoa(code)})
-	if _, err := e.rt.LookupContainer(ctx, c.ID()); errors.Is(err, define.ErrNoSuchCtr) {
-		e.emitCtr(c, "destroy", nil)
-	}
-}
-
-func imageOf(c *libpod.Container) string {
-	if c.Config.Image.Name != "" {
-		return c.Config.Image.Name
-	}
-	if c.Config.Image.Asked != "" {
-		return c.Config.Image.Asked
-	}
-	return c.Config.Image.ID
 }

@@ -86,12 +86,7 @@ func (e *Engine) ContainerWait(ctx context.Context, idOrName string, conds []str
 // ContainerCleanup records a container's exit and applies --rm and its
 // restart policy: conmon's exit command.
 func (e *Engine) ContainerCleanup(ctx context.Context, idOrName string) error {
-	c, lookErr := e.rt.LookupContainer(ctx, idOrName)
-	err := e.rt.CleanupContainer(ctx, idOrName)
-	if lookErr == nil {
-		e.emitDied(ctx, c)
-	}
-	return err
+	return e.rt.CleanupContainer(ctx, idOrName)
 }
 
 // ContainerExists reports whether a container exists.

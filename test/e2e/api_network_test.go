@@ -132,7 +132,7 @@ func TestAPIEvents(t *testing.T) {
 	env.PMOK("rename", "ev1", "ev2")
 	env.PMOK("rm", "ev2")
 	out := env.PMOK("events", "--stream=false", "--filter", "type=container", "--format", "{{.Status}} {{.Name}} {{index .Attributes \"exitCode\"}}").Stdout
-	for _, want := range []string{"create ev1 \n", "start ev1 \n", "die ev1 7\n", "rename ev2 \n", "destroy ev2 \n"} {
+	for _, want := range []string{"create ev1 \n", "start ev1 \n", "died ev1 7\n", "rename ev2 \n", "remove ev2 \n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("pm events: no %q in\n%s", want, out)
 		}

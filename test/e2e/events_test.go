@@ -142,7 +142,7 @@ func TestEventsPod(t *testing.T) {
 	}
 	// The member and the infra container record their own events.
 	ctr := env.events("{{.Status}}", "container=evm")
-	if !inOrder(ctr, []string{"create", "start", "stop", "start", "kill", "destroy"}) {
+	if !inOrder(ctr, []string{"create", "start", "stop", "start", "kill", "remove"}) {
 		t.Errorf("events of the pod's member: %q", ctr)
 	}
 	gone := env.events("{{.Name}}", "type=container", "event=remove")
@@ -214,7 +214,7 @@ func TestEventsAnonymousVolumes(t *testing.T) {
 	if d := env.events("{{.Name}}", "type=volume", "event=destroy", "volume="+a1); len(d) != 1 {
 		t.Errorf("event=destroy for volume %s: %q", a1, d)
 	}
-	if d := env.events("{{.Status}}", "container=anon1", "event=remove"); strings.Join(d, ",") != "destroy" {
+	if d := env.events("{{.Status}}", "container=anon1", "event=remove"); strings.Join(d, ",") != "remove" {
 		t.Errorf("rm -v container event: %q", d)
 	}
 }
@@ -242,7 +242,7 @@ func TestEventsNetworkRemove(t *testing.T) {
 	}
 	all := env.events("{{.Type}} {{.Status}} {{.Name}}")
 	for _, c := range []string{"evn1", "evn2"} {
-		if !inOrder(all, []string{"container destroy " + c, "network remove evnet"}) {
+		if !inOrder(all, []string{"container remove " + c, "network remove evnet"}) {
 			t.Errorf("no removal of %s before the network's in\n%s", c, strings.Join(all, "\n"))
 		}
 	}
@@ -334,4 +334,42 @@ func TestEventsLineShape(t *testing.T) {
 	if len(f) < 8 || len(f[6]) != 12 || !strings.HasPrefix(f[7], "(image=") || !strings.HasPrefix(f[8], "name=shape,") {
 		t.Errorf("event line %q", lines[0])
 	}
+}
+
+// TestEventsDiedOnce: a container's exit is in the journal, once, by the
+// time the pm that ended it returns — whether conmon's exit command, the
+// waiting run --rm, stop or rm -f handled it — and before its removal.
+func TestEventsDiedOnce(t *testing.T) {
+	env := ctrEnv(t)
+	if r := env.PM("run", "--rm", "--name", "gone", "busybox", "sh", "-c", "exit 3"); r.Code != 3 {
+		t.Fatalf("run --rm exit 3: %v", r)
+	}
+	got := env.events(`{{.Status}} {{index .Attributes "exitCode"}}`, "container=gone")
+	if want := []string{"died 3", "remove "}; !inOrder(got, want) || count(got, "died 3") != 1 {
+		t.Errorf("run --rm events %q, want %q with one died", got, want)
+	}
+
+	env.PMOK("run", "-d", "--name", "stopped", "busybox", "sleep", "60")
+	env.PMOK("stop", "-t", "0", "stopped")
+	got = env.events("{{.Status}}", "container=stopped")
+	if !inOrder(got, []string{"start", "died", "stop"}) || count(got, "died") != 1 {
+		t.Errorf("stop events %q", got)
+	}
+
+	env.PMOK("run", "-d", "--name", "forced", "busybox", "sleep", "60")
+	env.PMOK("rm", "-f", "-t", "0", "forced")
+	got = env.events("{{.Status}}", "container=forced")
+	if !inOrder(got, []string{"start", "died", "remove"}) || count(got, "died") != 1 {
+		t.Errorf("rm -f events %q", got)
+	}
+}
+
+func count(lines []string, s string) int {
+	n := 0
+	for _, l := range lines {
+		if l == s {
+			n++
+		}
+	}
+	return n
 }

@@ -68,7 +68,7 @@ func newEventsCommand() *cobra.Command {
 				return err
 			}
 			return eng.Events(cmd.Context(), req, func(ev engine.Event) error {
-				row := eventRow{Time: ev.Time(), TimeNano: ev.TimeNano, Type: ev.Type, Status: ev.Action,
+				row := eventRow{Time: ev.Time(), TimeNano: ev.TimeNano, Type: ev.Type, Status: ev.PodmanAction(),
 					ID: ev.ID, Name: ev.Name, Image: ev.Image, Attributes: ev.Attributes}
 				switch {
 				case tp != nil:
