@@ -38,18 +38,21 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 			}
 		}
 	}
+	hostname := sp.Hostname
+	sharedHosts := r.shareHosts(c, &sp, filepath.Join(dir, "hosts"))
 	b, err := json.MarshalIndent(&sp, "", " ")
 	if err != nil {
 		return "", fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)
 	}
-	hostname := sp.Hostname
 	files := map[string][]byte{
-		"config.json": b,
 		"hosts":       hostsFor(c, hostname),
 		"resolv.conf": resolvFor(c),
 		"hostname":    []byte(hostname + "\n"),
-		"containerenv": []byte(fmt.Sprintf("engine=\"pm\"\nname=%q\nid=%q\nimage=%q\nimageid=%q\nrootless=%d\n",
-			c.Name(), c.ID(), c.Config.Image.Name, c.Config.Image.ID, boolInt(r.cfg.Rootless))),
+		"containerenv": r.containerEnv(c),
+		"config.json":  b,
+	}
+	if sharedHosts {
+		delete(files, "hosts")
 	}
 	for name, data := range files {
 		if err := writeFileAtomic(filepath.Join(dir, name), data, 0o644); err != nil {
@@ -59,24 +62,23 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 	return dir, nil
 }
 
+// containerEnv is the content of /run/.containerenv: empty, so that a
+// container learns only that it is one, except in a --privileged container,
+// which may see the host anyway and is told who runs it, as in Podman.
+func (r *Runtime) containerEnv(c *Container) []byte {
+	if !c.Config.Privileged {
+		return nil
+	}
+	return []byte(fmt.Sprintf("engine=\"pm\"\nname=%q\nid=%q\nimage=%q\nimageid=%q\nrootless=%d\n",
+		c.Name(), c.ID(), c.Config.Image.Name, c.Config.Image.ID, boolInt(r.cfg.Rootless)))
+}
+
 func writeFileAtomic(path string, data []byte, mode os.FileMode) error {
 	tmp := path + ".tmp"
 	if err := os.WriteFile(tmp, data, mode); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
-}
-
-// hostsFile is the container's /etc/hosts.
-func hostsFile(hostname string) []byte {
-	var b bytes.Buffer
-	b.WriteString("127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n")
-	b.WriteString("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n")
-	if hostname != "" {
-		fmt.Fprintf(&b, "127.0.1.1\t%s\n", hostname)
-	}
-	b.WriteString("10.0.2.2\thost.containers.internal host.docker.internal\n")
-	return b.Bytes()
 }
 
 // resolvConf is the host's resolv.conf without loopback nameservers, which

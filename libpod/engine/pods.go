@@ -198,6 +198,9 @@ func (e *Engine) joinPod(ctx context.Context, s *specgen.Spec) (*joinedPod, erro
 		return nil, fmt.Errorf("--pod %s: %w", s.Pod, err)
 	}
 	jp.id = pod.ID()
+	if pod.Config.Shares("uts") && s.Hostname != "" && !jp.created {
+		return nil, define.Invalidf("invalid config provided: cannot set hostname when joining the pod UTS namespace: pod %s shares its hostname", pod.Name())
+	}
 	if pod.Config.Shares("net") {
 		if (s.NetworkMode != "" && s.NetworkMode != "private") || len(s.Net.Ports) > 0 || s.Net.PublishAll {
 			jp.rollback(ctx, e)

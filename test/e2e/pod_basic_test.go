@@ -113,3 +113,31 @@ func TestPodLocalhost(t *testing.T) {
 	}
 	env.expectNoConmon("after pod rm")
 }
+
+// TestPodMemberNames: the members of a pod share one /etc/hosts to which
+// each adds its name, so they reach each other by name, also a member that
+// was already running when the other joined; --hostname is refused for a
+// pod that shares its UTS namespace and goes to the pod with --pod new:.
+func TestPodMemberNames(t *testing.T) {
+	env := podEnv(t)
+	env.PMOK("pod", "create", "--name", "names")
+	env.runID("--pod", "names", "--name", "srv", "busybox", "httpd", "-f", "-p", "8080", "-h", "/var/www")
+	var out string
+	for i := 0; i < 50; i++ {
+		res := env.PM("run", "--rm", "--pod", "names", "--name", "cli", "busybox", "wget", "-q", "-O", "-", "http://srv:8080/")
+		if out = res.Stdout; res.Code == 0 {
+			break
+		}
+	}
+	if out != "hello from pm\n" {
+		t.Fatalf("fetch of http://srv:8080/ from another member = %q", out)
+	}
+	env.runID("--pod", "names", "--name", "late", "busybox", "sleep", "1000")
+	if hosts := env.PMOK("exec", "srv", "cat", "/etc/hosts").Stdout; !strings.Contains(hosts, "\tlate\n") || !strings.Contains(hosts, "\tsrv\n") {
+		t.Errorf("/etc/hosts of a running member lacks a later member's name:\n%s", hosts)
+	}
+	env.PM("run", "--rm", "--pod", "names", "--hostname", "other", "busybox", "true").ExpectError(t, 125, "cannot set hostname when joining the pod UTS namespace")
+	if h := env.PMOK("run", "--rm", "--pod", "new:fresh", "--hostname", "freshhost", "busybox", "hostname").Stdout; h != "freshhost\n" {
+		t.Errorf("hostname with --pod new: and --hostname = %q", h)
+	}
+}

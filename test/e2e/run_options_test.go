@@ -250,3 +250,19 @@ func TestRunKeepIDPasswd(t *testing.T) {
 	env.PM("run", "--rm", "--hostuser", "bogus-user", "busybox", "true").ExpectError(t, 125, "bogus-user")
 	env.expectNoNewContainers(before, "bad --hostuser")
 }
+
+// TestRunContainerEnvFile: /run/.containerenv tells an ordinary container
+// only that it is one (an empty file); a --privileged one learns its
+// engine, name and image, as in Podman.
+func TestRunContainerEnvFile(t *testing.T) {
+	env := ctrEnv(t)
+	if out := env.PMOK("run", "--rm", "busybox", "sh", "-c", "test -f /run/.containerenv && wc -c < /run/.containerenv").Stdout; strings.TrimSpace(out) != "0" {
+		t.Errorf("/run/.containerenv of an unprivileged container: %q bytes, want 0", out)
+	}
+	out := env.PMOK("run", "--rm", "--privileged", "--name", "priv", "busybox", "cat", "/run/.containerenv").Stdout
+	for _, want := range []string{`engine="pm"`, `name="priv"`, `image="`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("/run/.containerenv of a privileged container lacks %s:\n%s", want, out)
+		}
+	}
+}
