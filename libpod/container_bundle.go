@@ -45,9 +45,9 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 		return "", fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)
 	}
 	files := map[string][]byte{
-		"hosts":       hostsFor(c, hostname),
-		"resolv.conf": resolvFor(c),
-		"hostname":    []byte(hostname + "\n"),
+		"hosts":        hostsFor(c, hostname),
+		"resolv.conf":  resolvFor(c),
+		"hostname":     []byte(hostname + "\n"),
 		"containerenv": r.containerEnv(c),
 		"config.json":  b,
 	}
