@@ -83,6 +83,7 @@ func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) er
 		return err
 	}
 	c.State.StoppedByUser = true
+	c.State.Status = define.StatusStopping // until it exits, as in Podman
 	if err := r.saveState(ctx, c); err != nil {
 		return err
 	}

@@ -13,7 +13,8 @@ const (
 	StatusConfigured ContainerStatus = "configured" // recorded, no storage or runtime state yet
 	StatusCreated    ContainerStatus = "created"    // storage container and OCI spec exist
 	StatusRunning    ContainerStatus = "running"
-	StatusStopped    ContainerStatus = "stopped" // stopped by pm, cleaned up
+	StatusStopping   ContainerStatus = "stopping" // sent its stop signal, not exited yet
+	StatusStopped    ContainerStatus = "stopped"  // stopped by pm, cleaned up
 	StatusExited     ContainerStatus = "exited"
 	StatusPaused     ContainerStatus = "paused"
 	StatusRemoving   ContainerStatus = "removing"
@@ -157,5 +158,5 @@ type ContainerState struct {
 
 // Active reports whether the container has (or may have) processes.
 func (s ContainerStatus) Active() bool {
-	return s == StatusRunning || s == StatusPaused
+	return s == StatusRunning || s == StatusPaused || s == StatusStopping
 }

@@ -58,7 +58,7 @@ func PodStatusOf(statuses []ContainerStatus) string {
 		switch s {
 		case StatusExited, StatusStopped:
 			stopped++
-		case StatusRunning:
+		case StatusRunning, StatusStopping:
 			running++
 		case StatusPaused:
 			paused++

@@ -200,6 +200,8 @@ func StatusText(st define.ContainerState, now time.Time) string {
 		return s
 	case define.StatusPaused:
 		return "Paused"
+	case define.StatusStopping:
+		return "Stopping"
 	case define.StatusExited, define.StatusStopped:
 		return "Exited (" + strconv.Itoa(st.ExitCode) + ") " + HumanDuration(now.Sub(st.FinishedAt)) + " ago"
 	case define.StatusCreated, define.StatusConfigured:
@@ -273,7 +275,7 @@ func compileFilters(filters []string, all []*libpod.Container) (func(*libpod.Con
 			p = func(c *libpod.Container) bool { return re.MatchString(c.Name()) }
 		case "status":
 			switch v {
-			case "created", "running", "paused", "exited", "stopped", "configured", "removing", "unknown":
+			case "created", "running", "paused", "exited", "stopped", "configured", "removing", "stopping", "unknown":
 			default:
 				return nil, define.Invalidf("invalid status filter %q: use created, running, paused, exited, stopped or unknown", v)
 			}

@@ -68,7 +68,7 @@ func (e *Engine) ContainerWait(ctx context.Context, idOrName string, conds []str
 		switch c {
 		case "stopped":
 			cs = append(cs, define.StatusStopped, define.StatusExited)
-		case "configured", "created", "running", "exited", "paused", "removing":
+		case "configured", "created", "running", "exited", "paused", "removing", "stopping":
 			cs = append(cs, define.ContainerStatus(c))
 		default:
 			return -1, define.Invalidf("invalid --condition %q: use configured, created, exited, paused, running or stopped", c)

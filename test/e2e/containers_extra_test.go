@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestContainerDetachKeys: typing the detach keys into `run -it` leaves pm
@@ -74,5 +75,33 @@ func TestContainerRmDepend(t *testing.T) {
 	env.PMOK("rm", "-f", "--depend", "base")
 	if out := strings.TrimSpace(env.PMOK("ps", "-aq").Stdout); out != "" {
 		t.Errorf("containers left after rm --depend: %q", out)
+	}
+}
+
+// TestContainerStopping: while stop waits for a container that ignores
+// its stop signal, ps and inspect say "stopping" (Docker's API: running);
+// then it is exited.
+func TestContainerStopping(t *testing.T) {
+	env := ctrEnv(t)
+	// PID 1 has no default action for SIGTERM: sh ignores it.
+	env.runID("--name", "slow", "busybox", "sh", "-c", "while :; do sleep 0.2; done")
+	done := make(chan Result, 1)
+	go func() { done <- env.pmAsync("stop", "-t", "4", "slow") }()
+	var st string
+	for i := 0; i < 60 && st != "stopping"; i++ {
+		time.Sleep(50 * time.Millisecond)
+		st = strings.TrimSpace(env.PMOK("inspect", "--format", "{{.State.Status}}", "slow").Stdout)
+	}
+	if st != "stopping" {
+		t.Errorf("inspect while stop waits = %q, want stopping", st)
+	}
+	if ps := env.PMOK("ps", "--filter", "status=stopping", "--format", "{{.Names}} {{.Status}}").Stdout; ps != "slow Stopping\n" {
+		t.Errorf("ps while stop waits = %q", ps)
+	}
+	if r := <-done; r.Code != 0 {
+		t.Fatalf("stop: %s", r)
+	}
+	if st := env.PMOK("inspect", "--format", "{{.State.Status}}", "slow").Stdout; st != "exited\n" {
+		t.Errorf("inspect after stop = %q", st)
 	}
 }

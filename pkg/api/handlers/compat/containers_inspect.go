@@ -19,6 +19,8 @@ func dockerStatus(s string) string {
 		return "exited"
 	case "removing":
 		return "removing"
+	case "stopping":
+		return "running" // Docker has no word for it
 	}
 	return s
 }
