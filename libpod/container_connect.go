@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/network"
@@ -41,7 +42,7 @@ func (r *Runtime) ConnectNetwork(ctx context.Context, idOrName, name string, req
 		c.Config.Networks = map[string]define.NetworkRequest{}
 	}
 	c.Config.Networks[n.Name] = req
-	r.refreshResolvConf(c)
+	r.refreshNameFiles(c)
 	return c, r.saveConfigAndState(ctx, c)
 }
 
@@ -69,7 +70,7 @@ func (r *Runtime) DisconnectNetwork(ctx context.Context, idOrName, name string, 
 		}
 	}
 	delete(c.Config.Networks, n.Name)
-	r.refreshResolvConf(c)
+	r.refreshNameFiles(c)
 	return c, r.saveConfigAndState(ctx, c)
 }
 
@@ -161,19 +162,40 @@ func (r *Runtime) detachLive(ctx context.Context, c *Container, name string) err
 	return terr
 }
 
-// refreshResolvConf rewrites the running c's resolv.conf in place (the
-// container sees the bind-mounted file, not a new one) with the
-// nameservers of its networks now.
-func (r *Runtime) refreshResolvConf(c *Container) {
+// refreshNameFiles rewrites the running c's resolv.conf and /etc/hosts in
+// place (the container sees the bind-mounted files, not new ones) with
+// the nameservers and address of its networks now. The names pod members
+// added to the hosts file are kept.
+func (r *Runtime) refreshNameFiles(c *Container) {
 	if c.State.Network == nil {
 		return
 	}
-	path := filepath.Join(r.bundleDir(c.ID()), "resolv.conf")
-	if _, err := os.Stat(path); err != nil {
+	dir := r.bundleDir(c.ID())
+	path := filepath.Join(dir, "resolv.conf")
+	if _, err := os.Stat(path); err == nil {
+		if err := os.WriteFile(path, resolvFor(c), 0o644); err != nil {
+			slog.Warn("updating resolv.conf", "container", c.ID(), "err", err)
+		}
+	}
+	path = filepath.Join(dir, "hosts")
+	l, err := r.locks.Lock(context.Background(), "hosts") // members add their names under it
+	if err != nil {
 		return
 	}
-	if err := os.WriteFile(path, resolvFor(c), 0o644); err != nil {
-		slog.Warn("updating resolv.conf", "container", c.ID(), "err", err)
+	defer l.Unlock()
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	hostname, _ := os.ReadFile(filepath.Join(dir, "hostname"))
+	hosts := hostsFor(c, strings.TrimSpace(string(hostname)))
+	for _, line := range strings.SplitAfter(string(old), "\n") {
+		if strings.HasPrefix(line, "127.0.0.1\t") && !strings.Contains(line, "localhost") && !strings.Contains(string(hosts), line) {
+			hosts = append(hosts, line...)
+		}
+	}
+	if err := os.WriteFile(path, hosts, 0o644); err != nil {
+		slog.Warn("updating /etc/hosts", "container", c.ID(), "err", err)
 	}
 }
 

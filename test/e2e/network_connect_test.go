@@ -27,9 +27,28 @@ func (e *Env) ctrNetworks(name string) map[string]struct {
 	return out[0].NetworkSettings.Networks
 }
 
+// hostsIPOf returns the address the container's /etc/hosts gives its
+// own name, checking that it is the primary address inspect shows.
+func (e *Env) hostsIPOf(name string) string {
+	e.t.Helper()
+	want := strings.TrimSpace(e.PMOK("inspect", "--format", "{{.NetworkSettings.IPAddress}}", name).Stdout)
+	for _, line := range e.PMOK("exec", name, "cat", "/etc/hosts").Lines() {
+		f := strings.Fields(line)
+		if len(f) > 1 && contains(f[1:], name) {
+			if f[0] != want {
+				e.t.Errorf("/etc/hosts of %s gives it %s, inspect %s", name, f[0], want)
+			}
+			return f[0]
+		}
+	}
+	e.t.Errorf("/etc/hosts of %s lacks its name", name)
+	return ""
+}
+
 // TestNetworkConnect: a running container joins a second network and
 // reaches a peer there by name and alias, shows both networks in inspect
-// and in network inspect, and loses the peer when it disconnects.
+// and in network inspect, and loses the peer when it disconnects; its
+// /etc/hosts follows its primary address.
 func TestNetworkConnect(t *testing.T) {
 	env := ctrEnv(t)
 	env.PMOK("network", "create", "front")
@@ -71,7 +90,11 @@ func TestNetworkConnect(t *testing.T) {
 	env.PM("network", "connect", "back", "nosuch").ExpectError(t, 125, "nosuch")
 	env.PM("network", "connect", "--ip", "bogus", "back", "a").ExpectError(t, 125, "--ip")
 
+	env.hostsIPOf("a")
 	env.PMOK("network", "disconnect", "back", "a")
+	if ip := env.hostsIPOf("a"); ip == back.IPAddress {
+		t.Errorf("/etc/hosts of a keeps the address of the network it left")
+	}
 	if res := env.PM("exec", "a", "timeout", "2", "wget", "-qO-", "http://"+back.IPAddress+"/"); res.Code == 0 {
 		t.Errorf("a still reaches back after disconnect: %s", res)
 	}
