@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -217,6 +218,8 @@ func classifyStartErr(err error) error {
 		return &define.ExitCodeError{Code: define.ExitCmdNotFound, Err: define.Errorf(define.ErrNotFound, "%s: OCI runtime attempted to invoke a command that was not found", s)}
 	case strings.Contains(s, "permission denied") || strings.Contains(s, "is a directory"):
 		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: define.Errorf(define.ErrPermission, "%s: OCI runtime permission denied error", s)}
+	case errors.Is(err, define.ErrOCIRuntime):
+		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 	}
 	return err
 }

@@ -52,6 +52,9 @@ var (
 	ErrImageInUse   = NewError(ErrConflict, "image is in use by a container")
 	ErrStateChanged = NewError(ErrConflict, "state changed by another process")
 	ErrDBMismatch   = NewError(ErrInvalidState, "database configuration mismatch")
+	// ErrOCIRuntime marks the OCI runtime's own refusals (runc create,
+	// start): a container that cannot run exits 126, as in Podman.
+	ErrOCIRuntime = NewError(ErrInternal, "OCI runtime error")
 )
 
 // Errorf formats an error of class; a %w verb in format also wraps its

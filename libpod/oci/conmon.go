@@ -104,7 +104,7 @@ func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid i
 		if msg == "" {
 			msg = "the OCI runtime failed to create the container"
 		}
-		return 0, 0, fmt.Errorf("%s: %s", r.Name, cleanRuntimeMsg(msg))
+		return 0, 0, define.Errorf(define.ErrOCIRuntime, "%s: %s", r.Name, cleanRuntimeMsg(msg))
 	}
 	pid = m.Data
 	<-waitErr

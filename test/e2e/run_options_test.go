@@ -266,3 +266,10 @@ func TestRunContainerEnvFile(t *testing.T) {
 		}
 	}
 }
+
+// TestRunRuntimeRefusal: when the OCI runtime refuses to create the
+// container, run exits 126 with the runtime's message, as in Podman.
+func TestRunRuntimeRefusal(t *testing.T) {
+	env := ctrEnv(t)
+	env.PM("--runtime-flag", "invalidflag", "run", "--rm", "busybox", "true").ExpectError(t, 126, "invalidflag")
+}
