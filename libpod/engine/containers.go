@@ -247,6 +247,10 @@ func (e *Engine) resolveImage(ctx context.Context, name, policy string) (*image.
 	if policy == "" {
 		policy = "missing"
 	}
+	name, archive := image.FromTransport(name)
+	if archive {
+		policy = "always"
+	}
 	if policy != "always" {
 		img, err := svc.Lookup(name)
 		if err == nil {

@@ -10,7 +10,7 @@ import (
 
 	// Register the transports pm reads and writes.
 	_ "go.podman.io/image/v5/directory"
-	_ "go.podman.io/image/v5/docker"
+	"go.podman.io/image/v5/docker"
 	_ "go.podman.io/image/v5/docker/archive"
 	_ "go.podman.io/image/v5/oci/archive"
 	_ "go.podman.io/image/v5/oci/layout"
@@ -30,6 +30,21 @@ func splitTransport(name string) (types.ImageTransport, string) {
 		return nil, name
 	}
 	return tr, rest
+}
+
+// FromTransport reports whether name points outside the image store and
+// the registries, at an archive or directory (docker-archive:, oci:,
+// dir:, ...), which run and create read each time, as Podman does. A
+// docker:// prefix is a registry's and comes off.
+func FromTransport(name string) (string, bool) {
+	tr, rest := splitTransport(name)
+	if tr == nil {
+		return name, false
+	}
+	if tr.Name() == docker.Transport.Name() {
+		return strings.TrimPrefix(rest, "//"), false
+	}
+	return name, true
 }
 
 // NormalizeName returns the name pm stores for a user's image name: a short

@@ -151,3 +151,23 @@ func TestImagesLoginLogout(t *testing.T) {
 	}
 	env.PM("logout", registry).ExpectError(t, 125, "not logged in")
 }
+
+// TestRunFromArchive: run and create take an image from a transport (an
+// archive read each time, as Podman does) and docker:// for a registry's;
+// an archive that is not there is one error and no container.
+func TestRunFromArchive(t *testing.T) {
+	env := ctrEnv(t)
+	file := env.Path("bb.tar")
+	env.PMOK("save", "-o", file, "busybox")
+	env.PMOK("rmi", "busybox")
+	if out := env.PMOK("run", "--rm", "docker-archive:"+file, "echo", "from archive").Stdout; out != "from archive\n" {
+		t.Errorf("run docker-archive: %q", out)
+	}
+	oci := env.Path("bb-oci.tar")
+	env.PMOK("save", "--format", "oci-archive", "-o", oci, "busybox")
+	env.PMOK("create", "--name", "fromoci", "oci-archive:"+oci, "true")
+	env.PM("run", "--rm", "oci-archive:"+env.Path("missing.tar"), "true").ExpectError(t, 125, "missing.tar")
+	if ids := env.PMOK("ps", "-aq").Lines(); len(ids) != 1 {
+		t.Errorf("containers after a failed run from a missing archive: %q", ids)
+	}
+}
