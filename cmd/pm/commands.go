@@ -5,6 +5,7 @@ import (
 	"github.com/pm-project/pm/cmd/pm/healthcheck"
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/inspect"
+	"github.com/pm-project/pm/cmd/pm/kube"
 	"github.com/pm-project/pm/cmd/pm/networks"
 	"github.com/pm-project/pm/cmd/pm/pods"
 	"github.com/pm-project/pm/cmd/pm/system"
@@ -21,4 +22,5 @@ func init() {
 	registrars = append(registrars, volumes.Register)
 	registrars = append(registrars, pods.Register)
 	registrars = append(registrars, healthcheck.Register)
+	registrars = append(registrars, kube.Register)
 }

@@ -1,0 +1,67 @@
+// Package kube holds pm's kube commands: pm kube generate, play and down.
+// The verbs' constructors are exported so that the aliases `pm generate
+// kube` and `pm play kube` can mount them.
+package kube
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
+	"github.com/spf13/cobra"
+)
+
+// Register adds `pm kube` with its subcommands to root.
+func Register(root *cobra.Command) {
+	k := &cobra.Command{
+		Use:   "kube",
+		Short: "Play containers, pods or volumes from Kubernetes YAML, or generate it",
+	}
+	k.AddCommand(NewGenerateCommand(), NewPlayCommand(), NewDownCommand())
+	root.AddCommand(k)
+}
+
+func engineOf(cmd *cobra.Command) (*engine.Engine, error) {
+	return cli.FromCmd(cmd).Engine(cmd.Context())
+}
+
+// readInput reads a YAML file, or stdin for "-".
+func readInput(cmd *cobra.Command, name string) ([]byte, error) {
+	if name == "-" {
+		data, err := io.ReadAll(cmd.InOrStdin())
+		if err != nil {
+			return nil, fmt.Errorf("reading stdin: %w", err)
+		}
+		return data, nil
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return nil, define.Errorf(define.ErrNotFound, "reading %s: no such file or directory", name)
+		}
+		return nil, define.Invalidf("reading %s: %v", name, err)
+	}
+	return data, nil
+}
+
+// printDown prints what kube down removed, in Podman's layout.
+func printDown(rep *engine.KubeDownReport) {
+	if rep == nil {
+		return
+	}
+	fmt.Println("Pods stopped:")
+	for _, id := range rep.Stopped {
+		fmt.Println(id)
+	}
+	fmt.Println("Pods removed:")
+	for _, id := range rep.Removed {
+		fmt.Println(id)
+	}
+	fmt.Println("Volumes removed:")
+	for _, v := range rep.Volumes {
+		fmt.Println(v)
+	}
+}
