@@ -40,6 +40,9 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 	}
 	hostname := sp.Hostname
 	sharedHosts := r.shareHosts(c, &sp, filepath.Join(dir, "hosts"))
+	if err := r.addSecrets(c, &sp, dir); err != nil {
+		return "", err
+	}
 	b, err := json.MarshalIndent(&sp, "", " ")
 	if err != nil {
 		return "", fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)

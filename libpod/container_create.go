@@ -87,6 +87,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfi
 	if _, err := store.CreateContainer(id, []string{c.Config.Name}, cfg.Image.ID, "", "", storageOptions(cfg.IDMaps)); err != nil {
 		return nil, fmt.Errorf("creating storage for container %s: %w", c.Config.Name, err)
 	}
+	if err := r.copySecrets(ctx, c); err != nil {
+		return nil, err
+	}
 	mountpoint, err := store.Mount(id, "")
 	if err != nil {
 		return nil, fmt.Errorf("mounting rootfs of %s: %w", c.Config.Name, err)

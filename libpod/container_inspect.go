@@ -216,6 +216,9 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 		StopSignal:   sigName(cc.StopSignal),
 		StopTimeout:  cc.StopTimeout,
 		Umask:        "0022",
+
+		CreateCommand: cc.CreateCommand,
+		SdNotifyMode:  cc.SdNotifyMode,
 	}
 	if hc := cc.Healthcheck; hc != nil {
 		cp := *hc
@@ -226,6 +229,7 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 			out.HealthcheckOnFailureAction = define.HealthActionNone
 		}
 	}
+	out.Secrets = cc.Secrets
 	if out.WorkingDir == "" {
 		out.WorkingDir = "/"
 	}

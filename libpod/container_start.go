@@ -172,7 +172,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		LogDriver: c.Config.LogDriver, LogPath: logPath, LogSizeMax: c.Config.LogSizeMax, LogTag: c.Config.LogTag,
 		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin,
 		ExitCommand: exitCmd, LogLevel: conmonLogLevel(opts.LogLevel),
-		Env: os.Environ(), PreserveFDs: c.Config.PreserveFDs, Timeout: c.Config.Timeout,
+		Env: oci.WithoutNotifySocket(os.Environ()), PreserveFDs: c.Config.PreserveFDs, Timeout: c.Config.Timeout,
 	})
 	if err != nil {
 		return classifyStartErr(err)

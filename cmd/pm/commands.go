@@ -2,12 +2,14 @@ package main
 
 import (
 	"github.com/pm-project/pm/cmd/pm/containers"
+	"github.com/pm-project/pm/cmd/pm/generate"
 	"github.com/pm-project/pm/cmd/pm/healthcheck"
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/inspect"
 	"github.com/pm-project/pm/cmd/pm/kube"
 	"github.com/pm-project/pm/cmd/pm/networks"
 	"github.com/pm-project/pm/cmd/pm/pods"
+	"github.com/pm-project/pm/cmd/pm/secrets"
 	"github.com/pm-project/pm/cmd/pm/system"
 	"github.com/pm-project/pm/cmd/pm/volumes"
 )
@@ -22,5 +24,7 @@ func init() {
 	registrars = append(registrars, volumes.Register)
 	registrars = append(registrars, pods.Register)
 	registrars = append(registrars, healthcheck.Register)
+	registrars = append(registrars, secrets.Register)
 	registrars = append(registrars, kube.Register)
+	registrars = append(registrars, generate.Register)
 }

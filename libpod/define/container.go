@@ -103,6 +103,9 @@ type ContainerConfig struct {
 	RuntimePath string
 
 	Mounts []MountPoint
+	// Secrets are the --secret options, resolved to the secrets' IDs;
+	// the data was copied for the container when it was created.
+	Secrets []ContainerSecret `json:",omitempty"`
 
 	// Healthcheck is the container's healthcheck (--health-*, or the
 	// image's HEALTHCHECK), nil for none.
@@ -127,6 +130,10 @@ type ContainerConfig struct {
 	Timeout       uint   `json:",omitempty"`
 	PreserveFDs   uint   `json:",omitempty"`
 	ConmonPidFile string `json:",omitempty"`
+	// SdNotifyMode is --sdnotify: "" or conmon, container, ignore.
+	SdNotifyMode string `json:",omitempty"`
+	// CreateCommand is the command line that created the container.
+	CreateCommand []string `json:",omitempty"`
 }
 
 // ContainerState is a container's changing state.

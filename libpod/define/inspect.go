@@ -144,12 +144,16 @@ type InspectContainerConfig struct {
 	StopSignal    string              `json:"StopSignal"`
 	StopTimeout   uint                `json:"StopTimeout"`
 	CreateCommand []string            `json:"CreateCommand,omitempty"`
+	SdNotifyMode  string              `json:"SdNotifyMode,omitempty"`
 	Umask         string              `json:"Umask"`
 	Timeout       uint                `json:"Timeout"`
 	// Healthcheck and HealthcheckOnFailureAction are set for a container
 	// with a healthcheck.
 	Healthcheck                *HealthConfig `json:"Healthcheck,omitempty"`
 	HealthcheckOnFailureAction string        `json:"HealthcheckOnFailureAction,omitempty"`
+
+	// Secrets are the container's --secret options.
+	Secrets []ContainerSecret `json:"Secrets,omitempty"`
 }
 
 // InspectLogConfig is how a container logs.

@@ -53,6 +53,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			return nil, define.Invalidf("container id file exists. Ensure another container is not using it or delete %s", s.CIDFile)
 		}
 	}
+	secrets, err := e.resolveSecrets(ctx, s.Secrets)
+	if err != nil {
+		return nil, err
+	}
 	cfg := e.rt.Config()
 	rep := &ContainerCreateReport{Warnings: discardPorts(s)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
@@ -117,6 +121,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cc.Pod = pod.id
+	cc.Secrets = secrets
 	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
 	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile
 	plan.record(cc)
@@ -193,6 +198,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		}
 		sp, err := generate.Generate(s, ic, h)
 		if err != nil {
+			return nil, err
+		}
+		if err := addNotifyMount(sp, s, sc.BundleDir); err != nil {
 			return nil, err
 		}
 		c.Hostname = sp.Hostname

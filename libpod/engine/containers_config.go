@@ -32,6 +32,9 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		Privileged:  s.Security.Privileged,
 		CapAdd:      s.Security.CapAdd,
 		CapDrop:     s.Security.CapDrop,
+
+		SdNotifyMode:  s.SdNotifyMode,
+		CreateCommand: s.CreateCommand,
 	}
 	if c.Restart.Name == "" {
 		c.Restart.Name = "no"

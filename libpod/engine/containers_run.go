@@ -56,11 +56,14 @@ func (e *Engine) ContainerRun(ctx context.Context, s *specgen.Spec, detach bool,
 	}
 	rep := &RunReport{ID: cr.ID}
 	if detach {
+		notified := e.sdNotify(ctx, cr.ID)
 		c, err := e.rt.StartContainer(ctx, cr.ID, e.startOptions(nil))
 		if err != nil {
+			notified(nil)
 			e.removeAfterFailedStart(ctx, cr.ID, s.Remove)
 			return rep, err
 		}
+		notified(c)
 		e.emitCtr(c, "start", nil)
 		return rep, nil
 	}

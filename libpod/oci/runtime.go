@@ -50,6 +50,7 @@ func (r *Runtime) globalArgs() []string {
 func (r *Runtime) run(ctx context.Context, args ...string) ([]byte, error) {
 	full := append(r.globalArgs(), args...)
 	cmd := exec.CommandContext(ctx, r.Path, full...)
+	cmd.Env = WithoutNotifySocket(os.Environ())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -187,4 +188,17 @@ func (r *Runtime) RemoveExitFile(id string) error {
 		return err
 	}
 	return nil
+}
+
+// WithoutNotifySocket drops NOTIFY_SOCKET from env: pm itself speaks to
+// systemd (--sdnotify), and a runtime that saw it would wait for the
+// container to send READY=1.
+func WithoutNotifySocket(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

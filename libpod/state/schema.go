@@ -83,6 +83,14 @@ var migrations = []string{
 	SET spec = CAST(json_extract(CAST(config AS TEXT), '$.Spec') AS BLOB),
 	    config = CAST(json_remove(CAST(config AS TEXT), '$.Spec') AS BLOB)
 	WHERE json_valid(CAST(config AS TEXT)) AND json_type(CAST(config AS TEXT), '$.Spec') = 'object';`,
+	// 3: secrets. Their names are their own namespace, unique by the
+	// schema; their data lives in files, not here.
+	`CREATE TABLE secrets (
+		id      TEXT PRIMARY KEY,
+		name    TEXT NOT NULL UNIQUE,
+		config  BLOB NOT NULL,
+		created INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema version this pm writes.

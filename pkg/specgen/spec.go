@@ -50,6 +50,9 @@ type Spec struct {
 	// ReadOnly is set; the CLI's default is true, as Podman's.
 	ReadOnlyTmpfs bool
 
+	// Secrets are the --secret options (secret.go).
+	Secrets []Secret
+
 	Resources Resources
 	Ulimits   []Ulimit
 
@@ -89,6 +92,11 @@ type Spec struct {
 	// Replace is --replace: an existing container of the same name is
 	// removed (forcibly) first.
 	Replace bool
+	// SdNotifyMode is --sdnotify: conmon (default), container or ignore.
+	SdNotifyMode string
+	// CreateCommand is the command line that created the container, for
+	// inspect and generate systemd --new; nil when not made by the CLI.
+	CreateCommand []string
 
 	Runtime string // OCI runtime name or path; "" means the default
 	// Pod is --pod: the pod to join by ID or name; new:NAME creates it.

@@ -136,7 +136,7 @@ func (s *Spec) Validate() error {
 		}
 		seen[dst] = true
 	}
-	return nil
+	return s.validateSecrets(seen)
 }
 
 // sameMount reports whether one of ms is m exactly.

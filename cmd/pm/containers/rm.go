@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
@@ -18,10 +19,30 @@ func init() {
 func newRmCommand(name string) *cobra.Command {
 	var all, force, ignore, volumes, depend bool
 	var timeout uint
+	var cidFiles []string
 	cmd := &cobra.Command{
 		Use:   name + " [options] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (retErr error) {
+			ids, err := readCIDFiles(cidFiles, ignore)
+			if err != nil {
+				return err
+			}
+			if len(cidFiles) > 0 {
+				// The files go with their containers, so that a unit's
+				// next start can write them again.
+				defer func() {
+					for _, f := range cidFiles {
+						if retErr == nil {
+							os.Remove(f)
+						}
+					}
+				}()
+				if len(ids) == 0 {
+					return nil
+				}
+			}
+			args = append(args, ids...)
 			if len(args) == 0 && !all {
 				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
@@ -77,6 +98,7 @@ func newRmCommand(name string) *cobra.Command {
 	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
 	fs.BoolVarP(&volumes, "volumes", "v", false, "Remove anonymous volumes associated with the container")
 	fs.BoolVar(&depend, "depend", false, "Remove container and all containers that depend on it")
+	fs.StringArrayVar(&cidFiles, "cidfile", nil, "Read the container ID from the file")
 	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
 	return cmd
 }

@@ -15,10 +15,19 @@ func init() {
 func newStopCommand(name string) *cobra.Command {
 	var all, ignore bool
 	var timeout uint
+	var cidFiles []string
 	cmd := &cobra.Command{
 		Use:   name + " [options] CONTAINER [CONTAINER...]",
 		Short: "Stop one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			ids, err := readCIDFiles(cidFiles, ignore)
+			if err != nil {
+				return err
+			}
+			if len(cidFiles) > 0 && len(ids) == 0 {
+				return nil
+			}
+			args = append(args, ids...)
 			if len(args) == 0 && !all {
 				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
 			}
@@ -53,6 +62,7 @@ func newStopCommand(name string) *cobra.Command {
 	fs.BoolVarP(&all, "all", "a", false, "Stop all running containers")
 	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
 	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
+	fs.StringArrayVar(&cidFiles, "cidfile", nil, "Read the container ID from the file")
 	// Podman's older name of --time.
 	fs.UintVar(&timeout, "timeout", 10, "Seconds to wait for stop before killing the container (same as --time)")
 	_ = fs.MarkHidden("timeout")

@@ -109,7 +109,7 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs,
 		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
 		UserNS: f.UserNS, NetworkMode: f.Network, Pod: f.Pod, SigProxy: f.SigProxy, DetachKeys: f.DetachKeys,
-		GroupAdd: f.GroupAdd, Created: time.Now(),
+		GroupAdd: f.GroupAdd, Created: time.Now(), CreateCommand: os.Args,
 		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
 		Tmpfs: map[string]string{}, LogOpts: map[string]string{},
 	}

@@ -24,6 +24,9 @@ type optFlags struct {
 	CIDFile       string
 	HostUsers     []string
 	Attach        []string
+	Secrets       []string
+	SdNotify      string
+	Cgroups       string
 }
 
 func (f *optFlags) bind(fs *pflag.FlagSet) {
@@ -38,6 +41,9 @@ func (f *optFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.CIDFile, "cidfile", "", "Write the container ID to the file, which must not exist")
 	fs.StringSliceVar(&f.HostUsers, "hostuser", nil, "Host user account to add to /etc/passwd within the container")
 	fs.StringArrayVarP(&f.Attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
+	fs.StringArrayVar(&f.Secrets, "secret", nil, "Add a secret to the container (NAME[,type=mount|env][,target=,uid=,gid=,mode=])")
+	fs.StringVar(&f.SdNotify, "sdnotify", "conmon", `Control sd-notify behavior ("conmon"|"container"|"ignore")`)
+	fs.StringVar(&f.Cgroups, "cgroups", "enabled", `Control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")`)
 }
 
 // proxyVars are the host variables --http-proxy passes on.
@@ -49,6 +55,24 @@ var proxyVars = []string{"http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
 func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]string) error {
 	s.IPC, s.Timezone, s.Replace = f.IPC, f.TZ, f.Replace
 	s.PreserveFDs, s.Timeout, s.HostUsers = f.PreserveFDs, f.Timeout, f.HostUsers
+	switch f.SdNotify {
+	case "conmon", "container", "ignore":
+		s.SdNotifyMode = f.SdNotify
+	default:
+		return define.Invalidf("invalid --sdnotify %q: must be conmon, container or ignore", f.SdNotify)
+	}
+	switch f.Cgroups {
+	case "enabled", "disabled", "no-conmon", "split":
+	default:
+		return define.Invalidf("invalid --cgroups %q: must be enabled, disabled, no-conmon or split", f.Cgroups)
+	}
+	for _, v := range f.Secrets {
+		sec, err := specgen.ParseSecret(v)
+		if err != nil {
+			return err
+		}
+		s.Secrets = append(s.Secrets, sec)
+	}
 	if f.ConmonPidFile != "" {
 		p, err := absPath(f.ConmonPidFile)
 		if err != nil {
