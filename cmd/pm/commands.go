@@ -25,6 +25,6 @@ func init() {
 	registrars = append(registrars, pods.Register)
 	registrars = append(registrars, healthcheck.Register)
 	registrars = append(registrars, secrets.Register)
-	registrars = append(registrars, kube.Register)
 	registrars = append(registrars, generate.Register)
+	registrars = append(registrars, kube.Register) // after generate: it adds pm generate kube
 }

@@ -17,7 +17,8 @@ import (
 var groups = map[string]bool{"image": true, "container": true, "system": true}
 
 // shared names pages that document a verb under another name.
-var shared = map[string]string{"pm image rm": "pm-rmi.md"}
+var shared = map[string]string{"pm image rm": "pm-rmi.md",
+	"pm generate kube": "pm-kube-generate.md", "pm play kube": "pm-kube-play.md"}
 
 // docPage returns the page documenting cmd, or "" when there is none.
 func docPage(dir string, cmd *cobra.Command) string {

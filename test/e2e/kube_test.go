@@ -471,3 +471,18 @@ func TestKubePlayBadInput(t *testing.T) {
 	env.PMOK("pod", "rm", "taken")
 	env.expectNothingLeft("at the end")
 }
+
+// TestKubeOlderSpellings: Podman's pm generate kube and pm play kube are
+// kube generate and kube play under their older names.
+func TestKubeOlderSpellings(t *testing.T) {
+	env := kubeEnv(t)
+	file := env.writeFile("old.yaml", fmt.Sprintf(replaceYAML, "one"))
+	env.PMOK("play", "kube", "--start=false", file)
+	gen := env.PMOK("generate", "kube", "rep").Stdout
+	if !strings.Contains(gen, "kind: Pod") || !strings.Contains(gen, "name: rep") {
+		t.Errorf("generate kube of the played pod:\n%s", gen)
+	}
+	env.PMOK("play", "kube", "--down", "--force", file)
+	env.expectNothingLeft("after play kube --down")
+	env.PM("play", "kube", env.Path("nosuch.yaml")).ExpectError(t, 125, "no such file")
+}

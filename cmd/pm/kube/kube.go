@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -22,6 +23,24 @@ func Register(root *cobra.Command) {
 	}
 	k.AddCommand(NewGenerateCommand(), NewPlayCommand(), NewDownCommand())
 	root.AddCommand(k)
+
+	// Podman's older spellings: pm generate kube (under the generate noun,
+	// registered before this one) and pm play kube.
+	for _, c := range root.Commands() {
+		if c.Name() == "generate" {
+			c.AddCommand(alias(NewGenerateCommand()))
+		}
+	}
+	play := &cobra.Command{Use: "play", Short: "Play containers, pods or volumes from Kubernetes YAML (as pm kube play)"}
+	play.AddCommand(alias(NewPlayCommand()))
+	root.AddCommand(play)
+}
+
+// alias renames a kube verb "kube", keeping its arguments and flags.
+func alias(c *cobra.Command) *cobra.Command {
+	_, args, _ := strings.Cut(c.Use, " ")
+	c.Use = "kube " + args
+	return c
 }
 
 func engineOf(cmd *cobra.Command) (*engine.Engine, error) {
