@@ -2,7 +2,9 @@ package engine
 
 import (
 	"context"
+	"errors"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/image"
 )
@@ -42,6 +44,10 @@ type ImageRemoveRequest struct {
 	All    bool // every image
 	Force  bool // an image named by ID loses all its names
 	Ignore bool // a missing image is not an error
+	// Containers removes the containers using the images first, and the
+	// pods whose infra container does: pm rmi --force, as in Podman
+	// (Docker's force keeps them).
+	Containers bool
 }
 
 // ImageRemoveReport lists the names removed and the images deleted, in order.
@@ -57,6 +63,11 @@ func (e *Engine) ImageRemove(ctx context.Context, req ImageRemoveRequest) (*Imag
 	if err != nil {
 		return nil, err
 	}
+	if req.Containers {
+		if err := e.removeImageUsers(ctx, svc, req); err != nil {
+			return nil, err
+		}
+	}
 	rep, err := svc.Remove(ctx, req.Names, image.RemoveOptions{Force: req.Force, All: req.All, Ignore: req.Ignore})
 	out := &ImageRemoveReport{}
 	if rep != nil {
@@ -69,6 +80,46 @@ func (e *Engine) ImageRemove(ctx context.Context, req ImageRemoveRequest) (*Imag
 		}
 	}
 	return out, err
+}
+
+// removeImageUsers removes, for rmi --force, the containers made from the
+// images req names (every image with All), and the pods whose infra
+// container is one of them.
+func (e *Engine) removeImageUsers(ctx context.Context, svc *image.Service, req ImageRemoveRequest) error {
+	ids := map[string]bool{}
+	for _, n := range req.Names {
+		if img, err := svc.Lookup(n); err == nil {
+			ids[img.ID()] = true
+		}
+	}
+	cs, err := e.rt.ListContainers(ctx)
+	if err != nil {
+		return err
+	}
+	pods := map[string]bool{}
+	var ctrs []string
+	for _, c := range cs {
+		if !req.All && !ids[c.Config.Image.ID] {
+			continue
+		}
+		if p, err := e.rt.LookupPod(ctx, c.Config.Pod); err == nil && p.Config.InfraID == c.ID() {
+			pods[p.ID()] = true
+		} else {
+			ctrs = append(ctrs, c.ID())
+		}
+	}
+	var errs []error
+	for id := range pods {
+		if _, err := e.PodRemove(ctx, id, true, nil); err != nil && !errors.Is(err, define.ErrNoSuchPod) {
+			errs = append(errs, err)
+		}
+	}
+	for _, id := range ctrs {
+		if _, err := e.ContainerRemove(ctx, id, true, nil); err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // ImagePruneRequest says which unused images ImagePrune removes.

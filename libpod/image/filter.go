@@ -91,7 +91,7 @@ func (s *Service) compileFilters(ctx context.Context, filters []string) (map[str
 				v, ok := e.Details.Config.Config.Labels[lk]
 				return ok && (!hasVal || v == lv)
 			}
-		case "before", "since":
+		case "before", "since", "after": // after is since's other name, as in Podman
 			img, err := s.Lookup(val)
 			if err != nil {
 				return nil, err

@@ -289,3 +289,35 @@ func TestImagesExistsPrune(t *testing.T) {
 		t.Errorf("pm image exists after prune: exit %d, want 1", res.Code)
 	}
 }
+
+// TestImagesRmiForceContainers: rmi --force removes the containers made
+// from the image, running or not, and the pod whose infra container uses
+// an image; a missing image is then no error. Without --force, an image
+// in use is refused and nothing changes.
+func TestImagesRmiForceContainers(t *testing.T) {
+	env := podEnv(t)
+	env.PMOK("create", "--name", "idle", "busybox", "true")
+	env.runID("--name", "busy", "busybox", "sleep", "1000")
+	env.PMOK("pod", "create", "--name", "p")
+	env.PMOK("create", "--pod", "p", "--name", "member", "multilayer", "true")
+	env.PM("rmi", "busybox").ExpectError(t, 2, "in use")
+	if ids := env.PMOK("ps", "-aq").Lines(); len(ids) != 4 {
+		t.Fatalf("containers after a refused rmi: %q", ids)
+	}
+	env.PMOK("rmi", "-f", "busybox", "bogus")
+	if names := env.PMOK("ps", "-a", "--format", "{{.Names}}").Lines(); len(names) != 2 || contains(names, "idle") || contains(names, "busy") {
+		t.Errorf("containers after rmi -f busybox: %q", names)
+	}
+	infra := strings.TrimSpace(env.PMOK("pod", "inspect", "--format", "{{.InfraContainerID}}", "p").Stdout)
+	infraImage := strings.TrimSpace(env.PMOK("inspect", "--format", "{{.ImageName}}", infra).Stdout)
+	env.PMOK("rmi", "-f", infraImage)
+	if out := env.PMOK("pod", "ps", "-q").Stdout; out != "" {
+		t.Errorf("pods after rmi -f of the infra image: %q", out)
+	}
+	if out := env.PMOK("ps", "-aq").Stdout; out != "" {
+		t.Errorf("containers after rmi -f of the infra image: %q", out)
+	}
+	if res := env.PM("rmi", "-f", "bogus"); res.Code != 0 || res.Stdout != "" {
+		t.Errorf("rmi -f of a missing image: %s", res)
+	}
+}

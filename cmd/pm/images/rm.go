@@ -39,6 +39,10 @@ all of them.`,
 				return err
 			}
 			req.Names = args
+			// As in Podman: --force also removes the containers using
+			// the images, and a missing image is no error.
+			req.Containers = req.Force
+			req.Ignore = req.Ignore || req.Force
 			rep, err := eng.ImageRemove(cmd.Context(), req)
 			var b strings.Builder
 			if rep != nil {
@@ -56,7 +60,7 @@ all of them.`,
 	}
 	f := cmd.Flags()
 	f.BoolVarP(&req.All, "all", "a", false, "Remove all images")
-	f.BoolVarP(&req.Force, "force", "f", false, "Remove an image named by ID with all its names")
+	f.BoolVarP(&req.Force, "force", "f", false, "Remove the images with all their names, and the containers (and pods) using them")
 	f.BoolVarP(&req.Ignore, "ignore", "i", false, "Ignore images that do not exist")
 	return cmd
 }
