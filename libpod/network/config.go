@@ -130,11 +130,25 @@ func (s *Store) Get(nameOrID string) (*Network, error) {
 			match = n
 		}
 	}
+	if match == nil && nameOrID == PodmanDefaultName {
+		// Podman's default network's name, as scripts and compose files
+		// written for Podman use it, is the default network unless a
+		// network of that name exists.
+		for _, n := range all {
+			if n.Name == s.DefaultName {
+				return n, nil
+			}
+		}
+	}
 	if match == nil {
 		return nil, define.Errorf(ErrNoSuchNetwork, "unable to find network with name or ID %s: network not found", nameOrID)
 	}
 	return match, nil
 }
+
+// PodmanDefaultName is the name of Podman's default network, another
+// name of pm's.
+const PodmanDefaultName = "podman"
 
 // Save writes n atomically; with create, an existing network of the name
 // is an error.

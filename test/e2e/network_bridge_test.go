@@ -96,3 +96,20 @@ func TestNetworkBridgeDNS(t *testing.T) {
 	}
 	env.expectNoHelpers("after the bridge containers")
 }
+
+// TestNetworkPodmanName: Podman's default network name, podman, is pm's
+// default network, until a network of that name is created.
+func TestNetworkPodmanName(t *testing.T) {
+	env := ctrEnv(t)
+	if out := env.PMOK("run", "--rm", "--network", "podman", "busybox", "sh", "-c", "ip -4 addr show eth0").Stdout; !strings.Contains(out, "inet 10.88.") {
+		t.Errorf("--network podman is not the default network: %q", out)
+	}
+	if name := env.PMOK("network", "inspect", "--format", "{{.Name}}", "podman").Stdout; name != "pm\n" {
+		t.Errorf("network inspect podman = %q, want pm", name)
+	}
+	env.PMOK("network", "create", "--subnet", "10.99.7.0/24", "podman")
+	if out := env.PMOK("run", "--rm", "--network", "podman", "busybox", "sh", "-c", "ip -4 addr show eth0").Stdout; !strings.Contains(out, "inet 10.99.7.") {
+		t.Errorf("--network podman after creating a network of that name: %q", out)
+	}
+	env.PMOK("network", "rm", "podman")
+}
