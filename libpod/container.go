@@ -148,7 +148,7 @@ func (r *Runtime) OCIRuntime(name string) (*oci.Runtime, error) {
 	mk := func(n, p string) *oci.Runtime {
 		return &oci.Runtime{
 			Name: n, Path: p, ConmonPath: conmon,
-			Root:      filepath.Join(r.cfg.TmpDir, "runtime", n),
+			Root:      filepath.Join(r.cfg.TmpDir, "runtime", filepath.Base(n)),
 			ExitDir:   r.exitDir(),
 			ExtraArgs: r.cfg.RuntimeFlags, // --runtime-flag
 		}
@@ -158,7 +158,8 @@ func (r *Runtime) OCIRuntime(name string) (*oci.Runtime, error) {
 			if _, err := os.Stat(name); err != nil {
 				return nil, define.Invalidf("OCI runtime %s: %v", name, err)
 			}
-			return mk(filepath.Base(name), name), nil
+			// Named by the path it was given as, as in Podman's inspect.
+			return mk(name, name), nil
 		}
 		p, ok := oci.Find(name, r.cfg.Engine.OCIRuntimes[name])
 		if !ok {
@@ -181,7 +182,7 @@ func (r *Runtime) runtimeOf(c *Container) (*oci.Runtime, error) {
 		rt, err := r.OCIRuntime(c.Config.RuntimePath)
 		if err == nil {
 			rt.Name = c.Config.RuntimeName
-			rt.Root = filepath.Join(r.cfg.TmpDir, "runtime", c.Config.RuntimeName)
+			rt.Root = filepath.Join(r.cfg.TmpDir, "runtime", filepath.Base(c.Config.RuntimeName))
 			return rt, nil
 		}
 	}

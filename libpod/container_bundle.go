@@ -49,7 +49,7 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 	}
 	files := map[string][]byte{
 		"hosts":        hostsFor(c, hostname),
-		"resolv.conf":  resolvFor(c),
+		"resolv.conf":  r.sharedResolv(c),
 		"hostname":     []byte(hostname + "\n"),
 		"containerenv": r.containerEnv(c),
 		"config.json":  b,

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -47,23 +46,16 @@ func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfi
 	if cfg.Created.IsZero() {
 		cfg.Created = time.Now()
 	}
-	generated := cfg.Name == ""
 	db, err := r.DB()
 	if err != nil {
 		return nil, err
 	}
 	c := &Container{Config: cfg, State: define.ContainerState{Status: define.StatusConfigured}}
-	for attempt := 0; ; attempt++ {
-		if generated {
-			c.Config.Name = randomName()
-		}
-		err = r.insert(ctx, db, c)
-		if err == nil {
-			break
-		}
-		if !generated || !errors.Is(err, define.ErrNameInUse) || attempt > 20 {
-			return nil, err
-		}
+	if err := claimName(cfg.Name, func(name string) error {
+		c.Config.Name = name
+		return r.insert(ctx, db, c)
+	}); err != nil {
+		return nil, err
 	}
 	id := c.ID()
 	defer func() {
@@ -137,16 +129,4 @@ func (r *Runtime) insert(ctx context.Context, db *state.DB, c *Container) error 
 			ID: c.ID(), Name: c.Config.Name, PodID: c.Config.Pod, Config: cb, State: sb, Created: c.Config.Created, Spec: c.Config.Spec,
 		})
 	})
-}
-
-var (
-	nameLeft  = []string{"admiring", "brave", "clever", "dazzling", "eager", "focused", "gallant", "happy", "keen", "lucid", "modest", "nifty", "optimistic", "quirky", "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "zealous", "bold", "calm", "jolly"}
-	nameRight = []string{"albattani", "babbage", "curie", "darwin", "euler", "fermi", "galileo", "hopper", "hypatia", "kepler", "lovelace", "mayer", "newton", "noether", "pasteur", "ritchie", "shannon", "thompson", "turing", "wozniak", "yonath", "zhukovsky", "bohr", "dirac"}
-)
-
-// randomName returns a Docker-style adjective_surname name.
-func randomName() string {
-	var b [2]byte
-	rand.Read(b[:])
-	return nameLeft[int(b[0])%len(nameLeft)] + "_" + nameRight[int(b[1])%len(nameRight)]
 }

@@ -193,7 +193,8 @@ func (r *Runtime) RunHealthcheck(ctx context.Context, idOrName string) (*HealthR
 		e.Output = fmt.Sprintf("healthcheck command exceeded its timeout of %s", timeout)
 	case err == nil:
 		e.ExitCode = res.ExitCode
-		e.Output = out.String()
+		// The log keeps the output without its final newline, as Podman's.
+		e.Output = strings.TrimSuffix(out.String(), "\n")
 	case errors.As(err, &ec):
 		// The command could not be found or run: a failed check.
 		e.ExitCode = ec.Code

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -70,6 +71,7 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 			Health:     healthOf(c),
 		},
 		Image:           cc.Image.ID,
+		ImageDigest:     cc.Image.Digest,
 		ImageName:       imageName(cc.Image),
 		Rootfs:          "",
 		Pod:             c.Pod,
@@ -302,6 +304,24 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 		Cgroups:       "default",
 		Ulimits:       []define.InspectUlimit{},
 		ShmSize:       65536000,
+		Devices:       []define.InspectDevice{},
+	}
+	for _, d := range cc.Devices {
+		if p := strings.SplitN(d, ":", 3); len(p) == 3 {
+			h.Devices = append(h.Devices, define.InspectDevice{PathOnHost: p[0], PathInContainer: p[1], CgroupPermissions: p[2]})
+		}
+	}
+	for _, m := range sp.Mounts {
+		if m.Destination == "/dev/shm" && m.Type == "tmpfs" {
+			for _, o := range m.Options {
+				// The default size keeps Podman's reading of it, 65536000.
+				if v, ok := strings.CutPrefix(o, "size="); ok && v != "65536k" {
+					if n, err := parseTmpfsSize(v); err == nil {
+						h.ShmSize = n
+					}
+				}
+			}
+		}
 	}
 	if cc.LogSizeMax > 0 {
 		h.LogConfig.Size = decimalSize(cc.LogSizeMax)
@@ -353,9 +373,16 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 				h.UsernsMode = "private"
 			}
 		}
+		h.Sysctls = l.Sysctl
 		if res := l.Resources; res != nil {
 			if res.Memory != nil && res.Memory.Limit != nil {
 				h.Memory = *res.Memory.Limit
+			}
+			if res.Memory != nil && res.Memory.Reservation != nil {
+				h.MemoryReservation = *res.Memory.Reservation
+			}
+			if res.Memory != nil && res.Memory.Swap != nil {
+				h.MemorySwap = *res.Memory.Swap
 			}
 			if res.Pids != nil && res.Pids.Limit != nil {
 				h.PidsLimit = *res.Pids.Limit
@@ -373,8 +400,28 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 				if cpu.Shares != nil {
 					h.CPUShares = *cpu.Shares
 				}
+				h.CpusetCpus = cpu.Cpus
 			}
 		}
 	}
 	return h
+}
+
+// parseTmpfsSize reads a tmpfs size= value: bytes, or with a k, m or g
+// suffix (binary units, as the kernel reads them).
+func parseTmpfsSize(v string) (int64, error) {
+	mult := int64(1)
+	switch {
+	case strings.HasSuffix(v, "k"):
+		mult = 1 << 10
+	case strings.HasSuffix(v, "m"):
+		mult = 1 << 20
+	case strings.HasSuffix(v, "g"):
+		mult = 1 << 30
+	}
+	if mult != 1 {
+		v = v[:len(v)-1]
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	return n * mult, err
 }

@@ -148,6 +148,13 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err := r.setupShm(c); err != nil {
 		return err
 	}
+	if err := r.chownMounts(c); err != nil {
+		return err
+	}
+	rootUID, rootGID := idMapsRoot(c.Config.IDMaps)
+	if err := ensureMtab(mountpoint, rootUID, rootGID); err != nil {
+		return err
+	}
 	rootfs, err := r.userNSRootfs(ctx, c, mountpoint)
 	if err != nil {
 		return err

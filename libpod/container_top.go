@@ -184,9 +184,61 @@ func containerProcs(initPid int) ([]ProcInfo, error) {
 		out[i].PPID = hostToNS[out[i].PPID]
 		out[i].PGID = hostToNS[out[i].PGID]
 	}
+	translateIDs(out, initPid)
 	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
 	return out, nil
 }
+
+// translateIDs turns the ids of procs, read from /proc in pm's user
+// namespace, into ids inside the container (UID, GID, ...) and ids as the
+// host sees them (HostUID, HostGID). pm's own uid_map leads from its
+// namespace to the host's; a container with a user namespace of its own
+// lists in its uid_map, read from pm's namespace, which of pm's ids its ids
+// are.
+func translateIDs(procs []ProcInfo, initPid int) {
+	selfUIDs, selfGIDs := readIDMap("/proc/self/uid_map"), readIDMap("/proc/self/gid_map")
+	var ctrUIDs, ctrGIDs []define.IDMap
+	own, _ := os.Readlink("/proc/self/ns/user")
+	if ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/user", initPid)); err == nil && ns != own {
+		ctrUIDs = readIDMap(fmt.Sprintf("/proc/%d/uid_map", initPid))
+		ctrGIDs = readIDMap(fmt.Sprintf("/proc/%d/gid_map", initPid))
+	}
+	for i := range procs {
+		p := &procs[i]
+		p.HostUID, p.HostGID = toOuterID(selfUIDs, p.UID), toOuterID(selfGIDs, p.GID)
+		if ctrUIDs != nil {
+			p.UID, p.RUID = toInnerID(ctrUIDs, p.UID), toInnerID(ctrUIDs, p.RUID)
+		}
+		if ctrGIDs != nil {
+			p.GID, p.RGID = toInnerID(ctrGIDs, p.GID), toInnerID(ctrGIDs, p.RGID)
+		}
+	}
+}
+
+// toOuterID maps id from the inside of m to its outside; an id the map
+// lacks (or an empty map: no namespace) stays as it is.
+func toOuterID(m []define.IDMap, id int) int {
+	for _, x := range m {
+		if id >= x.ContainerID && id < x.ContainerID+x.Size {
+			return x.HostID + id - x.ContainerID
+		}
+	}
+	return id
+}
+
+// toInnerID maps id from the outside of m to its inside; an id the map
+// lacks is the overflow id, as the kernel shows it.
+func toInnerID(m []define.IDMap, id int) int {
+	for _, x := range m {
+		if id >= x.HostID && id < x.HostID+x.Size {
+			return x.ContainerID + id - x.HostID
+		}
+	}
+	return overflowID
+}
+
+// overflowID is what the kernel shows for an id with no mapping.
+const overflowID = 65534
 
 const clockTicks = 100 // USER_HZ on Linux
 
@@ -257,7 +309,6 @@ func readProc(pid int, boot time.Time) (ProcInfo, error) {
 			}
 		}
 	}
-	p.HostUID, p.HostGID = p.UID, p.GID
 	if cl, err := os.ReadFile(base + "cmdline"); err == nil && len(cl) > 0 {
 		p.Args = strings.Split(strings.TrimRight(string(cl), "\x00"), "\x00")
 	}

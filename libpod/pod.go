@@ -46,19 +46,20 @@ func (r *Runtime) CreatePod(ctx context.Context, cfg define.PodConfig) (*Pod, er
 	if cfg.Created.IsZero() {
 		cfg.Created = time.Now()
 	}
-	if cfg.Name == "" {
-		cfg.Name = randomName()
-	}
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("encoding pod %s: %w", cfg.Name, err)
-	}
 	db, err := r.DB()
 	if err != nil {
 		return nil, err
 	}
-	err = db.Update(ctx, func(tx *state.Tx) error {
-		return tx.AddPod(&state.PodRecord{ID: cfg.ID, Name: cfg.Name, Config: b, State: []byte("{}"), Created: cfg.Created})
+	// A generated name that is taken is drawn again, as for containers.
+	err = claimName(cfg.Name, func(name string) error {
+		cfg.Name = name
+		b, err := json.Marshal(cfg)
+		if err != nil {
+			return fmt.Errorf("encoding pod %s: %w", cfg.Name, err)
+		}
+		return db.Update(ctx, func(tx *state.Tx) error {
+			return tx.AddPod(&state.PodRecord{ID: cfg.ID, Name: cfg.Name, Config: b, State: []byte("{}"), Created: cfg.Created})
+		})
 	})
 	if err != nil {
 		return nil, err

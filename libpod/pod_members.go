@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strconv"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
@@ -237,4 +239,24 @@ func (r *Runtime) removeMember(ctx context.Context, id string, timeout *uint) er
 		}
 	}
 	return r.removeLocked(ctx, c, l)
+}
+
+// sharedResolv is c's resolv.conf. A container that joins another's
+// network namespace (a pod's member) and sets no DNS of its own gets that
+// container's file, as in Podman: the pod's --dns, --dns-search and
+// --dns-option reach its members.
+func (r *Runtime) sharedResolv(c *Container) []byte {
+	n := c.Config.Names
+	if len(n.DNS)+len(n.DNSSearch)+len(n.DNSOptions) > 0 {
+		return resolvFor(c)
+	}
+	owner := r.hostsOwner(c)
+	if owner == nil {
+		return resolvFor(c)
+	}
+	b, err := os.ReadFile(filepath.Join(r.bundleDir(owner.ID()), "resolv.conf"))
+	if err != nil {
+		return resolvFor(c)
+	}
+	return b
 }

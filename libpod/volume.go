@@ -38,7 +38,13 @@ func (v *Volume) IsTmpfs() bool { return v.Config.Options["type"] == "tmpfs" }
 // isBind reports whether the volume binds a host directory
 // (-o type=none,o=bind,device=PATH).
 func (v *Volume) isBind() bool {
-	return v.Config.Options["device"] != "" && !v.IsTmpfs() && hasOpt(v.Config.Options["o"], "bind", "rbind")
+	return v.Config.Options["device"] != "" && !v.IsTmpfs() && bindOptions(v.Config.Options)
+}
+
+// bindOptions reports whether -o options ask for a bind volume: o=bind
+// (or rbind), or type=bind as Podman also accepts.
+func bindOptions(opts map[string]string) bool {
+	return opts["type"] == "bind" || hasOpt(opts["o"], "bind", "rbind")
 }
 
 func hasOpt(list string, names ...string) bool {
@@ -73,23 +79,23 @@ func validateVolumeOptions(opts map[string]string) error {
 	switch opts["type"] {
 	case "", "tmpfs", "none", "bind":
 	default:
-		return define.Invalidf("invalid volume option type=%s: the local driver supports tmpfs and none", opts["type"])
+		return define.Invalidf("invalid volume option type=%s: the local driver supports tmpfs, bind and none", opts["type"])
 	}
 	if dev := opts["device"]; dev != "" && opts["type"] != "tmpfs" {
-		if !hasOpt(opts["o"], "bind", "rbind") {
-			return define.Invalidf("invalid volume options: device=%s needs o=bind", dev)
+		if !bindOptions(opts) {
+			return define.Invalidf("invalid volume options: device=%s needs o=bind or type=bind", dev)
 		}
 		if !filepath.IsAbs(dev) {
 			return define.Invalidf("invalid volume option device=%s: not an absolute path", dev)
 		}
 		fi, err := os.Stat(dev)
 		if err != nil {
-			return define.Invalidf("invalid volume option device=%s: %v", dev, errors.Unwrap(err))
+			return define.Invalidf("invalid volume option device for driver 'local': %v", err)
 		}
 		if !fi.IsDir() {
 			return define.Invalidf("invalid volume option device=%s: not a directory", dev)
 		}
-	} else if hasOpt(opts["o"], "bind", "rbind") && opts["type"] != "tmpfs" {
+	} else if bindOptions(opts) && opts["type"] != "tmpfs" {
 		return define.Invalidf("invalid volume options: o=bind needs device=PATH")
 	}
 	return nil

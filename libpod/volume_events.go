@@ -8,10 +8,14 @@ import (
 )
 
 // Journal returns the event journal of the runtime's configuration:
-// TmpDir/events/events.log, rotated at events_logfile_max_size.
+// events_logfile_path (default TmpDir/events/events.log), rotated at
+// events_logfile_max_size.
 func (r *Runtime) Journal() *events.Journal {
 	if r.cfg.Engine.EventsLogger == "none" {
 		return events.Off()
+	}
+	if p := r.cfg.Engine.EventsLogFilePath; p != "" {
+		return events.NewFile(p, int64(r.cfg.Engine.EventsLogFileMaxSize))
 	}
 	return events.New(filepath.Join(r.cfg.TmpDir, "events"), int64(r.cfg.Engine.EventsLogFileMaxSize))
 }

@@ -172,10 +172,16 @@ func (r *Runtime) PrepareVolume(ctx context.Context, name string, u VolumeUse) (
 	}
 	changed := false
 	if u.Rootfs != "" && (v.State.NeedsCopyUp || v.State.NeedsChown) {
-		if err := r.copyUp(v, u); err != nil {
+		found, err := r.copyUp(v, u)
+		if err != nil {
 			return nil, err
 		}
-		v.State.NeedsCopyUp, v.State.NeedsChown = false, false
+		// As in Podman, the volume needs a copy-up until a container
+		// mounts it where its image has something to copy.
+		if found {
+			v.State.NeedsCopyUp = false
+		}
+		v.State.NeedsChown = false
 		changed = true
 	}
 	if u.Chown != nil {
@@ -193,44 +199,50 @@ func (r *Runtime) PrepareVolume(ctx context.Context, name string, u VolumeUse) (
 
 // copyUp copies the image's content at u.Dest into v when v is empty, and
 // gives v's top directory the owner and mode of the image's directory.
-func (r *Runtime) copyUp(v *Volume, u VolumeUse) error {
+// found reports whether the image has content there to copy (so that the
+// volume's copy-up is done, whether or not it was empty).
+func (r *Runtime) copyUp(v *Volume, u VolumeUse) (found bool, err error) {
 	if u.Rootfs == "" || v.isBind() {
-		return nil
+		return false, nil
 	}
 	rp, err := fscopy.Resolve(u.Rootfs, u.Dest)
 	if err != nil {
-		return nil // nothing at the destination in the image
+		return false, nil // nothing at the destination in the image
 	}
 	fi, err := os.Lstat(filepath.Join(u.Rootfs, rp))
 	if err != nil || !fi.IsDir() {
-		return nil
+		return false, nil
 	}
 	if v.State.NeedsChown {
 		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 			if err := os.Lchown(v.path, int(st.Uid), int(st.Gid)); err != nil {
-				return fmt.Errorf("owning volume %s like %s: %w", v.Name(), u.Dest, err)
+				return false, fmt.Errorf("owning volume %s like %s: %w", v.Name(), u.Dest, err)
 			}
 			if err := os.Chmod(v.path, fi.Mode().Perm()|fi.Mode()&(fs.ModeSticky|fs.ModeSetgid)); err != nil {
-				return fmt.Errorf("setting the mode of volume %s: %w", v.Name(), err)
+				return false, fmt.Errorf("setting the mode of volume %s: %w", v.Name(), err)
 			}
 		}
 	}
 	if !v.State.NeedsCopyUp || !u.CopyUp {
-		return nil
+		return false, nil
+	}
+	image, err := os.ReadDir(filepath.Join(u.Rootfs, rp))
+	if err != nil || len(image) == 0 {
+		return false, nil
 	}
 	entries, err := os.ReadDir(v.path)
 	if err != nil {
-		return fmt.Errorf("reading volume %s: %w", v.Name(), err)
+		return false, fmt.Errorf("reading volume %s: %w", v.Name(), err)
 	}
 	if len(entries) > 0 {
-		return nil
+		return true, nil
 	}
 	src := fscopy.Location{Root: u.Rootfs, Path: strings.TrimSuffix(rp, "/") + "/.", Where: "the image"}
 	dst := fscopy.Location{Root: v.path, Path: "/", Where: "volume " + v.Name()}
 	if err := fscopy.Copy(src, dst, fscopy.CopyOptions{KeepOwner: true, Overwrite: true}); err != nil {
-		return fmt.Errorf("copying %s of the image into volume %s: %w", u.Dest, v.Name(), err)
+		return false, fmt.Errorf("copying %s of the image into volume %s: %w", u.Dest, v.Name(), err)
 	}
-	return nil
+	return true, nil
 }
 
 // mountTmpfs mounts a tmpfs volume on its data directory unless it is

@@ -17,7 +17,7 @@ func newCompletionCommand() *cobra.Command {
 	var file string
 	var noDesc bool
 	cmd := &cobra.Command{
-		Use:   "completion [options] bash|zsh|fish|powershell",
+		Use:   "completion [options] {bash|zsh|fish|powershell}",
 		Short: "Generate shell completion scripts",
 		Long: `Print a script that completes pm's commands and flags in the given shell.
 Load it for the current session, e.g. with bash:

@@ -20,6 +20,7 @@ func main() {
 	if reexec.Init() {
 		return
 	}
+	os.Setenv("PATH", withSbin(os.Getenv("PATH")))
 	os.Exit(run(os.Args[1:]))
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -108,6 +109,9 @@ func discardStdout(noout bool) error {
 	return nil
 }
 
+// logLevels are the values of --log-level, as Podman lists them.
+var logLevels = []string{"trace", "debug", "info", "warn", "warning", "error", "fatal", "panic"}
+
 func setupLogging(level string) error {
 	var l slog.Level
 	switch strings.ToLower(level) {
@@ -120,8 +124,10 @@ func setupLogging(level string) error {
 	case "error", "fatal", "panic":
 		l = slog.LevelError
 	default:
-		// Podman exits 1 here, before any command runs.
-		return &define.ExitCodeError{Code: 1, Err: define.Invalidf("Log Level %q is not supported, choose from: debug, info, warn, error", level)}
+		// Podman prints this line bare (no "Error: ") and exits 1, before
+		// any command runs.
+		fmt.Fprintf(os.Stderr, "Log Level %q is not supported, choose from: %s\n", level, strings.Join(logLevels, ", "))
+		return &define.ExitCodeError{Code: 1}
 	}
 	// The storage and image libraries log through logrus.
 	logrus.SetLevel(map[slog.Level]logrus.Level{

@@ -31,6 +31,9 @@ type ImageRef struct {
 	Asked string // as the user wrote it
 	Name  string // the stored name it resolved to ("" when found by ID)
 	ID    string
+	// Digest is the digest of the image's manifest (sha256:...), for
+	// inspect's ImageDigest; "" for containers made before it was kept.
+	Digest string `json:",omitempty"`
 }
 
 // MountPoint is one mount as inspect reports it.
@@ -114,6 +117,8 @@ type ContainerConfig struct {
 	// to it: kill, restart, stop; "" or none for nothing.
 	HealthOnFailure string `json:",omitempty"`
 
+	// Devices are the --device options, HOST:CONTAINER:PERMS, for inspect.
+	Devices []string `json:",omitempty"`
 	// Privileged, CapAdd and CapDrop are the security flags as given, for inspect.
 	Privileged bool     `json:",omitempty"`
 	CapAdd     []string `json:",omitempty"`

@@ -214,9 +214,22 @@ type InspectContainerHostConfig struct {
 	CPUPeriod       uint64                   `json:"CpuPeriod"`
 	CPUQuota        int64                    `json:"CpuQuota"`
 	MemorySwap      int64                    `json:"MemorySwap"`
-	Init            bool                     `json:"Init"`
-	PidsLimit       int64                    `json:"PidsLimit"`
-	Ulimits         []InspectUlimit          `json:"Ulimits"`
+	// Devices, Sysctls, CpusetCpus and MemoryReservation: --device,
+	// --sysctl, --cpuset-cpus, --memory-reservation.
+	Devices           []InspectDevice   `json:"Devices"`
+	Sysctls           map[string]string `json:"Sysctls,omitempty"`
+	CpusetCpus        string            `json:"CpusetCpus"`
+	MemoryReservation int64             `json:"MemoryReservation"`
+	Init              bool              `json:"Init"`
+	PidsLimit         int64             `json:"PidsLimit"`
+	Ulimits           []InspectUlimit   `json:"Ulimits"`
+}
+
+// InspectDevice is one --device in Docker's shape.
+type InspectDevice struct {
+	PathOnHost        string `json:"PathOnHost"`
+	PathInContainer   string `json:"PathInContainer"`
+	CgroupPermissions string `json:"CgroupPermissions"`
 }
 
 // ExecSession is an exec session as recorded while it runs.

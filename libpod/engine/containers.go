@@ -50,7 +50,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	}
 	if s.CIDFile != "" {
 		if _, err := os.Lstat(s.CIDFile); err == nil {
-			return nil, define.Invalidf("container id file exists. Ensure another container is not using it or delete %s", s.CIDFile)
+			return nil, idFileExists(s.CIDFile, "container")
 		}
 	}
 	secrets, err := e.resolveSecrets(ctx, s.Secrets)
@@ -64,7 +64,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
 		s.Resources = specgen.Resources{}
 	}
-	img, name, err := e.resolveImage(ctx, s.Image, s.PullPolicy)
+	devices, err := deviceNodes(s.Devices)
+	if err != nil {
+		return nil, err
+	}
+	img, name, err := e.resolveImage(ctx, s.Image, s.PullPolicy, e.pullOptions(s))
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +131,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	plan.record(cc)
 	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
-	netnsPath, err := e.containerNetwork(ctx, s, details.Config.Config.ExposedPorts, cc)
+	netnsPath, err := e.containerNetwork(ctx, s, withExposed(details.Config.Config.ExposedPorts, s.Expose), cc)
 	if err != nil {
 		return nil, err
 	}
@@ -189,6 +193,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			DefaultCaps:   cfg.Containers.DefaultCapabilities,
 			DefaultUlimit: defUlimits,
 			NetNSPath:     netnsPath(sc.ID),
+			Devices:       devices,
 		}
 		if s.Net.NoHosts {
 			h.HostsFile = ""
@@ -211,7 +216,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	if s.CIDFile != "" {
-		if err := writeCIDFile(s.CIDFile, c.ID()); err != nil {
+		if err := writeIDFile(s.CIDFile, c.ID(), "container"); err != nil {
 			e.rt.RemoveContainer(context.WithoutCancel(ctx), c.ID(), true, nil)
 			return nil, err
 		}
@@ -222,15 +227,16 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	return rep, nil
 }
 
-// writeCIDFile writes a new container's ID to --cidfile, which must not
-// exist: another container may be using it.
-func writeCIDFile(path, id string) error {
+// writeIDFile writes a new container's or pod's ID to --cidfile or
+// --pod-id-file, which must not exist: another one may be using it. kind
+// is "container" or "pod".
+func writeIDFile(path, id, kind string) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, os.ErrExist) {
-		return define.Invalidf("container id file exists. Ensure another container is not using it or delete %s", path)
+		return idFileExists(path, kind)
 	}
 	if err != nil {
-		return define.Invalidf("opening the container id file: %v", err)
+		return define.Invalidf("opening the %s id file: %v", kind, err)
 	}
 	_, err = f.WriteString(id)
 	if cerr := f.Close(); err == nil {
@@ -238,13 +244,18 @@ func writeCIDFile(path, id string) error {
 	}
 	if err != nil {
 		os.Remove(path)
-		return fmt.Errorf("writing the container id file: %w", err)
+		return fmt.Errorf("writing the %s id file: %w", kind, err)
 	}
 	return nil
 }
 
+// idFileExists is the error for an ID file that exists, in Podman's words.
+func idFileExists(path, kind string) error {
+	return define.Invalidf("%s id file exists. Ensure another %s is not using it or delete %s", kind, kind, path)
+}
+
 // resolveImage finds the image per the pull policy (default: missing).
-func (e *Engine) resolveImage(ctx context.Context, name, policy string) (*image.Image, string, error) {
+func (e *Engine) resolveImage(ctx context.Context, name, policy string, opts image.PullOptions) (*image.Image, string, error) {
 	svc, err := e.rt.Images()
 	if err != nil {
 		return nil, "", err
@@ -268,7 +279,7 @@ func (e *Engine) resolveImage(ctx context.Context, name, policy string) (*image.
 			return nil, "", err
 		}
 	}
-	imgs, err := svc.Pull(ctx, name, image.PullOptions{Progress: os.Stderr})
+	imgs, err := svc.Pull(ctx, name, opts)
 	if err != nil {
 		return nil, "", err
 	}

@@ -17,7 +17,7 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 	cfg := e.rt.Config()
 	c := &define.ContainerConfig{
 		Name:        s.Name,
-		Image:       define.ImageRef{Asked: s.Image, Name: name, ID: img.ID()},
+		Image:       define.ImageRef{Asked: s.Image, Name: name, ID: img.ID(), Digest: img.Digest()},
 		Created:     s.Created,
 		Labels:      s.Labels,
 		Annotations: s.Annotations,
@@ -30,6 +30,7 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		WorkDir:     s.WorkDir,
 		User:        s.User,
 		Privileged:  s.Security.Privileged,
+		Devices:     deviceStrings(s.Devices),
 		CapAdd:      s.Security.CapAdd,
 		CapDrop:     s.Security.CapDrop,
 
@@ -55,7 +56,7 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 	c.LogTag = s.LogOpts["tag"]
 	c.LogSizeMax = cfg.Containers.LogSizeMax
 	if v, ok := s.LogOpts["max-size"]; ok {
-		n, err := specgen.ParseBytes(v)
+		n, err := specgen.ParseDecimalSize(v)
 		if err != nil {
 			return nil, define.Invalidf("invalid --log-opt max-size=%s: %v", v, err)
 		}

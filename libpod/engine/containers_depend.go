@@ -2,8 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"strings"
 
+	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
 )
 
@@ -49,12 +51,19 @@ func (e *Engine) ContainerDependents(ctx context.Context, idOrName string) ([]st
 
 // ContainerRemoveChecked removes a container as ContainerRemove does, but
 // refuses one that other containers depend on unless depend is set, in
-// which case those are removed first. It returns the IDs removed before
-// the container itself.
+// which case those are removed first. The members of a pod depend on its
+// infra container: with depend, removing it removes the whole pod. It
+// returns the IDs removed before the container itself.
 func (e *Engine) ContainerRemoveChecked(ctx context.Context, idOrName string, force, depend, volumes bool, timeout *uint) ([]string, error) {
 	deps, err := e.ContainerDependents(ctx, idOrName)
 	if err != nil {
 		return nil, err
+	}
+	var pod *libpod.Pod
+	if depend {
+		if pod, err = e.infraPodOf(ctx, idOrName); err != nil {
+			return nil, err
+		}
 	}
 	if len(deps) > 0 && !depend {
 		return nil, define.Errorf(define.ErrConflict, "container %s has dependent containers which must be removed before it: %s (use --depend)", idOrName, strings.Join(deps, ", "))
@@ -70,6 +79,45 @@ func (e *Engine) ContainerRemoveChecked(ctx context.Context, idOrName string, fo
 		}
 		removed = append(removed, d)
 	}
+	if pod != nil {
+		members, err := e.removePodOfInfra(ctx, pod, force, timeout)
+		return append(removed, members...), err
+	}
 	_, err = remove(ctx, idOrName, force, timeout)
 	return removed, err
+}
+
+// infraPodOf returns the pod whose infra container idOrName is, or nil.
+func (e *Engine) infraPodOf(ctx context.Context, idOrName string) (*libpod.Pod, error) {
+	c, err := e.rt.LookupContainer(ctx, idOrName)
+	if err != nil || c.Config.Pod == "" {
+		return nil, err
+	}
+	pod, err := e.rt.LookupPod(ctx, c.Config.Pod)
+	if errors.Is(err, define.ErrNoSuchPod) {
+		return nil, nil
+	}
+	if err != nil || pod.Config.InfraID != c.ID() {
+		return nil, err
+	}
+	return pod, nil
+}
+
+// removePodOfInfra removes pod for rm --depend of its infra container,
+// returning the IDs of the members removed besides the infra container.
+func (e *Engine) removePodOfInfra(ctx context.Context, pod *libpod.Pod, force bool, timeout *uint) ([]string, error) {
+	cs, err := e.rt.PodContainers(ctx, pod.ID())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := e.PodRemove(ctx, pod.ID(), force, timeout); err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cs {
+		if c.ID() != pod.Config.InfraID {
+			out = append(out, c.ID())
+		}
+	}
+	return out, nil
 }

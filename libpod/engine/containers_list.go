@@ -97,6 +97,9 @@ func (e *Engine) ContainerList(ctx context.Context, req ContainerListRequest) ([
 		if !match(c) {
 			continue
 		}
+		if !req.External && c.Config.Labels[buildContainerLabel] != "" {
+			continue // a build's step container, as Podman hides buildah's
+		}
 		sel = append(sel, c)
 	}
 	if req.Latest {

@@ -11,7 +11,7 @@ import (
 
 // ImageListRequest selects the images ImageList reports.
 type ImageListRequest struct {
-	All     bool     // also intermediate images (pm builds none, so all are shown anyway)
+	All     bool     // also intermediate images (the build cache's unnamed step images)
 	Filters []string // key=value: reference, dangling, label, before, since, id, readonly
 }
 
@@ -46,8 +46,15 @@ func (e *Engine) ImageList(ctx context.Context, req ImageListRequest) ([]ImageSu
 		return nil, err
 	}
 	out := make([]ImageSummary, 0, len(entries))
+	var cached map[string]bool
+	if !req.All {
+		cached = e.buildCacheImages()
+	}
 	for _, en := range entries {
 		img := en.Image
+		if cached[img.ID()] && len(img.Names()) == 0 {
+			continue // an intermediate image of the build cache: --all shows it
+		}
 		ctrs, err := img.Containers()
 		if err != nil {
 			return nil, err

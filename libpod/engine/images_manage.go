@@ -18,8 +18,9 @@ func (e *Engine) ImageTag(ctx context.Context, name string, targets []string) er
 	if err := svc.Tag(ctx, name, targets); err != nil {
 		return err
 	}
+	id := imageID(svc, name)
 	for _, t := range targets {
-		e.emitSimple(events.Image, "tag", "", t)
+		e.emitImage("tag", id, t)
 	}
 	return nil
 }
@@ -31,11 +32,29 @@ func (e *Engine) ImageUntag(ctx context.Context, name string, targets []string) 
 	if err != nil {
 		return nil, err
 	}
+	id := imageID(svc, name)
 	names, err := svc.Untag(ctx, name, targets)
 	for _, n := range names {
-		e.emitSimple(events.Image, "untag", "", n)
+		e.emitImage("untag", id, n)
 	}
 	return names, err
+}
+
+// emitImage records an image event as Podman does: the image's full ID
+// (or "" when it has none, as for an archive loaded), and as name the
+// target of the action: the tag added or removed, the archive or
+// destination written or read, the name pulled.
+func (e *Engine) emitImage(action, id, target string) {
+	e.emitSimple(events.Image, action, id, target)
+}
+
+// imageID is the ID of the local image name, "" when there is none.
+func imageID(svc *image.Service, name string) string {
+	img, err := svc.Lookup(name)
+	if err != nil {
+		return ""
+	}
+	return img.ID()
 }
 
 // ImageRemoveRequest says which images ImageRemove removes.
@@ -72,11 +91,11 @@ func (e *Engine) ImageRemove(ctx context.Context, req ImageRemoveRequest) (*Imag
 	out := &ImageRemoveReport{}
 	if rep != nil {
 		out.Untagged, out.Deleted = rep.Untagged, rep.Deleted
-		for _, n := range rep.Untagged {
-			e.emitSimple(events.Image, "untag", "", n)
+		for i, n := range rep.Untagged {
+			e.emitImage("untag", rep.UntaggedFrom[i], n)
 		}
 		for _, id := range rep.Deleted {
-			e.emitSimple(events.Image, "delete", id, "")
+			e.emitImage("delete", id, id) // Podman's "image remove ID ID"
 		}
 	}
 	return out, err

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
-	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/image"
 	"go.podman.io/image/v5/types"
 )
@@ -60,7 +59,7 @@ func (e *Engine) ImagePull(ctx context.Context, req ImagePullRequest) (*ImagePul
 	rep := &ImagePullReport{}
 	for _, img := range imgs {
 		rep.IDs = append(rep.IDs, img.ID())
-		e.emitSimple(events.Image, "pull", img.ID(), req.Name)
+		e.emitImage("pull", img.ID(), req.Name)
 	}
 	return rep, nil
 }
@@ -87,6 +86,7 @@ func (e *Engine) ImagePush(ctx context.Context, req ImagePushRequest) (*ImagePus
 	if err != nil {
 		return nil, err
 	}
+	id := imageID(svc, req.Name)
 	d, err := svc.Push(ctx, req.Name, req.Destination, image.PushOptions{
 		RegistryOptions:   req.RegistryAuth.options(),
 		Format:            req.Format,
@@ -97,7 +97,11 @@ func (e *Engine) ImagePush(ctx context.Context, req ImagePushRequest) (*ImagePus
 	if err != nil {
 		return nil, err
 	}
-	e.emitSimple(events.Image, "push", "", req.Name)
+	target := req.Destination
+	if target == "" {
+		target = req.Name
+	}
+	e.emitImage("push", id, target)
 	return &ImagePushReport{Digest: d}, nil
 }
 
@@ -121,8 +125,11 @@ func (e *Engine) ImageSave(ctx context.Context, req ImageSaveRequest) error {
 	}
 	opts := image.SaveOptions{Format: req.Format, MultiImage: req.MultiImage, Progress: req.Progress, Uncompressed: req.Uncompressed}
 	if req.Output != "" {
-		e.emitSimple(events.Image, "save", "", strings.Join(req.Names, ","))
-		return svc.Save(ctx, req.Names, req.Output, opts)
+		if err := svc.Save(ctx, req.Names, req.Output, opts); err != nil {
+			return err
+		}
+		e.emitSaved(svc, req.Names, req.Output)
+		return nil
 	}
 	if req.Format == image.FormatOCIDir || req.Format == image.FormatDockerDir {
 		return define.Invalidf("--format %s writes a directory: use --output", req.Format)
@@ -136,7 +143,7 @@ func (e *Engine) ImageSave(ctx context.Context, req ImageSaveRequest) error {
 	if err := svc.Save(ctx, req.Names, path, opts); err != nil {
 		return err
 	}
-	e.emitSimple(events.Image, "save", "", strings.Join(req.Names, ","))
+	e.emitSaved(svc, req.Names, strings.Join(req.Names, ","))
 	f, err := os.Open(path)
 	if err != nil {
 		return fmt.Errorf("reading saved archive: %w", err)
@@ -175,10 +182,23 @@ func (e *Engine) ImageLoad(ctx context.Context, req ImageLoadRequest) (*ImageLoa
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range names {
-		e.emitSimple(events.Image, "load", "", n)
+	if req.Input != "" {
+		// Podman records the archive, not the images in it.
+		e.emitImage("loadfromarchive", "", req.Input)
+	} else {
+		for _, n := range names {
+			e.emitImage("load", imageID(svc, n), n)
+		}
 	}
 	return &ImageLoadReport{Names: names}, nil
+}
+
+// emitSaved records a save event for each image of names, with the
+// archive or directory written as target.
+func (e *Engine) emitSaved(svc *image.Service, names []string, target string) {
+	for _, n := range names {
+		e.emitImage("save", imageID(svc, n), target)
+	}
 }
 
 // ImageImportRequest says how ImageImport makes an image from a tarball.
@@ -214,6 +234,6 @@ func (e *Engine) ImageImport(ctx context.Context, req ImageImportRequest) (*Imag
 	if err != nil {
 		return nil, err
 	}
-	e.emitSimple(events.Image, "import", img.ID(), req.Reference)
+	e.emitImage("import", img.ID(), req.Reference)
 	return &ImageImportReport{ID: img.ID()}, nil
 }

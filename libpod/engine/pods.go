@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"time"
 
+	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/events"
 	"github.com/pm-project/pm/libpod/image"
@@ -27,6 +28,11 @@ var catatonitPaths = []string{"/usr/libexec/podman/catatonit", "/usr/bin/cataton
 func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, retErr error) {
 	if err := p.Validate(); err != nil {
 		return "", err
+	}
+	if p.PodIDFile != "" {
+		if _, err := os.Lstat(p.PodIDFile); err == nil {
+			return "", idFileExists(p.PodIDFile, "pod")
+		}
 	}
 	if p.Replace && p.Name != "" {
 		if _, err := e.rt.LookupPod(ctx, p.Name); err == nil {
@@ -59,7 +65,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		}
 	}()
 	if !p.Infra {
-		return pod.ID(), nil
+		return pod.ID(), e.finishPodCreate(pod, p)
 	}
 	img := p.InfraImage
 	if img == "" {
@@ -83,7 +89,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		hostname = pod.Name()
 	}
 	s := &specgen.Spec{
-		Name: name, Image: img, Command: cmd, Hostname: hostname,
+		Name: name, Image: img, Hostname: hostname,
 		NetworkMode: p.NetworkMode, Net: p.Net, UserNS: p.UserNS,
 		Pod: pod.ID(), PodInfra: true, PullPolicy: "missing", LogDriver: "k8s-file",
 		Created: time.Now(), ReadOnlyTmpfs: true,
@@ -94,7 +100,8 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		s.NetworkMode = ""
 	}
 	if len(cmd) > 0 {
-		s.Entrypoint = []string{}
+		// --infra-command replaces the image's entrypoint, as in Podman.
+		s.Entrypoint = cmd
 	}
 	cr, err := e.ContainerCreate(ctx, s)
 	if err != nil {
@@ -103,8 +110,18 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 	if err := e.rt.SetPodInfra(ctx, pod.ID(), cr.ID); err != nil {
 		return "", err
 	}
+	return pod.ID(), e.finishPodCreate(pod, p)
+}
+
+// finishPodCreate writes --pod-id-file and records the pod's create event.
+func (e *Engine) finishPodCreate(pod *libpod.Pod, p *specgen.PodSpec) error {
+	if p.PodIDFile != "" {
+		if err := writeIDFile(p.PodIDFile, pod.ID(), "pod"); err != nil {
+			return err
+		}
+	}
 	e.emitPod(pod.ID(), pod.Name(), "create")
-	return pod.ID(), nil
+	return nil
 }
 
 // pauseImage returns the name of pm's pause image, building it from the

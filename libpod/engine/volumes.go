@@ -230,3 +230,34 @@ func (e *Engine) ContainerRemoveWithVolumes(ctx context.Context, idOrName string
 	e.rt.RemoveAnonymousVolumes(ctx, c)
 	return c.ID(), nil
 }
+
+// VolumeMount readies each named volume for use outside a container and
+// returns its mountpoint. A local volume needs no mount of its own: its
+// data directory (or bound device, or its tmpfs in pm's mount namespace)
+// is the mountpoint.
+func (e *Engine) VolumeMount(ctx context.Context, names []string) ([]string, error) {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		v, err := e.rt.PrepareVolume(ctx, n, libpod.VolumeUse{})
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v.Mountpoint())
+	}
+	return out, nil
+}
+
+// VolumeUnmount undoes VolumeMount for each named volume and returns their
+// names; for local volumes there is nothing to undo, so it only checks
+// that they exist.
+func (e *Engine) VolumeUnmount(ctx context.Context, names []string) ([]string, error) {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		v, err := e.rt.LookupVolume(ctx, n)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, v.Name())
+	}
+	return out, nil
+}

@@ -34,7 +34,8 @@ type plannedVolume struct {
 	chown  bool
 }
 
-// planVolumes resolves s's --volumes-from, the image's VOLUMEs and every
+// planVolumes resolves s's --volumes-from, the image's VOLUMEs (after
+// --image-volume: anonymous volumes, tmpfs mounts or nothing) and every
 // volume mount, creating named volumes on first use and anonymous ones.
 // It checks that bind mount sources can be read. On error the volumes it
 // made are removed.
@@ -45,6 +46,15 @@ func (e *Engine) planVolumes(ctx context.Context, s *specgen.Spec, imageVolumes 
 			p.rollback(ctx)
 		}
 	}()
+	mode := s.ImageVolumeMode
+	if mode == "" {
+		mode = e.rt.Config().Engine.ImageVolumeMode
+	}
+	switch mode {
+	case "", "bind", "tmpfs", "ignore":
+	default:
+		return nil, define.Invalidf("invalid --image-volume %q: must be bind, tmpfs or ignore", mode)
+	}
 	if err := e.addVolumesFrom(ctx, s); err != nil {
 		return nil, err
 	}
@@ -61,10 +71,18 @@ func (e *Engine) planVolumes(ctx context.Context, s *specgen.Spec, imageVolumes 
 	}
 	sort.Strings(imgVols)
 	for _, d := range imgVols {
-		if d = fscopy.Clean(d); !taken[d] {
-			s.Mounts = append(s.Mounts, specgen.Mount{Type: "volume", Destination: d})
-			taken[d] = true
+		if d = fscopy.Clean(d); taken[d] || mode == "ignore" {
+			continue
 		}
+		taken[d] = true
+		if mode == "tmpfs" {
+			if s.Tmpfs == nil {
+				s.Tmpfs = map[string]string{}
+			}
+			s.Tmpfs[d] = ""
+			continue
+		}
+		s.Mounts = append(s.Mounts, specgen.Mount{Type: "volume", Destination: d})
 	}
 	for i := range s.Mounts {
 		m := &s.Mounts[i]
@@ -118,6 +136,7 @@ func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error
 		case o == "nocopy" || o == "volume-nocopy" || o == "volume-nocopy=true":
 			copyUp = false
 		case o == "copy", o == "U", o == "chown=true", o == "U=true", o == "chown", o == "z", o == "Z":
+			// :U is kept (as "U") below, for the chown at every start.
 		case strings.HasPrefix(o, "volume-opt="):
 			k, v, _ := strings.Cut(strings.TrimPrefix(o, "volume-opt="), "=")
 			volOpts[k] = v
@@ -152,6 +171,9 @@ func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error
 			return err
 		}
 	}
+	if hasChown(m.Options) {
+		keep = append(keep, "U")
+	}
 	p.vols = append(p.vols, plannedVolume{idx: i, name: v.Name(), source: v.Mountpoint(), copyUp: copyUp, chown: hasChown(m.Options)})
 	*m = specgen.Mount{Type: "bind", Source: v.Mountpoint(), Destination: m.Destination, Options: keep, ReadOnly: m.ReadOnly}
 	return nil
@@ -161,6 +183,10 @@ func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error
 // rootfs and its user u is known: copy-up, tmpfs mounts, :U.
 func (p *volumePlan) prepare(ctx context.Context, rootfs string, s *specgen.Spec, u specs.User) error {
 	ids := &fscopy.IDPair{UID: int(u.UID), GID: int(u.GID)}
+	if len(s.UIDMaps) > 0 {
+		m := libpod.RootIDs(&define.ContainerIDMaps{UIDMap: toDefine(s.UIDMaps), GIDMap: toDefine(s.GIDMaps)}, *ids)
+		ids = &m
+	}
 	for _, pv := range p.vols {
 		use := libpod.VolumeUse{Rootfs: rootfs, Dest: s.Mounts[pv.idx].Destination, CopyUp: pv.copyUp}
 		if pv.chown {

@@ -101,6 +101,12 @@ func New(dir string, maxSize int64) *Journal {
 	return &Journal{path: filepath.Join(dir, "events.log"), maxSize: maxSize}
 }
 
+// NewFile returns the journal at path (containers.conf's
+// events_logfile_path), rotated as New's.
+func NewFile(path string, maxSize int64) *Journal {
+	return &Journal{path: path, maxSize: maxSize}
+}
+
 // Path is the journal's file.
 func (j *Journal) Path() string { return j.path }
 

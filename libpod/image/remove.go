@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
+	"go.podman.io/image/v5/docker/reference"
 )
 
 // RemoveOptions say how Remove treats its images.
@@ -20,7 +21,10 @@ type RemoveOptions struct {
 // RemoveReport lists what Remove did, in order.
 type RemoveReport struct {
 	Untagged []string // names removed
-	Deleted  []string // IDs of images deleted
+	// UntaggedFrom holds the ID of the image each name of Untagged was
+	// removed from, at the same index.
+	UntaggedFrom []string
+	Deleted      []string // IDs of images deleted
 }
 
 // Remove removes the images named by names (or every image with All). An
@@ -51,12 +55,17 @@ func (s *Service) Remove(ctx context.Context, names []string, opts RemoveOptions
 			errs = append(errs, err)
 			continue
 		}
+		if !slices.Contains(img.img.Names, matched) {
+			// Found by a digest it has but no name of it: the digest
+			// names the whole image, as an ID does.
+			matched = ""
+		}
 		if matched != "" && len(img.img.Names) > 1 {
 			if err := s.store.RemoveNames(img.ID(), []string{matched}); err != nil {
 				errs = append(errs, fmt.Errorf("untagging %s: %w", matched, err))
 				continue
 			}
-			rep.Untagged = append(rep.Untagged, matched)
+			rep.untagged(img.ID(), matched)
 			continue
 		}
 		if matched == "" && len(img.img.Names) > 1 && !opts.Force {
@@ -70,6 +79,13 @@ func (s *Service) Remove(ctx context.Context, names []string, opts RemoveOptions
 		}
 	}
 	return rep, errors.Join(errs...)
+}
+
+func (rep *RemoveReport) untagged(id string, names ...string) {
+	for _, n := range names {
+		rep.Untagged = append(rep.Untagged, n)
+		rep.UntaggedFrom = append(rep.UntaggedFrom, id)
+	}
 }
 
 // delete removes img with all its names, unless a container uses it.
@@ -88,7 +104,7 @@ func (s *Service) delete(img *Image, rep *RemoveReport) error {
 	if _, err := s.store.DeleteImage(img.ID(), true); err != nil {
 		return fmt.Errorf("removing image %s: %w", short(img.ID()), err)
 	}
-	rep.Untagged = append(rep.Untagged, img.img.Names...)
+	rep.untagged(img.ID(), img.img.Names...)
 	rep.Deleted = append(rep.Deleted, img.ID())
 	return nil
 }
@@ -125,14 +141,14 @@ func (s *Service) Untag(ctx context.Context, name string, targets []string) ([]s
 	if len(targets) > 0 {
 		remove = nil
 		for _, t := range targets {
-			n, err := NormalizeName(t)
+			n, err := storedName(t)
 			if err != nil {
 				return nil, err
 			}
-			if !slices.Contains(img.img.Names, n.String()) {
+			if !slices.Contains(img.img.Names, n) {
 				return nil, define.Errorf(define.ErrNotFound, "%s: tag not known", t)
 			}
-			remove = append(remove, n.String())
+			remove = append(remove, n)
 		}
 	}
 	if len(remove) == 0 {
@@ -142,6 +158,20 @@ func (s *Service) Untag(ctx context.Context, name string, targets []string) ([]s
 		return nil, fmt.Errorf("untagging image %s: %w", short(img.ID()), err)
 	}
 	return remove, nil
+}
+
+// storedName is the name storage keeps for a user's image name: NormalizeName's,
+// except that NAME:TAG@DIGEST is stored as NAME@DIGEST (a pull by digest
+// names the image by its digest; the tag says nothing more).
+func storedName(name string) (string, error) {
+	n, err := NormalizeName(name)
+	if err != nil {
+		return "", err
+	}
+	if d, ok := n.(reference.Digested); ok {
+		return n.Name() + "@" + d.Digest().String(), nil
+	}
+	return n.String(), nil
 }
 
 // Prune removes dangling images (with all, every image) that no container

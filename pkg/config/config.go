@@ -83,7 +83,9 @@ type EngineConfig struct {
 	CgroupManager         string              `toml:"cgroup_manager"`          // "systemd" or "cgroupfs"
 	EventsLogger          string              `toml:"events_logger"`           // "file", "journald" or "none"
 	EventsLogFileMaxSize  Size                `toml:"events_logfile_max_size"` // the event journal is rotated past it; 0: never
+	EventsLogFilePath     string              `toml:"events_logfile_path"`     // the event journal; "" means TmpDir/events/events.log
 	ImageDefaultTransport string              `toml:"image_default_transport"`
+	ImageVolumeMode       string              `toml:"image_volume_mode"` // bind, tmpfs or ignore; "" is bind
 	PullPolicy            string              `toml:"pull_policy"`
 	StopTimeout           uint                `toml:"stop_timeout"`
 	InfraImage            string              `toml:"infra_image"`

@@ -47,7 +47,7 @@ func (s *Spec) validateOptions() error {
 		}
 	}
 	if keep && len(s.GroupAdd) > 1 {
-		return define.Invalidf("the '--group-add keep-groups' option is not allowed with any other --group-add option")
+		return define.Invalidf("the '--group-add keep-groups' option is not allowed with any other --group-add options")
 	}
 	return nil
 }

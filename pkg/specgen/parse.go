@@ -3,6 +3,7 @@ package specgen
 import (
 	"bufio"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -103,6 +104,27 @@ func ParseBytes(s string) (int64, error) {
 	return int64(f * float64(mult)), nil
 }
 
+// ParseDecimalSize parses a size in decimal units, as Podman reads
+// --log-opt max-size: a number with an optional k, m, g, t or p (10^3 ...
+// 10^15, any case), which may be followed by i and b (1.5m, 10KB, 2gib).
+func ParseDecimalSize(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.TrimSuffix(t, "b")
+	t = strings.TrimSuffix(t, "i")
+	mult := 1.0
+	if n := len(t); n > 0 {
+		if i := strings.IndexByte("kmgtp", t[n-1]); i >= 0 {
+			mult = math.Pow(1000, float64(i+1))
+			t = strings.TrimSpace(t[:n-1])
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || t == "" || t[0] < '0' || t[0] > '9' {
+		return 0, define.Invalidf("invalid size %q: use a number with an optional unit k, m or g (powers of 1000)", s)
+	}
+	return int64(f * mult), nil
+}
+
 // ParseVolume parses -v SOURCE:DEST[:OPTIONS] into a bind mount. A SOURCE
 // that is not an absolute or relative path names a volume.
 func ParseVolume(s string) (Mount, error) {
@@ -153,7 +175,8 @@ func ParseMount(s string) (Mount, error) {
 			m.ReadOnly = !hasV || v == "true" || v == "1"
 		case "rw":
 			m.ReadOnly = hasV && (v == "false" || v == "0")
-		case "bind-propagation", "tmpfs-size", "tmpfs-mode", "relabel", "volume-opt", "bind-nonrecursive", "chown", "U", "idmap", "consistency":
+		case "bind-propagation", "tmpfs-size", "tmpfs-mode", "relabel", "volume-opt", "bind-nonrecursive", "chown", "U", "idmap", "consistency",
+			"tmpcopyup", "notmpcopyup":
 			m.Options = append(m.Options, kv)
 		case "":
 			continue

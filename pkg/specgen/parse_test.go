@@ -113,6 +113,16 @@ func TestParseSignalAndBytes(t *testing.T) {
 	if _, err := ParseBytes("lots"); err == nil {
 		t.Error("ParseBytes accepted lots")
 	}
+	for in, want := range map[string]int64{"1.079m": 1079000, "10k": 10000, "10KB": 10000, "2gib": 2e9, "1024": 1024, "7b": 7, "1.5 m": 1500000} {
+		if got, err := ParseDecimalSize(in); err != nil || got != want {
+			t.Errorf("ParseDecimalSize(%q) = %d, %v, want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "m", "lots", "-1k", "1x", ".5k"} {
+		if _, err := ParseDecimalSize(in); err == nil {
+			t.Errorf("ParseDecimalSize(%q) accepted", in)
+		}
+	}
 }
 
 func TestValidate(t *testing.T) {

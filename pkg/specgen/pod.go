@@ -19,6 +19,9 @@ type PodSpec struct {
 	Share      []string
 	ExitPolicy string // continue (default) or stop
 	Replace    bool
+	// PodIDFile is --pod-id-file: an absolute path, written with the pod's
+	// ID; it must not exist. "" means none.
+	PodIDFile string
 	// NetworkMode, Net and UserNS are the infra container's.
 	NetworkMode   string
 	Net           Network
@@ -43,7 +46,7 @@ func ParseShare(s string) ([]string, error) {
 	for _, ns := range strings.Split(s, ",") {
 		ns = strings.TrimSpace(ns)
 		if !podShares[ns] {
-			return nil, define.Invalidf("invalid --share %q: unknown namespace %q: use net, ipc, uts, pid or cgroup", s, ns)
+			return nil, invalidShare(ns)
 		}
 		dup := false
 		for _, o := range out {
@@ -56,6 +59,12 @@ func ParseShare(s string) ([]string, error) {
 	return out, nil
 }
 
+// invalidShare is the error for a --share namespace pm does not know, in
+// Podman's words.
+func invalidShare(ns string) error {
+	return define.Invalidf("invalid kernel namespace to share: %s. Options are: cgroup, ipc, net, pid, uts or none", ns)
+}
+
 // Validate checks a pod request before anything is made.
 func (p *PodSpec) Validate() error {
 	if p.Name != "" {
@@ -66,11 +75,12 @@ func (p *PodSpec) Validate() error {
 	switch p.ExitPolicy {
 	case "", "continue", "stop":
 	default:
-		return define.Invalidf("invalid --exit-policy %q: use continue or stop", p.ExitPolicy)
+		// Podman's words.
+		return define.Invalidf("running pod create option: invalid pod exit policy: %q", p.ExitPolicy)
 	}
 	for _, ns := range p.Share {
 		if !podShares[ns] {
-			return define.Invalidf("invalid --share: unknown namespace %q", ns)
+			return invalidShare(ns)
 		}
 	}
 	if !p.Infra {

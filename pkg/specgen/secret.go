@@ -122,7 +122,7 @@ func (s *Spec) validateSecrets(seen map[string]bool) error {
 			}
 			dst := path.Clean(sec.Target)
 			if seen[dst] {
-				return define.Invalidf("duplicate mount destination %q", dst)
+				return define.Invalidf("%s: duplicate mount destination", dst)
 			}
 			seen[dst] = true
 		case define.SecretTypeEnv:

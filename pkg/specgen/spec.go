@@ -49,12 +49,33 @@ type Spec struct {
 	// ReadOnlyTmpfs keeps /tmp, /var/tmp and /run writable (tmpfs) when
 	// ReadOnly is set; the CLI's default is true, as Podman's.
 	ReadOnlyTmpfs bool
+	// ImageVolumeMode is --image-volume: what the image's VOLUMEs become,
+	// "bind" (anonymous volumes), "tmpfs" or "ignore"; "" is containers.conf's
+	// image_volume_mode, else bind.
+	ImageVolumeMode string
 
 	// Secrets are the --secret options (secret.go).
 	Secrets []Secret
 
 	Resources Resources
 	Ulimits   []Ulimit
+
+	// Devices (--device), Sysctls (--sysctl), ShmSize (--shm-size, bytes
+	// of /dev/shm; 0 is the default), Expose (--expose, added to the
+	// image's exposed ports), Umask (octal) and Unsetenv / UnsetenvAll
+	// (variables of the image and defaults removed) shape the
+	// container's host-facing side.
+	Devices     []Device
+	Sysctls     map[string]string
+	ShmSize     int64
+	Expose      []string
+	Umask       string
+	Unsetenv    []string
+	UnsetenvAll bool
+	// Platform selects the image variant to pull; Quiet silences the
+	// pull's progress.
+	Platform Platform
+	Quiet    bool
 
 	// Health is the healthcheck, over the image's (health.go).
 	Health Health
@@ -129,6 +150,15 @@ type Resources struct {
 	PidsLimit   int64
 	MemoryBytes int64
 	CPUs        float64
+	// CPUShares (--cpu-shares), CPUSetCPUs (--cpuset-cpus),
+	// MemoryReservation and MemorySwap (bytes; -1: unlimited swap).
+	CPUShares         uint64
+	CPUSetCPUs        string
+	MemoryReservation int64
+	MemorySwap        int64
+	// Given says that a resource flag was given, even as zero (--memory=0):
+	// where limits cannot apply, pm then warns, as Podman does.
+	Given bool
 }
 
 // Mount is one bind or tmpfs mount.

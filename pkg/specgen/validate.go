@@ -25,16 +25,16 @@ func ValidName(name string) error {
 	return nil
 }
 
-// ParseSignal parses SIGTERM, TERM, term, RTMIN+3 or 15.
+// ParseSignal parses SIGTERM, TERM, term, RTMIN+3 or 15, each with an
+// optional leading "-" as kill(1) writes them (-INT, -9).
 func ParseSignal(s string) (syscall.Signal, error) {
-	// "-1" is signal 1, as kill(1) writes it.
 	if n, err := strconv.Atoi(strings.TrimPrefix(s, "-")); err == nil {
 		if n <= 0 || n > 64 {
 			return 0, define.Invalidf("invalid signal: %s", s)
 		}
 		return syscall.Signal(n), nil
 	}
-	name := strings.ToUpper(s)
+	name := strings.ToUpper(strings.TrimPrefix(s, "-"))
 	if !strings.HasPrefix(name, "SIG") {
 		name = "SIG" + name
 	}
@@ -51,7 +51,7 @@ func ParseSignal(s string) (syscall.Signal, error) {
 			return syscall.Signal(64 - n), nil
 		}
 	}
-	return 0, define.Invalidf("invalid signal %q", s)
+	return 0, define.Invalidf("invalid signal: %s", s) // Podman's words
 }
 
 var logDrivers = map[string]bool{"": true, "k8s-file": true, "journald": true, "none": true, "passthrough": true}
@@ -110,6 +110,9 @@ func (s *Spec) Validate() error {
 	if err := s.validateOptions(); err != nil {
 		return err
 	}
+	if err := s.validateHost(); err != nil {
+		return err
+	}
 	if err := s.Health.validate(); err != nil {
 		return err
 	}
@@ -121,7 +124,7 @@ func (s *Spec) Validate() error {
 			if sameMount(s.Mounts[:i], m) {
 				continue
 			}
-			return define.Invalidf("duplicate mount destination %q", m.Destination)
+			return define.Invalidf("%s: duplicate mount destination", m.Destination)
 		}
 		seen[m.Destination] = true
 		mounts = append(mounts, m)
@@ -132,7 +135,7 @@ func (s *Spec) Validate() error {
 			return define.Invalidf("invalid --tmpfs %q: not an absolute path", dst)
 		}
 		if seen[dst] {
-			return define.Invalidf("duplicate mount destination %q", dst)
+			return define.Invalidf("%s: duplicate mount destination", dst)
 		}
 		seen[dst] = true
 	}

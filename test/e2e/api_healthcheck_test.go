@@ -67,7 +67,7 @@ func TestAPIHealthcheck(t *testing.T) {
 		t.Errorf("Docker's Config has no HealthcheckOnFailureAction: %v", d.Config)
 	}
 	waitFor(t, func() bool { return get("hc").State.Health.Status == "healthy" })
-	if h := get("hc").State.Health; len(h.Log) == 0 || h.Log[0].Output != "ok\n" || h.Log[0].ExitCode != 0 {
+	if h := get("hc").State.Health; len(h.Log) == 0 || h.Log[0].Output != "ok" || h.Log[0].ExitCode != 0 {
 		t.Errorf("State.Health: %+v", h)
 	}
 	_, list := env.curl(s.Sock, "GET", "/containers/json?filters="+url.QueryEscape(`{"name":["hc"]}`), "")

@@ -259,7 +259,7 @@ func TestAPINativePodsBadRequests(t *testing.T) {
 		{"unknown key in a port object", "POST", "/v1/pm/pods/create", `{"name": "x", "publish": [{"port": 80}]}`, "400", "port"},
 		{"bad protocol", "POST", "/v1/pm/pods/create", `{"name": "x", "publish": [{"container_port": 80, "protocol": "icmp"}]}`, "400", "protocol"},
 		{"ports without infra", "POST", "/v1/pm/pods/create", `{"name": "x", "infra": false, "share": "none", "publish": ["80"]}`, "400", "infra"},
-		{"bad exit policy", "POST", "/v1/pm/pods/create", `{"name": "x", "exit_policy": "sometimes"}`, "400", "exit-policy"},
+		{"bad exit policy", "POST", "/v1/pm/pods/create", `{"name": "x", "exit_policy": "sometimes"}`, "400", "exit policy"},
 		{"bad dns", "POST", "/v1/pm/pods/create", `{"name": "x", "dns": ["not-an-ip"]}`, "400", "dns"},
 		{"bad add_host", "POST", "/v1/pm/pods/create", `{"name": "x", "add_host": ["nocolon"]}`, "400", "add-host"},
 		{"unknown pod", "GET", "/v1/pm/pods/nosuch/json", "", "404", "nosuch"},

@@ -1,10 +1,14 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestBuild: pm build runs a Containerfile's steps and tags the result,
@@ -116,4 +120,238 @@ func TestBuildIgnore(t *testing.T) {
 		t.Errorf("--ignorefile: context in the image: %q", out)
 	}
 	env.PM("build", "--ignorefile", env.Path("none"), ctx).ExpectError(t, 125, "no ignore file")
+}
+
+// buildCtx writes files (name -> content) into a fresh context directory
+// readable by the test user and returns its path.
+func buildCtx(t *testing.T, env *Env, name string, files map[string]string) string {
+	t.Helper()
+	ctx := env.Path(name)
+	for n, data := range files {
+		p := filepath.Join(ctx, n)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filepath.WalkDir(env.Dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(p, ctx) {
+			mode := os.FileMode(0o644)
+			if d.IsDir() {
+				mode = 0o755
+			}
+			os.Chmod(p, mode)
+		}
+		return nil
+	})
+	return ctx
+}
+
+// TestBuildWorkdirCopy: a relative COPY destination is under WORKDIR, a
+// relative WORKDIR under the previous one, and a destination ending in /
+// or naming a directory gets the file inside it; a missing or ignored
+// source is an error naming the step.
+func TestBuildWorkdirCopy(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "wctx", map[string]string{
+		"f.txt": "data\n", "subdir/x": "x", ".containerignore": "subdir\n",
+		"Containerfile": "FROM busybox\nWORKDIR /app\nCOPY f.txt .\nWORKDIR sub\nCOPY f.txt g.txt\n" +
+			"COPY f.txt /dir/\nRUN mkdir /exist\nCOPY f.txt /exist\nCOPY f.txt ./h.txt\n",
+	})
+	env.PMOK("build", "-q", "-t", "wd", ctx)
+	out := env.PMOK("run", "--rm", "wd", "sh", "-c", "pwd; cat /app/f.txt /app/sub/g.txt /dir/f.txt /exist/f.txt /app/sub/h.txt; test -f /f.txt || echo none").Stdout
+	if out != "/app/sub\ndata\ndata\ndata\ndata\ndata\nnone\n" {
+		t.Errorf("files of the built image: %q", out)
+	}
+
+	bad := buildCtx(t, env, "wbad", map[string]string{"Containerfile": "FROM busybox\nCOPY subdir ./\n", "subdir/x": "x", ".containerignore": "subdir\n"})
+	before := env.imageIDs()
+	res := env.PM("build", "-q", bad)
+	res.ExpectError(t, 125, `building at STEP "COPY subdir ./": `)
+	if !strings.Contains(res.Stderr, `"/subdir": no such file or directory`) {
+		t.Errorf("COPY of an ignored path: %s", res.Stderr)
+	}
+	os.WriteFile(filepath.Join(bad, "Containerfile"), []byte("FROM busybox\nCOPY missing.txt .\n"), 0o644)
+	env.PM("build", "-q", bad).ExpectError(t, 125, `building at STEP "COPY missing.txt .": checking on sources under`)
+	if !equal(before, env.imageIDs()) {
+		t.Errorf("failed builds left images")
+	}
+	if ids := env.PMOK("ps", "-aq", "--external").Stdout; ids != "" {
+		t.Errorf("containers left after failed builds: %q", ids)
+	}
+}
+
+// TestBuildAddArchive: ADD unpacks a local tar archive, plain or
+// compressed (told by content), COPY never does, and ADD of a file that
+// only looks like an archive by name copies it.
+func TestBuildAddArchive(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "actx", map[string]string{
+		"src/a.txt": "in the archive\n", "fake.tar.gz": "not an archive\n",
+		"Containerfile": "FROM busybox\nADD plain.tar /p/\nADD gz.bin /g\nADD b.tar.bz2 /b/\nADD x.xz /x\n" +
+			"COPY plain.tar /c/\nADD fake.tar.gz /f/\n",
+	})
+	if out, err := exec.Command("sh", "-c", "cd "+ctx+" && tar cf plain.tar -C src a.txt && gzip -c plain.tar > gz.bin && bzip2 -c plain.tar > b.tar.bz2 && xz -c plain.tar > x.xz && chmod a+r *").CombinedOutput(); err != nil {
+		t.Fatalf("making the archives: %v: %s", err, out)
+	}
+	env.PMOK("build", "-q", "-t", "added", ctx)
+	out := env.PMOK("run", "--rm", "added", "sh", "-c", "cat /p/a.txt /g/a.txt /b/a.txt /x/a.txt /f/fake.tar.gz; ls /c").Stdout
+	if out != strings.Repeat("in the archive\n", 4)+"not an archive\nplain.tar\n" {
+		t.Errorf("ADD of archives: %q", out)
+	}
+}
+
+// TestBuildFileFlag: -f finds the Containerfile in the context when it is
+// not in the working directory, and -f - reads it from stdin.
+func TestBuildFileFlag(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "fctx", map[string]string{"msg": "hello\n", "Containerfile1": "FROM busybox\nCOPY msg /msg\n"})
+	env.PMOK("build", "-q", "-t", "f1", "-f", "Containerfile1", ctx)
+	if out := env.PMOK("run", "--rm", "f1", "cat", "/msg").Stdout; out != "hello\n" {
+		t.Errorf("built with -f in the context: %q", out)
+	}
+	res := env.PMStdin(strings.NewReader("FROM busybox\nCOPY msg /stdin-msg\n"), "build", "-q", "-t", "f2", "-f", "-", ctx)
+	if res.Code != 0 {
+		t.Fatalf("build -f -: %s", res)
+	}
+	if out := env.PMOK("run", "--rm", "f2", "cat", "/stdin-msg").Stdout; out != "hello\n" {
+		t.Errorf("built with -f -: %q", out)
+	}
+	env.PM("build", "-f", "Nope", ctx).ExpectError(t, 125, "no Containerfile at Nope")
+}
+
+// TestBuildMultiStage: stages by name and index, an image as COPY
+// --from, ARG before FROM, --target; only the result is a visible image.
+func TestBuildMultiStage(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "mctx", map[string]string{"Containerfile": "ARG BASE=busybox\n" +
+		"FROM $BASE AS builder\nRUN echo built > /artifact\n" +
+		"FROM busybox AS other\nRUN echo other > /o\n" +
+		"FROM builder\nCOPY --from=builder /artifact /a\nCOPY --from=1 /o /dir/\nCOPY --from=busybox /bin/busybox /bb\n"})
+	before := env.imageIDs()
+	res := env.PMOK("build", "-t", "multi", ctx)
+	if !strings.Contains(res.Stdout, "[3/3] STEP 2/4: COPY --from=builder") || !strings.Contains(res.Stdout, "Successfully tagged localhost/multi:latest") {
+		t.Errorf("build output:\n%s", res.Stdout)
+	}
+	if out := env.PMOK("run", "--rm", "multi", "sh", "-c", "cat /artifact /a /dir/o; test -x /bb && echo bb").Stdout; out != "built\nbuilt\nother\nbb\n" {
+		t.Errorf("multi-stage result: %q", out)
+	}
+	if n := len(env.imageIDs()); n != len(before)+1 {
+		t.Errorf("%d images after a multi-stage build, had %d: stage images are visible", n, len(before))
+	}
+	env.PMOK("build", "-q", "--target", "other", "-t", "tgt", ctx)
+	if out := env.PMOK("run", "--rm", "tgt", "sh", "-c", "cat /o; test -e /a || echo no-a").Stdout; out != "other\nno-a\n" {
+		t.Errorf("--target other: %q", out)
+	}
+	env.PM("build", "--target", "nosuch", ctx).ExpectError(t, 125, `the target "nosuch" was not found`)
+	bad := buildCtx(t, env, "mbad", map[string]string{"Containerfile": "FROM busybox\nCOPY --from=nosuchstage /x /x\n"})
+	env.PM("build", "-q", "--pull-never", bad).ExpectError(t, 125, "nosuchstage")
+}
+
+// TestBuildCache: an identical build reuses every step; a changed COPY
+// source, --no-cache and --layers=false do not.
+func TestBuildCache(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "cctx", map[string]string{"f": "one\n", "Containerfile": "FROM busybox\nRUN echo step > /s\nCOPY f /f\nRUN cat /f > /g\n"})
+	first := env.PMOK("build", "-t", "c1", ctx)
+	if strings.Contains(first.Stdout, "Using cache") {
+		t.Errorf("first build used the cache:\n%s", first.Stdout)
+	}
+	second := env.PMOK("build", "-t", "c2", ctx)
+	if n := strings.Count(second.Stdout, "--> Using cache "); n != 4 {
+		t.Errorf("second build used the cache %d times, want 4:\n%s", n, second.Stdout)
+	}
+	id := func(r Result) string { l := r.Lines(); return l[len(l)-1] }
+	if id(first) != id(second) {
+		t.Errorf("identical builds made %s and %s", id(first), id(second))
+	}
+	os.WriteFile(filepath.Join(ctx, "f"), []byte("two\n"), 0o644)
+	third := env.PMOK("build", "-t", "c3", ctx)
+	if n := strings.Count(third.Stdout, "Using cache"); n != 1 {
+		t.Errorf("after a source change the cache served %d steps, want 1 (the RUN before COPY):\n%s", n, third.Stdout)
+	}
+	if out := env.PMOK("run", "--rm", "c3", "cat", "/g").Stdout; out != "two\n" {
+		t.Errorf("rebuilt image has %q", out)
+	}
+	if out := env.PMOK("build", "--no-cache", "-t", "c4", ctx).Stdout; strings.Contains(out, "Using cache") {
+		t.Errorf("--no-cache used the cache:\n%s", out)
+	}
+	all := len(strings.Fields(env.PMOK("images", "-aq").Stdout))
+	if out := env.PMOK("build", "--layers=false", "-t", "c5", ctx).Stdout; strings.Contains(out, "Using cache") {
+		t.Errorf("--layers=false used the cache:\n%s", out)
+	}
+	if n := len(strings.Fields(env.PMOK("images", "-aq").Stdout)); n != all+1 {
+		t.Errorf("--layers=false left %d images, want 1 more than %d", n, all)
+	}
+	env.PM("build", "--layers=maybe", ctx).ExpectError(t, 125, "layers")
+}
+
+// TestBuildKilled: a build's step containers are hidden from ps (shown
+// with --external) and do not outlive a killed build.
+func TestBuildKilled(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "kctx", map[string]string{"Containerfile": "FROM busybox\nRUN sleep 30\n"})
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		cmd := env.command("build", ctx)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		env.waitFor(30*time.Second, "the RUN step", func() bool {
+			return strings.Contains(env.PMOK("ps", "--external", "--format", "{{.State}}").Stdout, "running")
+		})
+		if ids := env.PMOK("ps", "-aq").Stdout; ids != "" {
+			t.Errorf("ps -a shows build containers: %q", ids)
+		}
+		cmd.Process.Signal(sig)
+		cmd.Wait()
+		env.waitFor(30*time.Second, "the build containers to go", func() bool {
+			return env.PMOK("ps", "-aq", "--external").Stdout == ""
+		})
+		env.expectNoConmon(fmt.Sprintf("after %v of the build", sig))
+		env.waitFor(30*time.Second, "the build's processes to end", func() bool { return len(env.envProcs()) == 0 })
+	}
+}
+
+// envProcs lists the processes of the environment but its pause process.
+func (e *Env) envProcs() []int {
+	marker := "XDG_RUNTIME_DIR=" + e.RuntimeDir
+	pause := e.PausePID()
+	var pids []int
+	for _, p := range listProcs() {
+		if p.pid != pause && p.comm != "pm-pause" && p.hasEnv(marker) {
+			if st, err := os.ReadFile(filepath.Join("/proc", itoa(p.pid), "stat")); err == nil && strings.Contains(string(st), ") Z ") {
+				continue
+			}
+			pids = append(pids, p.pid)
+		}
+	}
+	return pids
+}
+
+// TestBuildFlags: --ulimit, --authfile, --logfile, buildx build, and
+// Podman's wording of results and errors.
+func TestBuildFlags(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "flctx", map[string]string{"Containerfile": "FROM busybox\nRUN ulimit -n > /u\n"})
+	res := env.PMOK("build", "--ulimit", "nofile=1234:1234", "-t", "ul", ctx)
+	if !strings.Contains(res.Stdout, "Successfully tagged localhost/ul:latest") {
+		t.Errorf("build output:\n%s", res.Stdout)
+	}
+	if out := env.PMOK("run", "--rm", "ul", "cat", "/u").Stdout; out != "1234\n" {
+		t.Errorf("RUN under --ulimit nofile=1234: %q", out)
+	}
+	env.PM("build", "--ulimit", "bogus=1", ctx).ExpectError(t, 125, "invalid --ulimit")
+	env.PM("build", "--authfile", env.Path("none.json"), ctx).ExpectError(t, 125, env.Path("none.json")+": no such file or directory")
+	log := env.Path("build.log")
+	res = env.PMOK("build", "--logfile", log, "-t", "logged", ctx)
+	data, _ := os.ReadFile(log)
+	if !strings.Contains(string(data), "STEP 2/2: RUN") || strings.Contains(res.Stdout, "STEP") {
+		t.Errorf("--logfile: file %q, stdout %q", data, res.Stdout)
+	}
+	env.PMOK("buildx", "build", "--load", "-q", "-t", "bx", ctx)
+	env.PMOK("image", "exists", "bx")
+	env.PM("build", "-q", "--pull-never", buildCtx(t, env, "nobase", map[string]string{"Containerfile": "FROM nosuchbase\n"})).
+		ExpectError(t, 125, "Error: creating build container: nosuchbase: image not known")
 }

@@ -97,7 +97,7 @@ func TestHealthcheckScheduler(t *testing.T) {
 	}
 	env.waitFor(20*time.Second, "ok to turn healthy", func() bool { return env.healthStatus("ok") == "healthy" })
 	h = env.health("ok")
-	if hs := h.State.Health; hs.FailingStreak != 0 || len(hs.Log) == 0 || hs.Log[0].ExitCode != 0 || hs.Log[0].Output != "checked\n" ||
+	if hs := h.State.Health; hs.FailingStreak != 0 || len(hs.Log) == 0 || hs.Log[0].ExitCode != 0 || hs.Log[0].Output != "checked" ||
 		hs.Log[0].End.Before(hs.Log[0].Start) {
 		t.Errorf("State.Health: %+v", hs)
 	}
@@ -167,7 +167,7 @@ func TestHealthcheckRun(t *testing.T) {
 		t.Errorf("healthcheck run of a failing check: want exit 1 and unhealthy\n%s", res)
 	}
 	h := env.health("m").State.Health
-	if h.Status != "starting" || h.FailingStreak != 1 || len(h.Log) != 1 || h.Log[0].ExitCode != 1 || h.Log[0].Output != "out\nerr\n" {
+	if h.Status != "starting" || h.FailingStreak != 1 || len(h.Log) != 1 || h.Log[0].ExitCode != 1 || h.Log[0].Output != "out\nerr" {
 		t.Errorf("after one failure of two allowed: %+v", h)
 	}
 	env.PM("healthcheck", "run", "m")
@@ -451,7 +451,7 @@ func TestHealthcheckFromImage(t *testing.T) {
 		t.Errorf("overridden Config.Healthcheck: %+v", hc)
 	}
 	env.PMOK("healthcheck", "run", "override")
-	if h := env.health("override").State.Health; len(h.Log) != 1 || h.Log[0].Output != "mine\n" {
+	if h := env.health("override").State.Health; len(h.Log) != 1 || h.Log[0].Output != "mine" {
 		t.Errorf("the overriding check ran: %+v", h)
 	}
 

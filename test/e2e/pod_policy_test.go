@@ -47,8 +47,10 @@ func TestPodBadInput(t *testing.T) {
 	}
 	env.PM("run", "--pod", "nosuchpod", "busybox", "true").ExpectError(t, 125, "no pod with name or ID nosuchpod found")
 	env.PM("create", "--pod", "nosuchpod", "busybox", "true").ExpectError(t, 125, "nosuchpod")
-	env.PM("pod", "create", "--share", "bogus").ExpectError(t, 125, "bogus")
-	env.PM("pod", "create", "--exit-policy", "maybe").ExpectError(t, 125, "exit-policy")
+	// Podman's words.
+	env.PM("pod", "create", "--share", "bogus").ExpectError(t, 125, "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none")
+	env.PM("pod", "create", "--share", "net,bogus").ExpectError(t, 125, "invalid kernel namespace to share: bogus.")
+	env.PM("pod", "create", "--exit-policy", "maybe").ExpectError(t, 125, `Error: running pod create option: invalid pod exit policy: "maybe"`)
 	env.PM("pod", "create", "--name", "taken").ExpectError(t, 125, "in use")
 	env.PM("pod", "create", "--name", "mine").ExpectError(t, 125, "in use")
 	env.PM("create", "--name", "mine", "busybox", "true").ExpectError(t, 125, "in use")

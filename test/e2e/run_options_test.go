@@ -135,7 +135,7 @@ func TestRunSmallOptions(t *testing.T) {
 	}
 	before := env.psIDs()
 	env.PM("run", "--rm", "--tz=Bogus/Zone", "busybox", "true").ExpectError(t, 125, "unknown time zone Bogus/Zone")
-	env.PM("create", "--group-add", "keep-groups", "--group-add", "457", "busybox", "true").ExpectError(t, 125, "keep-groups")
+	env.PM("create", "--group-add", "keep-groups", "--group-add", "457", "busybox", "true").ExpectError(t, 125, "the '--group-add keep-groups' option is not allowed with any other --group-add options")
 	env.PM("run", "--rm", "-a", "stdfoo", "busybox", "true").ExpectError(t, 125, "invalid stream")
 	env.expectNoNewContainers(before, "bad options")
 }

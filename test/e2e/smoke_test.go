@@ -17,7 +17,9 @@ func TestHarnessSmoke(t *testing.T) {
 	}
 
 	env.PM("bogus").ExpectError(t, 125, "unrecognized command")
-	env.PM("--log-level=nope", "images").ExpectError(t, 1, `Log Level "nope" is not supported`)
+	if res := env.PM("--log-level=nope", "images"); res.Code != 1 || !strings.HasPrefix(res.Stderr, `Log Level "nope" is not supported, choose from: `) {
+		t.Errorf("--log-level=nope: %s", res)
+	}
 	env.PM("--no-such-flag").ExpectError(t, 125, "no-such-flag")
 
 	// The commands run as the test user, with the environment's HOME.

@@ -115,7 +115,7 @@ func TestVolumeBadNames(t *testing.T) {
 	env.PM("volume", "create", "--driver", "nfs", "v").ExpectError(t, 125, "not supported")
 	env.PM("volume", "create", "-o", "bogus=1", "v").ExpectError(t, 125, "invalid volume option")
 	env.PM("volume", "create", "-o", "type=ext4", "v").ExpectError(t, 125, "invalid volume option")
-	env.PM("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=/nonexistent-pm", "v").ExpectError(t, 125, "device=/nonexistent-pm")
+	env.PM("volume", "create", "-o", "type=none", "-o", "o=bind", "-o", "device=/nonexistent-pm", "v").ExpectError(t, 125, "invalid volume option device for driver 'local': stat /nonexistent-pm: no such file or directory")
 	env.PM("volume", "create", "-o", "type=none", "-o", "o=bind", "v").ExpectError(t, 125, "device=PATH")
 	env.PM("volume", "create", "-o", "novalue", "v").ExpectError(t, 125, "key=value")
 	env.PM("run", "--rm", "-v", "../x:/data", "busybox", "true").ExpectError(t, 125, "")

@@ -16,6 +16,14 @@ func newCleanupCommand(name string) *cobra.Command {
 		Use:    name + " [options] CONTAINER [CONTAINER...]",
 		Short:  "Clean up the network and mountpoints of exited containers",
 		Hidden: false,
+		// --latest (withLatest) stands for the arguments; without it,
+		// Podman's words.
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return define.Invalidf("you must provide at least one name or id")
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			eng, err := engineOf(cmd)
 			if err != nil {

@@ -16,18 +16,20 @@ func init() {
 	verbs = append(verbs, verb{mk: newHistoryCommand, sub: "history", top: "history"})
 }
 
-// historyRow is one line of history output.
+// historyRow is one line of history output; its fields are Podman's
+// template fields.
 type historyRow struct {
-	ID        string
-	Created   string
-	CreatedAt string
-	CreatedBy string
-	Size      string
-	Comment   string
-	Tags      string
+	ID           string
+	Created      string // "2 hours ago" with --human, else RFC 3339
+	CreatedSince string // the same as Created, as in Podman
+	CreatedAt    string // to the second, in UTC: "2022-10-18 20:00:00 +0000 UTC"
+	CreatedBy    string
+	Size         string
+	Comment      string
+	Tags         string
 }
 
-var historyHeaders = map[string]string{"CreatedBy": "CREATED BY", "CreatedAt": "CREATED AT"}
+var historyHeaders = map[string]string{"CreatedBy": "CREATED BY", "CreatedAt": "CREATED AT", "CreatedSince": "CREATED"}
 
 func newHistoryCommand(name string) *cobra.Command {
 	var (
@@ -75,7 +77,7 @@ func historyRows(hist []engine.ImageHistoryEntry, human, noTrunc bool, now time.
 	rows := make([]historyRow, 0, len(hist))
 	for _, h := range hist {
 		r := historyRow{ID: h.ID, CreatedBy: h.CreatedBy, Comment: h.Comment, Tags: strings.Join(h.Tags, ", "),
-			CreatedAt: h.Created.Format(time.RFC3339)}
+			CreatedAt: h.Created.UTC().Truncate(time.Second).String()}
 		if !noTrunc {
 			if r.ID != "<missing>" {
 				r.ID = shortID(r.ID)
@@ -87,8 +89,9 @@ func historyRows(hist []engine.ImageHistoryEntry, human, noTrunc bool, now time.
 		if human {
 			r.Created, r.Size = humanAgo(h.Created, now), humanSize(h.Size)
 		} else {
-			r.Created, r.Size = r.CreatedAt, fmt.Sprint(h.Size)
+			r.Created, r.Size = h.Created.Format(time.RFC3339), fmt.Sprint(h.Size)
 		}
+		r.CreatedSince = r.Created
 		rows = append(rows, r)
 	}
 	return rows

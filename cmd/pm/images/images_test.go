@@ -122,3 +122,18 @@ func TestParseCreds(t *testing.T) {
 		t.Error("parseCreds(\":x\"): want an error")
 	}
 }
+
+func TestHistoryRows(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2022, 10, 18, 22, 0, 0, 0, time.UTC)
+	at := time.Date(2022, 10, 18, 20, 0, 0, 123456789, time.UTC)
+	hist := []engine.ImageHistoryEntry{{ID: "sha256:abcdef0123456789abcdef", Created: at, CreatedBy: "/bin/sh -c true", Size: 2000, Tags: []string{"a", "b"}}}
+	r := historyRows(hist, true, false, now)[0]
+	if r.Created != "2 hours ago" || r.CreatedSince != r.Created || r.CreatedAt != "2022-10-18 20:00:00 +0000 UTC" || r.Tags != "a, b" {
+		t.Errorf("human row = %+v", r)
+	}
+	r = historyRows(hist, false, false, now)[0]
+	if r.Created != at.Format(time.RFC3339) || r.CreatedSince != r.Created || r.Size != "2000" {
+		t.Errorf("row = %+v", r)
+	}
+}

@@ -3,6 +3,7 @@ package pods
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -18,6 +19,10 @@ func newCreateCommand() *cobra.Command {
 		share, infraCmd string
 		labels, publish []string
 		dns, addHosts   []string
+		dnsSearch       []string
+		dnsOptions      []string
+		dnsOpts         []string
+		podIDFile       string
 	)
 	cmd := &cobra.Command{
 		Use:   "create [options] [NAME]",
@@ -59,6 +64,12 @@ func newCreateCommand() *cobra.Command {
 				p.Net.Ports = append(p.Net.Ports, m)
 			}
 			p.Net.DNS, p.Net.AddHosts = dns, addHosts
+			p.Net.DNSSearch, p.Net.DNSOptions = dnsSearch, append(dnsOptions, dnsOpts...)
+			if podIDFile != "" {
+				if p.PodIDFile, err = filepath.Abs(podIDFile); err != nil {
+					return define.Invalidf("invalid --pod-id-file %q: %v", podIDFile, err)
+				}
+			}
 			p.CreateCommand = os.Args
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -85,6 +96,13 @@ func newCreateCommand() *cobra.Command {
 	fs.StringArrayVarP(&labels, "label", "l", nil, "Set metadata on the pod (key=value)")
 	fs.StringSliceVar(&addHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip) to the pod's /etc/hosts")
 	fs.StringSliceVar(&dns, "dns", nil, "Set custom DNS servers for the pod")
+	fs.StringSliceVar(&dnsSearch, "dns-search", nil, "Set custom DNS search domains for the pod")
+	fs.StringSliceVar(&dnsOptions, "dns-option", nil, "Set custom DNS options for the pod")
+	fs.StringSliceVar(&dnsOpts, "dns-opt", nil, "Alias for --dns-option")
+	fs.Lookup("dns-opt").Hidden = true
+	fs.StringArrayVar(&p.Net.Aliases, "network-alias", nil, "Add a network-scoped alias for the pod (bridge networks)")
+	fs.StringVar(&p.Net.MAC, "mac-address", "", "MAC address of the pod on its bridge network (e.g. 92:d0:c6:0a:29:33)")
+	fs.StringVar(&podIDFile, "pod-id-file", "", "Write the pod ID to the file, which must not exist")
 	fs.StringVar(&p.UserNS, "userns", "", "User namespace of the pod's infra container")
 	fs.StringVar(&p.ExitPolicy, "exit-policy", "continue", "Behaviour when the last container exits: continue or stop")
 	fs.BoolVar(&p.Replace, "replace", false, "If a pod with the same name exists, replace it")

@@ -4,8 +4,10 @@ package pods
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -65,14 +67,51 @@ func forEachPod(cmd *cobra.Command, eng *engine.Engine, args []string, all bool,
 	return last
 }
 
+// readPodIDFiles returns the pod IDs written in --pod-id-file files (by
+// pod create --pod-id-file). With ignore, a missing file is skipped, as a
+// missing pod is.
+func readPodIDFiles(paths []string, ignore bool) ([]string, error) {
+	var ids []string
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			if ignore && errors.Is(err, os.ErrNotExist) {
+				continue
+			}
+			return nil, define.Invalidf("reading pod ID file: %v", err)
+		}
+		id := strings.TrimSpace(string(b))
+		if id == "" {
+			return nil, define.Invalidf("reading pod ID file: %s is empty", p)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// podArgs adds the IDs in files to args. none reports that files were
+// named but every one was missing and ignored: nothing to do.
+func podArgs(args, files []string, ignore bool) (_ []string, none bool, _ error) {
+	ids, err := readPodIDFiles(files, ignore)
+	if err != nil {
+		return nil, false, err
+	}
+	return append(args, ids...), len(files) > 0 && len(ids) == 0 && len(args) == 0, nil
+}
+
 // simpleVerb builds start, pause and unpause: a pod verb with --all and
 // no other flag.
 func simpleVerb(use, short string, fn func(ctx context.Context, eng *engine.Engine, name string) (string, error)) *cobra.Command {
 	var all bool
+	var idFiles []string
 	cmd := &cobra.Command{
 		Use:   use + " [options] POD [POD...]",
 		Short: short,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			args, none, err := podArgs(args, idFiles, false)
+			if err != nil || none {
+				return err
+			}
 			eng, err := engineOf(cmd)
 			if err != nil {
 				return err
@@ -83,5 +122,9 @@ func simpleVerb(use, short string, fn func(ctx context.Context, eng *engine.Engi
 		},
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "Act on all pods")
+	if use == "start" {
+		// As Podman's: start, stop, restart and rm read pod create's file.
+		cmd.Flags().StringArrayVar(&idFiles, "pod-id-file", nil, "Read the pod ID from the file")
+	}
 	return cmd
 }

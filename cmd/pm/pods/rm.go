@@ -3,6 +3,7 @@ package pods
 import (
 	"context"
 	"errors"
+	"os"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -14,10 +15,24 @@ func init() { verbs = append(verbs, newRmCommand) }
 func newRmCommand() *cobra.Command {
 	var all, force, ignore bool
 	var timeout uint
+	var idFiles []string
 	cmd := &cobra.Command{
 		Use:   "rm [options] POD [POD...]",
 		Short: "Remove one or more pods",
-		RunE: func(cmd *cobra.Command, args []string) error {
+		RunE: func(cmd *cobra.Command, args []string) (retErr error) {
+			args, none, err := podArgs(args, idFiles, ignore)
+			if err != nil || none {
+				return err
+			}
+			// The files go with their pods, so that a unit's next start
+			// can write them again.
+			defer func() {
+				for _, f := range idFiles {
+					if retErr == nil {
+						os.Remove(f)
+					}
+				}
+			}()
 			eng, err := engineOf(cmd)
 			if err != nil {
 				return err
@@ -41,5 +56,6 @@ func newRmCommand() *cobra.Command {
 	fs.BoolVarP(&force, "force", "f", false, "Stop running containers, then remove the pod")
 	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified pod is missing")
 	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for the pod's containers to stop before killing them")
+	fs.StringArrayVar(&idFiles, "pod-id-file", nil, "Read the pod ID from the file")
 	return cmd
 }

@@ -22,10 +22,15 @@ func init() {
 func newTimedVerb(name, title string, fn func(*engine.Engine, context.Context, string, *uint) (string, error)) *cobra.Command {
 	var all bool
 	var timeout uint
+	var idFiles []string
 	cmd := &cobra.Command{
 		Use:   name + " [options] POD [POD...]",
 		Short: title + " one or more pods",
 		RunE: func(cmd *cobra.Command, args []string) error {
+			args, none, err := podArgs(args, idFiles, false)
+			if err != nil || none {
+				return err
+			}
 			eng, err := engineOf(cmd)
 			if err != nil {
 				return err
@@ -41,5 +46,6 @@ func newTimedVerb(name, title string, fn func(*engine.Engine, context.Context, s
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, title+" all pods")
 	cmd.Flags().UintVarP(&timeout, "time", "t", 10, "Seconds to wait for the pod's containers to stop before killing them")
+	cmd.Flags().StringArrayVar(&idFiles, "pod-id-file", nil, "Read the pod ID from the file")
 	return cmd
 }

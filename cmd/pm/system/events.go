@@ -98,6 +98,22 @@ func newEventsCommand() *cobra.Command {
 
 // eventLine is the default output: time, type, action, ID and attributes.
 func eventLine(r eventRow, noTrunc bool) string {
+	stamp := r.Time.Format("2006-01-02 15:04:05.000000000 -0700 MST")
+	if r.Type == "image" {
+		// Podman's image line: the image's ID, then the action's target
+		// (a tag, an archive, a destination) rather than attributes.
+		id := r.ID
+		if !noTrunc && len(id) == 64 {
+			id = id[:12]
+		}
+		line := fmt.Sprintf("%s %s %s", stamp, r.Type, r.Status)
+		for _, f := range []string{id, r.Name} {
+			if f != "" {
+				line += " " + f
+			}
+		}
+		return line
+	}
 	attrs := map[string]string{}
 	maps.Copy(attrs, r.Attributes)
 	id := r.ID
@@ -119,7 +135,7 @@ func eventLine(r eventRow, noTrunc bool) string {
 	for _, k := range slices.Sorted(maps.Keys(attrs)) {
 		kv = append(kv, k+"="+attrs[k])
 	}
-	line := fmt.Sprintf("%s %s %s %s", r.Time.Format("2006-01-02 15:04:05.000000000 -0700 MST"), r.Type, r.Status, id)
+	line := fmt.Sprintf("%s %s %s %s", stamp, r.Type, r.Status, id)
 	if len(kv) > 0 {
 		line += " (" + strings.Join(kv, ", ") + ")"
 	}

@@ -1,5 +1,5 @@
 // Package volumes holds pm's volume commands: pm volume create, ls,
-// inspect, rm, prune, exists, export and import.
+// inspect, rm, prune, exists, export, import, mount and unmount.
 package volumes
 
 import (

@@ -18,8 +18,18 @@ import (
 // host").
 type Location struct {
 	Root  string
-	Path  string // as the user wrote it: a trailing "/" or "/." matters
+	Path  string // a trailing "/" or "/." matters
 	Where string
+	// Shown is the path as the user wrote it, for messages; "" means Path.
+	Shown string
+}
+
+// shown is the path to name in messages.
+func (l Location) shown() string {
+	if l.Shown != "" {
+		return l.Shown
+	}
+	return l.Path
 }
 
 // CopyOptions tune Copy.
@@ -34,6 +44,9 @@ type CopyOptions struct {
 	// rather than to dst.Root: on the host a symlink in the archive must
 	// not lead to the host's own files.
 	HostDest bool
+	// MapIDs, if set, maps the owner given by Chown or kept by KeepOwner
+	// (ids inside the destination container) to the ids to write.
+	MapIDs func(uid, gid int) (int, int)
 }
 
 // NotFound is the error for a path that does not exist.
@@ -47,13 +60,13 @@ func Source(src Location, follow bool) (string, string, bool, error) {
 	rp, fi, err := lookup(src.Root, src.Path, follow)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) {
-			return "", "", false, NotFound(src.Path, src.Where)
+			return "", "", false, NotFound(src.shown(), src.Where)
 		}
-		return "", "", false, fmt.Errorf("looking up %s on %s: %w", src.Path, src.Where, err)
+		return "", "", false, fmt.Errorf("looking up %s on %s: %w", src.shown(), src.Where, err)
 	}
 	isDir := fi.IsDir()
 	if strings.HasSuffix(src.Path, "/") && !isDir {
-		return "", "", false, define.Invalidf("%q on %s is not a directory", src.Path, src.Where)
+		return "", "", false, define.Invalidf("%q on %s is not a directory", src.shown(), src.Where)
 	}
 	name := path.Base(Clean(src.Path))
 	if isDir && (strings.HasSuffix(src.Path, "/.") || src.Path == "." || Clean(src.Path) == "/") {
@@ -72,21 +85,25 @@ func Destination(dst Location, name string, isDir bool) (dir, rename string, err
 		return rp, "", nil
 	case err == nil:
 		if isDir {
-			return "", "", define.Invalidf("destination must be a directory when copying a directory: %q on %s is not one", dst.Path, dst.Where)
+			return "", "", define.Invalidf("destination must be a directory when copying a directory")
 		}
 		return path.Dir(rp), path.Base(rp), nil
 	case !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrInvalid):
-		return "", "", fmt.Errorf("looking up %s on %s: %w", dst.Path, dst.Where, err)
+		return "", "", fmt.Errorf("looking up %s on %s: %w", dst.shown(), dst.Where, err)
 	}
 	if rp == "" {
-		return "", "", NotFound(dst.Path, dst.Where)
+		return "", "", NotFound(dst.shown(), dst.Where)
 	}
 	if strings.HasSuffix(dst.Path, "/") && !isDir {
-		return "", "", define.Errorf(define.ErrNotFound, "%q could not be found on %s: %w", dst.Path, dst.Where, unix.ENOENT)
+		return "", "", NotFound(dst.shown(), dst.Where)
 	}
 	parent := path.Dir(rp)
 	if pfi, perr := statIn(dst.Root, parent); perr != nil || !pfi.IsDir() {
-		return "", "", NotFound(path.Dir(Clean(dst.Path)), dst.Where)
+		shown := path.Dir(Clean(dst.Path))
+		if dst.Shown != "" {
+			shown = path.Dir(strings.TrimSuffix(dst.Shown, "/"))
+		}
+		return "", "", NotFound(shown, dst.Where)
 	}
 	return parent, path.Base(rp), nil
 }
@@ -108,7 +125,7 @@ func Copy(src, dst Location, opts CopyOptions) error {
 	if err != nil {
 		return err
 	}
-	xo := ExtractOptions{Chown: opts.Chown, KeepOwner: opts.KeepOwner, Overwrite: opts.Overwrite}
+	xo := ExtractOptions{Chown: opts.Chown, KeepOwner: opts.KeepOwner, Overwrite: opts.Overwrite, MapIDs: opts.MapIDs}
 	top := name
 	if rename != "" {
 		if top == "" {
@@ -144,18 +161,15 @@ func Archive(w io.Writer, src Location, follow bool) error {
 // ExtractTo unpacks the tar stream r into the directory dst, for cp - DEST.
 func ExtractTo(r io.Reader, dst Location, opts CopyOptions) error {
 	rp, fi, err := lookup(dst.Root, dst.Path, true)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return NotFound(dst.Path, dst.Where)
-		}
-		return fmt.Errorf("looking up %s on %s: %w", dst.Path, dst.Where, err)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrInvalid) {
+		return fmt.Errorf("looking up %s on %s: %w", dst.shown(), dst.Where, err)
 	}
-	if !fi.IsDir() {
-		return define.Invalidf("destination %q on %s must be a directory when copying from stdin", dst.Path, dst.Where)
+	if err != nil || !fi.IsDir() {
+		return define.Invalidf("destination must be a directory when copying from stdin")
 	}
 	root, dir := dst.Root, rp
 	if opts.HostDest {
 		root, dir = filepath.Join(dst.Root, rp), "/"
 	}
-	return Extract(r, root, dir, ExtractOptions{Chown: opts.Chown, KeepOwner: opts.KeepOwner, Overwrite: opts.Overwrite})
+	return Extract(r, root, dir, ExtractOptions{Chown: opts.Chown, KeepOwner: opts.KeepOwner, Overwrite: opts.Overwrite, MapIDs: opts.MapIDs})
 }

@@ -30,6 +30,9 @@ type ExtractOptions struct {
 	// Overwrite lets a directory replace a non-directory and the reverse;
 	// without it that is an error.
 	Overwrite bool
+	// MapIDs, if set, maps the owner chosen by Chown or KeepOwner to the
+	// ids written on disk (a container's ids to those of its root).
+	MapIDs func(uid, gid int) (int, int)
 }
 
 // ErrBadArchive is what extraction returns for input that is not a tar
@@ -115,7 +118,7 @@ func (x *extractor) entry(hdr *tar.Header, r io.Reader) error {
 				if isDir {
 					what = "a directory with a non-directory"
 				}
-				return fmt.Errorf("error creating %q: cannot overwrite %s (use --overwrite): %w", target, what, os.ErrExist)
+				return fmt.Errorf("error creating %q: cannot overwrite %s (use --overwrite): %w", target, what, unix.EEXIST)
 			}
 			if err := removeAt(pfd, base); err != nil {
 				return fmt.Errorf("removing %s: %w", target, err)
@@ -197,6 +200,9 @@ func (x *extractor) meta(pfd int, base, target string, hdr *tar.Header, mode uin
 		uid, gid, chown = x.opts.Chown.UID, x.opts.Chown.GID, true
 	case x.opts.KeepOwner:
 		uid, gid, chown = hdr.Uid, hdr.Gid, true
+	}
+	if chown && x.opts.MapIDs != nil {
+		uid, gid = x.opts.MapIDs(uid, gid)
 	}
 	if link {
 		if chown {

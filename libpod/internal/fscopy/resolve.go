@@ -59,7 +59,13 @@ func lookup(root, p string, follow bool) (string, os.FileInfo, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	fi, err := os.Lstat(filepath.Join(root, rp))
+	stat := os.Lstat
+	if rp == "/" {
+		// The root itself may be reached through a link, such as a running
+		// container's /proc/PID/root.
+		stat = os.Stat
+	}
+	fi, err := stat(filepath.Join(root, rp))
 	if err != nil {
 		return rp, nil, err
 	}

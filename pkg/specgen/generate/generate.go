@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -50,6 +51,8 @@ type Host struct {
 	ShmDir        string
 	DefaultCaps   []string
 	DefaultUlimit []specgen.Ulimit
+	// Devices are the host's nodes of s.Devices, in their order.
+	Devices []DeviceNode
 }
 
 // InitDest is where --init's binary appears inside the container.
@@ -104,6 +107,7 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 	if err := mounts(sp, s, h); err != nil {
 		return nil, err
 	}
+	hostSide(sp, s, h)
 	if !s.Security.Privileged && s.Security.SeccompProfile != "unconfined" {
 		prof, err := seccomp.GetDefaultProfile(sp)
 		if err != nil {
@@ -148,6 +152,13 @@ func Env(s *specgen.Spec, img ImageConfig, hostname string) []string {
 	}
 	if hostname != "" {
 		env["HOSTNAME"] = hostname
+	}
+	// --unsetenv and --unsetenv-all take away defaults and the image's
+	// variables, never the user's own -e.
+	for k := range env {
+		if _, own := s.Env[k]; !own && (s.UnsetenvAll || slices.Contains(s.Unsetenv, k)) {
+			delete(env, k)
+		}
 	}
 	out := make([]string, 0, len(env))
 	for k, v := range env {

@@ -41,7 +41,7 @@ func shmMount(s *specgen.Spec, h Host) (specs.Mount, bool) {
 	case h.ShmDir != "":
 		return specs.Mount{Destination: "/dev/shm", Type: "bind", Source: h.ShmDir, Options: []string{"bind", "nosuid", "noexec", "nodev", "rprivate"}}, true
 	}
-	return specs.Mount{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: ShmOptions}, true
+	return specs.Mount{Destination: "/dev/shm", Type: "tmpfs", Source: "shm", Options: shmOptions(s.ShmSize)}, true
 }
 
 // timezoneMount is /etc/localtime for --tz: the host's with local, else

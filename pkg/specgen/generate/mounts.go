@@ -2,6 +2,7 @@ package generate
 
 import (
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -153,6 +154,10 @@ func userMount(m specgen.Mount) (specs.Mount, error) {
 		}
 		if m.ReadOnly {
 			opts[0] = "ro"
+		}
+		// As Podman: the image's content at the destination is copied in.
+		if !slices.Contains(m.Options, "notmpcopyup") {
+			opts = append(opts, "tmpcopyup")
 		}
 		return specs.Mount{Destination: m.Destination, Type: "tmpfs", Source: "tmpfs", Options: opts}, nil
 	case "devpts":

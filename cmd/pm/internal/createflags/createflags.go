@@ -21,6 +21,7 @@ type Flags struct {
 	EnvHost                                   bool
 	Interactive, TTY, Remove, Init, ReadOnly  bool
 	ReadOnlyTmpfs                             bool
+	ImageVolume                               string
 	InitPath                                  string
 	Volumes, Mounts, Tmpfs                    []string
 	VolumesFrom                               []string
@@ -43,6 +44,7 @@ type Flags struct {
 	net                                       netFlags
 	health                                    healthFlags
 	opts                                      optFlags
+	host                                      hostFlags
 }
 
 // Bind adds the create flags to fs.
@@ -67,6 +69,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.InitPath, "init-path", "", "Path to the container-init binary")
 	fs.BoolVar(&f.ReadOnly, "read-only", false, "Make containers root filesystem read-only")
 	fs.BoolVar(&f.ReadOnlyTmpfs, "read-only-tmpfs", true, "With --read-only, mount writable tmpfs on /tmp, /var/tmp and /run")
+	fs.StringVar(&f.ImageVolume, "image-volume", "", `Tells pm how to handle the builtin image volumes ("bind"|"tmpfs"|"ignore")`)
 	fs.StringArrayVarP(&f.Volumes, "volume", "v", nil, "Bind mount a volume into the container")
 	fs.StringArrayVar(&f.Mounts, "mount", nil, "Attach a filesystem mount to the container")
 	fs.StringArrayVar(&f.VolumesFrom, "volumes-from", nil, "Mount volumes from the specified container(s)")
@@ -98,6 +101,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	f.net.bind(fs)
 	f.health.bind(fs)
 	f.opts.bind(fs)
+	f.host.bind(fs)
 }
 
 // Spec builds the Spec from the flags, the image and the command.
@@ -106,7 +110,7 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		Name: f.Name, Image: args[0], Command: args[1:],
 		WorkDir: f.Workdir, User: f.User, Hostname: f.Hostname,
 		EnvHost: f.EnvHost, Terminal: f.TTY, Stdin: f.Interactive,
-		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs,
+		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs, ImageVolumeMode: f.ImageVolume,
 		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
 		UserNS: f.UserNS, NetworkMode: f.Network, Pod: f.Pod, SigProxy: f.SigProxy, DetachKeys: f.DetachKeys,
 		GroupAdd: f.GroupAdd, Created: time.Now(), CreateCommand: os.Args,
@@ -217,6 +221,7 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		s.Resources.MemoryBytes = n
 	}
 	s.Resources.CPUs = f.CPUs
+	s.Resources.Given = resourceFlagGiven(fs)
 	if err := f.net.apply(s); err != nil {
 		return nil, err
 	}
@@ -224,6 +229,9 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		return nil, err
 	}
 	if err := f.opts.apply(fs, s, s.Env); err != nil {
+		return nil, err
+	}
+	if err := f.host.apply(s); err != nil {
 		return nil, err
 	}
 	if _, err := f.AttachStreams(); err != nil {
@@ -276,6 +284,25 @@ func (f *Flags) security(s *specgen.Spec) error {
 		}
 	}
 	return nil
+}
+
+// resourceFlags are the create flags that set cgroup limits.
+var resourceFlags = []string{
+	"memory", "memory-reservation", "memory-swap", "memory-swappiness",
+	"cpus", "cpu-shares", "cpuset-cpus", "cpuset-mems", "cpu-period", "cpu-quota",
+	"cpu-rt-period", "cpu-rt-runtime", "pids-limit", "blkio-weight", "blkio-weight-device",
+	"device-read-bps", "device-write-bps", "device-read-iops", "device-write-iops",
+}
+
+// resourceFlagGiven reports whether a resource flag was given on the
+// command line, whatever its value.
+func resourceFlagGiven(fs *pflag.FlagSet) bool {
+	for _, name := range resourceFlags {
+		if fs.Lookup(name) != nil && fs.Changed(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseEntrypoint takes a JSON array or a plain string, as Podman does.

@@ -14,7 +14,8 @@ import (
 // when it fails.
 func (a *api) build(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	req := engine.BuildRequest{Context: r.Body, Dockerfile: q.Get("dockerfile"), Tags: q["t"]}
+	req := engine.BuildRequest{Context: r.Body, Dockerfile: q.Get("dockerfile"), Tags: q["t"],
+		Target: q.Get("target"), NoCache: q.Get("nocache") == "1" || q.Get("nocache") == "true"}
 	for k, dst := range map[string]*map[string]string{"buildargs": &req.BuildArgs, "labels": &req.Labels} {
 		if v := q.Get(k); v != "" {
 			var m map[string]*string

@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -184,6 +185,17 @@ type hostConfig struct {
 	GroupAdd    []string
 	VolumesFrom []string
 	Runtime     string
+	Devices     []struct {
+		PathOnHost        string
+		PathInContainer   string
+		CgroupPermissions string
+	}
+	Sysctls           map[string]string
+	ShmSize           int64
+	CPUShares         uint64 `json:"CpuShares"`
+	CpusetCpus        string
+	MemoryReservation int64
+	MemorySwap        int64
 }
 
 func (a *api) containerCreate(w http.ResponseWriter, r *http.Request) error {
@@ -287,7 +299,20 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	if hc.Tmpfs != nil {
 		s.Tmpfs = hc.Tmpfs
 	}
-	s.Resources = specgen.Resources{MemoryBytes: hc.Memory, CPUs: float64(hc.NanoCpus) / 1e9}
+	s.Resources = specgen.Resources{MemoryBytes: hc.Memory, CPUs: float64(hc.NanoCpus) / 1e9,
+		CPUShares: hc.CPUShares, CPUSetCPUs: hc.CpusetCpus, MemoryReservation: hc.MemoryReservation, MemorySwap: hc.MemorySwap}
+	s.Sysctls, s.ShmSize = hc.Sysctls, hc.ShmSize
+	for _, d := range hc.Devices {
+		perms := d.CgroupPermissions
+		if perms == "" {
+			perms = "rwm"
+		}
+		dev, err := specgen.ParseDevice(d.PathOnHost + ":" + cmp.Or(d.PathInContainer, d.PathOnHost) + ":" + perms)
+		if err != nil {
+			return nil, err
+		}
+		s.Devices = append(s.Devices, dev)
+	}
 	if hc.PidsLimit != nil && *hc.PidsLimit > 0 {
 		s.Resources.PidsLimit = *hc.PidsLimit
 	}

@@ -48,6 +48,11 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// nameActor are the image actions whose Docker actor is the image's name
+// (the tag, the name pushed or loaded), not its ID; pm's journal records
+// the ID of each image event and the name as its Name, as Podman does.
+var nameActor = map[string]bool{"tag": true, "untag": true, "push": true, "save": true, "load": true, "loadfromarchive": true}
+
 // dockerEvent is an event in Docker's shape and words (a removal is a
 // destroy), with the old top-level status/id/from fields that older
 // clients read.
@@ -63,7 +68,7 @@ func dockerEvent(ev engine.Event) map[string]any {
 		attrs["image"] = ev.Image
 	}
 	id := ev.ID
-	if id == "" {
+	if id == "" || (ev.Type == "image" && nameActor[ev.Action] && ev.Name != "") {
 		id = ev.Name
 	}
 	m := map[string]any{

@@ -79,7 +79,7 @@ func TestPodCreateBody(t *testing.T) {
 		{"two values", `{} {}`, nil, "data after the object"},
 		{"unknown key", `{"label": {"a": "b"}}`, nil, `unknown field "label"`},
 		{"wrong type", `{"replace": "yes"}`, nil, `field "replace"`},
-		{"bogus share", `{"share": "net,bogus"}`, nil, `"bogus"`},
+		{"bogus share", `{"share": "net,bogus"}`, nil, "share: bogus."},
 		{"share list with a comma", `{"share": ["net,pid"]}`, nil, "net,pid"},
 		{"share of a wrong type", `{"share": {"net": true}}`, nil, "invalid share"},
 		{"bad port string", `{"publish": ["80:80:80:80"]}`, nil, "invalid port"},
