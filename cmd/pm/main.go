@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -21,7 +24,27 @@ func main() {
 		return
 	}
 	os.Setenv("PATH", withSbin(os.Getenv("PATH")))
+	startupGC()
 	os.Exit(run(os.Args[1:]))
+}
+
+// startupGC keeps the garbage collector off while pm starts: most
+// invocations end within tens of milliseconds, before a collection could
+// free anything worth its cost (building the command tree alone crosses
+// the runtime's first 4 MB goal). A memory limit bounds the heap
+// meanwhile, and after a second, in a command that goes on (the API
+// service, a follower, a build), the usual setting comes back. GOGC or
+// GOMEMLIMIT in the environment wins.
+func startupGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	percent := debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(256 << 20)
+	time.AfterFunc(time.Second, func() {
+		debug.SetGCPercent(percent)
+		debug.SetMemoryLimit(math.MaxInt64)
+	})
 }
 
 func run(args []string) int {
