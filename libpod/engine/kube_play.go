@@ -280,10 +280,9 @@ func (e *Engine) planWorkload(w *kube.Workload, cms kube.ConfigMaps, o KubePlayO
 		c.VolumeMounts = keep
 	}
 	names := map[string]bool{}
-	for i := range w.Spec.InitContainers {
-		c := &w.Spec.InitContainers[i]
+	request := func(c *kube.Container, init bool) (*specgen.Spec, error) {
 		optionalGone(c)
-		s, err := w.ContainerRequest(c, "", cms, p.vols, true)
+		s, err := w.ContainerRequest(c, "", cms, p.vols, init)
 		if err != nil {
 			return nil, err
 		}
@@ -291,7 +290,11 @@ func (e *Engine) planWorkload(w *kube.Workload, cms kube.ConfigMaps, o KubePlayO
 			return nil, define.Invalidf("%s %s names container %s twice", w.Kind, w.Name, c.Name)
 		}
 		names[c.Name] = true
-		if s, err = kubeSpec(s, o); err != nil {
+		return kubeSpec(s, o)
+	}
+	for i := range w.Spec.InitContainers {
+		s, err := request(&w.Spec.InitContainers[i], true)
+		if err != nil {
 			return nil, err
 		}
 		p.inits = append(p.inits, s)
@@ -300,17 +303,8 @@ func (e *Engine) planWorkload(w *kube.Workload, cms kube.ConfigMaps, o KubePlayO
 		return nil, define.Invalidf("%s %s has no containers", w.Kind, w.Name)
 	}
 	for i := range w.Spec.Containers {
-		c := &w.Spec.Containers[i]
-		optionalGone(c)
-		s, err := w.ContainerRequest(c, "", cms, p.vols, false)
+		s, err := request(&w.Spec.Containers[i], false)
 		if err != nil {
-			return nil, err
-		}
-		if names[c.Name] {
-			return nil, define.Invalidf("%s %s names container %s twice", w.Kind, w.Name, c.Name)
-		}
-		names[c.Name] = true
-		if s, err = kubeSpec(s, o); err != nil {
 			return nil, err
 		}
 		p.ctrs = append(p.ctrs, s)

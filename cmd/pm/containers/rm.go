@@ -24,7 +24,7 @@ func newRmCommand(name string) *cobra.Command {
 		Use:   name + " [options] CONTAINER [CONTAINER...]",
 		Short: "Remove one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) (retErr error) {
-			ids, err := readCIDFiles(cidFiles, ignore)
+			ids, err := cli.ReadIDFiles(cidFiles, "CIDFile", ignore)
 			if err != nil {
 				return err
 			}

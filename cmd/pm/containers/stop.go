@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
@@ -20,7 +21,7 @@ func newStopCommand(name string) *cobra.Command {
 		Use:   name + " [options] CONTAINER [CONTAINER...]",
 		Short: "Stop one or more containers",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ids, err := readCIDFiles(cidFiles, ignore)
+			ids, err := cli.ReadIDFiles(cidFiles, "CIDFile", ignore)
 			if err != nil {
 				return err
 			}

@@ -4,10 +4,8 @@ package pods
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -67,32 +65,10 @@ func forEachPod(cmd *cobra.Command, eng *engine.Engine, args []string, all bool,
 	return last
 }
 
-// readPodIDFiles returns the pod IDs written in --pod-id-file files (by
-// pod create --pod-id-file). With ignore, a missing file is skipped, as a
-// missing pod is.
-func readPodIDFiles(paths []string, ignore bool) ([]string, error) {
-	var ids []string
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			if ignore && errors.Is(err, os.ErrNotExist) {
-				continue
-			}
-			return nil, define.Invalidf("reading pod ID file: %v", err)
-		}
-		id := strings.TrimSpace(string(b))
-		if id == "" {
-			return nil, define.Invalidf("reading pod ID file: %s is empty", p)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
-}
-
 // podArgs adds the IDs in files to args. none reports that files were
 // named but every one was missing and ignored: nothing to do.
 func podArgs(args, files []string, ignore bool) (_ []string, none bool, _ error) {
-	ids, err := readPodIDFiles(files, ignore)
+	ids, err := cli.ReadIDFiles(files, "pod ID file", ignore)
 	if err != nil {
 		return nil, false, err
 	}
