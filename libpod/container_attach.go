@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/pm-project/pm/libpod/oci"
 	"golang.org/x/sys/unix"
@@ -103,7 +104,10 @@ func copyOutput(conn *net.UnixConn, stdout, stderr io.Writer) error {
 			}
 		}
 		if err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) {
+			// conmon closes the socket when the container's output has
+			// ended; if stdin bytes pm sent were still unread, the kernel
+			// reports that close as a reset rather than an end of file.
+			if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, syscall.ECONNRESET) {
 				return nil
 			}
 			return err
