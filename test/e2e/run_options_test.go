@@ -81,8 +81,8 @@ func TestRunPodSharesShm(t *testing.T) {
 // forms, TERM, --http-proxy, --net=host with -p, --tz.
 func TestRunSmallOptions(t *testing.T) {
 	env := ctrEnv(t)
-	if out := env.PMOK("run", "--rm", "--dns-opt=ndots:3", "busybox", "cat", "/etc/resolv.conf").Stdout; !strings.Contains(out, "options ndots:3") {
-		t.Errorf("--dns-opt: resolv.conf = %q", out)
+	if out := env.PMOK("run", "--rm", "--dns-opt=ndots:3", "--dns-option=timeout:2", "busybox", "cat", "/etc/resolv.conf").Stdout; !strings.Contains(out, "ndots:3") || !strings.Contains(out, "timeout:2") {
+		t.Errorf("--dns-opt with --dns-option: resolv.conf = %q", out)
 	}
 	res := env.PMOK("run", "--rm", "--kernel-memory=100", "busybox", "echo", "ok")
 	if res.Stdout != "ok\n" || !strings.Contains(res.Stderr, "The --kernel-memory flag is no longer supported. This flag is a noop.") {

@@ -14,6 +14,7 @@ type netFlags struct {
 	DNS        []string
 	DNSSearch  []string
 	DNSOptions []string
+	DNSOpts    []string // --dns-opt, Podman 4.3's name of --dns-option
 	AddHosts   []string
 	NoHosts    bool
 }
@@ -27,7 +28,7 @@ func (f *netFlags) bind(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&f.DNS, "dns", nil, "Set custom DNS servers")
 	fs.StringSliceVar(&f.DNSSearch, "dns-search", nil, "Set custom DNS search domains")
 	fs.StringSliceVar(&f.DNSOptions, "dns-option", nil, "Set custom DNS options")
-	fs.StringSliceVar(&f.DNSOptions, "dns-opt", nil, "Alias for --dns-option")
+	fs.StringSliceVar(&f.DNSOpts, "dns-opt", nil, "Alias for --dns-option")
 	fs.Lookup("dns-opt").Hidden = true
 	fs.StringSliceVar(&f.AddHosts, "add-host", nil, "Add a custom host-to-IP mapping (host:ip)")
 	fs.BoolVar(&f.NoHosts, "no-hosts", false, "Do not create /etc/hosts within the container, instead use the version from the image")
@@ -45,7 +46,8 @@ func (f *netFlags) apply(s *specgen.Spec) error {
 	s.Net.PublishAll = f.PublishAll
 	s.Net.Aliases = f.Aliases
 	s.Net.IP, s.Net.MAC = f.IP, f.MAC
-	s.Net.DNS, s.Net.DNSSearch, s.Net.DNSOptions = f.DNS, f.DNSSearch, f.DNSOptions
+	s.Net.DNS, s.Net.DNSSearch = f.DNS, f.DNSSearch
+	s.Net.DNSOptions = append(append([]string{}, f.DNSOptions...), f.DNSOpts...)
 	s.Net.AddHosts = f.AddHosts
 	s.Net.NoHosts = f.NoHosts
 	return nil
