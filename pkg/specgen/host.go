@@ -85,7 +85,7 @@ var namespacedSysctls = map[string]bool{
 	"kernel.shmall": true, "kernel.shmmax": true, "kernel.shmmni": true, "kernel.shm_rmid_forced": true,
 }
 
-// validateHost checks devices, sysctls, /dev/shm, exposed ports and the
+// validateHost checks devices, sysctls, --image-volume, /dev/shm, exposed ports and the
 // umask.
 func (s *Spec) validateHost() error {
 	for _, d := range s.Devices {
@@ -110,6 +110,11 @@ func (s *Spec) validateHost() error {
 		default:
 			return define.Invalidf("invalid --sysctl %s: not a namespaced kernel parameter (net.*, fs.mqueue.*, kernel.msg*, kernel.sem, kernel.shm*)", k)
 		}
+	}
+	switch s.ImageVolumeMode {
+	case "", "bind", "tmpfs", "ignore":
+	default:
+		return define.Invalidf("invalid --image-volume %q: must be bind, tmpfs or ignore", s.ImageVolumeMode)
 	}
 	if s.ShmSize < 0 {
 		return define.Invalidf("invalid --shm-size: must not be negative")

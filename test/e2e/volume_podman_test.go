@@ -143,6 +143,9 @@ func TestVolumeImageVolumeMode(t *testing.T) {
 	}
 	env.PMOK("rm", "-v", "b")
 	env.PM("run", "--rm", "--image-volume", "bogus", "volimg", "true").ExpectError(t, 125, "--image-volume")
+	if out := env.PMOK("ps", "-aq").Stdout; out != "" {
+		t.Errorf("containers after a refused --image-volume: %q", out)
+	}
 
 	conf := filepath.Join(env.ConfigHome, "containers", "containers.conf")
 	if err := os.WriteFile(conf, []byte("[engine]\nimage_volume_mode = \"tmpfs\"\n"), 0o644); err != nil {
