@@ -51,20 +51,34 @@ func dpkgPackageOf(dir, path string) string {
 }
 
 // dpkgStanza returns the fields of the installed package name in a dpkg
-// status file.
+// status file. Only the stanzas of that package are parsed: the file
+// holds every package of the system.
 func dpkgStanza(status []byte, name string) (map[string]string, bool) {
-	for _, stanza := range bytes.Split(status, []byte("\n\n")) {
+	key := []byte("Package: " + name + "\n")
+	for rest, off := status, 0; ; {
+		i := bytes.Index(rest, key)
+		if i < 0 {
+			return nil, false
+		}
+		start := off + i
+		rest, off = rest[i+len(key):], start+len(key)
+		if start > 0 && status[start-1] != '\n' {
+			continue // "Package: " inside another field's text
+		}
+		stanza := status[start:]
+		if end := bytes.Index(stanza, []byte("\n\n")); end >= 0 {
+			stanza = stanza[:end]
+		}
 		fields := map[string]string{}
 		for _, line := range strings.Split(string(stanza), "\n") {
 			if k, v, ok := strings.Cut(line, ":"); ok && !strings.HasPrefix(line, " ") {
 				fields[k] = strings.TrimSpace(v)
 			}
 		}
-		if fields["Package"] == name && strings.HasSuffix(fields["Status"], " installed") {
+		if strings.HasSuffix(fields["Status"], " installed") {
 			return fields, true
 		}
 	}
-	return nil, false
 }
 
 // listHas reports whether a dpkg file list names one of paths.
