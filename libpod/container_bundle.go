@@ -39,7 +39,8 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 		}
 	}
 	hostname := sp.Hostname
-	sharedHosts := r.shareHosts(c, &sp, filepath.Join(dir, "hosts"))
+	owner := r.hostsOwner(c) // whose network namespace, and name files, c joins
+	sharedHosts := r.shareHosts(c, owner, &sp, filepath.Join(dir, "hosts"))
 	if err := r.addSecrets(c, &sp, dir); err != nil {
 		return "", err
 	}
@@ -49,7 +50,7 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 	}
 	files := map[string][]byte{
 		"hosts":        hostsFor(c, hostname),
-		"resolv.conf":  r.sharedResolv(c),
+		"resolv.conf":  r.sharedResolv(c, owner),
 		"hostname":     []byte(hostname + "\n"),
 		"containerenv": r.containerEnv(c),
 		"config.json":  b,

@@ -37,9 +37,8 @@ func (r *Runtime) hostsOwner(c *Container) *Container {
 // other by name. The file is changed in place, so that the running
 // containers that mount it see the names of those that join later. It
 // points the /etc/hosts mount of sp at the shared file (own is the path
-// of c's own one) and reports whether it did.
-func (r *Runtime) shareHosts(c *Container, sp *specs.Spec, own string) bool {
-	owner := r.hostsOwner(c)
+// of c's own one) and reports whether it did. owner is hostsOwner(c).
+func (r *Runtime) shareHosts(c *Container, owner *Container, sp *specs.Spec, own string) bool {
 	if owner == nil {
 		return false
 	}

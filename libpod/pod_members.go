@@ -244,13 +244,12 @@ func (r *Runtime) removeMember(ctx context.Context, id string, timeout *uint) er
 // sharedResolv is c's resolv.conf. A container that joins another's
 // network namespace (a pod's member) and sets no DNS of its own gets that
 // container's file, as in Podman: the pod's --dns, --dns-search and
-// --dns-option reach its members.
-func (r *Runtime) sharedResolv(c *Container) []byte {
+// --dns-option reach its members. owner is hostsOwner(c).
+func (r *Runtime) sharedResolv(c *Container, owner *Container) []byte {
 	n := c.Config.Names
 	if len(n.DNS)+len(n.DNSSearch)+len(n.DNSOptions) > 0 {
 		return resolvFor(c)
 	}
-	owner := r.hostsOwner(c)
 	if owner == nil {
 		return resolvFor(c)
 	}
