@@ -29,6 +29,13 @@ func (r *Runtime) StopContainer(ctx context.Context, idOrName string, timeout *u
 		return c, err
 	}
 	if !c.State.Status.Active() {
+		if r.exitPending(c) {
+			// It exited on its own just before the stop got its lock,
+			// and its exit command has not run yet: the user's stop
+			// wins over its restart policy.
+			c.State.StoppedByUser = true
+			return c, r.cleanupLocked(ctx, c, l)
+		}
 		l.Unlock()
 		return c, nil
 	}
@@ -118,6 +125,13 @@ func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) er
 	return nil
 }
 
+// exitPending reports whether c has exited and its exit command has not
+// handled it yet (recorded the exit, applied --rm and the restart
+// policy). The caller holds c's lock.
+func (r *Runtime) exitPending(c *Container) bool {
+	return (c.State.Status == define.StatusExited || c.State.Status == define.StatusStopped) && !c.State.ExitHandled
+}
+
 // waitExit waits up to d for c to exit (exit file or process gone).
 func (r *Runtime) waitExit(ctx context.Context, c *Container, d time.Duration) bool {
 	deadline := time.Now().Add(d)
@@ -140,13 +154,23 @@ func (r *Runtime) KillContainer(ctx context.Context, idOrName string, sig syscal
 	if err != nil {
 		return nil, err
 	}
-	defer l.Unlock()
+	wasActive := c.State.Status.Active()
 	if err := r.syncLocked(ctx, c); err != nil {
+		l.Unlock()
 		return c, err
 	}
 	if !c.State.Status.Active() {
+		if wasActive && r.exitPending(c) {
+			// Recorded running, it exited on its own just before the
+			// kill got its lock: the kill has what it asked for, and its
+			// restart policy yields to the user.
+			c.State.StoppedByUser = true
+			return c, r.cleanupLocked(ctx, c, l)
+		}
+		l.Unlock()
 		return c, define.Errorf(define.ErrInvalidState, "can only kill running containers. %s is in state %s: container state improper", c.ID(), c.State.Status)
 	}
+	defer l.Unlock()
 	ort, err := r.runtimeOf(c)
 	if err != nil {
 		return c, err
