@@ -34,21 +34,35 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 	if err := r.startPodInfra(ctx, c, opts); err != nil {
 		return nil, err
 	}
-	l, err := r.locks.Lock(ctx, c.ID())
+	c, l, err := r.lockContainer(ctx, c.ID())
 	if err != nil {
 		return nil, err
 	}
-	defer l.Unlock()
-	if c, err = r.getContainer(ctx, c.ID()); err != nil {
-		return nil, err
-	}
 	if err := r.syncLocked(ctx, c); err != nil {
+		l.Unlock()
 		return nil, err
 	}
 	if c.State.Status.Active() {
+		l.Unlock()
 		return c, nil
 	}
-	return c, r.startLocked(ctx, c, opts)
+	err = r.startLocked(ctx, c, opts)
+	if err == nil || !c.Config.AutoRemove {
+		l.Unlock()
+		return c, err
+	}
+	// A --rm container that could not start is removed, as in Podman
+	// and Docker: nothing will ever run it, and whoever waits for its
+	// removal (docker run --rm) would wait forever.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if rmErr := r.removeLocked(cctx, c, l); rmErr != nil {
+		slog.Warn("removing a --rm container that could not start", "container", c.ID(), "err", rmErr)
+		return c, err
+	}
+	r.ContainerEvent(c, "destroy", nil)
+	os.Remove(filepath.Join(r.exitDir(), c.ID())) // no one waits on a start that failed
+	return c, err
 }
 
 // startLocked starts c; the caller holds c's lock and has synced its state.
@@ -208,6 +222,11 @@ func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime,
 	}
 	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
 	c.State.Error = cause.Error()
+	// A command that cannot run has Docker's and Podman's exit code.
+	var ec *define.ExitCodeError
+	if errors.As(cause, &ec) {
+		c.State.ExitCode = ec.Code
+	}
 	if c.State.Status != define.StatusCreated {
 		c.State.Status = define.StatusExited
 	}
