@@ -67,12 +67,18 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 		return err
 	}
 	ort, _ := r.runtimeOf(c)
-	r.killLeftovers(ctx, c, ort)
+	// A network or /dev/shm that cannot be torn down keeps the record
+	// (state "removing"), so that rm can try again.
+	if err := r.killLeftovers(ctx, c, ort); err != nil {
+		return err
+	}
+	if err := r.teardownShm(c); err != nil {
+		return err
+	}
 	r.forgetHealthScheduler(id)
 	if err := r.removeStorage(id); err != nil {
 		return err
 	}
-	r.teardownShm(c)
 	if err := os.RemoveAll(r.bundleDir(id)); err != nil {
 		return fmt.Errorf("removing bundle of %s: %w", id, err)
 	}

@@ -118,7 +118,10 @@ func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) er
 	}
 	// The runtime lost track of it: kill the process and conmon directly.
 	killProcess(c.State.Pid)
-	r.killLeftovers(ctx, c, ort)
+	if err := r.killLeftovers(ctx, c, ort); err != nil {
+		// The teardown after the exit tries the network again.
+		slog.Debug("killing a lost container", "container", c.ID(), "err", err)
+	}
 	if !r.waitExit(ctx, c, 5*time.Second) {
 		return define.Errorf(define.ErrInvalidState, "container %s did not exit after SIGKILL", c.Name())
 	}
