@@ -147,17 +147,11 @@ func (r *Runtime) CleanupContainer(ctx context.Context, idOrName string) error {
 	if err != nil {
 		return err
 	}
-	l, err := r.locks.Lock(ctx, c.ID())
-	if err != nil {
-		return err
-	}
-	c, err = r.getContainer(ctx, c.ID())
+	c, l, err := r.lockByID(ctx, c.ID())
 	if errors.Is(err, define.ErrNoSuchCtr) {
-		l.Unlock()
 		return nil
 	}
 	if err != nil {
-		l.Unlock()
 		return err
 	}
 	err = r.cleanupLocked(ctx, c, l)
@@ -231,18 +225,38 @@ func (r *Runtime) shouldRestart(c *Container) bool {
 	return false
 }
 
-// removeStorage unmounts and deletes a container's storage; one that does
-// not exist is no error.
+// storageMetadata marks the storage containers pm makes, so that
+// system prune can tell an orphan of pm's (a pm killed while removing)
+// from a container another tool keeps in a shared store.
+const storageMetadata = `{"CreatedBy":"pm"}`
+
+// removeStorage unmounts and deletes a container's storage: its storage
+// container, or, when a pm killed while creating it left only its
+// read-write layer, that layer (its ID is the container's). Storage that
+// does not exist is no error.
 func (r *Runtime) removeStorage(id string) error {
 	store, err := r.Store()
 	if err != nil {
 		return err
 	}
-	if _, err := store.Unmount(id, true); err != nil && !isGoneErr(err) {
-		slog.Debug("unmounting rootfs", "container", id, "err", err)
+	// Storage resolves id as a container's or as a layer's.
+	if n, err := store.Mounted(id); err == nil && n > 0 {
+		if _, err := store.Unmount(id, true); err != nil && !isGoneErr(err) {
+			return fmt.Errorf("unmounting rootfs of %s: %w", id, err)
+		}
 	}
-	if err := store.DeleteContainer(id); err != nil && !isGoneErr(err) {
-		return fmt.Errorf("deleting storage of container %s: %w", id, err)
+	err = store.DeleteContainer(id)
+	if err == nil || !isGoneErr(err) {
+		if err != nil {
+			return fmt.Errorf("deleting storage of container %s: %w", id, err)
+		}
+		return nil
+	}
+	if _, lerr := store.Layer(id); lerr != nil {
+		return nil
+	}
+	if err := store.DeleteLayer(id); err != nil && !isGoneErr(err) {
+		return fmt.Errorf("deleting the layer of %s: %w", id, err)
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 	if err := r.startPodInfra(ctx, c, opts); err != nil {
 		return nil, err
 	}
-	c, l, err := r.lockContainer(ctx, c.ID())
+	c, l, err := r.lockByID(ctx, c.ID())
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 		return c, err
 	}
 	r.ContainerEvent(c, "destroy", nil)
-	os.Remove(filepath.Join(r.exitDir(), c.ID())) // no one waits on a start that failed
+	r.ForgetExit(c.ID()) // no one waits on a start that failed
 	return c, err
 }
 

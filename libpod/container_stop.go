@@ -64,16 +64,31 @@ func (r *Runtime) lockContainer(ctx context.Context, idOrName string) (*Containe
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := r.locks.Lock(ctx, c.ID())
+	c, l, err := r.lockByID(ctx, c.ID())
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		return nil, nil, define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
+	}
+	return c, l, err
+}
+
+// lockByID takes the lock of the container with full ID id and re-reads
+// it. A container removed meanwhile is an error wrapping
+// define.ErrNoSuchCtr, and its lock file, which taking the lock made
+// again, is removed: a removed container leaves no lock file behind.
+func (r *Runtime) lockByID(ctx context.Context, id string) (*Container, *lock.Lock, error) {
+	l, err := r.locks.Lock(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err = r.getContainer(ctx, c.ID())
+	c, err := r.getContainer(ctx, id)
 	if err != nil {
-		l.Unlock()
 		if errors.Is(err, define.ErrNoSuchCtr) {
-			return nil, nil, define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
+			if rerr := l.Remove(); rerr != nil {
+				slog.Debug("removing the lock of a removed container", "container", id, "err", rerr)
+			}
+			return nil, nil, err
 		}
+		l.Unlock()
 		return nil, nil, err
 	}
 	return c, l, nil

@@ -91,6 +91,14 @@ var migrations = []string{
 		config  BLOB NOT NULL,
 		created INTEGER NOT NULL
 	);`,
+	// 4: the exit codes of removed containers, kept a while for those
+	// that wait on a container --rm removes (see RecordExitCode): its
+	// exit file goes with it.
+	`CREATE TABLE exit_codes (
+		id      TEXT PRIMARY KEY,
+		code    INTEGER NOT NULL,
+		removed INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema version this pm writes.
