@@ -176,6 +176,7 @@ func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts strin
 		Path: bin, NSPath: path, Ports: c.Config.PortMappings,
 		APISocket: filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"),
 		PidFile:   r.slirpPidFile(c.ID()),
+		LogFile:   r.slirpPidFile(c.ID()) + ".log",
 	}
 	var err error
 	var addrs network.SlirpAddrs
@@ -250,6 +251,7 @@ func (r *Runtime) teardownNetwork(ctx context.Context, c *Container) error {
 		errs.add(fmt.Errorf("stopping slirp4netns: %w", err))
 	}
 	os.Remove(filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"))
+	os.Remove(r.slirpPidFile(c.ID()) + ".log")
 	errs.add(network.RemoveNS(r.NetNSPath(c.ID())))
 	errs.add(network.RemoveNS(r.userNSPath(c.ID())))
 	if err := network.StopPasta(r.pastaPidFile(c.ID())); err != nil {
