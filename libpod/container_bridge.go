@@ -315,30 +315,42 @@ func (r *Runtime) dropRootlessNSIfUnused() {
 
 // teardownBridge detaches c from its bridge networks, with the options it
 // was set up with, and drops the rootless namespace after the last one.
-func (r *Runtime) teardownBridge(ctx context.Context, c *Container) {
+// When netavark fails, c stays attached (its attach file is kept) for a
+// later teardown to retry.
+func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 	if err := network.StopForwarder(r.forwarderPidFile(c.ID())); err != nil {
 		slog.Debug("stopping the port forwarder", "container", c.ID(), "err", err)
 	}
 	b, err := os.ReadFile(r.attachFile(c.ID()))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
-		return
+		return fmt.Errorf("reading the bridge attachment of %s: %w", c.Name(), err)
 	}
 	l, err := r.locks.Lock(ctx, "network-bridge")
 	if err != nil {
-		slog.Warn("locking networks", "container", c.ID(), "err", err)
-		return
+		return fmt.Errorf("locking networks: %w", err)
 	}
 	defer l.Unlock()
 	var o network.Options
-	if err := json.Unmarshal(b, &o); err == nil {
-		if nv, err := r.netavark(); err == nil {
-			if err := nv.Teardown(ctx, r.NetNSPath(c.ID()), &o); err != nil {
-				slog.Warn("tearing down bridge networks", "container", c.ID(), "err", err)
-			}
+	if err := json.Unmarshal(b, &o); err != nil {
+		// Nothing can tear down what it does not describe.
+		slog.Warn("dropping an unreadable bridge attachment", "container", c.ID(), "err", err)
+	} else {
+		nv, err := r.netavark()
+		if err != nil {
+			return fmt.Errorf("tearing down the bridge networks of %s: %w", c.Name(), err)
+		}
+		if err := nv.Teardown(ctx, r.NetNSPath(c.ID()), &o); err != nil {
+			return fmt.Errorf("tearing down the bridge networks of %s: %w", c.Name(), err)
 		}
 	}
-	os.Remove(r.attachFile(c.ID()))
+	if err := os.Remove(r.attachFile(c.ID())); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the bridge attachment of %s: %w", c.Name(), err)
+	}
 	r.dropRootlessNSIfUnused()
+	return nil
 }
 
 // bridgeDNS are the nameservers (aardvark-dns) of c's bridge networks.

@@ -69,8 +69,11 @@ func (r *Runtime) syncLocked(ctx context.Context, c *Container) error {
 	return r.teardownLocked(ctx, c)
 }
 
-// teardownLocked deletes the runtime's record, unmounts the rootfs and
-// saves c's (exited) state. The caller holds c's lock.
+// teardownLocked deletes the runtime's record, unmounts the rootfs, tears
+// down the network and saves c's (exited) state. What it cannot undo stays
+// recorded (Mountpoint, Network) for a later cleanup or rm to retry, and
+// its error is returned once the state is saved. The caller holds c's
+// lock.
 func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 	if ort, err := r.runtimeOf(c); err == nil {
 		if err := ort.Delete(ctx, c.ID(), true); err != nil {
@@ -78,19 +81,59 @@ func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 		}
 	}
 	r.releaseUserNSRootfs(c)
-	if c.State.Mountpoint != "" || c.State.StorageCreated {
-		if store, err := r.Store(); err == nil {
-			// Not forced: a mount made by pm mount or a copy outlives the run.
-			if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
-				slog.Warn("unmounting rootfs", "container", c.ID(), "err", err)
-			}
-		}
-	}
-	r.teardownNetwork(ctx, c)
-	r.teardownShm(c)
+	errs := stepErrors{container: c.ID()}
+	errs.add(r.unmountRun(c))
+	errs.add(r.teardownNetwork(ctx, c))
+	errs.add(r.teardownShm(c))
 	r.stopHealthScheduler(c.ID())
-	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
-	return r.saveState(ctx, c)
+	c.State.Pid, c.State.ConmonPid = 0, 0
+	if err := r.saveState(ctx, c); err != nil {
+		return err
+	}
+	return errs.first
+}
+
+// leftovers reports whether c, not running, still holds what its run set
+// up: a teardown failed, and a later cleanup or rm retries it.
+func leftovers(c *Container) bool {
+	return !c.State.Status.Active() && (c.State.Mountpoint != "" || c.State.Network != nil) && c.State.ConmonPid == 0
+}
+
+// unmountRun takes back the mount of c's root filesystem that its run
+// holds (c.State.Mountpoint) and clears it. When storage cannot unmount,
+// the mountpoint stays recorded: the mount is still there.
+func (r *Runtime) unmountRun(c *Container) error {
+	if c.State.Mountpoint == "" {
+		return nil
+	}
+	store, err := r.Store()
+	if err != nil {
+		return err
+	}
+	// Not forced: a mount made by pm mount or a copy outlives the run.
+	if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
+		return fmt.Errorf("unmounting rootfs of %s: %w", c.Name(), err)
+	}
+	c.State.Mountpoint = ""
+	return nil
+}
+
+// stepErrors collects the errors of the independent steps of a teardown,
+// each of which runs whatever the others did: the first is the one
+// returned, the others are logged.
+type stepErrors struct {
+	container string
+	first     error
+}
+
+func (e *stepErrors) add(err error) {
+	switch {
+	case err == nil:
+	case e.first == nil:
+		e.first = err
+	default:
+		slog.Warn("teardown", "container", e.container, "err", err)
+	}
 }
 
 // CleanupContainer records a container's exit, releases what it held and
@@ -104,17 +147,11 @@ func (r *Runtime) CleanupContainer(ctx context.Context, idOrName string) error {
 	if err != nil {
 		return err
 	}
-	l, err := r.locks.Lock(ctx, c.ID())
-	if err != nil {
-		return err
-	}
-	c, err = r.getContainer(ctx, c.ID())
+	c, l, err := r.lockByID(ctx, c.ID())
 	if errors.Is(err, define.ErrNoSuchCtr) {
-		l.Unlock()
 		return nil
 	}
 	if err != nil {
-		l.Unlock()
 		return err
 	}
 	err = r.cleanupLocked(ctx, c, l)
@@ -140,6 +177,12 @@ func (r *Runtime) cleanupLocked(ctx context.Context, c *Container, l *lock.Lock)
 	}
 	if c.State.Status != define.StatusExited && c.State.Status != define.StatusStopped {
 		return nil
+	}
+	if leftovers(c) {
+		// An earlier teardown failed: retry it.
+		if err := r.teardownLocked(ctx, c); err != nil {
+			return err
+		}
 	}
 	if c.State.ExitHandled {
 		return nil
@@ -182,18 +225,38 @@ func (r *Runtime) shouldRestart(c *Container) bool {
 	return false
 }
 
-// removeStorage unmounts and deletes a container's storage; one that does
-// not exist is no error.
+// storageMetadata marks the storage containers pm makes, so that
+// system prune can tell an orphan of pm's (a pm killed while removing)
+// from a container another tool keeps in a shared store.
+const storageMetadata = `{"CreatedBy":"pm"}`
+
+// removeStorage unmounts and deletes a container's storage: its storage
+// container, or, when a pm killed while creating it left only its
+// read-write layer, that layer (its ID is the container's). Storage that
+// does not exist is no error.
 func (r *Runtime) removeStorage(id string) error {
 	store, err := r.Store()
 	if err != nil {
 		return err
 	}
-	if _, err := store.Unmount(id, true); err != nil && !isGoneErr(err) {
-		slog.Debug("unmounting rootfs", "container", id, "err", err)
+	// Storage resolves id as a container's or as a layer's.
+	if n, err := store.Mounted(id); err == nil && n > 0 {
+		if _, err := store.Unmount(id, true); err != nil && !isGoneErr(err) {
+			return fmt.Errorf("unmounting rootfs of %s: %w", id, err)
+		}
 	}
-	if err := store.DeleteContainer(id); err != nil && !isGoneErr(err) {
-		return fmt.Errorf("deleting storage of container %s: %w", id, err)
+	err = store.DeleteContainer(id)
+	if err == nil || !isGoneErr(err) {
+		if err != nil {
+			return fmt.Errorf("deleting storage of container %s: %w", id, err)
+		}
+		return nil
+	}
+	if _, lerr := store.Layer(id); lerr != nil {
+		return nil
+	}
+	if err := store.DeleteLayer(id); err != nil && !isGoneErr(err) {
+		return fmt.Errorf("deleting the layer of %s: %w", id, err)
 	}
 	return nil
 }

@@ -69,7 +69,13 @@ func (r *Runtime) CommitContainer(ctx context.Context, idOrName string, opts Com
 	}
 	// The diff holds storage's layer lock while open, and storing the new
 	// layer needs it: spool the diff to a file first.
-	spool, err := os.CreateTemp(r.cfg.TmpDir, "commit-*.tar")
+	scratch, release, err := r.HoldScratch(ctx)
+	if err != nil {
+		diff.Close()
+		return nil, err
+	}
+	defer release()
+	spool, err := os.CreateTemp(scratch, "commit-*.tar")
 	if err != nil {
 		diff.Close()
 		return nil, fmt.Errorf("spooling changes of container %s: %w", c.Name(), err)

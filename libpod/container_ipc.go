@@ -3,7 +3,6 @@ package libpod
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -43,14 +42,15 @@ func (r *Runtime) setupShm(c *Container) error {
 }
 
 // teardownShm unmounts what setupShm mounted; the caller holds c's lock.
-func (r *Runtime) teardownShm(c *Container) {
+func (r *Runtime) teardownShm(c *Container) error {
 	if !c.Config.ShareShm {
-		return
+		return nil
 	}
 	dir := r.shmDir(c.ID())
 	if err := unix.Unmount(dir, unix.MNT_DETACH); err != nil && err != unix.EINVAL && err != unix.ENOENT {
-		slog.Warn("unmounting /dev/shm", "container", c.ID(), "err", err)
+		return fmt.Errorf("unmounting /dev/shm of %s: %w", c.Name(), err)
 	}
+	return nil
 }
 
 // isMountpoint reports whether dir is on another device than its parent.

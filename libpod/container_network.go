@@ -108,7 +108,10 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 	}
 	kind, opts := NetworkKind(c.Config.NetworkMode)
 	path := r.NetNSPath(c.ID())
-	r.teardownNetwork(ctx, c) // what a killed pm may have left
+	// What a killed pm, or a teardown that failed, left.
+	if err := r.teardownNetwork(ctx, c); err != nil {
+		return err
+	}
 	// A busy port is a clear error before anything is made.
 	if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
 		return err
@@ -118,7 +121,9 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 	}
 	defer func() {
 		if retErr != nil {
-			r.teardownNetwork(context.WithoutCancel(ctx), c)
+			if err := r.teardownNetwork(context.WithoutCancel(ctx), c); err != nil {
+				slog.Warn("undoing a network set-up that failed", "container", c.ID(), "err", err)
+			}
 		}
 	}()
 	st := &define.NetworkStatus{Mode: kind, NSPath: path}
@@ -171,6 +176,7 @@ func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts strin
 		Path: bin, NSPath: path, Ports: c.Config.PortMappings,
 		APISocket: filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"),
 		PidFile:   r.slirpPidFile(c.ID()),
+		LogFile:   r.slirpPidFile(c.ID()) + ".log",
 	}
 	var err error
 	var addrs network.SlirpAddrs
@@ -226,28 +232,36 @@ func splitOpts(s string) []string {
 // teardownNetwork undoes setupNetwork: it stops slirp4netns, has netavark
 // remove c's interfaces and removes the namespace file, which ends pasta.
 // It is idempotent and works from the files alone, so it also cleans up
-// after a pm that was killed.
-func (r *Runtime) teardownNetwork(ctx context.Context, c *Container) {
+// after a pm that was killed. What it cannot undo stays: the files it
+// works from and c.State.Network, so that a later cleanup or rm retries;
+// its error says what failed.
+func (r *Runtime) teardownNetwork(ctx context.Context, c *Container) error {
 	if !OwnsNetNS(c.Config.NetworkMode) {
-		return
+		return nil
 	}
 	if kind, _ := NetworkKind(c.Config.NetworkMode); kind == "bridge" {
-		r.teardownBridge(ctx, c)
+		// The namespace stays while netavark has not detached it: the
+		// retry needs it.
+		if err := r.teardownBridge(ctx, c); err != nil {
+			return err
+		}
 	}
+	errs := stepErrors{container: c.ID()}
 	if err := network.StopSlirp(r.slirpPidFile(c.ID())); err != nil {
-		slog.Debug("stopping slirp4netns", "container", c.ID(), "err", err)
+		errs.add(fmt.Errorf("stopping slirp4netns: %w", err))
 	}
 	os.Remove(filepath.Join(r.cfg.TmpDir, "netns", c.ID()[:12]+".slirp.sock"))
-	if err := network.RemoveNS(r.NetNSPath(c.ID())); err != nil {
-		slog.Warn("removing network namespace", "container", c.ID(), "err", err)
-	}
-	if err := network.RemoveNS(r.userNSPath(c.ID())); err != nil {
-		slog.Warn("removing user namespace", "container", c.ID(), "err", err)
-	}
+	os.Remove(r.slirpPidFile(c.ID()) + ".log")
+	errs.add(network.RemoveNS(r.NetNSPath(c.ID())))
+	errs.add(network.RemoveNS(r.userNSPath(c.ID())))
 	if err := network.StopPasta(r.pastaPidFile(c.ID())); err != nil {
-		slog.Debug("stopping pasta", "container", c.ID(), "err", err)
+		errs.add(fmt.Errorf("stopping pasta: %w", err))
+	}
+	if errs.first != nil {
+		return fmt.Errorf("tearing down the network of %s: %w", c.Name(), errs.first)
 	}
 	c.State.Network = nil
+	return nil
 }
 
 // hostsFor is c's /etc/hosts: localhost, --add-host entries, the

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/lock"
@@ -62,30 +63,45 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 		}
 	}()
 	id := c.ID()
+	// The exit code is kept for whoever waits on the container (pm run
+	// --rm, pm wait, the API's wait) once its exit file is gone.
+	code, _, exited := r.readExitFile(id)
+	if !exited && (c.State.Status == define.StatusExited || c.State.Status == define.StatusStopped || c.State.ExitCode != 0) {
+		code, exited = c.State.ExitCode, true
+	}
 	c.State.Status = define.StatusRemoving
 	if err := r.saveState(ctx, c); err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
 		return err
 	}
 	ort, _ := r.runtimeOf(c)
-	r.killLeftovers(ctx, c, ort)
+	// A network or /dev/shm that cannot be torn down keeps the record
+	// (state "removing"), so that rm can try again.
+	if err := r.killLeftovers(ctx, c, ort); err != nil {
+		return err
+	}
+	if err := r.teardownShm(c); err != nil {
+		return err
+	}
+	r.releaseUserNSRootfs(c)
 	r.forgetHealthScheduler(id)
 	if err := r.removeStorage(id); err != nil {
 		return err
 	}
-	r.teardownShm(c)
-	if err := os.RemoveAll(r.bundleDir(id)); err != nil {
-		return fmt.Errorf("removing bundle of %s: %w", id, err)
-	}
-	if !c.Config.AutoRemove {
-		// An auto-removed container's exit file is kept for the pm that
-		// waits on it (run, wait); that one deletes it.
-		os.Remove(filepath.Join(r.exitDir(), id))
+	if err := r.removeRuntimeFiles(id); err != nil {
+		return err
 	}
 	db, err := r.DB()
 	if err != nil {
 		return err
 	}
-	err = db.Update(ctx, func(tx *state.Tx) error { return tx.RemoveContainer(id) })
+	err = db.Update(ctx, func(tx *state.Tx) error {
+		if exited {
+			if err := tx.RecordExitCode(id, code, time.Now()); err != nil {
+				return err
+			}
+		}
+		return tx.RemoveContainer(id)
+	})
 	if err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
 		return err
 	}
@@ -98,13 +114,54 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 	return nil
 }
 
-// ForgetExit deletes the exit file kept for an auto-removed container.
-func (r *Runtime) ForgetExit(id string) {
-	os.Remove(filepath.Join(r.exitDir(), id))
+// removeRuntimeFiles removes what a container keeps in pm's runtime
+// directory besides its network's files and its lock: its bundle (attach
+// socket, fifos, pid files, log), its exit file and the OCI runtime's
+// state directory. The caller holds its lock.
+func (r *Runtime) removeRuntimeFiles(id string) error {
+	if err := os.RemoveAll(r.bundleDir(id)); err != nil {
+		return fmt.Errorf("removing bundle of %s: %w", id, err)
+	}
+	if err := os.Remove(filepath.Join(r.exitDir(), id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing exit file of %s: %w", id, err)
+	}
+	rts, _ := os.ReadDir(filepath.Join(r.cfg.TmpDir, "runtime"))
+	for _, rt := range rts {
+		// The runtime deleted its state; what a killed runtime left goes.
+		if err := os.RemoveAll(filepath.Join(r.cfg.TmpDir, "runtime", rt.Name(), id)); err != nil {
+			return fmt.Errorf("removing runtime state of %s: %w", id, err)
+		}
+	}
+	return nil
 }
 
-// ExitCodeOf returns the exit code in a container's exit file.
+// ForgetExit drops the exit code kept for a removed container, once the
+// one waiting on it has read it.
+func (r *Runtime) ForgetExit(id string) {
+	os.Remove(filepath.Join(r.exitDir(), id))
+	db, err := r.DB()
+	if err != nil {
+		return
+	}
+	if err := db.Update(context.Background(), func(tx *state.Tx) error { return tx.ForgetExitCode(id) }); err != nil {
+		slog.Debug("forgetting an exit code", "container", id, "err", err)
+	}
+}
+
+// ExitCodeOf returns the exit code in a container's exit file or, for a
+// removed container, the one kept for it (for state.ExitCodeTTL).
 func (r *Runtime) ExitCodeOf(id string) (int, bool) {
-	code, _, ok := r.readExitFile(id)
-	return code, ok
+	if code, _, ok := r.readExitFile(id); ok {
+		return code, true
+	}
+	db, err := r.DB()
+	if err != nil {
+		return 0, false
+	}
+	var code int
+	err = db.View(context.Background(), func(tx *state.Tx) (err error) {
+		code, err = tx.ExitCode(id)
+		return err
+	})
+	return code, err == nil
 }

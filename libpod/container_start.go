@@ -34,21 +34,35 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 	if err := r.startPodInfra(ctx, c, opts); err != nil {
 		return nil, err
 	}
-	l, err := r.locks.Lock(ctx, c.ID())
+	c, l, err := r.lockByID(ctx, c.ID())
 	if err != nil {
 		return nil, err
 	}
-	defer l.Unlock()
-	if c, err = r.getContainer(ctx, c.ID()); err != nil {
-		return nil, err
-	}
 	if err := r.syncLocked(ctx, c); err != nil {
+		l.Unlock()
 		return nil, err
 	}
 	if c.State.Status.Active() {
+		l.Unlock()
 		return c, nil
 	}
-	return c, r.startLocked(ctx, c, opts)
+	err = r.startLocked(ctx, c, opts)
+	if err == nil || !c.Config.AutoRemove {
+		l.Unlock()
+		return c, err
+	}
+	// A --rm container that could not start is removed, as in Podman
+	// and Docker: nothing will ever run it, and whoever waits for its
+	// removal (docker run --rm) would wait forever.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	if rmErr := r.removeLocked(cctx, c, l); rmErr != nil {
+		slog.Warn("removing a --rm container that could not start", "container", c.ID(), "err", rmErr)
+		return c, err
+	}
+	r.ContainerEvent(c, "destroy", nil)
+	r.ForgetExit(c.ID()) // no one waits on a start that failed
+	return c, err
 }
 
 // startLocked starts c; the caller holds c's lock and has synced its state.
@@ -108,14 +122,14 @@ func (r *Runtime) initialized(c *Container) bool {
 		return true
 	}
 	ort, _ := r.runtimeOf(c)
-	r.killLeftovers(context.Background(), c, ort)
-	r.releaseUserNSRootfs(c)
-	if store, err := r.Store(); err == nil && c.State.Mountpoint != "" {
-		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
-			slog.Warn("unmounting rootfs", "container", c.ID(), "err", err)
-		}
+	if err := r.killLeftovers(context.Background(), c, ort); err != nil {
+		slog.Warn("cleaning up after a dead conmon", "container", c.ID(), "err", err)
 	}
-	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
+	r.releaseUserNSRootfs(c)
+	c.State.Pid, c.State.ConmonPid = 0, 0
+	if err := r.unmountRun(c); err != nil {
+		slog.Warn("cleaning up after a dead conmon", "container", c.ID(), "err", err)
+	}
 	return false
 }
 
@@ -134,6 +148,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err != nil {
 		return fmt.Errorf("mounting rootfs of %s: %w", c.Name(), err)
 	}
+	c.State.Mountpoint = mountpoint // for failStart to take back
 	defer func() {
 		if retErr != nil {
 			r.failStart(ctx, c, ort, retErr)
@@ -189,7 +204,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 			return fmt.Errorf("writing --conmon-pidfile: %w", err)
 		}
 	}
-	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = pid, conmonPid, mountpoint
+	c.State.Pid, c.State.ConmonPid = pid, conmonPid
 	return nil
 }
 
@@ -198,16 +213,25 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime, cause error) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	r.killLeftovers(cctx, c, ort)
-	r.releaseUserNSRootfs(c)
-	r.teardownShm(c)
-	if store, err := r.Store(); err == nil {
-		if _, err := store.Unmount(c.ID(), false); err != nil && !isGoneErr(err) {
-			slog.Warn("unmounting after a failed start", "container", c.ID(), "err", err)
-		}
+	// What cannot be undone now stays recorded (Network, Mountpoint) for
+	// a later cleanup or rm to retry.
+	if err := r.killLeftovers(cctx, c, ort); err != nil {
+		slog.Warn("undoing a failed start", "container", c.ID(), "err", err)
 	}
-	c.State.Pid, c.State.ConmonPid, c.State.Mountpoint = 0, 0, ""
+	r.releaseUserNSRootfs(c)
+	if err := r.teardownShm(c); err != nil {
+		slog.Warn("undoing a failed start", "container", c.ID(), "err", err)
+	}
+	c.State.Pid, c.State.ConmonPid = 0, 0
+	if err := r.unmountRun(c); err != nil {
+		slog.Warn("undoing a failed start", "container", c.ID(), "err", err)
+	}
 	c.State.Error = cause.Error()
+	// A command that cannot run has Docker's and Podman's exit code.
+	var ec *define.ExitCodeError
+	if errors.As(cause, &ec) {
+		c.State.ExitCode = ec.Code
+	}
 	if c.State.Status != define.StatusCreated {
 		c.State.Status = define.StatusExited
 	}
@@ -276,10 +300,15 @@ func (r *Runtime) pmCommand(logLevel string) ([]string, error) {
 }
 
 // killLeftovers kills a container's conmon and runtime state, found by the
-// pid files, whatever the state says. Used by failed starts and rm -f.
-func (r *Runtime) killLeftovers(ctx context.Context, c *Container, ort *oci.Runtime) {
+// pid files, whatever the state says, and tears down its network. Used by
+// failed starts and rm -f. Its error is the network's teardown's.
+func (r *Runtime) killLeftovers(ctx context.Context, c *Container, ort *oci.Runtime) (retErr error) {
 	bundle := r.bundleDir(c.ID())
-	defer r.teardownNetwork(ctx, c)
+	defer func() {
+		if err := r.teardownNetwork(ctx, c); err != nil {
+			retErr = err
+		}
+	}()
 	if ort != nil {
 		if err := ort.Delete(ctx, c.ID(), true); err != nil {
 			slog.Debug("deleting runtime state", "container", c.ID(), "err", err)
@@ -293,4 +322,5 @@ func (r *Runtime) killLeftovers(ctx context.Context, c *Container, ort *oci.Runt
 	if pid := readPid(filepath.Join(bundle, oci.PidFile)); pid > 0 && ort == nil {
 		killProcess(pid)
 	}
+	return nil
 }

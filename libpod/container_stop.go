@@ -29,6 +29,13 @@ func (r *Runtime) StopContainer(ctx context.Context, idOrName string, timeout *u
 		return c, err
 	}
 	if !c.State.Status.Active() {
+		if r.exitPending(c) {
+			// It exited on its own just before the stop got its lock,
+			// and its exit command has not run yet: the user's stop
+			// wins over its restart policy.
+			c.State.StoppedByUser = true
+			return c, r.cleanupLocked(ctx, c, l)
+		}
 		l.Unlock()
 		return c, nil
 	}
@@ -57,16 +64,31 @@ func (r *Runtime) lockContainer(ctx context.Context, idOrName string) (*Containe
 	if err != nil {
 		return nil, nil, err
 	}
-	l, err := r.locks.Lock(ctx, c.ID())
+	c, l, err := r.lockByID(ctx, c.ID())
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		return nil, nil, define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
+	}
+	return c, l, err
+}
+
+// lockByID takes the lock of the container with full ID id and re-reads
+// it. A container removed meanwhile is an error wrapping
+// define.ErrNoSuchCtr, and its lock file, which taking the lock made
+// again, is removed: a removed container leaves no lock file behind.
+func (r *Runtime) lockByID(ctx context.Context, id string) (*Container, *lock.Lock, error) {
+	l, err := r.locks.Lock(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	c, err = r.getContainer(ctx, c.ID())
+	c, err := r.getContainer(ctx, id)
 	if err != nil {
-		l.Unlock()
 		if errors.Is(err, define.ErrNoSuchCtr) {
-			return nil, nil, define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
+			if rerr := l.Remove(); rerr != nil {
+				slog.Debug("removing the lock of a removed container", "container", id, "err", rerr)
+			}
+			return nil, nil, err
 		}
+		l.Unlock()
 		return nil, nil, err
 	}
 	return c, l, nil
@@ -111,11 +133,21 @@ func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) er
 	}
 	// The runtime lost track of it: kill the process and conmon directly.
 	killProcess(c.State.Pid)
-	r.killLeftovers(ctx, c, ort)
+	if err := r.killLeftovers(ctx, c, ort); err != nil {
+		// The teardown after the exit tries the network again.
+		slog.Debug("killing a lost container", "container", c.ID(), "err", err)
+	}
 	if !r.waitExit(ctx, c, 5*time.Second) {
 		return define.Errorf(define.ErrInvalidState, "container %s did not exit after SIGKILL", c.Name())
 	}
 	return nil
+}
+
+// exitPending reports whether c has exited and its exit command has not
+// handled it yet (recorded the exit, applied --rm and the restart
+// policy). The caller holds c's lock.
+func (r *Runtime) exitPending(c *Container) bool {
+	return (c.State.Status == define.StatusExited || c.State.Status == define.StatusStopped) && !c.State.ExitHandled
 }
 
 // waitExit waits up to d for c to exit (exit file or process gone).
@@ -140,13 +172,23 @@ func (r *Runtime) KillContainer(ctx context.Context, idOrName string, sig syscal
 	if err != nil {
 		return nil, err
 	}
-	defer l.Unlock()
+	wasActive := c.State.Status.Active()
 	if err := r.syncLocked(ctx, c); err != nil {
+		l.Unlock()
 		return c, err
 	}
 	if !c.State.Status.Active() {
+		if wasActive && r.exitPending(c) {
+			// Recorded running, it exited on its own just before the
+			// kill got its lock: the kill has what it asked for, and its
+			// restart policy yields to the user.
+			c.State.StoppedByUser = true
+			return c, r.cleanupLocked(ctx, c, l)
+		}
+		l.Unlock()
 		return c, define.Errorf(define.ErrInvalidState, "can only kill running containers. %s is in state %s: container state improper", c.ID(), c.State.Status)
 	}
+	defer l.Unlock()
 	ort, err := r.runtimeOf(c)
 	if err != nil {
 		return c, err

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sync"
 
@@ -62,6 +63,13 @@ func (r *Runtime) Config() *config.Config { return r.cfg }
 func (r *Runtime) Store() (storage.Store, error) {
 	r.storeOnce.Do(func() {
 		r.store, r.storeErr = openStore(r.cfg.Storage)
+		if r.storeErr == nil {
+			// What a killed pm left in the scratch directory goes now,
+			// unless a pm is using it.
+			if _, err := r.SweepScratch(context.Background(), false, nil); err != nil {
+				slog.Debug("sweeping the scratch directory", "err", err)
+			}
+		}
 	})
 	return r.store, r.storeErr
 }

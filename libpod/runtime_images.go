@@ -1,6 +1,8 @@
 package libpod
 
 import (
+	"context"
+
 	"github.com/pm-project/pm/libpod/image"
 )
 
@@ -19,7 +21,10 @@ func (r *Runtime) Images() (*image.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return image.New(store, r.SystemContext(), policy, search), nil
+	return image.New(store, r.SystemContext(), policy, search).WithScratch(r.scratchDir(), func(ctx context.Context) (func(), error) {
+		_, release, err := r.HoldScratch(ctx)
+		return release, err
+	}), nil
 }
 
 // Registries returns an image service for registry-only work (login,

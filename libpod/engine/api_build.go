@@ -82,9 +82,16 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		}
 		tags = append(tags, n.String())
 	}
+	// The build's temporary files (its context, a filtered copy) live in
+	// the scratch directory, which it holds to the end.
+	scratch, release, err := e.rt.HoldScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	dir := req.ContextDir
 	if dir == "" {
-		tmp, err := os.MkdirTemp(e.rt.Config().TmpDir, "build-")
+		tmp, err := os.MkdirTemp(scratch, "build-")
 		if err != nil {
 			return nil, fmt.Errorf("creating build directory: %w", err)
 		}
@@ -124,7 +131,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			return nil, define.Invalidf("%v", err)
 		}
 		if len(rules) > 0 {
-			tmp, err := filteredContext(dir, "", rules)
+			tmp, err := filteredContext(dir, scratch, rules)
 			if err != nil {
 				return nil, err
 			}

@@ -134,7 +134,12 @@ func (e *Engine) ImageSave(ctx context.Context, req ImageSaveRequest) error {
 	if req.Format == image.FormatOCIDir || req.Format == image.FormatDockerDir {
 		return define.Invalidf("--format %s writes a directory: use --output", req.Format)
 	}
-	dir, err := os.MkdirTemp("", "pm-save-")
+	scratch, release, err := e.rt.HoldScratch(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	dir, err := os.MkdirTemp(scratch, "pm-save-")
 	if err != nil {
 		return fmt.Errorf("creating temporary directory: %w", err)
 	}

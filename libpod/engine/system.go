@@ -37,3 +37,10 @@ func (e *Engine) Reset(ctx context.Context) error {
 	}
 	return err
 }
+
+// HoldScratch returns pm's scratch directory, for temporary files (a
+// Containerfile read from stdin), held until release is called: pm
+// empties it of what no running pm holds.
+func (e *Engine) HoldScratch(ctx context.Context) (dir string, release func(), err error) {
+	return e.rt.HoldScratch(ctx)
+}

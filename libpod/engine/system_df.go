@@ -113,11 +113,16 @@ type SystemPruneReport struct {
 	Containers []string
 	Images     []string
 	Volumes    []string
-	Reclaimed  int64
+	// Orphans are the storage containers and layers nothing referred to
+	// (what pm processes killed at the wrong moment left).
+	Orphans   []string
+	Reclaimed int64 // bytes, measured on disk before and after
 }
 
 // SystemPrune removes stopped containers, dangling (with All: unused)
-// images and, with Volumes, unused volumes.
+// images and, with Volumes, unused volumes; then what killed pm processes
+// left (orphan layers and storage containers, temporary files, lock and
+// exit files of removed containers).
 func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*SystemPruneReport, error) {
 	var volFilters []string
 	for _, f := range req.Filters {
@@ -127,12 +132,13 @@ func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*Syst
 		}
 		volFilters = append(volFilters, f)
 	}
-	before, err := e.SystemDf(ctx)
-	if err != nil {
+	if _, err := e.rt.Store(); err != nil {
 		return nil, err
 	}
+	before := e.rt.StorageUsage()
 	rep := &SystemPruneReport{}
 	var errs []error
+	var err error
 	if rep.Containers, err = e.ContainerPrune(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("pruning containers: %w", err))
 	}
@@ -144,25 +150,15 @@ func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*Syst
 			errs = append(errs, fmt.Errorf("pruning volumes: %w", err))
 		}
 	}
-	if after, err := e.SystemDf(ctx); err == nil {
-		rep.Reclaimed = total(before) - total(after)
-		if rep.Reclaimed < 0 {
-			rep.Reclaimed = 0
-		}
+	orphans, err := e.rt.ReclaimOrphans(ctx)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("reclaiming orphaned storage: %w", err))
 	}
+	if orphans != nil {
+		rep.Orphans = append(orphans.Containers, orphans.Layers...)
+	}
+	// What the disk holds less: what pm removed, shared layers and
+	// orphans counted as they are, not as df sums them.
+	rep.Reclaimed = max(before-e.rt.StorageUsage(), 0)
 	return rep, errors.Join(errs...)
-}
-
-func total(du *DiskUsage) int64 {
-	var n int64
-	for _, i := range du.Images {
-		n += i.Size
-	}
-	for _, c := range du.Containers {
-		n += c.Size
-	}
-	for _, v := range du.Volumes {
-		n += v.Size
-	}
-	return n
 }

@@ -40,6 +40,11 @@ type SaveOptions struct {
 // directory for the -dir formats. A file is written in full under a
 // temporary name first, so a failed save leaves no partial file.
 func (s *Service) Save(ctx context.Context, names []string, path string, opts SaveOptions) error {
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if opts.Format == "" {
 		opts.Format = FormatDockerArchive
 	}
@@ -196,6 +201,11 @@ func (s *Service) saveDockerArchive(ctx context.Context, sys *types.SystemContex
 // the two apart by content. It returns the names the images were loaded
 // under ("sha256:ID" for an unnamed image).
 func (s *Service) Load(ctx context.Context, path string, progress io.Writer) ([]string, error) {
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	if _, err := os.Stat(path); err != nil {
 		return nil, define.Errorf(define.ErrNotFound, "loading %s: %w", path, err)
 	}
@@ -222,7 +232,12 @@ func (s *Service) load(ctx context.Context, path, display string, progress io.Wr
 // LoadReader is Load for a stream, such as stdin: it is buffered to a
 // temporary file first, since archives are read out of order.
 func (s *Service) LoadReader(ctx context.Context, r io.Reader, progress io.Writer) ([]string, error) {
-	f, err := os.CreateTemp("", "pm-load-*.tar")
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	f, err := os.CreateTemp(s.sys.BigFilesTemporaryDir, "pm-load-*.tar")
 	if err != nil {
 		return nil, fmt.Errorf("buffering input: %w", err)
 	}

@@ -72,6 +72,13 @@ func (s *Service) Commit(ctx context.Context, opts CommitOptions) (_ *Image, ret
 	if err != nil {
 		return nil, err
 	}
+	// From the new layer until the image that refers to it exists, no
+	// one may take the layer for an orphan.
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	layer, _, err := s.store.PutLayer("", parentTop, nil, "", false, nil, opts.Diff)
 	if err != nil {
 		return nil, fmt.Errorf("storing the container's layer: %w", err)

@@ -26,6 +26,11 @@ type ImportOptions struct {
 // Import makes a one-layer image from a (possibly compressed) tarball of a
 // root filesystem.
 func (s *Service) Import(ctx context.Context, path string, opts ImportOptions) (*Image, error) {
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var named reference.Named
 	if opts.Reference != "" {
 		n, err := NormalizeName(opts.Reference)
@@ -65,7 +70,12 @@ func (s *Service) Import(ctx context.Context, path string, opts ImportOptions) (
 // ImportReader is Import for a stream such as stdin, buffered to a
 // temporary file first.
 func (s *Service) ImportReader(ctx context.Context, r io.Reader, opts ImportOptions) (*Image, error) {
-	f, err := os.CreateTemp("", "pm-import-*.tar")
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	f, err := os.CreateTemp(s.sys.BigFilesTemporaryDir, "pm-import-*.tar")
 	if err != nil {
 		return nil, fmt.Errorf("buffering input: %w", err)
 	}

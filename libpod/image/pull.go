@@ -53,6 +53,11 @@ type PullOptions struct {
 // docker-archive:, dir:, containers-storage:); without one it is a registry
 // name, a short name being tried against each unqualified-search registry.
 func (s *Service) Pull(ctx context.Context, name string, opts PullOptions) ([]*Image, error) {
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	sys := s.systemContext()
 	opts.apply(sys)
 	sys.OSChoice, sys.ArchitectureChoice, sys.VariantChoice = opts.OS, opts.Arch, opts.Variant

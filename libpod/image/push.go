@@ -28,6 +28,11 @@ type PushOptions struct {
 // registry in its own name). dest may carry a transport; without one it is
 // a registry name. Push returns the digest of the manifest it wrote.
 func (s *Service) Push(ctx context.Context, name, dest string, opts PushOptions) (string, error) {
+	release, err := s.holdScratch(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	img, matched, err := s.lookup(name)
 	if err != nil {
 		return "", err

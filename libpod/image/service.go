@@ -26,12 +26,35 @@ type Service struct {
 	sys    *types.SystemContext
 	policy *signature.Policy
 	search []string // registries.conf's unqualified-search-registries
+	// hold, if set, holds the scratch directory until release (see
+	// WithScratch).
+	hold func(ctx context.Context) (release func(), err error)
 }
 
 // New returns a Service over store. sys carries the registries, policy and
 // auth file locations; search is the list of unqualified-search registries.
 func New(store storage.Store, sys *types.SystemContext, policy *signature.Policy, search []string) *Service {
 	return &Service{store: store, sys: sys, policy: policy, search: search}
+}
+
+// WithScratch has the service keep its temporary files, and the image
+// library's, in dir, which hold holds while they may exist and while the
+// service writes layers no image refers to yet: whoever empties dir or
+// reclaims such layers waits for the holders.
+func (s *Service) WithScratch(dir string, hold func(ctx context.Context) (release func(), err error)) *Service {
+	sys := *s.sys
+	sys.BigFilesTemporaryDir = dir
+	s.sys, s.hold = &sys, hold
+	return s
+}
+
+// holdScratch holds the scratch directory (see WithScratch) until release
+// is called; it does nothing for a service without one.
+func (s *Service) holdScratch(ctx context.Context) (release func(), err error) {
+	if s.hold == nil {
+		return func() {}, nil
+	}
+	return s.hold(ctx)
 }
 
 // systemContext returns a copy of the service's context, for callers that set

@@ -22,6 +22,15 @@
 // it while holding another lock (start and stop end a scheduler with
 // SIGKILL instead).
 //
+// The scratch lock ("scratch", see libpod/scratch.go) is held shared by
+// whatever writes temporary files in pm's scratch directory or makes
+// layers no image refers to yet (pull, load, import, save, push, commit,
+// build), at any point of the order above. Only the sweeper of the
+// scratch directory and of orphan layers takes it exclusively, and
+// either only tries it (when storage opens) or waits for it holding no
+// other lock (system prune); while it holds it, it only tries other
+// locks. So it never closes a cycle.
+//
 // No lock is taken inside a database transaction: a transaction holds
 // SQLite's write lock, and a process waiting in it for a file lock held by
 // a process waiting for the database would deadlock both until the busy

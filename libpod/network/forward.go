@@ -231,32 +231,59 @@ func dialIn(ns, proto, addr string) (net.Conn, error) {
 }
 
 func forwardTCP(l net.Listener, ns, target string) {
+	serveTCP(l, func(c net.Conn) {
+		defer c.Close()
+		up, err := dialIn(ns, "tcp", target)
+		if err != nil {
+			return
+		}
+		defer up.Close()
+		done := make(chan struct{})
+		go func() {
+			io.Copy(up, c)
+			up.(*net.TCPConn).CloseWrite()
+			close(done)
+		}()
+		io.Copy(c, up)
+		c.(*net.TCPConn).CloseWrite()
+		<-done
+	})
+}
+
+// Bounds of the pause after a failed accept or read.
+const (
+	minBackoff = 5 * time.Millisecond
+	maxBackoff = time.Second
+)
+
+// serveTCP accepts connections on l and hands each to serve in a
+// goroutine of its own, until l is closed. A failed accept (no file
+// descriptor left, a connection aborted before it was accepted) ends
+// nothing: the published port goes on, after a pause that grows while
+// accepts keep failing.
+func serveTCP(l net.Listener, serve func(net.Conn)) {
+	var delay time.Duration
 	for {
 		c, err := l.Accept()
 		if err != nil {
-			if ne, ok := err.(net.Error); ok && ne.Timeout() {
-				continue
-			}
-			os.Exit(1)
-		}
-		go func() {
-			defer c.Close()
-			up, err := dialIn(ns, "tcp", target)
-			if err != nil {
+			if errors.Is(err, net.ErrClosed) {
 				return
 			}
-			defer up.Close()
-			done := make(chan struct{})
-			go func() {
-				io.Copy(up, c)
-				up.(*net.TCPConn).CloseWrite()
-				close(done)
-			}()
-			io.Copy(c, up)
-			c.(*net.TCPConn).CloseWrite()
-			<-done
-		}()
+			delay = backoff(delay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		go serve(c)
 	}
+}
+
+// backoff returns the pause after one more failure in a row.
+func backoff(d time.Duration) time.Duration {
+	if d == 0 {
+		return minBackoff
+	}
+	return min(2*d, maxBackoff)
 }
 
 // forwardUDP relays datagrams, with one upstream socket per client
@@ -265,11 +292,19 @@ func forwardUDP(pc net.PacketConn, ns, target string) {
 	var mu sync.Mutex
 	ups := map[string]net.Conn{}
 	buf := make([]byte, 65535)
+	var delay time.Duration
 	for {
 		n, from, err := pc.ReadFrom(buf)
 		if err != nil {
-			os.Exit(1)
+			// As for TCP: only a closed socket ends the forwarding.
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			delay = backoff(delay)
+			time.Sleep(delay)
+			continue
 		}
+		delay = 0
 		key := from.String()
 		mu.Lock()
 		up := ups[key]

@@ -50,7 +50,11 @@ type SlirpOptions struct {
 	NSPath    string
 	APISocket string // for port forwarding; removed and re-created
 	PidFile   string
-	Ports     []define.PortMapping
+	// LogFile receives slirp4netns's stderr while it starts, for the
+	// error; it is removed once it runs. A teardown removes one that a
+	// killed pm left.
+	LogFile string
+	Ports   []define.PortMapping
 	// AllowHostLoopback lets the container reach 127.0.0.1 of the host
 	// through the gateway (allow_host_loopback=true).
 	AllowHostLoopback bool
@@ -79,7 +83,7 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	cmd := exec.Command(o.Path, args...)
 	cmd.ExtraFiles = []*os.File{readyW}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	logf, err := os.CreateTemp("", "pm-slirp-*.log")
+	logf, err := os.OpenFile(o.LogFile, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err == nil {
 		defer os.Remove(logf.Name())
 		defer logf.Close()

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 
 	"github.com/pm-project/pm/libpod/define"
+	"golang.org/x/sys/unix"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
 )
@@ -46,6 +47,11 @@ type DB struct {
 // Open opens the database at path, creating it (and its directory, mode
 // 0700) on first use, migrating its schema to the current version and
 // checking that it was created for the same paths.
+//
+// Any number of processes may open a database that does not exist yet at
+// once: creating it (switching it to WAL mode, migrating the schema) is
+// done by one of them at a time, under an flock on a file beside it (see
+// prepare).
 func Open(path string, paths Paths) (_ *DB, retErr error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating state database directory: %w", err)
@@ -57,10 +63,15 @@ func Open(path string, paths Paths) (_ *DB, retErr error) {
 	}
 	f.Close()
 
+	// No _journal_mode here: go-sqlite3 would set it on every new
+	// connection, and switching a new file to WAL from a connection that
+	// reads it fails at once (SQLite calls no busy handler while a read
+	// lock is held) when another process opens it at the same moment.
+	// WAL mode is set once, when the database is made, and kept in the
+	// file.
 	q := url.Values{}
 	q.Set("_busy_timeout", fmt.Sprint(busyTimeoutMS))
 	q.Set("_foreign_keys", "on")
-	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	sqldb, err := sql.Open("sqlite3", dsn)
@@ -79,13 +90,96 @@ func Open(path string, paths Paths) (_ *DB, retErr error) {
 	}()
 
 	ctx := context.Background()
-	if err := d.migrate(ctx); err != nil {
-		return nil, fmt.Errorf("migrating state database %s: %w", path, err)
+	if err := d.prepare(ctx); err != nil {
+		return nil, fmt.Errorf("state database %s: %w", path, err)
 	}
 	if err := d.checkPaths(ctx, paths); err != nil {
 		return nil, err
 	}
 	return d, nil
+}
+
+// prepare makes the database ready: in WAL mode, with the current schema.
+// A ready database costs two reads under a shared flock of the file
+// beside it (path + "-init.lock"); otherwise the flock is taken
+// exclusively, so that one process at a time switches the mode and
+// migrates, with no other process reading the file meanwhile.
+func (d *DB) prepare(ctx context.Context) error {
+	unlock, err := flockFile(d.path+"-init.lock", unix.LOCK_SH)
+	if err != nil {
+		return err
+	}
+	ready, err := d.ready(ctx)
+	unlock()
+	if err != nil || ready {
+		return err
+	}
+	unlock, err = flockFile(d.path+"-init.lock", unix.LOCK_EX)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if err := d.setWAL(ctx); err != nil {
+		return err
+	}
+	if err := d.migrate(ctx); err != nil {
+		return fmt.Errorf("migrating: %w", err)
+	}
+	return nil
+}
+
+// ready reports whether the database is in WAL mode with the current
+// schema. A schema newer than this pm's is an error.
+func (d *DB) ready(ctx context.Context) (bool, error) {
+	var mode string
+	if err := d.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return false, fmt.Errorf("reading journal mode: %w", err)
+	}
+	version, err := d.schemaVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	return mode == "wal" && version == len(migrations), nil
+}
+
+// setWAL switches the database to WAL mode unless it is in it already.
+// The caller holds the exclusive init flock.
+func (d *DB) setWAL(ctx context.Context) error {
+	var mode string
+	if err := d.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("reading journal mode: %w", err)
+	}
+	if mode == "wal" {
+		return nil
+	}
+	if err := d.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return fmt.Errorf("switching to WAL mode: %w", err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("switching to WAL mode: the journal mode is still %q", mode)
+	}
+	return nil
+}
+
+// flockFile takes an flock of kind how (unix.LOCK_SH or LOCK_EX) on path,
+// creating the file (mode 0600), and returns its release. It waits as
+// long as another process holds it in a conflicting way.
+func flockFile(path string, how int) (func(), error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("opening lock file: %w", err)
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), how)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking %s: %w", path, err)
+	}
+	return func() { f.Close() }, nil
 }
 
 // Path returns the database file's path.

@@ -91,22 +91,40 @@ var migrations = []string{
 		config  BLOB NOT NULL,
 		created INTEGER NOT NULL
 	);`,
+	// 4: the exit codes of removed containers, kept a while for those
+	// that wait on a container --rm removes (see RecordExitCode): its
+	// exit file goes with it.
+	`CREATE TABLE exit_codes (
+		id      TEXT PRIMARY KEY,
+		code    INTEGER NOT NULL,
+		removed INTEGER NOT NULL
+	);`,
 }
 
 // SchemaVersion is the schema version this pm writes.
 var SchemaVersion = len(migrations)
 
-// migrate brings the schema to the current version. The fast path is one
-// read; each step runs in its own write transaction, which re-reads the
-// version so that two processes creating the database at once agree.
-func (d *DB) migrate(ctx context.Context) error {
+// schemaVersion reads the schema version (SQLite's user_version).
+func (d *DB) schemaVersion(ctx context.Context) (int, error) {
 	var version int
 	if err := d.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return fmt.Errorf("reading schema version: %w", err)
+		return 0, fmt.Errorf("reading schema version: %w", err)
 	}
 	if version > len(migrations) {
-		return define.Errorf(define.ErrUnsupported,
+		return 0, define.Errorf(define.ErrUnsupported,
 			"schema version %d is newer than this pm supports (%d): upgrade pm", version, len(migrations))
+	}
+	return version, nil
+}
+
+// migrate brings the schema to the current version, each step in a write
+// transaction of its own. The caller holds the exclusive init flock (see
+// prepare), so no other process migrates at the same time; each step
+// re-reads the version all the same.
+func (d *DB) migrate(ctx context.Context) error {
+	version, err := d.schemaVersion(ctx)
+	if err != nil {
+		return err
 	}
 	for version < len(migrations) {
 		err := d.Update(ctx, func(tx *Tx) error {
@@ -120,8 +138,10 @@ func (d *DB) migrate(ctx context.Context) error {
 				return fmt.Errorf("schema version %d: %w", version+1, err)
 			}
 			version++
-			_, err := tx.exec(fmt.Sprintf("PRAGMA user_version = %d", version))
-			return err
+			if _, err := tx.exec(fmt.Sprintf("PRAGMA user_version = %d", version)); err != nil {
+				return fmt.Errorf("recording schema version %d: %w", version, err)
+			}
+			return nil
 		})
 		if err != nil {
 			return err

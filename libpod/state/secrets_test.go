@@ -139,7 +139,7 @@ func TestMigrateAddsSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	update(t, db, func(tx *Tx) error { return tx.AddContainer(ctr("c1", "web", "")) })
-	if _, err := db.db.Exec(`DROP TABLE secrets; PRAGMA user_version = 2`); err != nil {
+	if _, err := db.db.Exec(`DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
@@ -154,7 +154,7 @@ func TestMigrateAddsSecrets(t *testing.T) {
 		}
 		return tx.AddSecret(secretRec("abc", "s"))
 	})
-	if info, err := db.Info(context.Background()); err != nil || info.SchemaVersion != 3 {
+	if info, err := db.Info(context.Background()); err != nil || info.SchemaVersion != SchemaVersion {
 		t.Errorf("schema version after migration: %+v, %v", info, err)
 	}
 }

@@ -84,9 +84,24 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 	if len(args) == 1 {
 		dir = args[0]
 	}
+	var scratch string
+	if dir == "-" || f.file == "-" {
+		// Stdin is copied to pm's scratch directory, held to the end,
+		// so that a killed build leaves no copy behind.
+		eng, err := cli.FromCmd(cmd).Engine(cmd.Context())
+		if err != nil {
+			return err
+		}
+		s, release, err := eng.HoldScratch(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer release()
+		scratch = s
+	}
 	if dir == "-" {
 		// The Containerfile comes on stdin, with an empty context.
-		tmp, err := stdinContext()
+		tmp, err := stdinContext(scratch)
 		if err != nil {
 			return err
 		}
@@ -103,7 +118,7 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 	if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
 		return define.Invalidf("build context %q is not a directory", dir)
 	}
-	file, err := containerfilePath(f.file, abs)
+	file, err := containerfilePath(f.file, abs, scratch)
 	if err != nil {
 		return err
 	}
@@ -197,12 +212,12 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 // containerfilePath finds -f's file: as given (relative to the working
 // directory), else relative to the context, as Podman looks; "-" is
 // stdin, copied to a temporary file. "" leaves the choice to the engine.
-func containerfilePath(file, contextDir string) (string, error) {
+func containerfilePath(file, contextDir, scratch string) (string, error) {
 	switch {
 	case file == "":
 		return "", nil
 	case file == "-":
-		tmp, err := stdinContext()
+		tmp, err := stdinContext(scratch)
 		if err != nil {
 			return "", err
 		}
@@ -225,10 +240,10 @@ func containerfilePath(file, contextDir string) (string, error) {
 	return in, nil
 }
 
-// stdinContext makes an empty build context holding stdin as its
-// Containerfile (`pm build -`, `pm build -f -`).
-func stdinContext() (string, error) {
-	tmp, err := os.MkdirTemp("", "pm-build-")
+// stdinContext makes an empty build context in scratch holding stdin as
+// its Containerfile (`pm build -`, `pm build -f -`).
+func stdinContext(scratch string) (string, error) {
+	tmp, err := os.MkdirTemp(scratch, "pm-build-")
 	if err != nil {
 		return "", err
 	}

@@ -20,8 +20,10 @@ func newPruneCommand() *cobra.Command {
 		Use:   "prune [options]",
 		Short: "Remove unused data: stopped containers, dangling images, unused volumes",
 		Long: `Remove every stopped container and dangling image (with --all, every image no
-container uses) and, with --volumes, every volume no container uses. Without
---force it asks first, reading the answer from stdin.`,
+container uses) and, with --volumes, every volume no container uses; then what
+pm processes killed at the wrong moment left behind (orphan layers and storage
+containers, temporary files, lock and exit files of removed containers).
+Without --force it asks first, reading the answer from stdin.`,
 		Args: cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force && !confirmPrune(req) {

@@ -150,16 +150,27 @@ func (a *api) containerStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	if claimed, err := a.attaches.start(r.Context(), d.ID); claimed {
 		if err != nil {
-			return err
+			return startError(err)
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
 	if _, err := a.eng.ContainerStart(r.Context(), d.ID); err != nil {
-		return err
+		return startError(err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// startError answers a start whose command cannot run (exit code 126 or
+// 127: not found, not executable) as Docker does, with 400 and the
+// runtime's message, from which its clients take their exit code.
+func startError(err error) error {
+	var ec *define.ExitCodeError
+	if errors.As(err, &ec) && (ec.Code == define.ExitCmdNotFound || ec.Code == define.ExitCannotRun) {
+		return handlers.WithStatus(http.StatusBadRequest, err)
+	}
+	return err
 }
 
 // timeoutParam reads Docker's stop timeout, t (or timeout) in seconds.

@@ -1,0 +1,452 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The crash tests SIGKILL one pm command at several moments (fixed delays
+// after it starts, and once when something shows it is midway), then run
+// the commands that must repair whatever it left (pm ps -a, pm rm -af,
+// pm system prune -af --volumes) and check that the environment is back
+// to what it was before: no layer, mount, temporary file, runtime file or
+// process more.
+
+var crashDelays = []time.Duration{0, 10 * time.Millisecond, 30 * time.Millisecond, 60 * time.Millisecond, 120 * time.Millisecond}
+
+// crashVerb is one command to kill.
+type crashVerb struct {
+	setup func(env *Env)      // before each kill, may be nil
+	args  []string            // the command
+	mid   func(env *Env) bool // true once the command is midway
+	what  string              // what mid waits for
+}
+
+// crashEnv returns an environment whose temporary files (TMPDIR, which the
+// image library would use too) are its own, to be counted.
+func crashEnv(t *testing.T) *Env {
+	env := newEnv(t)
+	tmp := env.Path("tmp")
+	env.Exec("mkdir", "-p", tmp)
+	env.SetEnv("TMPDIR=" + tmp)
+	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
+	return env
+}
+
+// graphRoot is the environment's storage graph root.
+func (e *Env) graphRoot() string { return filepath.Join(e.DataHome, "pm", "storage") }
+
+// layerDirs lists the layer directories of the environment's storage.
+func (e *Env) layerDirs() []string {
+	ents, _ := os.ReadDir(filepath.Join(e.graphRoot(), "overlay"))
+	var out []string
+	for _, ent := range ents {
+		if ent.IsDir() && ent.Name() != "l" && ctrIDRe.MatchString(ent.Name()) {
+			out = append(out, ent.Name())
+		}
+	}
+	return out
+}
+
+// tempFiles lists what is in pm's scratch directory and in TMPDIR.
+func (e *Env) tempFiles() []string {
+	var out []string
+	for _, dir := range []string{filepath.Join(e.graphRoot(), "pm", "tmp"), e.Path("tmp")} {
+		ents, _ := os.ReadDir(dir)
+		for _, ent := range ents {
+			out = append(out, filepath.Join(dir, ent.Name()))
+		}
+	}
+	return out
+}
+
+// tempRoots are where temporary files can go: pm's scratch directory,
+// TMPDIR, and /var/tmp, the image library's default.
+func (e *Env) tempRoots() []string {
+	return []string{filepath.Join(e.graphRoot(), "pm", "tmp"), e.Path("tmp"), "/var/tmp"}
+}
+
+// heldTemps returns the temporary files and directories (their top
+// level under a temp root) that process pid has open or works in.
+func (e *Env) heldTemps(pid int) []string {
+	seen := map[string]bool{}
+	var out []string
+	fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+	links := []string{fmt.Sprintf("/proc/%d/cwd", pid)}
+	for _, fd := range fds {
+		links = append(links, fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+	}
+	for _, l := range links {
+		target, err := os.Readlink(l)
+		if err != nil {
+			continue
+		}
+		target = strings.TrimSuffix(target, " (deleted)")
+		for _, root := range e.tempRoots() {
+			rel, err := filepath.Rel(root, target)
+			if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+				continue
+			}
+			top := filepath.Join(root, strings.Split(rel, "/")[0])
+			if !seen[top] {
+				seen[top] = true
+				out = append(out, top)
+			}
+		}
+	}
+	return out
+}
+
+// pmLockName is a lock of pm's own, not of a container, pod or volume.
+var pmLockName = regexp.MustCompile(`^(scratch|network-bridge|hosts|userns-rootfs|pause-image)\.lock$`)
+
+// runtimeFiles lists the files pm keeps in its runtime directory for
+// containers, pods and volumes: bundles, exit files, locks, network
+// namespaces and records, the OCI runtime's state. pm's own files (the
+// pause process's, the event journal, storage's run root, its own locks)
+// are not listed.
+func (e *Env) runtimeFiles() []string {
+	root := filepath.Join(e.RuntimeDir, "pm")
+	var out []string
+	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, p)
+		switch {
+		case rel == "storage" || rel == "events":
+			return filepath.SkipDir
+		case d.IsDir():
+			if ctrIDRe.MatchString(d.Name()) {
+				out = append(out, rel+"/")
+				return filepath.SkipDir
+			}
+			return nil
+		case rel == "pause.pid" || rel == "pause.lock":
+			return nil
+		case filepath.Dir(rel) == "locks" && pmLockName.MatchString(d.Name()):
+			return nil
+		}
+		out = append(out, rel)
+		return nil
+	})
+	return out
+}
+
+// envMounts lists the mount points under the environment's directory in
+// the pause process's mount namespace, where pm mounts.
+func (e *Env) envMounts() []string {
+	pause := e.PausePID()
+	if pause == 0 {
+		return nil
+	}
+	f, err := os.Open(fmt.Sprintf("/proc/%d/mountinfo", pause))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) > 4 && strings.HasPrefix(fields[4], e.Dir+"/") {
+			out = append(out, fields[4])
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// crashProcs lists the environment's processes but its pause process: those
+// with its runtime directory in their environment (pm, conmon, pasta,
+// helpers) and those in its user namespace (containers).
+func (e *Env) crashProcs() []string {
+	pause := e.PausePID()
+	marker := "XDG_RUNTIME_DIR=" + e.RuntimeDir
+	var userns string
+	if pause > 0 {
+		userns, _ = os.Readlink(fmt.Sprintf("/proc/%d/ns/user", pause))
+	}
+	var out []string
+	for _, p := range listProcs() {
+		if p.pid == pause {
+			continue
+		}
+		if st, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.pid)); err == nil && bytes.Contains(st, []byte(") Z ")) {
+			continue
+		}
+		if p.hasEnv(marker) || (userns != "" && p.userns == userns) {
+			cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p.pid))
+			out = append(out, fmt.Sprintf("%d (%s) %s", p.pid, p.comm, strings.ReplaceAll(strings.TrimRight(string(cmdline), "\x00"), "\x00", " ")))
+		}
+	}
+	return out
+}
+
+// leftovers is what the environment holds beyond its baseline.
+type leftovers struct {
+	layers, temps, runtime, mounts, procs []string
+}
+
+func (e *Env) snapshot() leftovers {
+	return leftovers{layers: e.layerDirs(), temps: e.tempFiles(), runtime: e.runtimeFiles(), mounts: e.envMounts(), procs: e.crashProcs()}
+}
+
+// extra returns the entries of now not in base.
+func extra(base, now []string) []string {
+	in := map[string]bool{}
+	for _, b := range base {
+		in[b] = true
+	}
+	var out []string
+	for _, n := range now {
+		if !in[n] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// crashAndRepair runs verb, SIGKILLs it at each kill point, repairs and
+// checks the environment against base after each.
+func (e *Env) crashAndRepair(name string, v crashVerb, base leftovers) {
+	t := e.t
+	t.Helper()
+	points := append(append([]time.Duration{}, crashDelays...), -1) // -1: when v.mid holds
+	for _, d := range points {
+		point := fmt.Sprint(d)
+		if d < 0 {
+			point = "once " + v.what
+		}
+		if v.setup != nil {
+			v.setup(e)
+		}
+		cmd := e.command(v.args...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("starting pm %s: %v", shellJoin(v.args), err)
+		}
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		killed := false
+		if d >= 0 {
+			select {
+			case <-done:
+			case <-time.After(d):
+				killed = true
+			}
+		} else {
+			deadline := time.Now().Add(cmdTimeout)
+		poll:
+			for {
+				select {
+				case <-done:
+					break poll
+				default:
+				}
+				if v.mid(e) {
+					killed = true
+					break
+				}
+				if time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			if !killed {
+				t.Errorf("%s: pm %s ended before %s", name, shellJoin(v.args), v.what)
+			}
+		}
+		var held []string
+		if killed {
+			held = e.heldTemps(cmd.Process.Pid)
+			syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+		}
+		<-done
+		t.Logf("%s: pm %s killed at %s (killed: %v)", name, shellJoin(v.args), point, killed)
+		e.repair(name + " at " + point)
+		// Processes killed by the repair take a moment to go.
+		deadline := time.Now().Add(10 * time.Second)
+		for len(extra(base.procs, e.crashProcs())) > 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		now := e.snapshot()
+		for _, h := range held {
+			if _, err := os.Lstat(h); err == nil {
+				t.Errorf("%s: pm %s killed at %s: its temporary %s is left after the repair", name, shellJoin(v.args), point, h)
+			}
+		}
+		for _, c := range []struct {
+			what      string
+			base, now []string
+		}{
+			{"layers", base.layers, now.layers},
+			{"temporary files", base.temps, now.temps},
+			{"runtime files", base.runtime, now.runtime},
+			{"mounts", base.mounts, now.mounts},
+			{"processes", base.procs, now.procs},
+		} {
+			if x := extra(c.base, c.now); len(x) > 0 {
+				t.Errorf("%s: pm %s killed at %s: %s left after the repair: %q", name, shellJoin(v.args), point, c.what, x)
+			}
+		}
+	}
+}
+
+// repair waits for what the killed command started to finish on its own
+// (a build's reaper, exit commands), then runs the repairing commands.
+func (e *Env) repair(what string) {
+	e.t.Helper()
+	e.waitFor(60*time.Second, "the helpers of the killed command to finish ("+what+")", func() bool {
+		for _, p := range e.crashProcs() {
+			if strings.Contains(p, " build-reaper") || strings.Contains(p, " container cleanup ") {
+				return false
+			}
+		}
+		return true
+	})
+	e.PMOK("ps", "-a")
+	e.PMOK("rm", "-af", "-t", "0")
+	e.PMOK("system", "prune", "-af", "--volumes")
+	e.waitFor(30*time.Second, "the exit commands of the removed containers to finish", func() bool {
+		for _, p := range e.crashProcs() {
+			if strings.Contains(p, " container cleanup ") {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// baseline is the environment with its pause process and empty storage.
+func (e *Env) baseline() leftovers {
+	e.t.Helper()
+	e.PMOK("images")
+	e.PMOK("ps", "-a")
+	return e.snapshot()
+}
+
+// holdsTemp reports whether the environment's pm process that runs has
+// temporary files open.
+func holdsTemp(e *Env) bool {
+	for _, p := range listProcs() {
+		if p.comm == "pm" && p.hasEnv("XDG_RUNTIME_DIR="+e.RuntimeDir) && len(e.heldTemps(p.pid)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// newLayer reports whether a layer directory appeared since the setup.
+func newLayer(before *[]string) func(env *Env) bool {
+	return func(env *Env) bool { return len(extra(*before, env.layerDirs())) > 0 }
+}
+
+func TestCrashCreate(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	var layers []string
+	env.crashAndRepair("create", crashVerb{
+		setup: func(e *Env) { e.pull("busybox"); layers = e.layerDirs() },
+		args:  []string{"create", "--name", "c", "busybox", "true"},
+		mid:   newLayer(&layers), what: "its layer exists",
+	}, base)
+}
+
+func TestCrashRun(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	var layers []string
+	env.crashAndRepair("run", crashVerb{
+		setup: func(e *Env) { e.pull("busybox"); layers = e.layerDirs() },
+		args:  []string{"run", "-d", "--name", "r", "-p", "127.0.0.1::80", "busybox", "sleep", "300"},
+		mid:   newLayer(&layers), what: "its layer exists",
+	}, base)
+}
+
+func TestCrashStart(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	env.crashAndRepair("start", crashVerb{
+		setup: func(e *Env) {
+			e.pull("busybox")
+			e.PMOK("create", "--name", "s", "busybox", "sleep", "300")
+		},
+		args: []string{"start", "s"},
+		mid:  func(e *Env) bool { return len(e.conmons()) > 0 }, what: "its conmon runs",
+	}, base)
+}
+
+func TestCrashRemove(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	env.crashAndRepair("rm", crashVerb{
+		setup: func(e *Env) {
+			e.pull("busybox")
+			e.PMOK("run", "-d", "--name", "d", "busybox", "sleep", "300")
+		},
+		args: []string{"rm", "-f", "-t", "0", "d"},
+		mid:  func(e *Env) bool { return len(e.conmons()) == 0 }, what: "its conmon is gone",
+	}, base)
+}
+
+func TestCrashLoad(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	env.crashAndRepair("load", crashVerb{
+		args: []string{"load", "-i", Fixture("busybox.docker.tar")},
+		mid:  holdsTemp, what: "it has temporary files",
+	}, base)
+}
+
+func TestCrashPull(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	env.crashAndRepair("pull", crashVerb{
+		args: []string{"pull", "busybox"},
+		mid:  holdsTemp, what: "it has temporary files",
+	}, base)
+}
+
+func TestCrashBuild(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	dir := env.Path("ctx")
+	env.Exec("mkdir", "-p", dir)
+	cf := "FROM busybox\nRUN head -c 3000000 /dev/urandom > /a\nRUN echo done > /b\n"
+	if err := os.WriteFile(filepath.Join(dir, "Containerfile"), []byte(cf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.crashAndRepair("build", crashVerb{
+		setup: func(e *Env) { e.pull("busybox") },
+		args:  []string{"build", "-t", "built", dir},
+		mid: func(e *Env) bool {
+			s, _ := os.ReadFile(filepath.Join(e.graphRoot(), "overlay-containers", "containers.json"))
+			return len(bytes.TrimSpace(s)) > 2
+		}, what: "its step container exists",
+	}, base)
+}
+
+func TestCrashCommit(t *testing.T) {
+	env := crashEnv(t)
+	base := env.baseline()
+	var layers []string
+	env.crashAndRepair("commit", crashVerb{
+		setup: func(e *Env) {
+			e.pull("busybox")
+			e.PMOK("run", "--name", "cm", "busybox", "sh", "-c", "head -c 3000000 /dev/urandom > /big")
+			layers = e.layerDirs()
+		},
+		args: []string{"commit", "cm", "committed"},
+		mid:  newLayer(&layers), what: "its layer exists",
+	}, base)
+}
