@@ -203,3 +203,28 @@ func (e *Env) expectNoStorageContainers(what string) {
 		e.t.Errorf("%s: storage still has containers: %s", what, s)
 	}
 }
+
+// settled waits, up to d, until no process of the environment works on
+// container id (its conmon, its exit command, a restart in flight), after
+// which its state no longer changes by itself. It reports whether that
+// happened.
+func (e *Env) settled(id string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		busy := false
+		for _, p := range e.procs() {
+			cmdline, _ := os.ReadFile(filepath.Join("/proc", itoa(p.pid), "cmdline"))
+			if bytes.Contains(cmdline, []byte(id)) {
+				busy = true
+				break
+			}
+		}
+		if !busy {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

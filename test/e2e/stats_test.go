@@ -126,7 +126,7 @@ func TestPodStats(t *testing.T) {
 func TestAPIStats(t *testing.T) {
 	needTool(t, "docker")
 	env := ctrEnv(t)
-	svc := env.startService(nil)
+	svc := env.startService(nil, "--time", "0")
 	env.runID("--name", "busy", "busybox", "sh", "-c", "while :; do :; done")
 	env.waitCPU("busy", 300*time.Millisecond)
 
