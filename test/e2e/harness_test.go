@@ -123,6 +123,10 @@ type Env struct {
 	root       bool     // runs as real root
 	globalArgs []string // prepended to every command (--root, --runroot)
 	extraEnv   []string
+	// wrap, when set, runs the test's commands through this program and
+	// arguments, started as root, which switch to the user themselves
+	// (see inNetNS).
+	wrap []string
 }
 
 var envSeq atomic.Int64
@@ -324,6 +328,9 @@ func (e *Env) run(stdin io.Reader, bin string, args ...string) Result {
 		full = append(append([]string{}, e.globalArgs...), args...)
 	}
 	cmd := exec.Command(bin, full...)
+	if len(e.wrap) > 0 {
+		cmd = exec.Command(e.wrap[0], append(append(append([]string{}, e.wrap[1:]...), bin), full...)...)
+	}
 	cmd.Env = e.environ()
 	cmd.Dir = e.Dir
 	cmd.Stdin = stdin
@@ -331,7 +338,7 @@ func (e *Env) run(stdin io.Reader, bin string, args ...string) Result {
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if isRoot && !e.root {
+	if isRoot && !e.root && len(e.wrap) == 0 {
 		cmd.SysProcAttr.Credential = &syscall.Credential{
 			Uid: uint32(e.User.UID), Gid: uint32(e.User.GID), Groups: []uint32{},
 		}
