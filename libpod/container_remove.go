@@ -68,6 +68,8 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 	}
 	ort, _ := r.runtimeOf(c)
 	r.killLeftovers(ctx, c, ort)
+	// rm -f of a running container stops it without a teardown.
+	r.releaseUserNSRootfs(c)
 	r.forgetHealthScheduler(id)
 	if err := r.removeStorage(id); err != nil {
 		return err
