@@ -417,7 +417,14 @@ func (e *Env) cleanup() {
 		_ = e.quietRun("unshare", "rm", "-rf", e.DataHome, e.Dir+"/run/containers")
 	}
 	marker := e.marker()
+	bases := e.userNSBases()
 	killProcesses(func(p procInfo) bool { return p.hasEnv(marker) }, func() []int { return []int{e.PausePID()} })
+	for _, b := range bases {
+		// Mounted in the pause process's namespace only, which is gone.
+		if err := os.Remove(b); err != nil {
+			t.Errorf("cleanup: removing %s: %v", b, err)
+		}
+	}
 	unmountUnder(e.Dir)
 	if e.RuntimeDir == "" && !e.root {
 		dir := fallbackRuntimeDir(e.User.UID)

@@ -124,8 +124,9 @@ func listing[T any](items []T) string {
 func (e *Env) mounts() []string {
 	under := []string{e.Dir, e.runtimeDir()}
 	if !e.root {
-		// Root's is shared by every root environment: not attributable.
-		under = append(under, fmt.Sprintf("/tmp/pm-userns-%d", e.User.UID))
+		// Root's are in the host's namespace, where every root
+		// environment's are: not attributable.
+		under = append(under, e.userNSBases()...)
 	}
 	var out []string
 	files := []string{"/proc/self/mountinfo"}
@@ -242,5 +243,30 @@ func (e *Env) runtimeFiles() []string {
 		return nil
 	})
 	sort.Strings(out)
+	return out
+}
+
+// userNSBases lists the directories the environment's pause process has
+// its tmpfs for the root filesystems of containers with a user namespace
+// on (/tmp/pm-userns-UID-HASH, one per runtime directory): the environment
+// made them, and they go with it.
+func (e *Env) userNSBases() []string {
+	pause := e.PausePID()
+	if pause <= 0 || !alive(pause) {
+		return nil
+	}
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pause), "mountinfo"))
+	if err != nil {
+		return nil
+	}
+	prefix := fmt.Sprintf("/tmp/pm-userns-%d-", e.User.UID)
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) > 4 {
+			if mp := unescapeMount(f[4]); strings.HasPrefix(mp, prefix) && !strings.Contains(mp[len(prefix):], "/") {
+				out = append(out, mp)
+			}
+		}
+	}
 	return out
 }
