@@ -16,9 +16,9 @@ import (
 
 var ctrIDRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// ctrEnv returns a rootless environment with busybox pulled, whose
-// containers are all removed when the test ends (before the harness kills
-// what is left, so a leak shows up in the log as a killed process).
+// ctrEnv returns a rootless environment with busybox (or the given
+// images) pulled. Its containers are removed when the test ends, by the
+// harness's teardown.
 func ctrEnv(t *testing.T, images ...string) *Env {
 	t.Helper()
 	env := newEnv(t)
@@ -28,7 +28,6 @@ func ctrEnv(t *testing.T, images ...string) *Env {
 	for _, img := range images {
 		env.pull(img)
 	}
-	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
 	return env
 }
 
