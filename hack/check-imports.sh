@@ -1,27 +1,56 @@
 #!/bin/sh
-# check-imports.sh keeps pm's imports pointing down (see STYLE.md).
+# check-imports.sh keeps pm's imports pointing down (see STYLE.md). It fails
+# when a rule is broken and when `go list` itself fails: a package that does
+# not build cannot be checked.
 set -eu
 cd "$(dirname "$0")/.."
+TAGS=${TAGS:-"containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper"}
 MOD=$(go list -m)
-TAGS="containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper"
-fail=0
-deny() { # package, forbidden prefix...
-	pkg=$1; shift
-	deps=$(go list -tags "$TAGS" -deps "$MOD/$pkg" 2>/dev/null | grep "^$MOD/" || true)
-	for bad in "$@"; do
-		if echo "$deps" | grep -q "^$MOD/$bad\(/\|$\)"; then
-			echo "check-imports: $pkg must not import $bad" >&2
-			fail=1
-		fi
-	done
+
+# One line a package of pm: its path, then the packages of pm it depends on,
+# relative to the module. A failing `go list` ends the script.
+list() { # go list template of the dependencies
+	out=$(go list -tags "$TAGS" -f "{{.ImportPath}}$1" ./...) || return 1
+	echo "$out" | awk -v mod="$MOD/" '{
+		line = ""
+		for (i = 1; i <= NF; i++) if (index($i, mod) == 1) line = line " " substr($i, length(mod) + 1)
+		print substr(line, 2)
+	}'
 }
-deny libpod/define libpod/engine libpod/state libpod/oci libpod/image pkg cmd
-for p in $(go list -tags "$TAGS" "$MOD/libpod/..." | sed "s|^$MOD/||" | grep -v '^libpod/engine'); do
-	deny "$p" libpod/engine pkg/specgen pkg/api cmd
-done
+# All dependencies for the layering rules, direct imports (tests' too) for
+# the front doors.
+deps=$(list '{{range .Deps}} {{.}}{{end}}') || exit 1
+imports=$(list '{{range .Imports}} {{.}}{{end}}{{range .TestImports}} {{.}}{{end}}{{range .XTestImports}} {{.}}{{end}}') || exit 1
+echo "$deps" | grep -q '^libpod/engine .*libpod/define' || {
+	echo "check-imports: go list did not list libpod/engine's dependencies" >&2
+	exit 1
+}
+
+# rule PKG EXCEPT-PKG DEP EXCEPT-DEP MESSAGE < lines: reports every package
+# matching PKG and not EXCEPT-PKG with a dependency matching DEP and not
+# EXCEPT-DEP (extended regular expressions, anchored; "" matches nothing).
+rule() {
+	awk -v pkg="^($1)$" -v xpkg="^($2)$" -v dep="^($3)$" -v xdep="^($4)$" -v msg="$5" '
+		$1 ~ pkg && $1 !~ xpkg {
+			for (i = 2; i <= NF; i++) if ($i ~ dep && $i !~ xdep) {
+				printf "check-imports: %s imports %s: %s\n", $1, $i, msg
+				bad = 1
+			}
+		}
+		END { exit bad }' >&2
+}
+
+fail=0
+# define is the bottom: error classes, enums and plain structs.
+echo "$deps" | rule 'libpod/define' '' '.*' '' 'define imports nothing of pm' || fail=1
+# libpod never reaches up to the use cases or the front doors.
+echo "$deps" | rule 'libpod(/.*)?' 'libpod/engine(/.*)?' 'libpod/engine(/.*)?|pkg/specgen(/.*)?|pkg/api(/.*)?|cmd(/.*)?' '' \
+	'libpod must not import engine, specgen, pkg/api or cmd' || fail=1
 # generate is pure: it may use define, never the runtime itself.
-if go list -tags "$TAGS" -deps "$MOD/pkg/specgen/generate" | grep -qx "$MOD/libpod"; then
-	echo "check-imports: pkg/specgen/generate must not import libpod" >&2
-	fail=1
-fi
+echo "$deps" | rule 'pkg/specgen/generate' '' 'libpod' '' 'generate must not use the runtime' || fail=1
+# The CLI and the API are front doors: they go through the engine.
+echo "$imports" | rule 'cmd(/.*)?' '' '.*' 'cmd(/.*)?|libpod/engine|libpod/define|pkg/.*' \
+	'cmd imports only libpod/engine, libpod/define and pkg/*' || fail=1
+echo "$imports" | rule 'pkg/api(/.*)?' '' '.*' 'libpod/engine|libpod/define|pkg/.*' \
+	'pkg/api imports only libpod/engine, libpod/define and pkg/*' || fail=1
 exit $fail

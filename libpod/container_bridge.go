@@ -162,7 +162,7 @@ func (r *Runtime) setPrimaryAddress(st *define.NetworkStatus) {
 // bridgeOptions builds netavark's options for c, allocating addresses.
 func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Options, error) {
 	o := &network.Options{ContainerID: c.ID(), ContainerName: c.Name(),
-		Networks: map[string]network.PerNetwork{}, NetworkInfo: map[string]*network.Network{}}
+		Networks: map[string]network.PerNetwork{}, NetworkInfo: map[string]*define.Network{}}
 	used, err := r.usedIPs(ctx, c.ID())
 	if err != nil {
 		return nil, err
@@ -185,7 +185,7 @@ func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Opt
 
 // perNetwork is c's netavark options on network n: its static address or
 // a free one, its aliases and, with DNS, its short ID as an alias.
-func perNetwork(c *Container, n *network.Network, req define.NetworkRequest, ifc string, used map[string]bool) (network.PerNetwork, error) {
+func perNetwork(c *Container, n *define.Network, req define.NetworkRequest, ifc string, used map[string]bool) (network.PerNetwork, error) {
 	ips := req.StaticIPs
 	if len(ips) == 0 {
 		ip, err := freeIP(n, used)
@@ -236,7 +236,7 @@ func (r *Runtime) usedIPs(ctx context.Context, except string) (map[string]bool, 
 
 // freeIP is the first address of n's lease range (or subnet) that is not
 // the gateway and not used.
-func freeIP(n *network.Network, used map[string]bool) (string, error) {
+func freeIP(n *define.Network, used map[string]bool) (string, error) {
 	for _, s := range n.Subnets {
 		_, ipn, err := net.ParseCIDR(s.Subnet)
 		if err != nil || ipn.IP.To4() == nil {

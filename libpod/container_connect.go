@@ -76,7 +76,7 @@ func (r *Runtime) DisconnectNetwork(ctx context.Context, idOrName, name string, 
 
 // attachLive runs netavark for c on network n alone and records the new
 // interface in c's attachment file and state. The caller holds c's lock.
-func (r *Runtime) attachLive(ctx context.Context, c *Container, n *network.Network, req define.NetworkRequest) error {
+func (r *Runtime) attachLive(ctx context.Context, c *Container, n *define.Network, req define.NetworkRequest) error {
 	l, err := r.locks.Lock(ctx, "network-bridge")
 	if err != nil {
 		return err
@@ -99,7 +99,7 @@ func (r *Runtime) attachLive(ctx context.Context, c *Container, n *network.Netwo
 		return err
 	}
 	one := &network.Options{ContainerID: c.ID(), ContainerName: c.Name(),
-		Networks: map[string]network.PerNetwork{n.Name: p}, NetworkInfo: map[string]*network.Network{n.Name: n}}
+		Networks: map[string]network.PerNetwork{n.Name: p}, NetworkInfo: map[string]*define.Network{n.Name: n}}
 	if err := os.MkdirAll(nv.ConfDir, 0o700); err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func (r *Runtime) detachLive(ctx context.Context, c *Container, name string) err
 	var terr error
 	if p, ok := all.Networks[name]; ok {
 		one := &network.Options{ContainerID: c.ID(), ContainerName: c.Name(),
-			Networks: map[string]network.PerNetwork{name: p}, NetworkInfo: map[string]*network.Network{name: all.NetworkInfo[name]}}
+			Networks: map[string]network.PerNetwork{name: p}, NetworkInfo: map[string]*define.Network{name: all.NetworkInfo[name]}}
 		nv, err := r.netavark()
 		if err != nil {
 			return err
@@ -216,7 +216,7 @@ func (r *Runtime) readAttachment(id string) (*network.Options, error) {
 		o.Networks = map[string]network.PerNetwork{}
 	}
 	if o.NetworkInfo == nil {
-		o.NetworkInfo = map[string]*network.Network{}
+		o.NetworkInfo = map[string]*define.Network{}
 	}
 	return o, nil
 }

@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"os"
@@ -61,9 +62,26 @@ func (r *Runtime) UsedIDMaps(ctx context.Context) ([]define.IDMap, error) {
 // namespace of their own are bound. The container's root is not pm's
 // user, so it cannot cross pm's private directories (0700) to reach its
 // storage; this directory is a tmpfs (mode 0711) mounted in pm's own mount
-// namespace, so the host sees only an empty, private directory.
+// namespace, so the host sees only an empty, private directory. It is named
+// after the runtime directory too: each runtime directory has its own pause
+// process and mount namespace, and no other's mounts sit on its directory,
+// so system reset can remove it.
 func (r *Runtime) userNSBase() string {
-	return fmt.Sprintf("/tmp/pm-userns-%d", r.cfg.UID)
+	sum := sha256.Sum256([]byte(r.cfg.RuntimeDir))
+	return fmt.Sprintf("/tmp/pm-userns-%d-%x", r.cfg.UID, sum[:4])
+}
+
+// removeUserNSBase unmounts and removes userNSBase, once no container
+// uses it (system reset).
+func (r *Runtime) removeUserNSBase() error {
+	base := r.userNSBase()
+	if err := unix.Unmount(base, unix.MNT_DETACH); err != nil && !errors.Is(err, unix.EINVAL) && !errors.Is(err, unix.ENOENT) {
+		return fmt.Errorf("unmounting %s: %w", base, err)
+	}
+	if err := os.Remove(base); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing %s: %w", base, err)
+	}
+	return nil
 }
 
 // userNSRootfs binds mountpoint where the container's root can reach it

@@ -82,6 +82,7 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 	if err := r.teardownShm(c); err != nil {
 		return err
 	}
+	// rm -f of a running container stops it without a teardown.
 	r.releaseUserNSRootfs(c)
 	r.forgetHealthScheduler(id)
 	if err := r.removeStorage(id); err != nil {

@@ -47,6 +47,9 @@ func (r *Runtime) Reset(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("removing %s: %w", dir, err))
 		}
 	}
+	if err := r.removeUserNSBase(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, f := range []string{r.cfg.DatabasePath, r.cfg.DatabasePath + "-wal", r.cfg.DatabasePath + "-shm"} {
 		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, fmt.Errorf("removing %s: %w", f, err))

@@ -43,15 +43,16 @@ func NewError(class error, msg string) error {
 
 // Named errors.
 var (
-	ErrNoSuchImage  = NewError(ErrNotFound, "no such image")
-	ErrNoSuchCtr    = NewError(ErrNotFound, "no such container")
-	ErrNoSuchPod    = NewError(ErrNotFound, "no such pod")
-	ErrNoSuchVolume = NewError(ErrNotFound, "no such volume")
-	ErrNoSuchExec   = NewError(ErrNotFound, "no such exec session")
-	ErrNameInUse    = NewError(ErrAlreadyExists, "name is in use")
-	ErrImageInUse   = NewError(ErrConflict, "image is in use by a container")
-	ErrStateChanged = NewError(ErrConflict, "state changed by another process")
-	ErrDBMismatch   = NewError(ErrInvalidState, "database configuration mismatch")
+	ErrNoSuchImage   = NewError(ErrNotFound, "no such image")
+	ErrNoSuchCtr     = NewError(ErrNotFound, "no such container")
+	ErrNoSuchPod     = NewError(ErrNotFound, "no such pod")
+	ErrNoSuchVolume  = NewError(ErrNotFound, "no such volume")
+	ErrNoSuchExec    = NewError(ErrNotFound, "no such exec session")
+	ErrNoSuchNetwork = NewError(ErrNotFound, "network not found")
+	ErrNameInUse     = NewError(ErrAlreadyExists, "name is in use")
+	ErrImageInUse    = NewError(ErrConflict, "image is in use by a container")
+	ErrStateChanged  = NewError(ErrConflict, "state changed by another process")
+	ErrDBMismatch    = NewError(ErrInvalidState, "database configuration mismatch")
 	// ErrOCIRuntime marks the OCI runtime's own refusals (runc create,
 	// start): a container that cannot run exits 126, as in Podman.
 	ErrOCIRuntime = NewError(ErrInternal, "OCI runtime error")

@@ -3,6 +3,7 @@ package define
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // PortMapping publishes a range of container ports on the host.
@@ -71,4 +72,34 @@ type NameConfig struct {
 	DNSOptions []string `json:",omitempty"`
 	AddHosts   []string `json:",omitempty"` // host:ip
 	NoHosts    bool     `json:",omitempty"`
+}
+
+// Network is one network's configuration in netavark's (and Podman's)
+// JSON format, stored as NAME.json in the network config directory.
+type Network struct {
+	Name             string            `json:"name"`
+	ID               string            `json:"id"`
+	Driver           string            `json:"driver"`
+	NetworkInterface string            `json:"network_interface,omitempty"`
+	Created          time.Time         `json:"created"`
+	Subnets          []Subnet          `json:"subnets,omitempty"`
+	IPv6Enabled      bool              `json:"ipv6_enabled"`
+	Internal         bool              `json:"internal"`
+	DNSEnabled       bool              `json:"dns_enabled"`
+	Labels           map[string]string `json:"labels,omitempty"`
+	Options          map[string]string `json:"options,omitempty"`
+	IPAMOptions      map[string]string `json:"ipam_options,omitempty"`
+}
+
+// Subnet is one subnet of a network.
+type Subnet struct {
+	Subnet     string      `json:"subnet"`
+	Gateway    string      `json:"gateway,omitempty"`
+	LeaseRange *LeaseRange `json:"lease_range,omitempty"`
+}
+
+// LeaseRange limits the addresses given to containers (--ip-range).
+type LeaseRange struct {
+	StartIP string `json:"start_ip,omitempty"`
+	EndIP   string `json:"end_ip,omitempty"`
 }

@@ -3,7 +3,7 @@ package engine
 import (
 	"context"
 
-	"github.com/pm-project/pm/libpod/network"
+	"github.com/pm-project/pm/libpod/define"
 )
 
 // ContainerEndpoint is a container's place on one bridge network, as
@@ -52,7 +52,7 @@ func (e *Engine) ContainerEndpoints(ctx context.Context) (map[string]map[string]
 
 // NetworkGet returns one network by name, ID or unique ID prefix;
 // Docker's "bridge" is the default network.
-func (e *Engine) NetworkGet(ctx context.Context, nameOrID string) (*network.Network, error) {
+func (e *Engine) NetworkGet(ctx context.Context, nameOrID string) (*define.Network, error) {
 	st := e.rt.Networks()
 	if nameOrID == "bridge" {
 		nameOrID = st.DefaultName

@@ -14,6 +14,24 @@ import (
 // s.GIDMaps for the spec. keep-id also makes the user's id the default
 // process user, as in Podman.
 func (e *Engine) userNamespace(ctx context.Context, s *specgen.Spec) (*define.ContainerIDMaps, error) {
+	m, err := e.containerIDMaps(ctx, s)
+	if m == nil || err != nil || !e.rt.Config().Rootless {
+		return m, err
+	}
+	// pm's namespace holds one extent per subordinate range; the kernel
+	// wants each extent of the container's maps inside one of them.
+	uidm, gidm, err := rootless.Mappings()
+	if err != nil {
+		return nil, fmt.Errorf("reading pm's user namespace: %w", err)
+	}
+	s.UIDMaps = specgen.SplitMaps(s.UIDMaps, fromRootless(uidm))
+	s.GIDMaps = specgen.SplitMaps(s.GIDMaps, fromRootless(gidm))
+	return &define.ContainerIDMaps{UIDMap: toDefine(s.UIDMaps), GIDMap: toDefine(s.GIDMaps)}, nil
+}
+
+// containerIDMaps is userNamespace before the maps are fitted to pm's
+// namespace.
+func (e *Engine) containerIDMaps(ctx context.Context, s *specgen.Spec) (*define.ContainerIDMaps, error) {
 	mode, err := specgen.ParseUserNS(s.UserNS)
 	if err != nil {
 		return nil, err
@@ -91,6 +109,14 @@ func toDefine(in []specgen.IDMap) []define.IDMap {
 	out := make([]define.IDMap, len(in))
 	for i, m := range in {
 		out[i] = define.IDMap{ContainerID: int(m.ContainerID), HostID: int(m.HostID), Size: int(m.Size)}
+	}
+	return out
+}
+
+func fromRootless(in []rootless.IDMap) []specgen.IDMap {
+	out := make([]specgen.IDMap, len(in))
+	for i, m := range in {
+		out[i] = specgen.IDMap{ContainerID: uint32(m.ContainerID), HostID: uint32(m.HostID), Size: uint32(m.Size)}
 	}
 	return out
 }

@@ -29,7 +29,7 @@ type NetworkCreateRequest struct {
 
 // NetworkCreate makes a bridge network; a free 10.89.N.0/24 subnet is
 // chosen when none is given.
-func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*network.Network, error) {
+func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*define.Network, error) {
 	st := e.rt.Networks()
 	all, err := st.List()
 	if err != nil {
@@ -41,7 +41,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*
 	if req.Driver != "bridge" {
 		return nil, define.Invalidf("unsupported network driver %q: use bridge", req.Driver)
 	}
-	n := &network.Network{
+	n := &define.Network{
 		Name: req.Name, ID: network.NewID(), Driver: req.Driver, Created: time.Now(),
 		Internal: req.Internal, DNSEnabled: !req.DisableDNS, Labels: req.Labels,
 		IPAMOptions: map[string]string{"driver": "host-local"},
@@ -59,7 +59,7 @@ func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	n.Subnets = []network.Subnet{sub}
+	n.Subnets = []define.Subnet{sub}
 	n.NetworkInterface = freeInterface(all)
 	if err := st.Save(n, true); err != nil {
 		return nil, err
@@ -70,23 +70,23 @@ func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*
 
 // subnetFor checks --subnet, --gateway and --ip-range, or picks a free
 // subnet; a subnet that overlaps another network's is refused.
-func subnetFor(req NetworkCreateRequest, all []*network.Network) (network.Subnet, error) {
+func subnetFor(req NetworkCreateRequest, all []*define.Network) (define.Subnet, error) {
 	var ipn *net.IPNet
 	if req.Subnet != "" {
 		_, p, err := net.ParseCIDR(req.Subnet)
 		if err != nil || p.IP.To4() == nil {
-			return network.Subnet{}, define.Invalidf("invalid --subnet %q: not an IPv4 CIDR such as 10.89.0.0/24", req.Subnet)
+			return define.Subnet{}, define.Invalidf("invalid --subnet %q: not an IPv4 CIDR such as 10.89.0.0/24", req.Subnet)
 		}
 		if ones, _ := p.Mask.Size(); ones > 30 {
-			return network.Subnet{}, define.Invalidf("invalid --subnet %q: too small", req.Subnet)
+			return define.Subnet{}, define.Invalidf("invalid --subnet %q: too small", req.Subnet)
 		}
 		if other := overlapping(p, all); other != "" {
-			return network.Subnet{}, define.Errorf(define.ErrConflict, "subnet %s is already used by network %s", p, other)
+			return define.Subnet{}, define.Errorf(define.ErrConflict, "subnet %s is already used by network %s", p, other)
 		}
 		ipn = p
 	} else {
 		if req.Gateway != "" || req.IPRange != "" {
-			return network.Subnet{}, define.Invalidf("--gateway and --ip-range need --subnet")
+			return define.Subnet{}, define.Invalidf("--gateway and --ip-range need --subnet")
 		}
 		for i := 0; i < 256 && ipn == nil; i++ {
 			_, p, _ := net.ParseCIDR(fmt.Sprintf("10.89.%d.0/24", i))
@@ -95,31 +95,31 @@ func subnetFor(req NetworkCreateRequest, all []*network.Network) (network.Subnet
 			}
 		}
 		if ipn == nil {
-			return network.Subnet{}, define.Errorf(define.ErrConflict, "no free subnet left in 10.89.0.0/16")
+			return define.Subnet{}, define.Errorf(define.ErrConflict, "no free subnet left in 10.89.0.0/16")
 		}
 	}
-	s := network.Subnet{Subnet: ipn.String()}
+	s := define.Subnet{Subnet: ipn.String()}
 	gw := addIP(ipn.IP, 1)
 	if req.Gateway != "" {
 		gw = net.ParseIP(req.Gateway).To4()
 		if gw == nil || !ipn.Contains(gw) {
-			return network.Subnet{}, define.Invalidf("invalid --gateway %q: not an address in %s", req.Gateway, ipn)
+			return define.Subnet{}, define.Invalidf("invalid --gateway %q: not an address in %s", req.Gateway, ipn)
 		}
 	}
 	s.Gateway = gw.String()
 	if req.IPRange != "" {
 		_, r, err := net.ParseCIDR(req.IPRange)
 		if err != nil || !ipn.Contains(r.IP) {
-			return network.Subnet{}, define.Invalidf("invalid --ip-range %q: not a CIDR inside %s", req.IPRange, ipn)
+			return define.Subnet{}, define.Invalidf("invalid --ip-range %q: not a CIDR inside %s", req.IPRange, ipn)
 		}
 		ones, bits := r.Mask.Size()
 		size := uint32(1) << uint(bits-ones)
-		s.LeaseRange = &network.LeaseRange{StartIP: addIP(r.IP, 1).String(), EndIP: addIP(r.IP, size-2).String()}
+		s.LeaseRange = &define.LeaseRange{StartIP: addIP(r.IP, 1).String(), EndIP: addIP(r.IP, size-2).String()}
 	}
 	return s, nil
 }
 
-func overlapping(p *net.IPNet, all []*network.Network) string {
+func overlapping(p *net.IPNet, all []*define.Network) string {
 	for _, n := range all {
 		for _, s := range n.Subnets {
 			_, q, err := net.ParseCIDR(s.Subnet)
@@ -138,7 +138,7 @@ func addIP(ip net.IP, n uint32) net.IP {
 	return net.IPv4(byte(x>>24), byte(x>>16), byte(x>>8), byte(x)).To4()
 }
 
-func freeName(all []*network.Network, prefix string, from int) string {
+func freeName(all []*define.Network, prefix string, from int) string {
 	used := map[string]bool{}
 	for _, n := range all {
 		used[n.Name] = true
@@ -150,7 +150,7 @@ func freeName(all []*network.Network, prefix string, from int) string {
 	}
 }
 
-func freeInterface(all []*network.Network) string {
+func freeInterface(all []*define.Network) string {
 	used := map[string]bool{}
 	for _, n := range all {
 		used[n.NetworkInterface] = true
@@ -164,12 +164,12 @@ func freeInterface(all []*network.Network) string {
 
 // NetworkList lists networks matching every filter: name=REGEX,
 // label=KEY[=VALUE], driver=, id=PREFIX.
-func (e *Engine) NetworkList(ctx context.Context, filters []string) ([]*network.Network, error) {
+func (e *Engine) NetworkList(ctx context.Context, filters []string) ([]*define.Network, error) {
 	all, err := e.rt.Networks().List()
 	if err != nil {
 		return nil, err
 	}
-	type pred func(*network.Network) bool
+	type pred func(*define.Network) bool
 	var preds []pred
 	for _, f := range filters {
 		k, v, ok := strings.Cut(f, "=")
@@ -182,22 +182,22 @@ func (e *Engine) NetworkList(ctx context.Context, filters []string) ([]*network.
 			if err != nil {
 				return nil, define.Invalidf("invalid --filter %q: %v", f, err)
 			}
-			preds = append(preds, func(n *network.Network) bool { return re.MatchString(n.Name) })
+			preds = append(preds, func(n *define.Network) bool { return re.MatchString(n.Name) })
 		case "label":
 			lk, lv, hasV := strings.Cut(v, "=")
-			preds = append(preds, func(n *network.Network) bool {
+			preds = append(preds, func(n *define.Network) bool {
 				got, ok := n.Labels[lk]
 				return ok && (!hasV || got == lv)
 			})
 		case "driver":
-			preds = append(preds, func(n *network.Network) bool { return n.Driver == v })
+			preds = append(preds, func(n *define.Network) bool { return n.Driver == v })
 		case "id":
-			preds = append(preds, func(n *network.Network) bool { return strings.HasPrefix(n.ID, v) })
+			preds = append(preds, func(n *define.Network) bool { return strings.HasPrefix(n.ID, v) })
 		default:
 			return nil, define.Invalidf("invalid --filter %q: use name, label, driver or id", f)
 		}
 	}
-	var out []*network.Network
+	var out []*define.Network
 next:
 	for _, n := range all {
 		for _, p := range preds {
@@ -213,7 +213,7 @@ next:
 // NetworkExists reports whether a network exists.
 func (e *Engine) NetworkExists(ctx context.Context, name string) (bool, error) {
 	_, err := e.rt.Networks().Get(name)
-	if errors.Is(err, network.ErrNoSuchNetwork) {
+	if errors.Is(err, define.ErrNoSuchNetwork) {
 		return false, nil
 	}
 	return err == nil, err

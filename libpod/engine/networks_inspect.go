@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/pm-project/pm/libpod/network"
+	"github.com/pm-project/pm/libpod/define"
 )
 
 // NetworkInspectReport is a network's configuration (netavark's format)
 // with the containers attached to it, as Podman 5 shows them.
 type NetworkInspectReport struct {
-	*network.Network
+	*define.Network
 	// Containers are the containers whose network is up on it, by ID.
 	Containers map[string]NetworkContainer `json:"containers"`
 }

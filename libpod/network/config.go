@@ -16,39 +16,6 @@ import (
 	"github.com/pm-project/pm/libpod/define"
 )
 
-// Network is one network's configuration in netavark's (and Podman's)
-// JSON format, stored as NAME.json in the network config directory.
-type Network struct {
-	Name             string            `json:"name"`
-	ID               string            `json:"id"`
-	Driver           string            `json:"driver"`
-	NetworkInterface string            `json:"network_interface,omitempty"`
-	Created          time.Time         `json:"created"`
-	Subnets          []Subnet          `json:"subnets,omitempty"`
-	IPv6Enabled      bool              `json:"ipv6_enabled"`
-	Internal         bool              `json:"internal"`
-	DNSEnabled       bool              `json:"dns_enabled"`
-	Labels           map[string]string `json:"labels,omitempty"`
-	Options          map[string]string `json:"options,omitempty"`
-	IPAMOptions      map[string]string `json:"ipam_options,omitempty"`
-}
-
-// Subnet is one subnet of a network.
-type Subnet struct {
-	Subnet     string      `json:"subnet"`
-	Gateway    string      `json:"gateway,omitempty"`
-	LeaseRange *LeaseRange `json:"lease_range,omitempty"`
-}
-
-// LeaseRange limits the addresses given to containers (--ip-range).
-type LeaseRange struct {
-	StartIP string `json:"start_ip,omitempty"`
-	EndIP   string `json:"end_ip,omitempty"`
-}
-
-// ErrNoSuchNetwork is returned for a network that does not exist.
-var ErrNoSuchNetwork = define.NewError(define.ErrNotFound, "network not found")
-
 // Store is the directory of network configuration files. The default
 // network exists without a file, as in Podman.
 type Store struct {
@@ -59,26 +26,26 @@ type Store struct {
 }
 
 // Default is the default network's configuration.
-func (s *Store) Default() *Network {
+func (s *Store) Default() *define.Network {
 	_, ipn, err := net.ParseCIDR(s.DefaultSubnet)
 	if err != nil {
 		_, ipn, _ = net.ParseCIDR("10.88.0.0/16")
 	}
-	return &Network{
+	return &define.Network{
 		Name: s.DefaultName, ID: hex.EncodeToString(make([]byte, 32))[:63] + "0", Driver: "bridge",
 		NetworkInterface: s.DefaultIfcName, Created: time.Unix(0, 0).UTC(),
-		Subnets:     []Subnet{{Subnet: ipn.String(), Gateway: firstHost(ipn).String()}},
+		Subnets:     []define.Subnet{{Subnet: ipn.String(), Gateway: firstHost(ipn).String()}},
 		IPAMOptions: map[string]string{"driver": "host-local"},
 	}
 }
 
 // List returns every network, the default one first, then by name.
-func (s *Store) List() ([]*Network, error) {
+func (s *Store) List() ([]*define.Network, error) {
 	ents, err := os.ReadDir(s.Dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("reading network configs: %w", err)
 	}
-	var out []*Network
+	var out []*define.Network
 	hasDefault := false
 	for _, e := range ents {
 		if !strings.HasSuffix(e.Name(), ".json") {
@@ -95,17 +62,17 @@ func (s *Store) List() ([]*Network, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	if !hasDefault {
-		out = append([]*Network{s.Default()}, out...)
+		out = append([]*define.Network{s.Default()}, out...)
 	}
 	return out, nil
 }
 
-func readNetwork(path string) (*Network, error) {
+func readNetwork(path string) (*define.Network, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading network config: %w", err)
 	}
-	var n Network
+	var n define.Network
 	if err := json.Unmarshal(b, &n); err != nil {
 		return nil, fmt.Errorf("parsing network config %s: %w", path, err)
 	}
@@ -113,12 +80,12 @@ func readNetwork(path string) (*Network, error) {
 }
 
 // Get finds a network by name, full ID or unique ID prefix.
-func (s *Store) Get(nameOrID string) (*Network, error) {
+func (s *Store) Get(nameOrID string) (*define.Network, error) {
 	all, err := s.List()
 	if err != nil {
 		return nil, err
 	}
-	var match *Network
+	var match *define.Network
 	for _, n := range all {
 		if n.Name == nameOrID || n.ID == nameOrID {
 			return n, nil
@@ -141,7 +108,7 @@ func (s *Store) Get(nameOrID string) (*Network, error) {
 		}
 	}
 	if match == nil {
-		return nil, define.Errorf(ErrNoSuchNetwork, "unable to find network with name or ID %s: network not found", nameOrID)
+		return nil, define.Errorf(define.ErrNoSuchNetwork, "unable to find network with name or ID %s: network not found", nameOrID)
 	}
 	return match, nil
 }
@@ -152,7 +119,7 @@ const PodmanDefaultName = "podman"
 
 // Save writes n atomically; with create, an existing network of the name
 // is an error.
-func (s *Store) Save(n *Network, create bool) error {
+func (s *Store) Save(n *define.Network, create bool) error {
 	if err := os.MkdirAll(s.Dir, 0o755); err != nil {
 		return fmt.Errorf("creating network config directory: %w", err)
 	}
@@ -187,7 +154,7 @@ func (s *Store) Save(n *Network, create bool) error {
 }
 
 // Remove deletes n's configuration file.
-func (s *Store) Remove(n *Network) error {
+func (s *Store) Remove(n *define.Network) error {
 	err := os.Remove(filepath.Join(s.Dir, n.Name+".json"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing network %s: %w", n.Name, err)

@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+
+	"github.com/pm-project/pm/libpod/define"
 )
 
 // Netavark runs Debian's (Podman's) netavark to attach namespaces to
@@ -34,12 +36,12 @@ type PerNetwork struct {
 // Options is netavark's NetworkOptions: what setup and teardown read on
 // stdin.
 type Options struct {
-	ContainerID   string                `json:"container_id"`
-	ContainerName string                `json:"container_name"`
-	Networks      map[string]PerNetwork `json:"networks"`
-	NetworkInfo   map[string]*Network   `json:"network_info"`
-	PortMappings  []PortMappingJSON     `json:"port_mappings,omitempty"`
-	DNSServers    []string              `json:"dns_servers,omitempty"`
+	ContainerID   string                     `json:"container_id"`
+	ContainerName string                     `json:"container_name"`
+	Networks      map[string]PerNetwork      `json:"networks"`
+	NetworkInfo   map[string]*define.Network `json:"network_info"`
+	PortMappings  []PortMappingJSON          `json:"port_mappings,omitempty"`
+	DNSServers    []string                   `json:"dns_servers,omitempty"`
 }
 
 // PortMappingJSON is netavark's port mapping.

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -29,6 +30,9 @@ type PastaOptions struct {
 	Args []string
 	// PidFile, when set, receives pasta's pid, for StopPasta.
 	PidFile string
+	// NoRoute says that the host has no default route: pasta then gets
+	// offlineArgs (StartPasta sets it).
+	NoRoute bool
 }
 
 // PastaArgs builds pasta's command line.
@@ -57,6 +61,9 @@ func PastaArgs(o PastaOptions) []string {
 		args = append(args, "-u", s)
 	}
 	args = append(args, "-T", "none", "-U", "none")
+	if o.NoRoute {
+		args = append(args, offlineArgs...)
+	}
 	args = append(args, o.Args...)
 	if o.PidFile != "" {
 		args = append(args, "--pid", o.PidFile)
@@ -85,8 +92,14 @@ func portSpec(p define.PortMapping) string {
 
 // StartPasta runs pasta for the namespace at o.NSPath. pasta daemonizes
 // once the namespace is configured and its ports are bound, and exits when
-// the namespace file is removed. A port already in use is an error.
+// the namespace file is removed. A port already in use is an error. On a
+// host with no default route pasta gets an address of its own (see
+// offlineArgs), unless o.Args configure it.
 func StartPasta(ctx context.Context, o PastaOptions) error {
+	if !hasDefaultRoute() && !setsTemplate(o.Args) {
+		slog.Info("no default route: pasta uses the address 10.0.2.100 and the gateway 10.0.2.2")
+		o.NoRoute = true
+	}
 	cmd := exec.CommandContext(ctx, o.Path, PastaArgs(o)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

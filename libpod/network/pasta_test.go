@@ -63,3 +63,41 @@ func TestReservePorts(t *testing.T) {
 		t.Errorf("port in use: got %v, want a conflict", err)
 	}
 }
+
+func TestPastaOffline(t *testing.T) {
+	t.Parallel()
+	got := strings.Join(PastaArgs(PastaOptions{NSPath: "/n", NoRoute: true, Args: []string{"--mtu", "1500"}}), " ")
+	if !strings.Contains(got, "-U none -i lo -I eth0 -a 10.0.2.100 -n 24 -g 10.0.2.2 -M 9a:55:9a:55:9a:55 --mtu 1500 --netns /n") {
+		t.Errorf("PastaArgs with no route = %q", got)
+	}
+	if setsTemplate([]string{"--mtu", "1500"}) || !setsTemplate([]string{"--interface=eth1"}) || !setsTemplate([]string{"-a", "10.1.1.1"}) {
+		t.Error("setsTemplate")
+	}
+	route4 := "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n"
+	for _, c := range []struct {
+		table string
+		want  bool
+	}{
+		{route4, false},
+		{route4 + "eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\n", true},
+		{route4 + "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\n", false},
+		{route4 + "eth0\t00000000\t010200C0\t0002\t0\t0\t0\t00000000\n", false}, // not up
+	} {
+		if got := defaultRoute4(strings.NewReader(c.table)); got != c.want {
+			t.Errorf("defaultRoute4(%q) = %v", c.table, got)
+		}
+	}
+	zero := "00000000000000000000000000000000"
+	for _, c := range []struct {
+		line string
+		want bool
+	}{
+		{zero + " 00 " + zero + " 00 " + zero + " ffffffff 00000001 00000000 00200200       lo", false},
+		{zero + " 00 " + zero + " 00 fd000000000000000000000000000001 00000400 00000002 00000000 00000003     eth0", true},
+		{"fd000000000000000000000000000000 40 " + zero + " 00 " + zero + " 00000100 00000001 00000000 00000001     eth0", false},
+	} {
+		if got := defaultRoute6(strings.NewReader(c.line + "\n")); got != c.want {
+			t.Errorf("defaultRoute6(%q) = %v", c.line, got)
+		}
+	}
+}

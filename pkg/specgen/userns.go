@@ -106,3 +106,29 @@ func AutoMaps(want, size uint32, used []IDMap) ([]IDMap, error) {
 	}
 	return nil, define.Errorf(define.ErrConflict, "--userns=auto: no free block of %d subordinate ids left", want)
 }
+
+// SplitMaps cuts the extents of maps where the extents of parent end, so
+// that each lies within one extent of parent. parent is the map of pm's own
+// user namespace (its ContainerIDs are the ids that maps' HostIDs name): the
+// kernel refuses a child map whose extent spans two extents of its parent's,
+// as one does when /etc/subuid gives the user several ranges. An extent of
+// maps outside parent is kept whole, for the kernel to refuse.
+func SplitMaps(maps, parent []IDMap) []IDMap {
+	out := make([]IDMap, 0, len(maps))
+	for _, m := range maps {
+		for m.Size > 0 {
+			take := m.Size
+			for _, p := range parent {
+				if m.HostID >= p.ContainerID && m.HostID-p.ContainerID < p.Size {
+					take = min(take, p.Size-(m.HostID-p.ContainerID))
+					break
+				}
+			}
+			out = append(out, IDMap{ContainerID: m.ContainerID, HostID: m.HostID, Size: take})
+			m.ContainerID += take
+			m.HostID += take
+			m.Size -= take
+		}
+	}
+	return out
+}

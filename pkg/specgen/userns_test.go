@@ -48,3 +48,30 @@ func TestUserNSMaps(t *testing.T) {
 		t.Errorf("AutoMaps too big: %v", err)
 	}
 }
+
+func TestSplitMaps(t *testing.T) {
+	t.Parallel()
+	// pm's namespace with two subordinate ranges: 0 is the user, 1-65536
+	// the first range, 65537-131072 the second.
+	parent := []IDMap{{0, 1001, 1}, {1, 100000, 65536}, {65537, 200000, 65536}}
+	keep, _ := KeepIDMaps(1001, 131073)
+	for _, c := range []struct {
+		name       string
+		maps, want []IDMap
+	}{
+		{"keep-id", keep, []IDMap{{0, 1, 1001}, {1001, 0, 1}, {1002, 1002, 64535}, {65537, 65537, 65536}}},
+		{"nomap", []IDMap{{0, 1, 131072}}, []IDMap{{0, 1, 65536}, {65536, 65537, 65536}}},
+		{"auto inside one range", []IDMap{{0, 1025, 1024}}, []IDMap{{0, 1025, 1024}}},
+		{"auto across", []IDMap{{0, 60000, 10000}}, []IDMap{{0, 60000, 5537}, {5537, 65537, 4463}}},
+		{"outside the parent", []IDMap{{0, 300000, 10}}, []IDMap{{0, 300000, 10}}},
+	} {
+		if got := SplitMaps(c.maps, parent); !reflect.DeepEqual(got, c.want) {
+			t.Errorf("%s: SplitMaps = %v, want %v", c.name, got, c.want)
+		}
+	}
+	// One range: nothing to cut.
+	one := []IDMap{{0, 1001, 1}, {1, 100000, 65536}}
+	if got := SplitMaps(keep[:2], one); !reflect.DeepEqual(got, keep[:2]) {
+		t.Errorf("SplitMaps with one range = %v", got)
+	}
+}

@@ -104,9 +104,18 @@ func TestAPISocketActivation(t *testing.T) {
 	needTool(t, "systemd-socket-activate")
 	needTool(t, "docker")
 	env := newEnv(t)
-	s := env.startService([]string{"systemd-socket-activate", "-l", "SOCK"}, "--time", "0")
+	// systemd-socket-activate gives the service a clean environment: pass
+	// the test's on, or pm falls back to /tmp/pm-run-$UID and the user's
+	// real home.
+	prefix := []string{"systemd-socket-activate", "-l", "SOCK"}
+	for _, kv := range env.environ() {
+		prefix = append(prefix, "-E", kv)
+	}
+	env.startService(prefix, "--time", "0")
 	if out := env.docker("version", "--format", "{{.Server.Version}}").Stdout; strings.TrimSpace(out) == "" {
 		t.Errorf("docker version over an activated socket: %q", out)
 	}
-	_ = s
+	if pid := env.PausePID(); pid <= 0 || !alive(pid) {
+		t.Errorf("the activated service has no pause process in the test's runtime directory %s", env.RuntimeDir)
+	}
 }

@@ -66,12 +66,9 @@ func TestAPIDockerNetworksVolumes(t *testing.T) {
 	if ip == "" {
 		t.Fatalf("docker inspect: no IP address on apinet")
 	}
-	var out string
-	for i := 0; i < 20 && out != "hello-web\n"; i++ {
-		out = env.Exec("docker", "run", "--rm", "--network", "apinet", img, "wget", "-qO-", "http://"+ip+"/").Stdout
-	}
-	if out != "hello-web\n" {
-		t.Errorf("fetch by IP on apinet: %q", out)
+	env.waitListening("web", 80)
+	if r := env.Exec("docker", "run", "--rm", "--network", "apinet", img, "wget", "-qO-", "http://"+ip+"/"); r.Stdout != "hello-web\n" {
+		t.Errorf("fetch by IP on apinet: %q (exit %d, %s)", r.Stdout, r.Code, r.Stderr)
 	}
 	if r := env.Exec("docker", "run", "--rm", "--network", "apinet", img, "wget", "-qO-", "http://web/"); r.Stdout != "hello-web\n" {
 		t.Errorf("fetch by name on apinet: %q (exit %d, %s)", r.Stdout, r.Code, r.Stderr)
@@ -150,15 +147,16 @@ func TestAPIEvents(t *testing.T) {
 	env.PM("events", "--since", "yesterday-ish").ExpectError(t, 125, "--since")
 
 	env.startService(nil, "--time", "0", "--log-level", "info")
-	until := fmt.Sprint(time.Now().Add(4 * time.Second).Unix())
-	done := make(chan string)
-	go func() {
-		done <- env.Exec("docker", "events", "--until", until, "--filter", "event=start", "--format", "{{.Actor.Attributes.name}}").Stdout
-	}()
-	time.Sleep(time.Second)
+	// A stream from a moment before the run: whether docker events gets
+	// there before or after the container starts, the event is sent once,
+	// and the stream stays open.
+	live, stop := env.background("docker", "events", "--since", unixNano(time.Now()), "--filter", "event=start",
+		"--filter", "container=live", "--format", "{{.Actor.Attributes.name}}")
 	env.PMOK("run", "--rm", "--name", "live", "busybox", "true")
-	if out := <-done; out != "live\n" {
-		t.Errorf("docker events live: %q", out)
+	env.waitFor(30*time.Second, "docker events to stream the start", func() bool { return live.String() != "" })
+	stop()
+	if got := live.String(); got != "live\n" {
+		t.Errorf("docker events live: %q", got)
 	}
 	if r := env.Exec("docker", "events", "--filter", "bogus=1"); r.Code == 0 || !strings.Contains(r.Stderr, "bogus") {
 		t.Errorf("docker events bad filter: exit %d %s", r.Code, r.Stderr)

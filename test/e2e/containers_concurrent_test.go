@@ -202,7 +202,6 @@ func TestContainerRootSmoke(t *testing.T) {
 	env := newEnv(t)
 	root := env.Root()
 	root.pull("busybox")
-	t.Cleanup(func() { _ = root.quietRun("rm", "-af", "-t", "0") })
 	if res := root.PM("run", "--rm", "busybox", "sh", "-c", "exit 3"); res.Code != 3 {
 		t.Errorf("root run --rm exit 3: %s", res)
 	}

@@ -17,7 +17,6 @@ func TestContainerDetachKeys(t *testing.T) {
 	}
 	img := registry + "/busybox"
 	env.pull(img)
-	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
 	// Detach keys act on a terminal: ctrl-p ctrl-q, the default keys, typed
 	// into run -it (through script's pseudo-terminal) after a pause.
 	typed := func(keys, args string) Result {

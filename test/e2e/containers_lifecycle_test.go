@@ -67,8 +67,8 @@ func TestContainerLifecycle(t *testing.T) {
 		t.Errorf("state after restart: %q", st)
 	}
 	// kill -s TERM of a shell that traps it: the exit code is the trap's.
-	env.runID("--name", "k", "busybox", "sh", "-c", "trap 'exit 42' TERM; while :; do sleep 0.1; done")
-	time.Sleep(300 * time.Millisecond)
+	env.runID("--name", "k", "busybox", "sh", "-c", "trap 'exit 42' TERM; echo trapped; while :; do sleep 0.1; done")
+	env.waitFor(30*time.Second, "the trap to be set", func() bool { return env.PMOK("logs", "k").Stdout == "trapped\n" })
 	env.PMOK("kill", "-s", "TERM", "k")
 	if res := env.PMOK("wait", "k"); strings.TrimSpace(res.Stdout) != "42" {
 		t.Errorf("wait after kill -s TERM: %q", res.Stdout)
@@ -306,8 +306,8 @@ func TestContainerPs(t *testing.T) {
 // TestContainerRestartPolicy: on-failure:N, always and no.
 func TestContainerRestartPolicy(t *testing.T) {
 	env := ctrEnv(t)
-	env.runID("--name", "of", "--restart", "on-failure:2", "busybox", "sh", "-c", "sleep 0.2; exit 1")
-	env.runID("--name", "al", "--restart", "always", "busybox", "sh", "-c", "sleep 0.3; exit 0")
+	of := env.runID("--name", "of", "--restart", "on-failure:2", "busybox", "sh", "-c", "sleep 0.2; exit 1")
+	al := env.runID("--name", "al", "--restart", "always", "busybox", "sh", "-c", "sleep 0.3; exit 0")
 	env.runID("--name", "no", "--restart", "no", "busybox", "sh", "-c", "exit 1")
 	env.runID("--name", "ok", "--restart", "on-failure", "busybox", "sh", "-c", "exit 0")
 	restarts := func(name string) int {
@@ -320,7 +320,9 @@ func TestContainerRestartPolicy(t *testing.T) {
 	if st := env.ctrField("of", ".Status"); !strings.HasPrefix(st, "Exited (1)") {
 		t.Errorf("on-failure:2 final status: %q", st)
 	}
-	time.Sleep(time.Second)
+	if !env.settled(of, 30*time.Second) {
+		t.Errorf("on-failure:2 still has processes after it gave up")
+	}
 	if n := restarts("of"); n != 2 {
 		t.Errorf("on-failure:2 restarted %d times", n)
 	}
@@ -337,7 +339,9 @@ func TestContainerRestartPolicy(t *testing.T) {
 	// A stopped "always" container stays stopped.
 	env.PMOK("stop", "-t", "0", "al")
 	n := restarts("al")
-	time.Sleep(1500 * time.Millisecond)
+	if !env.settled(al, 30*time.Second) {
+		t.Errorf("always still has processes 30 s after stop")
+	}
 	if st := env.ctrField("al", ".State"); st != "exited" || restarts("al") != n {
 		t.Errorf("always after stop: state %q, restarts %d -> %d", st, n, restarts("al"))
 	}

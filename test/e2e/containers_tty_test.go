@@ -23,7 +23,6 @@ func TestContainerExecTTY(t *testing.T) {
 		t.Skip("util-linux script is not installed")
 	}
 	env.pull("busybox")
-	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
 	env.runID("--name", "tt", "busybox", "sleep", "100")
 	res := env.Exec("script", "-qec", pmBinary+` exec -it tt sh -c "tty; test -t 0 && echo stdin-is-tty; exit 3"`, "/dev/null")
 	if res.Code != 3 {
@@ -59,7 +58,6 @@ func TestContainerLogsFollow(t *testing.T) {
 		t.Skip("pm logs is not a command yet")
 	}
 	env.pull("busybox")
-	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
 	env.runID("--name", "lf", "busybox", "sh", "-c", "for i in 1 2 3 4 5 6; do echo line$i; sleep 0.3; done; echo err >&2")
 	start := time.Now()
 	res := env.PMOK("logs", "-f", "lf")

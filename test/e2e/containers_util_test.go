@@ -16,9 +16,9 @@ import (
 
 var ctrIDRe = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// ctrEnv returns a rootless environment with busybox pulled, whose
-// containers are all removed when the test ends (before the harness kills
-// what is left, so a leak shows up in the log as a killed process).
+// ctrEnv returns a rootless environment with busybox (or the given
+// images) pulled. Its containers are removed when the test ends, by the
+// harness's teardown.
 func ctrEnv(t *testing.T, images ...string) *Env {
 	t.Helper()
 	env := newEnv(t)
@@ -28,7 +28,6 @@ func ctrEnv(t *testing.T, images ...string) *Env {
 	for _, img := range images {
 		env.pull(img)
 	}
-	t.Cleanup(func() { _ = env.quietRun("rm", "-af", "-t", "0") })
 	return env
 }
 
@@ -201,5 +200,30 @@ func (e *Env) expectNoStorageContainers(what string) {
 	e.t.Helper()
 	if s := e.storageContainers(); s != "" && s != "[]" {
 		e.t.Errorf("%s: storage still has containers: %s", what, s)
+	}
+}
+
+// settled waits, up to d, until no process of the environment works on
+// container id (its conmon, its exit command, a restart in flight), after
+// which its state no longer changes by itself. It reports whether that
+// happened.
+func (e *Env) settled(id string, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		busy := false
+		for _, p := range e.procs() {
+			cmdline, _ := os.ReadFile(filepath.Join("/proc", itoa(p.pid), "cmdline"))
+			if bytes.Contains(cmdline, []byte(id)) {
+				busy = true
+				break
+			}
+		}
+		if !busy {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -59,7 +59,14 @@ func (l *lockedBuffer) String() string {
 // user; the returned buffer fills with its output, and stop ends it.
 func (e *Env) follow(args ...string) (out *lockedBuffer, stop func()) {
 	e.t.Helper()
-	cmd := exec.Command(pmBinary, append(append(append([]string{}, e.globalArgs...), "events"), args...)...)
+	return e.background(pmBinary, append(append(append([]string{}, e.globalArgs...), "events"), args...)...)
+}
+
+// background starts a program in the background as the environment's
+// user; the returned buffer fills with its output, and stop ends it.
+func (e *Env) background(bin string, args ...string) (out *lockedBuffer, stop func()) {
+	e.t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = e.environ()
 	cmd.Dir = e.Dir
 	out = &lockedBuffer{}
@@ -70,7 +77,7 @@ func (e *Env) follow(args ...string) (out *lockedBuffer, stop func()) {
 		cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uint32(e.User.UID), Gid: uint32(e.User.GID), Groups: []uint32{}}
 	}
 	if err := cmd.Start(); err != nil {
-		e.t.Fatalf("starting pm events: %v", err)
+		e.t.Fatalf("starting %s: %v", bin, err)
 	}
 	var once sync.Once
 	stop = func() {
@@ -78,7 +85,7 @@ func (e *Env) follow(args ...string) (out *lockedBuffer, stop func()) {
 			_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 			_ = cmd.Wait()
 			if s := stderr.String(); s != "" {
-				e.t.Logf("pm events %s: stderr: %s", shellJoin(args), s)
+				e.t.Logf("%s %s: stderr: %s", filepath.Base(bin), shellJoin(args), s)
 			}
 		})
 	}
@@ -259,7 +266,8 @@ func TestEventsRotation(t *testing.T) {
 	}
 	journal := filepath.Join(env.RuntimeDir, "pm", "events", "events.log")
 
-	out, stop := env.follow("--filter", "type=volume", "--format", "{{.Status}} {{.Name}}")
+	// --since: the follower may read the journal only after vstart is made.
+	out, stop := env.follow("--since", unixNano(time.Now()), "--filter", "type=volume", "--format", "{{.Status}} {{.Name}}")
 	env.PMOK("volume", "create", "vstart")
 	env.waitFor(30*time.Second, "the follower", func() bool { return strings.Contains(out.String(), "create vstart\n") })
 	want := []string{"create vstart"}
@@ -373,3 +381,7 @@ func count(lines []string, s string) int {
 	}
 	return n
 }
+
+// unixNano is t as a Unix timestamp with nanoseconds, the form --since
+// and --until take.
+func unixNano(t time.Time) string { return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond()) }

@@ -27,7 +27,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -91,6 +90,7 @@ func (r Result) ExpectError(t testing.TB, code int, substr string) {
 type testUser struct {
 	Name     string
 	UID, GID int
+	Home     string
 }
 
 // EnvConfig selects a variant of environment; the zero value is the usual
@@ -100,8 +100,12 @@ type EnvConfig struct {
 	// subordinate ranges). Nil means the main test user.
 	User *testUser
 	// NoRuntimeDir leaves XDG_RUNTIME_DIR unset, so pm falls back to
-	// /tmp/pm-run-$UID. That directory is per uid: such environments of one
-	// user are serialised, and the directory is removed at cleanup.
+	// /tmp/pm-run-$UID. As root the commands run as a user of their own
+	// (fallbackUser), so the directory is never a developer's. Such
+	// environments of one user, in this and any concurrent run, are
+	// serialised by a lock; the test refuses a directory that exists when it
+	// starts (not created by this run), and the directory is removed at
+	// cleanup. User must be nil.
 	NoRuntimeDir bool
 }
 
@@ -119,12 +123,13 @@ type Env struct {
 	root       bool     // runs as real root
 	globalArgs []string // prepended to every command (--root, --runroot)
 	extraEnv   []string
+	// wrap, when set, runs the test's commands through this program and
+	// arguments, started as root, which switch to the user themselves
+	// (see inNetNS).
+	wrap []string
 }
 
 var envSeq atomic.Int64
-
-// fallbackLocks serialises environments that use /tmp/pm-run-$UID, per uid.
-var fallbackLocks sync.Map // uid -> *sync.Mutex
 
 // newEnv returns a fresh rootless environment for t and marks t parallel.
 func newEnv(t *testing.T) *Env {
@@ -140,23 +145,54 @@ func newEnvWith(t *testing.T, cfg EnvConfig) *Env {
 	if cfg.User != nil {
 		u = *cfg.User
 	}
-	e := &Env{t: t, User: u, Registry: registry}
-	e.makeDirs("", !cfg.NoRuntimeDir)
 	if cfg.NoRuntimeDir {
-		e.RuntimeDir = ""
-		mu, _ := fallbackLocks.LoadOrStore(u.UID, &sync.Mutex{})
-		mu.(*sync.Mutex).Lock()
-		fallback := fallbackRuntimeDir(u.UID)
-		t.Cleanup(func() {
-			defer mu.(*sync.Mutex).Unlock()
-			killPause(t, filepath.Join(fallback, "pm", "pause.pid"))
-			if err := os.RemoveAll(fallback); err != nil && isRoot {
-				t.Errorf("removing %s: %v", fallback, err)
-			}
-		})
+		if cfg.User != nil {
+			t.Fatal("an environment with NoRuntimeDir runs as its own user")
+		}
+		if fallbackUser != nil {
+			u = *fallbackUser
+		}
 	}
+	e := &Env{t: t, User: u, Registry: registry}
+	if cfg.NoRuntimeDir {
+		e.lockFallback()
+	}
+	e.makeDirs("", !cfg.NoRuntimeDir)
 	t.Cleanup(e.cleanup)
 	return e
+}
+
+// lockFallback takes /tmp/pm-run-$UID of the environment's user for the
+// test: it waits for the user's lock (a flock of the user's home directory,
+// which concurrent runs of the harness take as well), then refuses the
+// directory if it exists: this run did not create it, so it belongs to a
+// developer or to a run that crashed. The lock is released at cleanup,
+// after the directory is removed.
+func (e *Env) lockFallback() {
+	t := e.t
+	t.Helper()
+	f, err := os.Open(e.User.Home)
+	if err != nil {
+		t.Fatalf("opening the home directory of %s to lock it: %v", e.User.Name, err)
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		t.Fatalf("locking %s: %v", e.User.Home, err)
+	}
+	t.Cleanup(func() { f.Close() })
+	dir := fallbackRuntimeDir(e.User.UID)
+	if _, err := os.Lstat(dir); err == nil {
+		if !isRoot {
+			t.Skipf("%s exists: it is yours, not the test's", dir)
+		}
+		t.Fatalf("%s exists, and this run did not create it: remove it (and stop its pause process) if no pm of %s uses it", dir, e.User.Name)
+	}
 }
 
 func fallbackRuntimeDir(uid int) string { return fmt.Sprintf("/tmp/pm-run-%d", uid) }
@@ -170,7 +206,9 @@ func (e *Env) Root() *Env {
 	}
 	r := &Env{t: e.t, User: testUser{Name: "root"}, Registry: registry, root: true}
 	r.makeDirs("root-", true)
-	r.globalArgs = []string{"--root", filepath.Join(r.Dir, "storage"), "--runroot", filepath.Join(r.Dir, "runroot")}
+	// pm's own runtime files go to --tmpdir, not to /run/pm, which every
+	// root pm of the machine shares.
+	r.globalArgs = []string{"--root", r.graphRoot(), "--runroot", filepath.Join(r.Dir, "runroot"), "--tmpdir", r.runtimeDir()}
 	e.t.Cleanup(r.cleanup)
 	return r
 }
@@ -290,6 +328,9 @@ func (e *Env) run(stdin io.Reader, bin string, args ...string) Result {
 		full = append(append([]string{}, e.globalArgs...), args...)
 	}
 	cmd := exec.Command(bin, full...)
+	if len(e.wrap) > 0 {
+		cmd = exec.Command(e.wrap[0], append(append(append([]string{}, e.wrap[1:]...), bin), full...)...)
+	}
 	cmd.Env = e.environ()
 	cmd.Dir = e.Dir
 	cmd.Stdin = stdin
@@ -297,7 +338,7 @@ func (e *Env) run(stdin io.Reader, bin string, args ...string) Result {
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if isRoot && !e.root {
+	if isRoot && !e.root && len(e.wrap) == 0 {
 		cmd.SysProcAttr.Credential = &syscall.Credential{
 			Uid: uint32(e.User.UID), Gid: uint32(e.User.GID), Groups: []uint32{},
 		}
@@ -345,11 +386,10 @@ func (e *Env) run(stdin io.Reader, bin string, args ...string) Result {
 
 // PausePID returns the pid in the environment's pause.pid file, or 0.
 func (e *Env) PausePID() int {
-	dir := e.RuntimeDir
-	if dir == "" {
-		dir = fallbackRuntimeDir(e.User.UID)
+	if e.root {
+		return 0
 	}
-	return readPid(filepath.Join(dir, "pm", "pause.pid"))
+	return readPid(filepath.Join(e.runtimeDir(), "pm", "pause.pid"))
 }
 
 func readPid(file string) int {
@@ -364,46 +404,62 @@ func readPid(file string) int {
 	return pid
 }
 
-// cleanup kills what the environment started and removes its directories.
+// cleanup tears the environment down as its user would, fails the test for
+// what pm left behind (see checkLeftovers), then removes what is left: the
+// environment's processes and pause process, its mounts and directories.
+// It touches nothing the environment did not create.
 func (e *Env) cleanup() {
 	t := e.t
-	if !isRoot && e.DataHome != "" {
+	e.teardown()
+	e.checkLeftovers()
+	if !isRoot && !e.root {
 		// Files of subordinate uids can only be removed inside the namespace.
 		_ = e.quietRun("unshare", "rm", "-rf", e.DataHome, e.Dir+"/run/containers")
 	}
-	pause := e.PausePID()
-	marker := "XDG_RUNTIME_DIR=" + e.RuntimeDir
-	if e.RuntimeDir == "" {
-		marker = "HOME=" + e.Home
-	}
-	killed := killProcesses(func(p procInfo) bool { return p.hasEnv(marker) }, pause)
-	for _, p := range killed {
-		if p.pid != pause {
-			t.Logf("cleanup: killed leftover process %d (%s)", p.pid, p.comm)
+	marker := e.marker()
+	bases := e.userNSBases()
+	killProcesses(func(p procInfo) bool { return p.hasEnv(marker) }, func() []int { return []int{e.PausePID()} })
+	for _, b := range bases {
+		// Mounted in the pause process's namespace only, which is gone.
+		if err := os.Remove(b); err != nil {
+			t.Errorf("cleanup: removing %s: %v", b, err)
 		}
 	}
 	unmountUnder(e.Dir)
+	if e.RuntimeDir == "" && !e.root {
+		dir := fallbackRuntimeDir(e.User.UID)
+		unmountUnder(dir)
+		if err := os.RemoveAll(dir); err != nil {
+			t.Errorf("cleanup: removing %s: %v", dir, err)
+		}
+	}
 	if err := os.RemoveAll(e.Dir); err != nil {
-		t.Logf("cleanup: removing %s: %v", e.Dir, err)
+		t.Errorf("cleanup: removing %s: %v", e.Dir, err)
 	}
 }
 
 // quietRun runs pm for cleanup, without logging and with a short timeout.
 func (e *Env) quietRun(args ...string) error {
+	_, err := e.quietOutput(args...)
+	return err
+}
+
+// quietOutput is quietRun that returns stdout and stderr.
+func (e *Env) quietOutput(args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, pmBinary, append(append([]string{}, e.globalArgs...), args...)...)
 	cmd.Env = e.environ()
 	cmd.Dir = e.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.WaitDelay = 2 * time.Second
-	return cmd.Run()
-}
-
-func killPause(t testing.TB, pidFile string) {
-	if pid := readPid(pidFile); pid > 0 {
-		killProcesses(func(procInfo) bool { return false }, pid)
+	if isRoot && !e.root {
+		cmd.SysProcAttr.Credential = &syscall.Credential{
+			Uid: uint32(e.User.UID), Gid: uint32(e.User.GID), Groups: []uint32{},
+		}
 	}
+	cmd.WaitDelay = 2 * time.Second
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
 
 func shellJoin(args []string) string {

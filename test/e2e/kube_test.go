@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pm-project/pm/pkg/kube"
 )
@@ -399,10 +400,12 @@ func TestKubePlayReplace(t *testing.T) {
 	if got := env.PMOK("exec", "rep-c", "sh", "-c", "echo $VERSION").Stdout; got != "two\n" {
 		t.Errorf("env after --replace = %q", got)
 	}
+	// The new container appends to the log as it starts, after play returns.
 	var log string
-	for i := 0; i < 50 && log != "one\ntwo\n"; i++ {
+	env.waitFor(30*time.Second, "the new container to write its line", func() bool {
 		log = env.PMOK("exec", "rep-c", "cat", "/store/log").Stdout
-	}
+		return log != "one\n"
+	})
 	if log != "one\ntwo\n" {
 		t.Errorf("claim volume after --replace = %q", log)
 	}

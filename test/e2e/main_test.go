@@ -24,9 +24,10 @@ const buildTags = "containers_image_openpgp exclude_graphdriver_btrfs exclude_gr
 // The test users. As root the harness creates them; otherwise the tests run
 // as the current user and user2 is nil.
 const (
-	testUserName  = "pmtest"
-	testUser2Name = "pmtest2" // has no subordinate ranges
-	subidRange    = "400000:65536"
+	testUserName     = "pmtest"
+	testUser2Name    = "pmtest2"         // has no subordinate ranges
+	fallbackUserName = "pmtest-fallback" // runs the NoRuntimeDir environments
+	subidRange       = "400000:65536"
 )
 
 var (
@@ -37,6 +38,9 @@ var (
 	registry    string // 127.0.0.1:PORT
 	mainUser    testUser
 	user2       *testUser
+	// fallbackUser has no XDG_RUNTIME_DIR in the tests, so pm uses its
+	// /tmp/pm-run-$UID; nil when not root (the current user then).
+	fallbackUser *testUser
 )
 
 func TestMain(m *testing.M) {
@@ -50,11 +54,15 @@ func TestMain(m *testing.M) {
 	os.Exit(runMain(m))
 }
 
-func runMain(m *testing.M) int {
+func runMain(m *testing.M) (code int) {
 	isRoot = os.Geteuid() == 0
 	src, err := findBinary()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+		return 1
+	}
+	if err := becomeSubreaper(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: becoming the reaper of pm's orphans: %v\n", err)
 		return 1
 	}
 	workDir, err = os.MkdirTemp("/tmp", "pm-e2e-")
@@ -64,7 +72,10 @@ func runMain(m *testing.M) int {
 	}
 	keep := os.Getenv("PM_E2E_KEEP") != ""
 	defer func() {
-		sweep()
+		if n := sweep(); n > 0 {
+			fmt.Fprintf(os.Stderr, "e2e: FAIL: the run left %d processes behind\n", n)
+			code = 1
+		}
 		unmountUnder(workDir)
 		if keep {
 			fmt.Fprintf(os.Stderr, "e2e: keeping %s\n", workDir)
@@ -126,7 +137,7 @@ func setup(src string) error {
 		if err != nil {
 			return err
 		}
-		mainUser = testUser{Name: u.Username, UID: os.Getuid(), GID: os.Getgid()}
+		mainUser = testUser{Name: u.Username, UID: os.Getuid(), GID: os.Getgid(), Home: u.HomeDir}
 		return nil
 	}
 	u, err := ensureUser(testUserName, false)
@@ -146,6 +157,11 @@ func setup(src string) error {
 		return err
 	}
 	user2 = &u2
+	fb, err := ensureUser(fallbackUserName, true)
+	if err != nil {
+		return err
+	}
+	fallbackUser = &fb
 	return nil
 }
 
@@ -183,7 +199,7 @@ func ensureUser(name string, system bool) (testUser, error) {
 	}
 	uid, _ := strconv.Atoi(u.Uid)
 	gid, _ := strconv.Atoi(u.Gid)
-	return testUser{Name: name, UID: uid, GID: gid}, nil
+	return testUser{Name: name, UID: uid, GID: gid, Home: u.HomeDir}, nil
 }
 
 // ensureSubIDs appends a range for u to file unless it has a line for u
@@ -361,20 +377,34 @@ func buildFixtures() error {
 	return nil
 }
 
-// sweep kills every process that belongs to this run and is still there:
-// processes whose environment points into workDir (pm, pause processes,
-// conmons), everything in their user namespaces, and their descendants.
-// Matching on workDir, not on the user, leaves concurrent runs alone.
-func sweep() {
-	marker := []byte(workDir + "/")
-	var pauses []int
-	for _, p := range listProcs() {
-		if strings.Contains(string(p.environ), string(marker)) {
-			pauses = append(pauses, p.pid)
+// sweep reports and kills every process this run left: the test process
+// is the reaper of pm's orphans (becomeSubreaper), so whatever still runs
+// below it once the tests and the registry are done was left by a test or
+// by a cleanup (a pause process, a conmon, a container). It returns how
+// many there were.
+func sweep() int {
+	left := descendants()
+	if len(left) == 0 {
+		return 0
+	}
+	pauseFiles := map[int]string{}
+	files, _ := filepath.Glob("/tmp/pm-run-*/pm/pause.pid")
+	for _, f := range files {
+		pauseFiles[readPid(f)] = f
+	}
+	for _, p := range left {
+		where := ""
+		if f, ok := pauseFiles[p.pid]; ok {
+			where = ", the pause process of " + f
 		}
+		fmt.Fprintf(os.Stderr, "e2e: leftover process %v%s\n", p, where)
 	}
-	killed := killProcesses(func(p procInfo) bool { return false }, pauses...)
-	for _, p := range killed {
-		fmt.Fprintf(os.Stderr, "e2e: killed leftover process %d (%s, uid %d)\n", p.pid, p.comm, p.uid)
-	}
+	killProcesses(func(procInfo) bool { return false }, func() []int {
+		var pids []int
+		for _, p := range descendants() {
+			pids = append(pids, p.pid)
+		}
+		return pids
+	})
+	return len(left)
 }

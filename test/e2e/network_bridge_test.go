@@ -72,6 +72,7 @@ func TestNetworkBridgeDNS(t *testing.T) {
 	env.PMOK("network", "create", "front")
 	env.PMOK("network", "create", "back")
 	env.PMOK("run", "-d", "--name", "web", "--network", "front", "--network-alias", "www", "busybox", "sh", "-c", httpdCmd)
+	env.waitListening("web", 80)
 	for _, host := range []string{"web", "www"} {
 		res := env.PM("run", "--rm", "--network", "front", "busybox", "wget", "-qO-", "http://"+host+"/")
 		if res.Code != 0 || res.Stdout != "hello from pm\n" {

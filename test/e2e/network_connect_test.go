@@ -55,6 +55,7 @@ func TestNetworkConnect(t *testing.T) {
 	env.PMOK("network", "create", "back")
 	env.PMOK("run", "-d", "--name", "a", "--network", "front", "busybox", "sleep", "300")
 	env.PMOK("run", "-d", "--name", "b", "--network", "back", "--network-alias", "bee", "busybox", "sh", "-c", httpdCmd)
+	env.waitListening("b", 80)
 	if res := env.PM("exec", "a", "timeout", "2", "wget", "-qO-", "http://b/"); res.Code == 0 {
 		t.Errorf("a reached b before connect: %s", res)
 	}

@@ -22,6 +22,7 @@ func TestNetworkModes(t *testing.T) {
 		t.Errorf("slirp4netns address: %q", out)
 	}
 	env.PMOK("run", "-d", "--name", "srv", "busybox", "sh", "-c", httpdCmd)
+	env.waitListening("srv", 80)
 	out = env.PMOK("run", "--rm", "--network", "container:srv", "busybox", "wget", "-qO-", "http://127.0.0.1:80/").Stdout
 	if out != "hello from pm\n" {
 		t.Errorf("container:srv wget = %q", out)

@@ -91,3 +91,22 @@ func freeHostPort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// waitListening waits, up to 30 s, until a process of container ctr
+// listens on TCP port, as its /proc/net/tcp and tcp6 say: the condition a
+// client started next relies on (a server just started with run -d may not
+// have bound its port yet).
+func (e *Env) waitListening(ctr string, port int) {
+	e.t.Helper()
+	suffix := fmt.Sprintf(":%04X", port)
+	e.waitFor(30*time.Second, fmt.Sprintf("%s to listen on port %d", ctr, port), func() bool {
+		res := e.PM("exec", ctr, "cat", "/proc/net/tcp", "/proc/net/tcp6")
+		for _, l := range strings.Split(res.Stdout, "\n") {
+			// sl local_address rem_address st ...; st 0A is LISTEN.
+			if f := strings.Fields(l); len(f) > 3 && strings.HasSuffix(f[1], suffix) && f[3] == "0A" {
+				return true
+			}
+		}
+		return false
+	})
+}

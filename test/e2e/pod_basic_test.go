@@ -33,15 +33,9 @@ func TestPodLocalhost(t *testing.T) {
 	if st := env.PMOK("pod", "ps", "--format", "{{.Status}}").Stdout; st != "Running\n" {
 		t.Errorf("pod status with a running member = %q", st)
 	}
-	var out string
-	for i := 0; i < 50; i++ {
-		res := env.PM("run", "--rm", "--pod", "web", "busybox", "wget", "-q", "-O", "-", "http://localhost:8080/")
-		if out = res.Stdout; res.Code == 0 {
-			break
-		}
-	}
-	if out != "hello from pm\n" {
-		t.Fatalf("fetch over localhost in the pod = %q", out)
+	env.waitListening("srv", 8080)
+	if res := env.PM("run", "--rm", "--pod", "web", "busybox", "wget", "-q", "-O", "-", "http://localhost:8080/"); res.Code != 0 || res.Stdout != "hello from pm\n" {
+		t.Fatalf("fetch over localhost in the pod: %s", res)
 	}
 	if body, err := httpGet(t, fmt.Sprintf("http://127.0.0.1:%d/", hp)); err != nil || body != "hello from pm\n" {
 		t.Errorf("GET the pod's published port: %q, %v", body, err)
@@ -122,15 +116,9 @@ func TestPodMemberNames(t *testing.T) {
 	env := podEnv(t)
 	env.PMOK("pod", "create", "--name", "names")
 	env.runID("--pod", "names", "--name", "srv", "busybox", "httpd", "-f", "-p", "8080", "-h", "/var/www")
-	var out string
-	for i := 0; i < 50; i++ {
-		res := env.PM("run", "--rm", "--pod", "names", "--name", "cli", "busybox", "wget", "-q", "-O", "-", "http://srv:8080/")
-		if out = res.Stdout; res.Code == 0 {
-			break
-		}
-	}
-	if out != "hello from pm\n" {
-		t.Fatalf("fetch of http://srv:8080/ from another member = %q", out)
+	env.waitListening("srv", 8080)
+	if res := env.PM("run", "--rm", "--pod", "names", "--name", "cli", "busybox", "wget", "-q", "-O", "-", "http://srv:8080/"); res.Code != 0 || res.Stdout != "hello from pm\n" {
+		t.Fatalf("fetch of http://srv:8080/ from another member: %s", res)
 	}
 	env.runID("--pod", "names", "--name", "late", "busybox", "sleep", "1000")
 	if hosts := env.PMOK("exec", "srv", "cat", "/etc/hosts").Stdout; !strings.Contains(hosts, "\tlate\n") || !strings.Contains(hosts, "\tsrv\n") {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -16,6 +17,7 @@ import (
 type procInfo struct {
 	pid, ppid int
 	uid       int
+	state     string // R, S, D, Z, ...
 	comm      string
 	userns    string // the target of /proc/PID/ns/user
 	environ   []byte // NUL-separated; empty when unreadable
@@ -28,6 +30,19 @@ func (p procInfo) hasEnv(kv string) bool {
 		}
 	}
 	return false
+}
+
+func (p procInfo) zombie() bool { return p.state == "Z" }
+
+// String says which process it is, for a report: pid, name, uid and
+// command line.
+func (p procInfo) String() string {
+	cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.pid), "cmdline"))
+	args := strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " "))
+	if len(args) > 200 {
+		args = args[:200] + "..."
+	}
+	return fmt.Sprintf("%d (%s, uid %d): %s", p.pid, p.comm, p.uid, args)
 }
 
 func listProcs() []procInfo {
@@ -52,12 +67,17 @@ func listProcs() []procInfo {
 		for sc.Scan() {
 			k, v, _ := strings.Cut(sc.Text(), ":")
 			f := strings.Fields(v)
-			switch {
-			case k == "Name" && len(f) > 0:
+			if len(f) == 0 {
+				continue
+			}
+			switch k {
+			case "Name":
 				p.comm = f[0]
-			case k == "PPid" && len(f) > 0:
+			case "State":
+				p.state = f[0]
+			case "PPid":
 				p.ppid, _ = strconv.Atoi(f[0])
-			case k == "Uid" && len(f) > 0:
+			case "Uid":
 				p.uid, _ = strconv.Atoi(f[0])
 			}
 		}
@@ -68,12 +88,11 @@ func listProcs() []procInfo {
 	return out
 }
 
-// killProcesses SIGKILLs the processes that match, the given pids, every
-// process sharing a user namespace with one of those pids (a pause process's
-// namespace holds conmons, containers and pasta), and all their descendants.
-// It waits briefly for them to go and returns what it killed.
-func killProcesses(match func(procInfo) bool, pids ...int) []procInfo {
-	procs := listProcs()
+// selectProcs returns, among procs, the live processes that match, the
+// given pids, every process sharing a user namespace with one of those pids
+// (a pause process's namespace holds conmons, containers and pasta), and
+// all their descendants, by pid.
+func selectProcs(procs []procInfo, match func(procInfo) bool, pids ...int) []procInfo {
 	byPid := map[int]procInfo{}
 	children := map[int][]int{}
 	for _, p := range procs {
@@ -108,28 +127,39 @@ func killProcesses(match func(procInfo) bool, pids ...int) []procInfo {
 	for pid := range chosen {
 		walk(pid)
 	}
-	var killed []procInfo
+	var out []procInfo
 	for pid := range chosen {
-		if syscall.Kill(pid, syscall.SIGKILL) == nil {
-			killed = append(killed, byPid[pid])
+		if p := byPid[pid]; !p.zombie() {
+			out = append(out, p)
 		}
 	}
-	sort.Slice(killed, func(i, j int) bool { return killed[i].pid < killed[j].pid })
-	deadline := time.Now().Add(5 * time.Second)
-	for _, p := range killed {
-		for time.Now().Before(deadline) {
-			if _, err := os.Stat(filepath.Join("/proc", strconv.Itoa(p.pid))); err != nil {
-				break
+	sort.Slice(out, func(i, j int) bool { return out[i].pid < out[j].pid })
+	return out
+}
+
+// killProcesses SIGKILLs what selectProcs selects, again until nothing is
+// selected (a process forked between a listing and the kill, such as an exit
+// command conmon was starting, is caught by the next round; pids re-reads the
+// pids each round, so a pause process started meanwhile is too), and waits
+// briefly for them to go (a zombie counts as gone: the reaper or its parent
+// collects it). It returns what it killed.
+func killProcesses(match func(procInfo) bool, pids func() []int) []procInfo {
+	var killed []procInfo
+	for round := 0; round < 10; round++ {
+		chosen := selectProcs(listProcs(), match, pids()...)
+		if len(chosen) == 0 {
+			break
+		}
+		for _, p := range chosen {
+			if syscall.Kill(p.pid, syscall.SIGKILL) == nil {
+				killed = append(killed, p)
 			}
-			// A zombie whose parent is gone too is reaped by init; one whose
-			// parent is the test process is reaped here.
-			var ws syscall.WaitStatus
-			_, _ = syscall.Wait4(p.pid, &ws, syscall.WNOHANG, nil)
-			if st, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.pid), "stat")); err == nil &&
-				bytes.Contains(st, []byte(") Z ")) {
-				break
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for _, p := range chosen {
+			for time.Now().Before(deadline) && alive(p.pid) {
+				time.Sleep(20 * time.Millisecond)
 			}
-			time.Sleep(20 * time.Millisecond)
 		}
 	}
 	return killed

@@ -104,16 +104,8 @@ func TestRootlessNoSubordinateRanges(t *testing.T) {
 }
 
 func TestRootlessNoRuntimeDir(t *testing.T) {
-	env := newEnvWith(t, EnvConfig{NoRuntimeDir: true})
+	env := newEnvWith(t, EnvConfig{NoRuntimeDir: true}) // the directory does not exist
 	dir := fallbackRuntimeDir(env.User.UID)
-	if _, err := os.Lstat(dir); err == nil {
-		if !isRoot {
-			t.Skipf("%s exists already", dir)
-		}
-		if err := os.RemoveAll(dir); err != nil {
-			t.Fatal(err)
-		}
-	}
 	env.PMOK("unshare", "true")
 	st, err := os.Lstat(dir)
 	if err != nil {
@@ -134,11 +126,8 @@ func TestRootlessRuntimeDirOwnedByAnother(t *testing.T) {
 	if !isRoot || user2 == nil {
 		t.Skip("needs root to create a directory for another user")
 	}
-	env := newEnvWith(t, EnvConfig{NoRuntimeDir: true})
+	env := newEnvWith(t, EnvConfig{NoRuntimeDir: true}) // the directory does not exist
 	dir := fallbackRuntimeDir(env.User.UID)
-	if err := os.RemoveAll(dir); err != nil {
-		t.Fatal(err)
-	}
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}

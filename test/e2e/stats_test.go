@@ -38,6 +38,12 @@ func (e *Env) stats(args ...string) map[string]statsJSON {
 	return out
 }
 
+// minBusyCPU is the least CPU share, in percent, that a busy loop is
+// expected to show. How much of a CPU the loop gets depends on the host's
+// load (under 20% on a loaded 2-core machine), so the bound is low: it
+// still tells a percentage from a fraction, or a reading of nothing.
+const minBusyCPU = 2
+
 // waitCPU waits until a container has used at least d of CPU time.
 func (e *Env) waitCPU(name string, d time.Duration) {
 	e.t.Helper()
@@ -61,10 +67,10 @@ func TestStats(t *testing.T) {
 	if len(st) != 2 {
 		t.Fatalf("pm stats lists %v, want busy and idle", st)
 	}
-	if c := pct(t, st["busy"].CPUPercent); c < 20 {
+	if c := pct(t, st["busy"].CPUPercent); c < minBusyCPU {
 		t.Errorf("busy container: CPU %.2f%%, want a busy loop's share", c)
 	}
-	if c := pct(t, st["idle"].CPUPercent); c > 20 {
+	if c := pct(t, st["idle"].CPUPercent); c > 20 || c >= pct(t, st["busy"].CPUPercent) {
 		t.Errorf("idle container: CPU %.2f%%", c)
 	}
 	for _, n := range []string{"busy", "idle"} {
@@ -110,7 +116,7 @@ func TestPodStats(t *testing.T) {
 		if r.Pod != podID[:12] || len(r.CID) != 12 || r.PIDS == "0" {
 			t.Errorf("pod stats row %+v (pod %s)", r, podID)
 		}
-		if r.Name == "spbusy" && pct(t, r.CPU) < 20 {
+		if r.Name == "spbusy" && pct(t, r.CPU) < minBusyCPU {
 			t.Errorf("busy member: CPU %s", r.CPU)
 		}
 	}
@@ -126,12 +132,12 @@ func TestPodStats(t *testing.T) {
 func TestAPIStats(t *testing.T) {
 	needTool(t, "docker")
 	env := ctrEnv(t)
-	svc := env.startService(nil)
+	svc := env.startService(nil, "--time", "0")
 	env.runID("--name", "busy", "busybox", "sh", "-c", "while :; do :; done")
 	env.waitCPU("busy", 300*time.Millisecond)
 
 	out := strings.Fields(env.docker("stats", "--no-stream", "--format", "{{.Name}} {{.CPUPerc}} {{.PIDs}}", "busy").Stdout)
-	if len(out) != 3 || out[0] != "busy" || pct(t, out[1]) < 20 || out[2] != "1" {
+	if len(out) != 3 || out[0] != "busy" || pct(t, out[1]) < minBusyCPU || out[2] != "1" {
 		t.Errorf("docker stats = %q", out)
 	}
 

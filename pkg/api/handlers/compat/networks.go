@@ -9,7 +9,6 @@ import (
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
-	"github.com/pm-project/pm/libpod/network"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
 
@@ -28,7 +27,7 @@ func (a *api) networkRoutes() []handlers.Route {
 // noSuchNetwork rewrites a not-found error with Docker's message.
 func noSuchNetwork(err error, id string) error {
 	if errors.Is(err, define.ErrNotFound) {
-		return define.Errorf(network.ErrNoSuchNetwork, "network %s not found", id)
+		return define.Errorf(define.ErrNoSuchNetwork, "network %s not found", id)
 	}
 	return err
 }
@@ -90,7 +89,7 @@ func (a *api) networkInspect(w http.ResponseWriter, r *http.Request) error {
 
 // lookupNetwork finds a network by name, ID or unique ID prefix;
 // Docker's "bridge" is pm's default network.
-func (a *api) lookupNetwork(ctx context.Context, id string) (*network.Network, error) {
+func (a *api) lookupNetwork(ctx context.Context, id string) (*define.Network, error) {
 	n, err := a.eng.NetworkGet(ctx, id)
 	if err != nil {
 		return nil, noSuchNetwork(err, id)
@@ -99,7 +98,7 @@ func (a *api) lookupNetwork(ctx context.Context, id string) (*network.Network, e
 }
 
 // dockerNetwork is n in Docker's shape, with the containers attached.
-func dockerNetwork(n *network.Network, eps map[string]map[string]engine.ContainerEndpoint) map[string]any {
+func dockerNetwork(n *define.Network, eps map[string]map[string]engine.ContainerEndpoint) map[string]any {
 	cfgs := []map[string]string{}
 	for _, s := range n.Subnets {
 		c := map[string]string{"Subnet": s.Subnet}
@@ -264,7 +263,7 @@ func (a *api) networkDisconnect(w http.ResponseWriter, r *http.Request) error {
 
 // networkAndContainer checks the network of the path and the container
 // of the body, with Docker's not-found messages.
-func (a *api) networkAndContainer(r *http.Request, ctr string) (*network.Network, error) {
+func (a *api) networkAndContainer(r *http.Request, ctr string) (*define.Network, error) {
 	if ctr == "" {
 		return nil, handlers.BadRequest("container is required (Container)")
 	}
