@@ -42,9 +42,6 @@ func crashEnv(t *testing.T) *Env {
 	return env
 }
 
-// graphRoot is the environment's storage graph root.
-func (e *Env) graphRoot() string { return filepath.Join(e.DataHome, "pm", "storage") }
-
 // layerDirs lists the layer directories of the environment's storage.
 func (e *Env) layerDirs() []string {
 	ents, _ := os.ReadDir(filepath.Join(e.graphRoot(), "overlay"))
@@ -109,12 +106,12 @@ func (e *Env) heldTemps(pid int) []string {
 // pmLockName is a lock of pm's own, not of a container, pod or volume.
 var pmLockName = regexp.MustCompile(`^(scratch|network-bridge|hosts|userns-rootfs|pause-image)\.lock$`)
 
-// runtimeFiles lists the files pm keeps in its runtime directory for
+// runtimeEntries lists the files pm keeps in its runtime directory for
 // containers, pods and volumes: bundles, exit files, locks, network
 // namespaces and records, the OCI runtime's state. pm's own files (the
 // pause process's, the event journal, storage's run root, its own locks)
 // are not listed.
-func (e *Env) runtimeFiles() []string {
+func (e *Env) runtimeEntries() []string {
 	root := filepath.Join(e.RuntimeDir, "pm")
 	var out []string
 	filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
@@ -197,7 +194,7 @@ type leftovers struct {
 }
 
 func (e *Env) snapshot() leftovers {
-	return leftovers{layers: e.layerDirs(), temps: e.tempFiles(), runtime: e.runtimeFiles(), mounts: e.envMounts(), procs: e.crashProcs()}
+	return leftovers{layers: e.layerDirs(), temps: e.tempFiles(), runtime: e.runtimeEntries(), mounts: e.envMounts(), procs: e.crashProcs()}
 }
 
 // extra returns the entries of now not in base.

@@ -12,7 +12,7 @@ import (
 // still there for whoever waits on it.
 func TestRuntimeFilesGoWithContainer(t *testing.T) {
 	env := ctrEnv(t)
-	base := env.runtimeFiles()
+	base := env.runtimeEntries()
 	if res := env.PM("run", "--rm", "busybox", "sh", "-c", "exit 3"); res.Code != 3 {
 		t.Errorf("pm run --rm: exit %d, want 3", res.Code)
 	}
@@ -40,7 +40,7 @@ func TestRuntimeFilesGoWithContainer(t *testing.T) {
 	if ids := env.psIDs(); len(ids) != 0 {
 		t.Fatalf("containers left: %q", ids)
 	}
-	if left := extra(base, env.runtimeFiles()); len(left) != 0 {
+	if left := extra(base, env.runtimeEntries()); len(left) != 0 {
 		t.Errorf("runtime files left by removed containers: %q", left)
 	}
 }
