@@ -133,18 +133,6 @@ type RestartPolicy struct {
 	MaxRetries uint   // on-failure only; 0 = no limit
 }
 
-// Security holds the hardening choices.
-type Security struct {
-	Privileged      bool
-	CapAdd          []string
-	CapDrop         []string
-	SeccompProfile  string // "" default, "unconfined", or a path
-	NoNewPrivileges bool
-	LabelDisable    bool
-	Mask            []string // extra paths to mask
-	Unmask          []string // masked paths to expose; "ALL" exposes all
-}
-
 // Resources are cgroup limits; zero means unlimited.
 type Resources struct {
 	PidsLimit   int64

@@ -104,6 +104,9 @@ func (s *Spec) Validate() error {
 			}
 		}
 	}
+	if err := s.Security.validateSecurity(); err != nil {
+		return err
+	}
 	if err := s.validateNetwork(); err != nil {
 		return err
 	}

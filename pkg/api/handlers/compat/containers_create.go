@@ -282,19 +282,8 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		s.Restart = p
 	}
 	s.Security = specgen.Security{Privileged: hc.Privileged, CapAdd: hc.CapAdd, CapDrop: hc.CapDrop}
-	for _, o := range hc.SecurityOpt {
-		k, v, _ := strings.Cut(strings.Replace(o, ":", "=", 1), "=")
-		switch k {
-		case "seccomp":
-			s.Security.SeccompProfile = v
-		case "no-new-privileges":
-			s.Security.NoNewPrivileges = v == "" || v == "true"
-		case "label":
-			s.Security.LabelDisable = v == "disable"
-		case "apparmor":
-		default:
-			return nil, handlers.BadRequest("invalid SecurityOpt %q", o)
-		}
+	if err := s.Security.ParseSecurityOpts(hc.SecurityOpt, specgen.DockerSecurityOpts); err != nil {
+		return nil, err
 	}
 	if hc.Tmpfs != nil {
 		s.Tmpfs = hc.Tmpfs
