@@ -38,6 +38,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err := checkOptions(s); err != nil {
 		return nil, err
 	}
+	seccompProfile, err := e.readSeccomp(s)
+	if err != nil {
+		return nil, err
+	}
 	// A missing bind source is the user's error, found before anything is
 	// made (runc would only find it at start, as "not found", 127).
 	for _, m := range s.Mounts {
@@ -75,6 +79,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	details, err := img.Details(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if p, err := imageSeccomp(s, details.Config.Config.Labels); err != nil {
+		return nil, err
+	} else if p != nil {
+		seccompProfile = p
 	}
 	ic := generate.ImageConfig{
 		Entrypoint: details.Config.Config.Entrypoint,
@@ -194,6 +203,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			DefaultUlimit: defUlimits,
 			NetNSPath:     netnsPath(sc.ID),
 			Devices:       devices,
+			Seccomp:       seccompProfile,
 		}
 		if s.Net.NoHosts {
 			h.HostsFile = ""

@@ -4,14 +4,12 @@
 package generate
 
 import (
-	"fmt"
 	"os"
 	"path"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/specgen"
@@ -53,6 +51,11 @@ type Host struct {
 	DefaultUlimit []specgen.Ulimit
 	// Devices are the host's nodes of s.Devices, in their order.
 	Devices []DeviceNode
+	// Seccomp is the seccomp profile the engine read and checked (Docker's
+	// JSON format): the user's, the image's or containers.conf's; nil
+	// means the built-in profile, or none (seccomp=unconfined,
+	// --privileged).
+	Seccomp []byte
 }
 
 // InitDest is where --init's binary appears inside the container.
@@ -108,12 +111,8 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		return nil, err
 	}
 	hostSide(sp, s, h)
-	if !s.Security.Privileged && s.Security.SeccompProfile != "unconfined" {
-		prof, err := seccomp.GetDefaultProfile(sp)
-		if err != nil {
-			return nil, fmt.Errorf("building the seccomp profile: %w", err)
-		}
-		sp.Linux.Seccomp = prof
+	if err := seccompFilter(sp, s, h); err != nil {
+		return nil, err
 	}
 	return sp, nil
 }

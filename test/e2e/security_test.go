@@ -1,0 +1,182 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// denyMkdirProfile allows every system call but mkdir and mkdirat, which
+// fail with EPERM.
+const denyMkdirProfile = `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}`
+
+// expectRefused runs pm args and checks that it failed with exit 125 and
+// msg, and that no container was made, neither in pm's state nor in
+// storage. The environment must have no containers.
+func (e *Env) expectRefused(msg string, args ...string) {
+	e.t.Helper()
+	e.PM(args...).ExpectError(e.t, 125, msg)
+	if ids := e.psIDs(); len(ids) > 0 {
+		e.t.Errorf("pm %s: containers left: %q", shellJoin(args), ids)
+	}
+	e.expectNoStorageContainers("pm " + shellJoin(args))
+}
+
+// TestSeccompProfileFile: --security-opt seccomp=FILE loads the profile
+// (a deny-mkdir profile makes mkdir fail), inspect shows it, and a
+// missing, unreadable, truncated or malformed profile is refused before
+// anything is made.
+func TestSeccompProfileFile(t *testing.T) {
+	env := ctrEnv(t)
+	deny := env.writeFile("deny-mkdir.json", denyMkdirProfile)
+
+	// Without the profile mkdir works: the failure below is the profile's.
+	env.PMOK("run", "--rm", "busybox", "mkdir", "/tmp/x")
+	r := env.PM("run", "--rm", "--security-opt", "seccomp="+deny, "busybox", "mkdir", "/tmp/x")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+		t.Errorf("mkdir under the deny-mkdir profile: exit %d, stderr %q; want exit 1, Operation not permitted", r.Code, r.Stderr)
+	}
+	// Other system calls still work, and the old ":" syntax and a
+	// relative path (from pm's working directory) name the same file.
+	if out := env.PMOK("run", "--rm", "--security-opt", "seccomp:deny-mkdir.json", "busybox", "sh", "-c", "echo ok > /tmp/f && cat /tmp/f").Stdout; out != "ok\n" {
+		t.Errorf("other system calls under the profile: %q", out)
+	}
+	if r := env.PM("run", "--rm", "--security-opt", "seccomp=deny-mkdir.json", "busybox", "mkdir", "/tmp/x"); r.Code != 1 {
+		t.Errorf("relative profile path: mkdir exit %d, want 1 (%s)", r.Code, r.Stderr)
+	}
+	// unconfined: no filter at all.
+	if out := env.PMOK("run", "--rm", "--security-opt", "seccomp=unconfined", "busybox", "grep", "^Seccomp:", "/proc/self/status").Stdout; !strings.Contains(out, "\t0") {
+		t.Errorf("seccomp=unconfined: %q", out)
+	}
+
+	env.PMOK("create", "--name", "withprofile", "--security-opt", "seccomp="+deny, "--security-opt", "no-new-privileges", "busybox", "true")
+	var opts []string
+	if err := json.Unmarshal([]byte(env.PMOK("inspect", "--format", "{{json .HostConfig.SecurityOpt}}", "withprofile").Stdout), &opts); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(opts, " ") != "no-new-privileges seccomp="+deny {
+		t.Errorf("inspect HostConfig.SecurityOpt = %q, want [no-new-privileges seccomp=%s]", opts, deny)
+	}
+	env.PMOK("rm", "withprofile")
+
+	bad := []struct{ name, content, msg string }{
+		{"truncated.json", denyMkdirProfile[:45], "decoding the JSON: unexpected end of JSON input"},
+		{"empty.json", "", "decoding the JSON"},
+		{"nodefault.json", `{}`, "no defaultAction"},
+		{"badaction.json", `{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir"],"action":"SCMP_ACT_NOPE"}]}`, `syscalls[0]: unknown action "SCMP_ACT_NOPE"`},
+	}
+	for _, b := range bad {
+		p := env.writeFile(b.name, b.content)
+		env.expectRefused("loading seccomp profile "+p+": "+b.msg, "run", "--rm", "--security-opt", "seccomp="+p, "busybox", "true")
+		env.expectRefused(b.msg, "create", "--security-opt", "seccomp="+p, "busybox", "true")
+	}
+	missing := env.Path("missing.json")
+	env.expectRefused("loading seccomp profile: open "+missing+": no such file or directory", "run", "--rm", "--security-opt", "seccomp="+missing, "busybox", "true")
+	env.expectRefused("seccomp= needs a value", "create", "--security-opt", "seccomp=", "busybox", "true")
+	if isRoot {
+		secret := env.Path("secret.json")
+		if err := os.WriteFile(secret, []byte(denyMkdirProfile), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Chown(secret, 0, 0)
+		env.expectRefused("permission denied", "create", "--security-opt", "seccomp="+secret, "busybox", "true")
+	}
+}
+
+// TestSeccompContainersConf: containers.conf's seccomp_profile is the
+// default profile; --security-opt seccomp= overrides it; a missing one is
+// an error naming containers.conf.
+func TestSeccompContainersConf(t *testing.T) {
+	env := ctrEnv(t)
+	deny := env.writeFile("deny-mkdir.json", denyMkdirProfile)
+	conf := filepath.Join(env.ConfigHome, "containers", "containers.conf")
+	if err := os.WriteFile(conf, []byte("[containers]\nseccomp_profile = \""+deny+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := env.PM("run", "--rm", "busybox", "mkdir", "/tmp/x"); r.Code != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+		t.Errorf("mkdir under containers.conf's profile: exit %d, %q", r.Code, r.Stderr)
+	}
+	env.PMOK("run", "--rm", "--security-opt", "seccomp=unconfined", "busybox", "mkdir", "/tmp/x")
+	if out := env.PMOK("info", "--format", "{{.Host.Security.SeccompProfilePath}}").Stdout; strings.TrimSpace(out) != deny {
+		t.Errorf("pm info seccompProfilePath = %q, want %s", out, deny)
+	}
+
+	missing := env.Path("gone.json")
+	if err := os.WriteFile(conf, []byte("[containers]\nseccomp_profile = \""+missing+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.expectRefused("loading seccomp profile (containers.conf seccomp_profile): open "+missing, "run", "--rm", "busybox", "true")
+	// A profile given on the command line does not need containers.conf's.
+	env.PMOK("run", "--rm", "--security-opt", "seccomp="+deny, "busybox", "true")
+}
+
+// TestSeccompPolicyImage: --seccomp-policy image applies the profile in
+// the image's io.containers.seccomp.profile label; an image without one,
+// or the policy with --security-opt seccomp=, is refused.
+func TestSeccompPolicyImage(t *testing.T) {
+	env := ctrEnv(t)
+	img := "localhost/seccomp-label:latest"
+	env.PMOK("import", "--change", "LABEL io.containers.seccomp.profile='"+denyMkdirProfile+"'", "--change", `CMD ["sh"]`, Fixture("rootfs.tar"), img)
+	t.Cleanup(func() { env.quietRun("rmi", "-f", img) })
+
+	// The default policy does not read the label.
+	env.PMOK("run", "--rm", img, "mkdir", "/tmp/x")
+	if r := env.PM("run", "--rm", "--seccomp-policy", "image", img, "mkdir", "/tmp/x"); r.Code != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+		t.Errorf("mkdir with the image's profile: exit %d, %q", r.Code, r.Stderr)
+	}
+	env.expectRefused("the image has no seccomp profile", "create", "--seccomp-policy", "image", "busybox", "true")
+	env.expectRefused("--seccomp-policy image conflicts with --security-opt seccomp=unconfined", "create", "--seccomp-policy", "image", "--security-opt", "seccomp=unconfined", img, "true")
+	env.expectRefused(`invalid --seccomp-policy "strict"`, "create", "--seccomp-policy", "strict", "busybox", "true")
+
+	bad := "localhost/seccomp-badlabel:latest"
+	env.PMOK("import", "--change", "LABEL io.containers.seccomp.profile='{\"defaultAction\":'", "--change", `CMD ["sh"]`, Fixture("rootfs.tar"), bad)
+	t.Cleanup(func() { env.quietRun("rmi", "-f", bad) })
+	env.expectRefused("the profile in label io.containers.seccomp.profile: decoding the JSON", "create", "--seccomp-policy", "image", bad, "true")
+}
+
+// TestSeccompDockerCLI: the docker CLI sends --security-opt seccomp=FILE
+// as the profile's JSON; pm applies it, shows it in inspect, and answers
+// a malformed inline profile with 400 before anything is made.
+func TestSeccompDockerCLI(t *testing.T) {
+	needTool(t, "docker")
+	needTool(t, "curl")
+	env := newEnv(t)
+	svc := env.startService(nil, "--time", "0")
+	img := env.Registry + "/busybox"
+	env.docker("pull", img)
+	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	t.Cleanup(func() { env.Exec("docker", "rm", "-f", "seccompctr") })
+	deny := env.writeFile("deny-mkdir.json", denyMkdirProfile)
+
+	env.docker("run", "--rm", img, "mkdir", "/tmp/x")
+	r := env.Exec("docker", "run", "--rm", "--security-opt", "seccomp="+deny, img, "mkdir", "/tmp/x")
+	if r.Code != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+		t.Errorf("docker run with the deny-mkdir profile: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	env.docker("create", "--name", "seccompctr", "--security-opt", "seccomp="+deny, img, "true")
+	out := env.docker("inspect", "--format", "{{json .HostConfig.SecurityOpt}}", "seccompctr").Stdout
+	var opts []string
+	if err := json.Unmarshal([]byte(out), &opts); err != nil || len(opts) != 1 || !strings.HasPrefix(opts[0], "seccomp={") ||
+		!strings.Contains(opts[0], `"SCMP_ACT_ERRNO"`) {
+		t.Errorf("docker inspect SecurityOpt = %s, want the profile's JSON", out)
+	}
+	env.docker("rm", "seccompctr")
+
+	for _, b := range []struct{ opt, msg string }{
+		{`seccomp={\"defaultAction\":`, "decoding the JSON"},
+		{`seccomp={}`, "no defaultAction"},
+		{`seccomp=`, "seccomp= needs a value"},
+		{`apparmor`, `invalid SecurityOpt \"apparmor\"`},
+	} {
+		code, body := env.curl(svc.Sock, "POST", "/v1.44/containers/create", `{"Image":"`+img+`","HostConfig":{"SecurityOpt":["`+b.opt+`"]}}`)
+		if code != "400" || !strings.Contains(body, b.msg) {
+			t.Errorf("create with SecurityOpt %s: %s %s, want 400 with %q", b.opt, code, body, b.msg)
+		}
+	}
+	if ids := env.psIDs(); len(ids) > 0 {
+		t.Errorf("refused creates left containers: %q", ids)
+	}
+	env.expectNoStorageContainers("refused API creates")
+}
