@@ -42,6 +42,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	secWarnings, err := e.hostSecurity(s)
+	if err != nil {
+		return nil, err
+	}
 	// A missing bind source is the user's error, found before anything is
 	// made (runc would only find it at start, as "not found", 127).
 	for _, m := range s.Mounts {
@@ -62,7 +66,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cfg := e.rt.Config()
-	rep := &ContainerCreateReport{Warnings: discardPorts(s)}
+	rep := &ContainerCreateReport{Warnings: append(discardPorts(s), secWarnings...)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
 	if !cgroups && (s.Resources != specgen.Resources{}) {
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
@@ -204,6 +208,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			NetNSPath:     netnsPath(sc.ID),
 			Devices:       devices,
 			Seccomp:       seccompProfile,
+			AppArmor:      appArmorUsable(cfg.Rootless),
 		}
 		if s.Net.NoHosts {
 			h.HostsFile = ""

@@ -64,3 +64,44 @@ func imageSeccomp(s *specgen.Spec, labels map[string]string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// hostSecurity checks the security options that depend on the host:
+// an AppArmor profile needs AppArmor, usable only by root (as in Podman,
+// rootless containers get none); a label= option needs SELinux, which pm
+// does not apply, so it is refused where SELinux is enabled and runs
+// with a warning where it is absent (Podman tolerates it there silently).
+func (e *Engine) hostSecurity(s *specgen.Spec) (warnings []string, err error) {
+	sec := s.Security
+	if p := sec.ApparmorProfile; p != "" && p != "unconfined" && !appArmorUsable(e.rt.Config().Rootless) {
+		if e.rt.Config().Rootless && appArmorEnabled() {
+			return nil, define.Invalidf("apparmor=%s: AppArmor profiles are not applied to rootless containers", p)
+		}
+		return nil, define.Invalidf("apparmor=%s: AppArmor is not enabled on this host", p)
+	}
+	for _, l := range sec.LabelOpts {
+		if selinuxEnabled() {
+			return nil, define.Invalidf("label=%s: pm does not apply SELinux labels", l)
+		}
+		warnings = append(warnings, fmt.Sprintf("SELinux is not enabled on this host: security option label=%s has no effect", l))
+	}
+	return warnings, nil
+}
+
+// appArmorEnabled reports whether the kernel runs AppArmor.
+func appArmorEnabled() bool {
+	b, err := os.ReadFile("/sys/module/apparmor/parameters/enabled")
+	return err == nil && len(b) > 0 && b[0] == 'Y'
+}
+
+// appArmorUsable reports whether a container can be given an AppArmor
+// profile: AppArmor is enabled and pm runs as root.
+func appArmorUsable(rootless bool) bool {
+	return !rootless && appArmorEnabled()
+}
+
+// selinuxEnabled reports whether SELinux is enabled (its file system is
+// mounted).
+func selinuxEnabled() bool {
+	_, err := os.Stat("/sys/fs/selinux/enforce")
+	return err == nil
+}

@@ -180,3 +180,107 @@ func TestSeccompDockerCLI(t *testing.T) {
 	}
 	env.expectNoStorageContainers("refused API creates")
 }
+
+// hostHas reports whether a file exists on the host (AppArmor, SELinux).
+func hostHas(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// TestSecurityOptsApplied: apparmor=, label=, proc-opts=, mask= and
+// unmask= each take effect, are refused, or — for a module this host
+// lacks — run with a one-line warning, as Podman treats them.
+func TestSecurityOptsApplied(t *testing.T) {
+	env := ctrEnv(t)
+
+	// proc-opts reach the /proc mount.
+	out := env.PMOK("run", "--rm", "--security-opt", "proc-opts=hidepid=2,subset=pid", "busybox", "grep", " /proc ", "/proc/self/mountinfo").Stdout
+	if !strings.Contains(out, "hidepid=invisible") && !strings.Contains(out, "hidepid=2") || !strings.Contains(out, "subset=pid") {
+		t.Errorf("/proc with proc-opts=hidepid=2,subset=pid: %q", out)
+	}
+	if out := env.PMOK("run", "--rm", "busybox", "grep", " /proc ", "/proc/self/mountinfo").Stdout; strings.Contains(out, "hidepid") {
+		t.Errorf("/proc without proc-opts: %q", out)
+	}
+	// mask hides a path, unmask shows a masked one.
+	if out := env.PMOK("run", "--rm", "--security-opt", "mask=/proc/cpuinfo", "busybox", "cat", "/proc/cpuinfo").Stdout; out != "" {
+		t.Errorf("mask=/proc/cpuinfo: the file still has %d bytes", len(out))
+	}
+	if out := env.PMOK("run", "--rm", "busybox", "cat", "/proc/interrupts").Stdout; out != "" {
+		t.Errorf("/proc/interrupts is not masked by default: %d bytes", len(out))
+	}
+	if out := env.PMOK("run", "--rm", "--security-opt", "unmask=/proc/interrupts", "busybox", "cat", "/proc/interrupts").Stdout; out == "" {
+		t.Error("unmask=/proc/interrupts: still empty")
+	}
+
+	// apparmor=unconfined is what a container without AppArmor is; a
+	// profile needs AppArmor, which rootless containers do not get.
+	env.PMOK("create", "--name", "aa", "--security-opt", "apparmor=unconfined", "--security-opt", "label=disable", "busybox", "true")
+	if out := env.PMOK("inspect", "--format", "{{json .HostConfig.SecurityOpt}}", "aa").Stdout; strings.TrimSpace(out) != `["label=disable","apparmor=unconfined"]` {
+		t.Errorf("inspect SecurityOpt = %s", out)
+	}
+	env.PMOK("rm", "aa")
+	if hostHas("/sys/module/apparmor/parameters/enabled") {
+		env.expectRefused("apparmor=my-profile: AppArmor profiles are not applied to rootless containers", "run", "--rm", "--security-opt", "apparmor=my-profile", "busybox", "true")
+	} else {
+		env.expectRefused("apparmor=my-profile: AppArmor is not enabled on this host", "run", "--rm", "--security-opt", "apparmor=my-profile", "busybox", "true")
+	}
+
+	// label= other than disable: SELinux labels, which pm does not apply.
+	if hostHas("/sys/fs/selinux/enforce") {
+		env.expectRefused("label=type:spc_t: pm does not apply SELinux labels", "run", "--rm", "--security-opt", "label=type:spc_t", "busybox", "true")
+	} else {
+		r := env.PMOK("run", "--rm", "--security-opt", "label=type:spc_t", "busybox", "echo", "ran")
+		if r.Stdout != "ran\n" || r.Stderr != "SELinux is not enabled on this host: security option label=type:spc_t has no effect\n" {
+			t.Errorf("label=type:spc_t without SELinux: stdout %q, stderr %q; want the container's output and one warning", r.Stdout, r.Stderr)
+		}
+		if r := env.PMOK("run", "--rm", "--security-opt", "label=disable", "busybox", "true"); r.Stderr != "" {
+			t.Errorf("label=disable warns: %q", r.Stderr)
+		}
+	}
+
+	for _, b := range []struct{ opt, msg string }{
+		{"label=colour:red", "label takes disable, nested"},
+		{"proc-opts=exec", `unknown /proc option "exec"`},
+		{"proc-opts=hidepid=7", "hidepid takes"},
+		{"mask=relative/path", "mask takes absolute paths"},
+		{"unmask=", "unmask= needs a value"},
+		{"systempaths=strict", "only systempaths=unconfined"},
+		{"selinux=on", `invalid --security-opt "selinux=on"`},
+	} {
+		env.expectRefused(b.msg, "run", "--rm", "--security-opt", b.opt, "busybox", "true")
+	}
+}
+
+// TestSecurityOptsAPIWarnings: through the Docker API, an option this
+// host cannot apply comes back in the create response's Warnings, and
+// one it refuses is a 400.
+func TestSecurityOptsAPIWarnings(t *testing.T) {
+	needTool(t, "curl")
+	if hostHas("/sys/fs/selinux/enforce") {
+		t.Skip("SELinux is enabled: label= is refused, not warned about (TestSecurityOptsApplied)")
+	}
+	env := ctrEnv(t)
+	svc := env.startService(nil, "--time", "0")
+	code, body := env.curl(svc.Sock, "POST", "/v1.44/containers/create?name=warned", `{"Image":"busybox","Cmd":["true"],"HostConfig":{"SecurityOpt":["label=level:s0:c1","no-new-privileges:true"]}}`)
+	var resp struct {
+		ID       string `json:"Id"`
+		Warnings []string
+	}
+	if err := json.Unmarshal([]byte(body), &resp); code != "201" || err != nil {
+		t.Fatalf("create: %s %s", code, body)
+	}
+	if len(resp.Warnings) != 1 || resp.Warnings[0] != "SELinux is not enabled on this host: security option label=level:s0:c1 has no effect" {
+		t.Errorf("Warnings = %q", resp.Warnings)
+	}
+	if out := env.PMOK("inspect", "--format", "{{json .HostConfig.SecurityOpt}}", "warned").Stdout; strings.TrimSpace(out) != `["no-new-privileges","label=level:s0:c1"]` {
+		t.Errorf("inspect SecurityOpt = %s", out)
+	}
+	env.PMOK("rm", "warned")
+	code, body = env.curl(svc.Sock, "POST", "/v1.44/containers/create", `{"Image":"busybox","HostConfig":{"SecurityOpt":["apparmor=my-profile"]}}`)
+	if code != "400" || !strings.Contains(body, "apparmor=my-profile") {
+		t.Errorf("create with apparmor=my-profile: %s %s, want 400", code, body)
+	}
+	if ids := env.psIDs(); len(ids) > 0 {
+		t.Errorf("refused create left containers: %q", ids)
+	}
+}

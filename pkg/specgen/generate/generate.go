@@ -56,6 +56,9 @@ type Host struct {
 	// means the built-in profile, or none (seccomp=unconfined,
 	// --privileged).
 	Seccomp []byte
+	// AppArmor says that the container may be given an AppArmor profile
+	// (the engine refuses apparmor= otherwise).
+	AppArmor bool
 }
 
 // InitDest is where --init's binary appears inside the container.
@@ -207,6 +210,19 @@ func security(sp *specs.Spec, s *specgen.Spec, h Host) error {
 	}
 	sp.Process.NoNewPrivileges = s.Security.NoNewPrivileges
 	sp.Process.OOMScoreAdj = nil
+	if p := s.Security.ApparmorProfile; p != "" {
+		if p != "unconfined" && h.AppArmor {
+			sp.Process.ApparmorProfile = p
+		}
+		sp.Annotations[define.InspectAnnotationApparmor] = p
+	}
+	labels := s.Security.LabelOpts
+	if s.Security.LabelDisable {
+		labels = append([]string{"disable"}, labels...)
+	}
+	if len(labels) > 0 {
+		sp.Annotations[define.InspectAnnotationLabel] = strings.Join(labels, ",label=")
+	}
 	return nil
 }
 

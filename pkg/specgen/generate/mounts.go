@@ -37,7 +37,9 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 		}
 		out = append(out, m)
 	}
-	add(specs.Mount{Destination: "/proc", Type: "proc", Source: "proc", Options: []string{"nosuid", "noexec", "nodev"}})
+	// proc-opts= are added to the defaults, which a proc mount in a user
+	// namespace must keep.
+	add(specs.Mount{Destination: "/proc", Type: "proc", Source: "proc", Options: append([]string{"nosuid", "noexec", "nodev"}, s.Security.ProcOpts...)})
 	add(specs.Mount{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}})
 	pts := []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}
 	if !h.Rootless {
