@@ -362,11 +362,20 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 		}
 	}
 	if l := sp.Linux; l != nil {
+		h.CgroupMode = "host"
 		for _, ns := range l.Namespaces {
 			switch ns.Type {
 			case specs.UserNamespace:
 				h.UsernsMode = "private"
+			case specs.CgroupNamespace:
+				h.CgroupMode = "private"
+				if ns.Path != "" {
+					h.CgroupMode = "ns:" + ns.Path
+				}
 			}
+		}
+		if cc.CgroupNSMode != "" {
+			h.CgroupMode = cc.CgroupNSMode
 		}
 		h.Sysctls = l.Sysctl
 		if res := l.Resources; res != nil {

@@ -107,6 +107,13 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	if s.CgroupNS, err = e.resolveCgroupNS(ctx, s); err != nil {
+		return nil, err
+	}
+	if s.CgroupNS == "private" && !cgroupNamespaces() {
+		rep.Warnings = append(rep.Warnings, noCgroupNSWarning)
+		s.CgroupNS = "host"
+	}
 	if err := e.replaceExisting(ctx, s); err != nil {
 		return nil, err
 	}
@@ -140,6 +147,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	cc.Pod = pod.id
 	cc.Secrets = secrets
 	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
+	if strings.HasPrefix(s.CgroupNS, "container:") {
+		cc.CgroupNSMode = s.CgroupNS
+	}
 	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile
 	plan.record(cc)
 	cc.IDMaps = idmaps
@@ -193,7 +203,6 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		h := generate.Host{
 			Rootless:      cfg.Rootless,
 			Cgroups:       cgroups,
-			CgroupV2:      oci.CgroupVersion() == "v2",
 			ContainerID:   sc.ID,
 			Rootfs:        sc.Rootfs,
 			User:          u,
@@ -209,6 +218,8 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			Devices:       devices,
 			Seccomp:       seccompProfile,
 			AppArmor:      appArmorUsable(cfg.Rootless),
+			OwnNetNS:      libpod.OwnsNetNS(c.NetworkMode),
+			RecursiveRO:   recursiveReadOnly(),
 		}
 		if s.Net.NoHosts {
 			h.HostsFile = ""

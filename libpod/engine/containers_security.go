@@ -1,12 +1,14 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/specgen"
 	"github.com/pm-project/pm/pkg/specgen/generate"
+	"golang.org/x/sys/unix"
 )
 
 // readSeccomp reads and checks the seccomp profile s asks for, before
@@ -104,4 +106,21 @@ func appArmorUsable(rootless bool) bool {
 func selinuxEnabled() bool {
 	_, err := os.Stat("/sys/fs/selinux/enforce")
 	return err == nil
+}
+
+// noCgroupNSWarning says that --cgroupns private cannot be had.
+const noCgroupNSWarning = "The kernel has no cgroup namespaces: the container shares the host's (--cgroupns host)"
+
+// cgroupNamespaces reports whether the kernel has cgroup namespaces.
+func cgroupNamespaces() bool {
+	_, err := os.Stat("/proc/self/ns/cgroup")
+	return err == nil
+}
+
+// recursiveReadOnly reports whether the kernel can make a mount and all
+// those under it read-only (mount_setattr, Linux 5.12), which the OCI
+// runtimes do for the "rro" mount option.
+func recursiveReadOnly() bool {
+	err := unix.MountSetattr(-1, "", 0, &unix.MountAttr{})
+	return !errors.Is(err, unix.ENOSYS)
 }

@@ -92,6 +92,9 @@ type Spec struct {
 	// IPC is --ipc: "" (shareable), host, none, private, shareable,
 	// container:NAME or ns:PATH.
 	IPC string
+	// CgroupNS is --cgroupns: "" (containers.conf's cgroupns, private by
+	// default), host, private, container:NAME or ns:PATH.
+	CgroupNS string
 	// Timezone is --tz: "" for the image's, local or an IANA zone name.
 	Timezone string
 	// HostUsers are --hostuser names or ids whose host passwd entries are

@@ -33,7 +33,6 @@ type Host struct {
 	// Cgroups says whether resource limits can be applied (false for
 	// rootless containers on cgroup v1).
 	Cgroups      bool
-	CgroupV2     bool
 	ContainerID  string
 	Rootfs       string
 	User         specs.User // resolved from the image's /etc/passwd
@@ -59,6 +58,13 @@ type Host struct {
 	// AppArmor says that the container may be given an AppArmor profile
 	// (the engine refuses apparmor= otherwise).
 	AppArmor bool
+	// OwnNetNS says that NetNSPath is a network namespace pm made for
+	// this container (pasta, slirp4netns, bridge), where it may mount a
+	// sysfs of its own.
+	OwnNetNS bool
+	// RecursiveRO says that the kernel can make a mount read-only with
+	// all those under it (the "rro" option).
+	RecursiveRO bool
 }
 
 // InitDest is where --init's binary appears inside the container.
@@ -257,9 +263,7 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 	default:
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
 	}
-	if h.CgroupV2 {
-		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
-	}
+	l.Namespaces = cgroupNamespace(l.Namespaces, s.CgroupNS)
 	l.Namespaces = ipcNamespace(l.Namespaces, s.IPC)
 	if len(s.UIDMaps) > 0 {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})

@@ -165,6 +165,7 @@ type hostConfig struct {
 	ReadonlyRootfs bool
 	Init           *bool
 	SecurityOpt    []string
+	CgroupnsMode   string
 	Tmpfs          map[string]string
 	Memory         int64
 	PidsLimit      *int64
@@ -284,6 +285,12 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	s.Security = specgen.Security{Privileged: hc.Privileged, CapAdd: hc.CapAdd, CapDrop: hc.CapDrop}
 	if err := s.Security.ParseSecurityOpts(hc.SecurityOpt, specgen.DockerSecurityOpts); err != nil {
 		return nil, err
+	}
+	switch hc.CgroupnsMode {
+	case "", "host", "private":
+		s.CgroupNS = hc.CgroupnsMode
+	default:
+		return nil, handlers.BadRequest("invalid cgroup namespace mode: %s", hc.CgroupnsMode)
 	}
 	if hc.Tmpfs != nil {
 		s.Tmpfs = hc.Tmpfs
