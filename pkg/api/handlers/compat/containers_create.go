@@ -264,7 +264,10 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	if err := healthFromDocker(s, b.Healthcheck); err != nil {
 		return nil, err
 	}
-	if b.StopTimeout != nil && *b.StopTimeout >= 0 {
+	if b.StopTimeout != nil {
+		if *b.StopTimeout < 0 {
+			return nil, handlers.BadRequest("invalid StopTimeout %d: pm stops containers after a number of seconds; it does not wait without end", *b.StopTimeout)
+		}
 		t := uint(*b.StopTimeout)
 		s.StopTimeout = &t
 	}
@@ -313,11 +316,13 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		s.Resources.PidsLimit = *hc.PidsLimit
 	}
 	for _, u := range hc.Ulimits {
-		if u.Soft < 0 || u.Hard < 0 {
-			s.Ulimits = append(s.Ulimits, specgen.Ulimit{Name: u.Name, Soft: ^uint64(0), Hard: ^uint64(0)})
-			continue
+		// The --ulimit syntax, so that the same checks apply (a known
+		// name, soft not above hard; -1 is unlimited).
+		ul, err := specgen.ParseUlimit(fmt.Sprintf("%s=%d:%d", u.Name, u.Soft, u.Hard))
+		if err != nil {
+			return nil, err
 		}
-		s.Ulimits = append(s.Ulimits, specgen.Ulimit{Name: u.Name, Soft: uint64(u.Soft), Hard: uint64(u.Hard)})
+		s.Ulimits = append(s.Ulimits, ul)
 	}
 	switch hc.LogConfig.Type {
 	case "", "json-file", "local":
