@@ -68,6 +68,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	cfg := e.rt.Config()
 	rep := &ContainerCreateReport{Warnings: append(discardPorts(s), secWarnings...)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
+	if s.CgroupsMode == "disabled" && cgroups {
+		// As with Podman and runc: the OCI runtime gives the container a
+		// cgroup wherever the host has usable ones.
+		return nil, define.Invalidf("--cgroups=disabled: the OCI runtime gives every container a cgroup on this host; run without it")
+	}
 	if !cgroups && (s.Resources != specgen.Resources{}) {
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
 		s.Resources = specgen.Resources{}

@@ -92,6 +92,9 @@ type Spec struct {
 	// IPC is --ipc: "" (shareable), host, none, private, shareable,
 	// container:NAME or ns:PATH.
 	IPC string
+	// CgroupsMode is --cgroups: enabled (""), disabled, no-conmon or
+	// split.
+	CgroupsMode string
 	// CgroupNS is --cgroupns: "" (containers.conf's cgroupns, private by
 	// default), host, private, container:NAME or ns:PATH.
 	CgroupNS string

@@ -155,3 +155,32 @@ func TestCgroupNSDockerAPI(t *testing.T) {
 		t.Errorf("containers left: %q", ids)
 	}
 }
+
+// TestCgroupsRoot: containers of root get cgroups: their cgroup mounts
+// are read-only and their own, and --cgroups=disabled, which the OCI
+// runtime cannot honour there, is refused; rootless on cgroup v1 it is
+// what happens anyway, and runs.
+func TestCgroupsRoot(t *testing.T) {
+	env := newEnv(t)
+	root := env.Root()
+	root.pull("busybox")
+	t.Cleanup(func() { _ = root.quietRun("rm", "-af", "-t", "0") })
+	ms := cgroupMounts(t, root.PMOK("run", "--rm", "busybox", "cat", "/proc/self/mountinfo").Stdout)
+	if len(ms) == 0 {
+		t.Error("root: no cgroup mount under /sys/fs/cgroup")
+	}
+	for _, m := range ms {
+		if !strings.HasPrefix(m.opts, "ro,") || m.root != "/" {
+			t.Errorf("root: %s shows %s, mounted %s; want its own cgroup, read-only", m.point, m.root, m.opts)
+		}
+	}
+	if out := root.PMOK("run", "--rm", "busybox", "sh", "-c", writeCgroups).Stdout; out != "done\n" {
+		t.Errorf("root: writes to the cgroup file system worked:\n%s", out)
+	}
+	root.expectRefused("--cgroups=disabled: the OCI runtime gives every container a cgroup on this host", "run", "--rm", "--cgroups=disabled", "busybox", "true")
+
+	if _, err := os.Stat("/sys/fs/cgroup/cgroup.controllers"); err != nil {
+		env.pull("busybox")
+		env.PMOK("run", "--rm", "--cgroups=disabled", "busybox", "true")
+	}
+}

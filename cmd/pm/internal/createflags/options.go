@@ -65,6 +65,7 @@ func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]
 	}
 	switch f.Cgroups {
 	case "enabled", "disabled", "no-conmon", "split":
+		s.CgroupsMode = f.Cgroups
 	default:
 		return define.Invalidf("invalid --cgroups %q: must be enabled, disabled, no-conmon or split", f.Cgroups)
 	}
