@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // denyMkdirProfile allows every system call but mkdir and mkdirat, which
@@ -283,4 +284,42 @@ func TestSecurityOptsAPIWarnings(t *testing.T) {
 	if ids := env.psIDs(); len(ids) > 0 {
 		t.Errorf("refused create left containers: %q", ids)
 	}
+}
+
+// TestSeccompKubePlay: kube play applies a container's securityContext
+// seccompProfile through the same checks as --security-opt: a Localhost
+// profile that denies mkdir denies it; a missing one makes nothing.
+func TestSeccompKubePlay(t *testing.T) {
+	env := kubeEnv(t)
+	deny := env.writeFile("deny-mkdir.json", denyMkdirProfile)
+	pod := func(profile string) string {
+		return `apiVersion: v1
+kind: Pod
+metadata:
+  name: sec
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "mkdir /tmp/x; echo mkdir=$?; sleep 300"]
+    securityContext:
+      seccompProfile:
+        type: Localhost
+        localhostProfile: ` + profile + "\n"
+	}
+	env.PM("kube", "play", env.writeFile("missing.yaml", pod(env.Path("missing.json")))).ExpectError(t, 125, "loading seccomp profile: open "+env.Path("missing.json"))
+	env.expectNothingLeft("after a missing profile")
+
+	env.PMOK("kube", "play", env.writeFile("sec.yaml", pod(deny)))
+	env.waitFor(60*time.Second, "the container's mkdir", func() bool {
+		return strings.Contains(env.PMOK("logs", "sec-c").Stdout, "mkdir=")
+	})
+	if out := env.PMOK("logs", "sec-c").Stdout; !strings.Contains(out, "mkdir=1") {
+		t.Errorf("mkdir under the pod's Localhost profile: %q, want mkdir=1", out)
+	}
+	if out := env.PMOK("inspect", "--format", "{{json .HostConfig.SecurityOpt}}", "sec-c").Stdout; !strings.Contains(out, "seccomp="+deny) {
+		t.Errorf("inspect SecurityOpt = %s", out)
+	}
+	env.PMOK("kube", "down", env.Path("sec.yaml"))
 }
