@@ -352,26 +352,30 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 	if sp.Root != nil {
 		h.ReadonlyRootfs = sp.Root.Readonly
 	}
+	h.SecurityOpt = securityOpts(sp)
 	if p := sp.Process; p != nil {
 		if len(p.Args) > 0 && p.Args[0] == initDest {
 			h.Init = true
-		}
-		if p.NoNewPrivileges {
-			h.SecurityOpt = append(h.SecurityOpt, "no-new-privileges")
 		}
 		for _, rl := range p.Rlimits {
 			h.Ulimits = append(h.Ulimits, define.InspectUlimit{Name: rl.Type, Soft: int64(rl.Soft), Hard: int64(rl.Hard)})
 		}
 	}
 	if l := sp.Linux; l != nil {
-		if l.Seccomp == nil {
-			h.SecurityOpt = append(h.SecurityOpt, "seccomp=unconfined")
-		}
+		h.CgroupMode = "host"
 		for _, ns := range l.Namespaces {
 			switch ns.Type {
 			case specs.UserNamespace:
 				h.UsernsMode = "private"
+			case specs.CgroupNamespace:
+				h.CgroupMode = "private"
+				if ns.Path != "" {
+					h.CgroupMode = "ns:" + ns.Path
+				}
 			}
+		}
+		if cc.CgroupNSMode != "" {
+			h.CgroupMode = cc.CgroupNSMode
 		}
 		h.Sysctls = l.Sysctl
 		if res := l.Resources; res != nil {
@@ -405,6 +409,29 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 		}
 	}
 	return h
+}
+
+// securityOpts lists a container's security options as Podman's inspect
+// does: no-new-privileges, then the options recorded in annotations, then
+// unmask=all when nothing is masked.
+func securityOpts(sp *specs.Spec) []string {
+	out := []string{}
+	if sp.Process != nil && sp.Process.NoNewPrivileges {
+		out = append(out, "no-new-privileges")
+	}
+	for _, a := range []struct{ key, opt string }{
+		{define.InspectAnnotationLabel, "label="},
+		{define.InspectAnnotationSeccomp, "seccomp="},
+		{define.InspectAnnotationApparmor, "apparmor="},
+	} {
+		if v, ok := sp.Annotations[a.key]; ok {
+			out = append(out, a.opt+v)
+		}
+	}
+	if sp.Linux != nil && sp.Linux.MaskedPaths == nil {
+		out = append(out, "unmask=all")
+	}
+	return out
 }
 
 // parseTmpfsSize reads a tmpfs size= value: bytes, or with a k, m or g

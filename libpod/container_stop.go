@@ -20,6 +20,11 @@ import (
 // it, and cleans up. Stopping a container that is not running does
 // nothing.
 func (r *Runtime) StopContainer(ctx context.Context, idOrName string, timeout *uint) (*Container, error) {
+	if timeout != nil {
+		if err := define.CheckStopTimeout("stop timeout", *timeout); err != nil {
+			return nil, err
+		}
+	}
 	c, l, err := r.lockContainer(ctx, idOrName)
 	if err != nil {
 		return nil, err

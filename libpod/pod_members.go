@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
@@ -62,9 +63,10 @@ func (r *Runtime) startPodInfra(ctx context.Context, c *Container, opts StartOpt
 }
 
 // joinNamespaces points c's OCI spec (in memory, for the bundle about to
-// be written) at the namespaces of its pod's running infra container and
-// at the IPC namespace of its donor (ipcDonor), decoding the spec once.
-// The caller holds c's lock.
+// be written) at the namespaces of its pod's running infra container, at
+// the IPC namespace of its donor (ipcDonor) and at the cgroup namespace of
+// --cgroupns container:ID, decoding the spec once. The caller holds c's
+// lock.
 func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	p, infra, err := r.infraOf(ctx, c)
 	if err != nil {
@@ -74,7 +76,16 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	if err != nil {
 		return err
 	}
-	if infra == nil && donor == nil {
+	var cgroupDonor *Container
+	if id, ok := strings.CutPrefix(c.Config.CgroupNSMode, "container:"); ok {
+		if cgroupDonor, err = r.getContainer(ctx, id); err != nil {
+			return fmt.Errorf("container %s, whose cgroup namespace %s joins: %w", id, c.Name(), err)
+		}
+		if cgroupDonor.State.Status != define.StatusRunning || cgroupDonor.State.Pid == 0 {
+			return define.Errorf(define.ErrInvalidState, "container %s, whose cgroup namespace %s joins, is not running", cgroupDonor.Name(), c.Name())
+		}
+	}
+	if infra == nil && donor == nil && cgroupDonor == nil {
 		return nil
 	}
 	var sp specs.Spec
@@ -103,6 +114,9 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 		if err := r.joinIPC(&sp, c, donor); err != nil {
 			return err
 		}
+	}
+	if cgroupDonor != nil {
+		setNamespace(&sp, specs.CgroupNamespace, "/proc/"+strconv.Itoa(cgroupDonor.State.Pid)+"/ns/cgroup")
 	}
 	b, err := json.Marshal(&sp)
 	if err != nil {

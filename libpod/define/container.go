@@ -127,6 +127,10 @@ type ContainerConfig struct {
 	// IPCMode is --ipc, with container:NAME resolved to container:ID;
 	// "" is shareable.
 	IPCMode string `json:",omitempty"`
+	// CgroupNSMode is --cgroupns with container:NAME resolved to
+	// container:ID, whose cgroup namespace is joined at start; the other
+	// modes are in the OCI spec.
+	CgroupNSMode string `json:",omitempty"`
 	// ShareShm says the container's /dev/shm is a tmpfs pm mounts in the
 	// bundle (shm), so that containers joining its IPC can share it.
 	ShareShm bool `json:",omitempty"`

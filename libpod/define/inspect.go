@@ -176,7 +176,7 @@ type InspectUlimit struct {
 type InspectContainerHostConfig struct {
 	Binds           []string                 `json:"Binds"`
 	CgroupManager   string                   `json:"CgroupManager,omitempty"`
-	CgroupMode      string                   `json:"CgroupMode"`
+	CgroupMode      string                   `json:"CgroupMode"` // --cgroupns: host, private, ns:PATH or container:ID
 	ContainerIDFile string                   `json:"ContainerIDFile"`
 	LogConfig       *InspectLogConfig        `json:"LogConfig"`
 	NetworkMode     string                   `json:"NetworkMode"`

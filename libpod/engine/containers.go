@@ -38,6 +38,14 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err := checkOptions(s); err != nil {
 		return nil, err
 	}
+	seccompProfile, err := e.readSeccomp(s)
+	if err != nil {
+		return nil, err
+	}
+	secWarnings, err := e.hostSecurity(s)
+	if err != nil {
+		return nil, err
+	}
 	// A missing bind source is the user's error, found before anything is
 	// made (runc would only find it at start, as "not found", 127).
 	for _, m := range s.Mounts {
@@ -58,8 +66,13 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cfg := e.rt.Config()
-	rep := &ContainerCreateReport{Warnings: discardPorts(s)}
+	rep := &ContainerCreateReport{Warnings: append(discardPorts(s), secWarnings...)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
+	if s.CgroupsMode == "disabled" && cgroups {
+		// As with Podman and runc: the OCI runtime gives the container a
+		// cgroup wherever the host has usable ones.
+		return nil, define.Invalidf("--cgroups=disabled: the OCI runtime gives every container a cgroup on this host; run without it")
+	}
 	if !cgroups && (s.Resources != specgen.Resources{}) {
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
 		s.Resources = specgen.Resources{}
@@ -75,6 +88,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	details, err := img.Details(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if p, err := imageSeccomp(s, details.Config.Config.Labels); err != nil {
+		return nil, err
+	} else if p != nil {
+		seccompProfile = p
 	}
 	ic := generate.ImageConfig{
 		Entrypoint: details.Config.Config.Entrypoint,
@@ -93,6 +111,13 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	ipcMode, err := e.resolveIPC(ctx, s)
 	if err != nil {
 		return nil, err
+	}
+	if s.CgroupNS, err = e.resolveCgroupNS(ctx, s); err != nil {
+		return nil, err
+	}
+	if s.CgroupNS == "private" && !cgroupNamespaces() {
+		rep.Warnings = append(rep.Warnings, noCgroupNSWarning)
+		s.CgroupNS = "host"
 	}
 	if err := e.replaceExisting(ctx, s); err != nil {
 		return nil, err
@@ -127,6 +152,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	cc.Pod = pod.id
 	cc.Secrets = secrets
 	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
+	if strings.HasPrefix(s.CgroupNS, "container:") {
+		cc.CgroupNSMode = s.CgroupNS
+	}
 	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile
 	plan.record(cc)
 	cc.IDMaps = idmaps
@@ -180,7 +208,6 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		h := generate.Host{
 			Rootless:      cfg.Rootless,
 			Cgroups:       cgroups,
-			CgroupV2:      oci.CgroupVersion() == "v2",
 			ContainerID:   sc.ID,
 			Rootfs:        sc.Rootfs,
 			User:          u,
@@ -194,6 +221,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			DefaultUlimit: defUlimits,
 			NetNSPath:     netnsPath(sc.ID),
 			Devices:       devices,
+			Seccomp:       seccompProfile,
+			AppArmor:      appArmorUsable(cfg.Rootless),
+			OwnNetNS:      libpod.OwnsNetNS(c.NetworkMode),
+			RecursiveRO:   recursiveReadOnly(),
 		}
 		if s.Net.NoHosts {
 			h.HostsFile = ""

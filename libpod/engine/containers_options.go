@@ -41,6 +41,9 @@ func (e *Engine) confDefaults(s *specgen.Spec) {
 	if s.IPC == "" && s.Pod == "" && !s.PodInfra && c.IPCNS != specgen.IPCShareable {
 		s.IPC = c.IPCNS
 	}
+	if s.CgroupNS == "" {
+		s.CgroupNS = c.CgroupNS
+	}
 }
 
 // checkOptions checks what Validate cannot without the host: the time
@@ -102,6 +105,20 @@ func (e *Engine) resolveIPC(ctx context.Context, s *specgen.Spec) (string, error
 	}
 	if !specgen.IPCShared(c.Config.IPCMode) {
 		return "", define.Invalidf("container %s is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)", name)
+	}
+	return "container:" + c.ID(), nil
+}
+
+// resolveCgroupNS resolves --cgroupns container:NAME to container:ID; the
+// other modes are returned as they are.
+func (e *Engine) resolveCgroupNS(ctx context.Context, s *specgen.Spec) (string, error) {
+	name, ok := strings.CutPrefix(s.CgroupNS, "container:")
+	if !ok {
+		return s.CgroupNS, nil
+	}
+	c, err := e.rt.LookupContainer(ctx, name)
+	if err != nil {
+		return "", fmt.Errorf("--cgroupns %s: %w", s.CgroupNS, err)
 	}
 	return "container:" + c.ID(), nil
 }

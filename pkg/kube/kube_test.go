@@ -408,7 +408,7 @@ func TestQuantity(t *testing.T) {
 			t.Errorf("ParseQuantity(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "x", "-1", "1Zi"} {
+	for _, bad := range []string{"", "x", "-1", "1Zi", "nan", "inf", "9Ei", "1e30"} {
 		if _, err := ParseQuantity(bad); err == nil {
 			t.Errorf("ParseQuantity(%q) accepted", bad)
 		}

@@ -259,12 +259,19 @@ func containerEnv(s *specgen.Spec, c *Container, cms ConfigMaps, where string) e
 
 func optional(b *bool) bool { return b != nil && *b }
 
-// security applies a container's securityContext over its pod's.
+// security applies a container's securityContext over its pod's. The
+// settings that are security options go through the parser of
+// --security-opt, with its checks.
 func security(s *specgen.Spec, sc *SecurityContext, psc *PodSecurityContext, where string) error {
 	var uid, gid *int64
+	var se *SELinuxOptions
+	var sp *SeccompProfile
+	var ap *AppArmorProfile
 	if psc != nil {
 		uid, gid = psc.RunAsUser, psc.RunAsGroup
+		se, sp, ap = psc.SELinuxOptions, psc.SeccompProfile, psc.AppArmorProfile
 	}
+	var opts []string
 	if sc != nil {
 		if sc.RunAsUser != nil {
 			uid = sc.RunAsUser
@@ -279,12 +286,56 @@ func security(s *specgen.Spec, sc *SecurityContext, psc *PodSecurityContext, whe
 			s.ReadOnly = *sc.ReadOnlyRootFilesystem
 		}
 		if sc.AllowPrivilegeEscalation != nil && !*sc.AllowPrivilegeEscalation {
-			s.Security.NoNewPrivileges = true
+			opts = append(opts, "no-new-privileges")
 		}
 		if caps := sc.Capabilities; caps != nil {
 			s.Security.CapAdd = append(s.Security.CapAdd, caps.Add...)
 			s.Security.CapDrop = append(s.Security.CapDrop, caps.Drop...)
 		}
+		switch sc.ProcMount {
+		case "", "Default":
+		case "Unmasked":
+			opts = append(opts, "unmask=ALL")
+		default:
+			return define.Invalidf("%s: invalid securityContext.procMount %q: use Default or Unmasked", where, sc.ProcMount)
+		}
+		if sc.SELinuxOptions != nil {
+			se = sc.SELinuxOptions
+		}
+		if sc.SeccompProfile != nil {
+			sp = sc.SeccompProfile
+		}
+		if sc.AppArmorProfile != nil {
+			ap = sc.AppArmorProfile
+		}
+	}
+	if se != nil {
+		for _, l := range []struct{ key, val string }{{"user", se.User}, {"role", se.Role}, {"type", se.Type}, {"level", se.Level}} {
+			if l.val != "" {
+				opts = append(opts, "label="+l.key+":"+l.val)
+			}
+		}
+	}
+	if sp != nil {
+		o, err := seccompOpt(sp)
+		if err != nil {
+			return define.Invalidf("%s: %v", where, err)
+		}
+		opts = append(opts, o...)
+	}
+	if ap != nil {
+		switch ap.Type {
+		case "RuntimeDefault":
+		case "Unconfined":
+			opts = append(opts, "apparmor=unconfined")
+		case "Localhost":
+			opts = append(opts, "apparmor="+ap.LocalhostProfile)
+		default:
+			return define.Invalidf("%s: invalid appArmorProfile.type %q: use RuntimeDefault, Unconfined or Localhost", where, ap.Type)
+		}
+	}
+	if err := s.Security.ParseSecurityOpts(opts, specgen.SecurityOptSyntax{Field: where + ": securityContext"}); err != nil {
+		return err
 	}
 	switch {
 	case uid != nil && (*uid < 0 || (gid != nil && *gid < 0)):
@@ -295,6 +346,30 @@ func security(s *specgen.Spec, sc *SecurityContext, psc *PodSecurityContext, whe
 		s.User = strconv.FormatInt(*uid, 10)
 	}
 	return nil
+}
+
+// KubeletSeccompRoot is where a Localhost seccompProfile's relative path
+// points, as Podman's --seccomp-profile-root.
+const KubeletSeccompRoot = "/var/lib/kubelet/seccomp"
+
+// seccompOpt turns a seccompProfile into a security option.
+func seccompOpt(sp *SeccompProfile) ([]string, error) {
+	switch sp.Type {
+	case "RuntimeDefault":
+		return nil, nil
+	case "Unconfined":
+		return []string{"seccomp=unconfined"}, nil
+	case "Localhost":
+		p := sp.LocalhostProfile
+		if p == "" {
+			return nil, define.Invalidf("seccompProfile Localhost needs localhostProfile")
+		}
+		if !path.IsAbs(p) {
+			p = path.Join(KubeletSeccompRoot, p)
+		}
+		return []string{"seccomp=" + p}, nil
+	}
+	return nil, define.Invalidf("invalid seccompProfile.type %q: use RuntimeDefault, Unconfined or Localhost", sp.Type)
 }
 
 // ConfigMapFiles returns the files a configMap volume holds: each key (or

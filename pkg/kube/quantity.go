@@ -32,6 +32,9 @@ func ParseQuantity(q string) (float64, error) {
 	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
 		return 0, define.Invalidf("invalid quantity %q", q)
 	}
+	if f*mult >= math.MaxInt64 {
+		return 0, define.Invalidf("invalid quantity %q: too large", q)
+	}
 	return f * mult, nil
 }
 

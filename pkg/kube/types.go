@@ -51,8 +51,11 @@ type PodSpec struct {
 
 // PodSecurityContext holds the pod-wide defaults of its containers.
 type PodSecurityContext struct {
-	RunAsUser  *int64 `json:"runAsUser,omitempty"`
-	RunAsGroup *int64 `json:"runAsGroup,omitempty"`
+	RunAsUser       *int64           `json:"runAsUser,omitempty"`
+	RunAsGroup      *int64           `json:"runAsGroup,omitempty"`
+	SELinuxOptions  *SELinuxOptions  `json:"seLinuxOptions,omitempty"`
+	SeccompProfile  *SeccompProfile  `json:"seccompProfile,omitempty"`
+	AppArmorProfile *AppArmorProfile `json:"appArmorProfile,omitempty"`
 }
 
 // HostAlias is one /etc/hosts line: an address and its names.
@@ -138,6 +141,34 @@ type SecurityContext struct {
 	RunAsUser                *int64        `json:"runAsUser,omitempty"`
 	RunAsGroup               *int64        `json:"runAsGroup,omitempty"`
 	Capabilities             *Capabilities `json:"capabilities,omitempty"`
+	// ProcMount is Default or Unmasked (no masked paths under /proc).
+	ProcMount       string           `json:"procMount,omitempty"`
+	SELinuxOptions  *SELinuxOptions  `json:"seLinuxOptions,omitempty"`
+	SeccompProfile  *SeccompProfile  `json:"seccompProfile,omitempty"`
+	AppArmorProfile *AppArmorProfile `json:"appArmorProfile,omitempty"`
+}
+
+// SELinuxOptions are the parts of a container's SELinux label.
+type SELinuxOptions struct {
+	User  string `json:"user,omitempty"`
+	Role  string `json:"role,omitempty"`
+	Type  string `json:"type,omitempty"`
+	Level string `json:"level,omitempty"`
+}
+
+// SeccompProfile chooses a seccomp profile: RuntimeDefault, Unconfined,
+// or Localhost with LocalhostProfile, a file relative to
+// /var/lib/kubelet/seccomp (Podman's --seccomp-profile-root) or absolute.
+type SeccompProfile struct {
+	Type             string `json:"type"`
+	LocalhostProfile string `json:"localhostProfile,omitempty"`
+}
+
+// AppArmorProfile chooses an AppArmor profile: RuntimeDefault,
+// Unconfined, or Localhost with the name of a loaded profile.
+type AppArmorProfile struct {
+	Type             string `json:"type"`
+	LocalhostProfile string `json:"localhostProfile,omitempty"`
 }
 
 // Capabilities are added to and dropped from the default set.

@@ -116,9 +116,6 @@ func (s *Spec) validateHost() error {
 	default:
 		return define.Invalidf("invalid --image-volume %q: must be bind, tmpfs or ignore", s.ImageVolumeMode)
 	}
-	if s.ShmSize < 0 {
-		return define.Invalidf("invalid --shm-size: must not be negative")
-	}
 	for _, p := range s.Expose {
 		if _, err := ParseExpose(p); err != nil {
 			return err

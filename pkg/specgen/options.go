@@ -21,7 +21,7 @@ func IPCShared(mode string) bool {
 	return mode == "" || mode == IPCShareable
 }
 
-// validateOptions checks --ipc, --tz, --hostuser and --group-add.
+// validateOptions checks --ipc, --cgroupns, --tz, --hostuser and --group-add.
 func (s *Spec) validateOptions() error {
 	switch s.IPC {
 	case "", IPCHost, IPCNone, IPCPrivate, IPCShareable:
@@ -33,6 +33,18 @@ func (s *Spec) validateOptions() error {
 		case isNS && strings.HasPrefix(path, "/"):
 		default:
 			return define.Invalidf("invalid --ipc %q: use host, none, private, shareable, container:NAME or ns:PATH", s.IPC)
+		}
+	}
+	switch s.CgroupNS {
+	case "", "host", "private":
+	default:
+		target, isCtr := strings.CutPrefix(s.CgroupNS, "container:")
+		path, isNS := strings.CutPrefix(s.CgroupNS, "ns:")
+		switch {
+		case isCtr && target != "":
+		case isNS && strings.HasPrefix(path, "/"):
+		default:
+			return define.Invalidf("invalid --cgroupns %q: use host, private, container:NAME or ns:PATH", s.CgroupNS)
 		}
 	}
 	if s.Timezone != "" && s.Timezone != "local" {

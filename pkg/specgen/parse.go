@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -77,52 +78,46 @@ func parseLimit(s string) (uint64, error) {
 	return strconv.ParseUint(s, 10, 64)
 }
 
-// ParseBytes parses a size such as 512m, 1g, 1024 (bytes).
+// sizeRE is a size as Podman reads one: a number, an optional space, an
+// optional unit letter, then optional "i" and "b" (512m, 1.5GiB, 10 KB).
+var sizeRE = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?) ?([kmgtp]?)i?b?$`)
+
+// maxSize is the largest size in bytes an int64 holds.
+const maxSize = float64(math.MaxInt64)
+
+// parseSize reads s with sizeRE; base is 1024 or 1000, how says how to
+// write a size, for the error.
+func parseSize(s string, base float64, how string) (int64, error) {
+	m := sizeRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, define.Invalidf("not a size: %s", how)
+	}
+	f, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0, define.Invalidf("not a size: %s", how)
+	}
+	if m[2] != "" {
+		f *= math.Pow(base, float64(strings.Index("kmgtp", m[2])+1))
+	}
+	if f >= maxSize {
+		return 0, define.Invalidf("too large: at most 8 EiB")
+	}
+	return int64(f), nil
+}
+
+// ParseBytes parses a size in binary units, as Podman reads --memory: a
+// number with an optional unit b, k, m, g, t or p (powers of 1024), which
+// may be followed by i and b (512m, 1g, 1.5GiB, 1024). NaN, infinities,
+// exponents, negative numbers and sizes beyond an int64 are refused.
 func ParseBytes(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	t = strings.TrimSuffix(t, "b")
-	mult := int64(1)
-	if t != "" {
-		switch t[len(t)-1] {
-		case 'k':
-			mult = 1 << 10
-		case 'm':
-			mult = 1 << 20
-		case 'g':
-			mult = 1 << 30
-		case 't':
-			mult = 1 << 40
-		}
-		if mult != 1 {
-			t = t[:len(t)-1]
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 {
-		return 0, define.Invalidf("invalid size %q: use a number with an optional unit b, k, m or g", s)
-	}
-	return int64(f * float64(mult)), nil
+	return parseSize(s, 1024, "use a number with an optional unit b, k, m, g, t or p")
 }
 
 // ParseDecimalSize parses a size in decimal units, as Podman reads
 // --log-opt max-size: a number with an optional k, m, g, t or p (10^3 ...
 // 10^15, any case), which may be followed by i and b (1.5m, 10KB, 2gib).
 func ParseDecimalSize(s string) (int64, error) {
-	t := strings.ToLower(strings.TrimSpace(s))
-	t = strings.TrimSuffix(t, "b")
-	t = strings.TrimSuffix(t, "i")
-	mult := 1.0
-	if n := len(t); n > 0 {
-		if i := strings.IndexByte("kmgtp", t[n-1]); i >= 0 {
-			mult = math.Pow(1000, float64(i+1))
-			t = strings.TrimSpace(t[:n-1])
-		}
-	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil || f < 0 || t == "" || t[0] < '0' || t[0] > '9' {
-		return 0, define.Invalidf("invalid size %q: use a number with an optional unit k, m or g (powers of 1000)", s)
-	}
-	return int64(f * mult), nil
+	return parseSize(s, 1000, "use a number with an optional unit k, m or g (powers of 1000)")
 }
 
 // ParseVolume parses -v SOURCE:DEST[:OPTIONS] into a bind mount. A SOURCE

@@ -92,6 +92,12 @@ type Spec struct {
 	// IPC is --ipc: "" (shareable), host, none, private, shareable,
 	// container:NAME or ns:PATH.
 	IPC string
+	// CgroupsMode is --cgroups: enabled (""), disabled, no-conmon or
+	// split.
+	CgroupsMode string
+	// CgroupNS is --cgroupns: "" (containers.conf's cgroupns, private by
+	// default), host, private, container:NAME or ns:PATH.
+	CgroupNS string
 	// Timezone is --tz: "" for the image's, local or an IANA zone name.
 	Timezone string
 	// HostUsers are --hostuser names or ids whose host passwd entries are
@@ -131,18 +137,6 @@ type Spec struct {
 type RestartPolicy struct {
 	Name       string // no, on-failure, always, unless-stopped
 	MaxRetries uint   // on-failure only; 0 = no limit
-}
-
-// Security holds the hardening choices.
-type Security struct {
-	Privileged      bool
-	CapAdd          []string
-	CapDrop         []string
-	SeccompProfile  string // "" default, "unconfined", or a path
-	NoNewPrivileges bool
-	LabelDisable    bool
-	Mask            []string // extra paths to mask
-	Unmask          []string // masked paths to expose; "ALL" exposes all
 }
 
 // Resources are cgroup limits; zero means unlimited.

@@ -82,8 +82,8 @@ func (s *Spec) Validate() error {
 	if s.Remove && s.Restart.Name != "" && s.Restart.Name != "no" {
 		return define.Invalidf("the --rm option conflicts with --restart %s", s.Restart.Name)
 	}
-	if s.Resources.CPUs < 0 {
-		return define.Invalidf("invalid --cpus %v: must not be negative", s.Resources.CPUs)
+	if err := s.validateResources(); err != nil {
+		return err
 	}
 	if _, err := ParseUserNS(s.UserNS); err != nil {
 		return err
@@ -103,6 +103,9 @@ func (s *Spec) Validate() error {
 				}
 			}
 		}
+	}
+	if err := s.Security.validateSecurity(); err != nil {
+		return err
 	}
 	if err := s.validateNetwork(); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/specgen"
 )
 
 // QuadletDirsEnv overrides the directories quadlet files are read from
@@ -94,6 +95,9 @@ var containerKeys = map[string]bool{
 	"Annotation": true, "ContainerName": true, "User": true, "Group": true,
 	"WorkingDir": true, "HostName": true, "Notify": true,
 	"PmArgs": true, "PodmanArgs": true,
+	"SeccompProfile": true, "NoNewPrivileges": true, "Mask": true, "Unmask": true,
+	"SecurityLabelDisable": true, "SecurityLabelType": true, "SecurityLabelLevel": true,
+	"SecurityLabelFileType": true, "SecurityLabelNested": true,
 }
 
 // volumeKeys are the keys of a .volume file's [Volume] group.
@@ -226,12 +230,12 @@ func quadletContainer(src *UnitFile, path, base string, o QuadletOptions) (Unit,
 	exe := Quote(o.Executable)
 	sdnotify := "conmon"
 	if v, ok := src.Lookup(g, "Notify"); ok {
-		switch strings.ToLower(v) {
-		case "true", "yes", "1", "on":
-			sdnotify = "container"
-		case "false", "no", "0", "off":
-		default:
+		on, err := parseBool(v)
+		if err != nil {
 			return Unit{}, define.Invalidf("%s: invalid Notify %q: use true or false", path, v)
+		}
+		if on {
+			sdnotify = "container"
 		}
 	}
 	args := []string{exe + " run", "--name=" + Quote(name), "--cidfile=%t/%N.cid", "--replace", "--rm",
@@ -287,6 +291,11 @@ func quadletContainer(src *UnitFile, path, base string, o QuadletOptions) (Unit,
 	if h, ok := src.Lookup(g, "HostName"); ok && h != "" {
 		add("--hostname", []string{h})
 	}
+	secOpts, err := quadletSecurityOpts(src, path, g)
+	if err != nil {
+		return Unit{}, err
+	}
+	add("--security-opt", secOpts)
 	extra, err := pmArgs(src, path, g)
 	if err != nil {
 		return Unit{}, err
@@ -322,6 +331,55 @@ func quadletContainer(src *UnitFile, path, base string, o QuadletOptions) (Unit,
 	u.Add("Service", "ExecStart", strings.Join(args, "\n\t"))
 	finishQuadletUnit(u, src)
 	return Unit{Name: base + ".service", Text: quadletHeader(path) + u.String()}, nil
+}
+
+// quadletSecurityOpts turns the security keys of a [Container] group into
+// --security-opt values, checked as pm run checks them.
+func quadletSecurityOpts(src *UnitFile, path, g string) ([]string, error) {
+	var opts []string
+	for _, k := range []struct{ key, opt string }{
+		{"SeccompProfile", "seccomp="}, {"Mask", "mask="}, {"Unmask", "unmask="},
+		{"SecurityLabelType", "label=type:"}, {"SecurityLabelLevel", "label=level:"},
+		{"SecurityLabelFileType", "label=filetype:"},
+	} {
+		for _, v := range src.LookupAll(g, k.key) {
+			if v != "" {
+				opts = append(opts, k.opt+v)
+			}
+		}
+	}
+	for _, k := range []struct{ key, opt string }{
+		{"NoNewPrivileges", "no-new-privileges"}, {"SecurityLabelDisable", "label=disable"},
+		{"SecurityLabelNested", "label=nested"},
+	} {
+		v, ok := src.Lookup(g, k.key)
+		if !ok {
+			continue
+		}
+		on, err := parseBool(v)
+		if err != nil {
+			return nil, define.Invalidf("%s: invalid %s %q: use true or false", path, k.key, v)
+		}
+		if on {
+			opts = append(opts, k.opt)
+		}
+	}
+	var sec specgen.Security
+	if err := sec.ParseSecurityOpts(opts, specgen.SecurityOptSyntax{Field: path + ": security key"}); err != nil {
+		return nil, err
+	}
+	return opts, nil
+}
+
+// parseBool reads a systemd boolean.
+func parseBool(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "true", "yes", "1", "on":
+		return true, nil
+	case "false", "no", "0", "off":
+		return false, nil
+	}
+	return false, define.Invalidf("not a boolean: %q", v)
 }
 
 func quadletVolume(src *UnitFile, path, base string, o QuadletOptions) (Unit, error) {

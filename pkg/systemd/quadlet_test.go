@@ -146,3 +146,58 @@ func TestQuadletDirs(t *testing.T) {
 		t.Errorf("FindQuadlets = %q, %v; want %q", got, err, want)
 	}
 }
+
+func TestQuadletSecurityKeys(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	p := writeQuadlet(t, dir, "sec.container", `[Container]
+Image=busybox
+SeccompProfile=/etc/pm/deny.json
+NoNewPrivileges=true
+Mask=/proc/a:/proc/b
+Unmask=ALL
+SecurityLabelDisable=yes
+SecurityLabelType=spc_t
+SecurityLabelNested=false
+`)
+	u, err := QuadletUnit(p, QuadletOptions{Executable: "/usr/bin/pm"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := unitEntries(t, u.Text)
+	start, _ := f.Lookup("Service", "ExecStart")
+	got, err := ExpandCommand(start, map[byte]string{'t': "/run/u", 'N': "sec"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(got, " ")
+	for _, want := range []string{
+		"--security-opt seccomp=/etc/pm/deny.json", "--security-opt mask=/proc/a:/proc/b",
+		"--security-opt unmask=ALL", "--security-opt label=type:spc_t",
+		"--security-opt no-new-privileges", "--security-opt label=disable",
+	} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("ExecStart lacks %q: %s", want, joined)
+		}
+	}
+	if strings.Contains(joined, "nested") {
+		t.Errorf("SecurityLabelNested=false still nests: %s", joined)
+	}
+	for _, bad := range []struct{ text, msg string }{
+		{"Mask=proc/a", "absolute paths"},
+		{"NoNewPrivileges=perhaps", "invalid NoNewPrivileges"},
+		{"SecurityLabelLevel=", ""},
+	} {
+		p := writeQuadlet(t, dir, "bad.container", "[Container]\nImage=busybox\n"+bad.text+"\n")
+		_, err := QuadletUnit(p, QuadletOptions{Executable: "/usr/bin/pm"})
+		if bad.msg == "" {
+			if err != nil {
+				t.Errorf("%s: %v", bad.text, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), bad.msg) {
+			t.Errorf("%s: got %v, want an error with %q", bad.text, err, bad.msg)
+		}
+	}
+}

@@ -4,14 +4,12 @@
 package generate
 
 import (
-	"fmt"
 	"os"
 	"path"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/moby/profiles/seccomp"
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/specgen"
@@ -35,7 +33,6 @@ type Host struct {
 	// Cgroups says whether resource limits can be applied (false for
 	// rootless containers on cgroup v1).
 	Cgroups      bool
-	CgroupV2     bool
 	ContainerID  string
 	Rootfs       string
 	User         specs.User // resolved from the image's /etc/passwd
@@ -53,6 +50,21 @@ type Host struct {
 	DefaultUlimit []specgen.Ulimit
 	// Devices are the host's nodes of s.Devices, in their order.
 	Devices []DeviceNode
+	// Seccomp is the seccomp profile the engine read and checked (Docker's
+	// JSON format): the user's, the image's or containers.conf's; nil
+	// means the built-in profile, or none (seccomp=unconfined,
+	// --privileged).
+	Seccomp []byte
+	// AppArmor says that the container may be given an AppArmor profile
+	// (the engine refuses apparmor= otherwise).
+	AppArmor bool
+	// OwnNetNS says that NetNSPath is a network namespace pm made for
+	// this container (pasta, slirp4netns, bridge), where it may mount a
+	// sysfs of its own.
+	OwnNetNS bool
+	// RecursiveRO says that the kernel can make a mount read-only with
+	// all those under it (the "rro" option).
+	RecursiveRO bool
 }
 
 // InitDest is where --init's binary appears inside the container.
@@ -108,12 +120,8 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		return nil, err
 	}
 	hostSide(sp, s, h)
-	if !s.Security.Privileged && s.Security.SeccompProfile != "unconfined" {
-		prof, err := seccomp.GetDefaultProfile(sp)
-		if err != nil {
-			return nil, fmt.Errorf("building the seccomp profile: %w", err)
-		}
-		sp.Linux.Seccomp = prof
+	if err := seccompFilter(sp, s, h); err != nil {
+		return nil, err
 	}
 	return sp, nil
 }
@@ -208,6 +216,19 @@ func security(sp *specs.Spec, s *specgen.Spec, h Host) error {
 	}
 	sp.Process.NoNewPrivileges = s.Security.NoNewPrivileges
 	sp.Process.OOMScoreAdj = nil
+	if p := s.Security.ApparmorProfile; p != "" {
+		if p != "unconfined" && h.AppArmor {
+			sp.Process.ApparmorProfile = p
+		}
+		sp.Annotations[define.InspectAnnotationApparmor] = p
+	}
+	labels := s.Security.LabelOpts
+	if s.Security.LabelDisable {
+		labels = append([]string{"disable"}, labels...)
+	}
+	if len(labels) > 0 {
+		sp.Annotations[define.InspectAnnotationLabel] = strings.Join(labels, ",label=")
+	}
 	return nil
 }
 
@@ -242,9 +263,7 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 	default:
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.NetworkNamespace})
 	}
-	if h.CgroupV2 {
-		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
-	}
+	l.Namespaces = cgroupNamespace(l.Namespaces, s.CgroupNS)
 	l.Namespaces = ipcNamespace(l.Namespaces, s.IPC)
 	if len(s.UIDMaps) > 0 {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})

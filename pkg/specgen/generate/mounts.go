@@ -37,7 +37,9 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 		}
 		out = append(out, m)
 	}
-	add(specs.Mount{Destination: "/proc", Type: "proc", Source: "proc", Options: []string{"nosuid", "noexec", "nodev"}})
+	// proc-opts= are added to the defaults, which a proc mount in a user
+	// namespace must keep.
+	add(specs.Mount{Destination: "/proc", Type: "proc", Source: "proc", Options: append([]string{"nosuid", "noexec", "nodev"}, s.Security.ProcOpts...)})
 	add(specs.Mount{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}})
 	pts := []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}
 	if !h.Rootless {
@@ -52,16 +54,8 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 	if m, ok := shmMount(s, h); ok {
 		add(m)
 	}
-	if h.Rootless && (s.NetworkMode == "host" || h.NetNSPath != "") {
-		// sysfs can be mounted only by the owner of the network namespace.
-		add(specs.Mount{Destination: "/sys", Type: "bind", Source: "/sys", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}})
-	} else {
-		add(specs.Mount{Destination: "/sys", Type: "sysfs", Source: "sysfs", Options: []string{"nosuid", "noexec", "nodev", "ro"}})
-	}
-	if h.Rootless && !h.CgroupV2 {
-		add(specs.Mount{Destination: "/sys/fs/cgroup", Type: "bind", Source: "/sys/fs/cgroup", Options: []string{"rbind", "nosuid", "noexec", "nodev", "ro"}})
-	} else {
-		add(specs.Mount{Destination: "/sys/fs/cgroup", Type: "cgroup", Source: "cgroup", Options: []string{"rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"}})
+	for _, m := range sysMounts(s, h) {
+		add(m)
 	}
 	if s.ReadOnly && s.ReadOnlyTmpfs {
 		for _, d := range []string{"/run", "/tmp", "/var/tmp"} {

@@ -4,7 +4,6 @@ package createflags
 
 import (
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,6 +31,7 @@ type Flags struct {
 	Pull                                      string
 	Privileged                                bool
 	CapAdd, CapDrop, SecurityOpts             []string
+	SeccompPolicy                             string
 	UserNS                                    string
 	UIDMaps, GIDMaps, GroupAdd, Ulimits       []string
 	PidsLimit                                 int64
@@ -83,14 +83,15 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.Privileged, "privileged", false, "Give extended privileges to container")
 	fs.StringSliceVar(&f.CapAdd, "cap-add", nil, "Add capabilities to the container")
 	fs.StringSliceVar(&f.CapDrop, "cap-drop", nil, "Drop capabilities from the container")
-	fs.StringArrayVar(&f.SecurityOpts, "security-opt", nil, "Security options (seccomp=unconfined, no-new-privileges, label=disable, mask=, unmask=)")
+	fs.StringArrayVar(&f.SecurityOpts, "security-opt", nil, "Security options (seccomp=PROFILE.json|unconfined, apparmor=, label=, mask=, unmask=, proc-opts=, no-new-privileges)")
+	fs.StringVar(&f.SeccompPolicy, "seccomp-policy", "default", `Policy for selecting a seccomp profile ("default"|"image": the image's io.containers.seccomp.profile label)`)
 	fs.StringVar(&f.UserNS, "userns", "", "User namespace to use")
 	fs.StringArrayVar(&f.UIDMaps, "uidmap", nil, "UID map to use for the user namespace (container:host:size)")
 	fs.StringArrayVar(&f.GIDMaps, "gidmap", nil, "GID map to use for the user namespace (container:host:size)")
 	fs.StringSliceVar(&f.GroupAdd, "group-add", nil, "Add additional groups to the primary container process")
 	fs.StringArrayVar(&f.Ulimits, "ulimit", nil, "Ulimit options (name=soft[:hard])")
-	fs.Int64Var(&f.PidsLimit, "pids-limit", 0, "Tune container pids limit (set -1 for unlimited)")
-	fs.StringVarP(&f.Memory, "memory", "m", "", "Memory limit (format: <number>[<unit>], where unit = b, k, m or g)")
+	fs.Int64Var(&f.PidsLimit, "pids-limit", 0, "Limit of processes in the container (-1 for unlimited)")
+	fs.StringVarP(&f.Memory, "memory", "m", "", "Memory limit (format: <number>[<unit>], where unit = b, k, m, g, t or p)")
 	fs.Float64Var(&f.CPUs, "cpus", 0, "Number of CPUs. The default is 0.000 which means no limit")
 	fs.BoolVar(&f.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fs.StringVar(&f.DetachKeys, "detach-keys", "ctrl-p,ctrl-q", "Override the key sequence for detaching a container")
@@ -244,46 +245,8 @@ func (f *Flags) security(s *specgen.Spec) error {
 	s.Security.Privileged = f.Privileged
 	s.Security.CapAdd = f.CapAdd
 	s.Security.CapDrop = f.CapDrop
-	for _, o := range f.SecurityOpts {
-		k, v, ok := strings.Cut(o, "=")
-		if !ok {
-			k, v, _ = strings.Cut(o, ":")
-		}
-		if k == "no-new-privileges" {
-			b := true
-			if v != "" {
-				var err error
-				if b, err = strconv.ParseBool(v); err != nil {
-					return define.Invalidf("invalid --security-opt %q", o)
-				}
-			}
-			s.Security.NoNewPrivileges = b
-			continue
-		}
-		k, v, ok = strings.Cut(o, "=")
-		if !ok {
-			k, v, ok = strings.Cut(o, ":")
-		}
-		if !ok {
-			return define.Invalidf("invalid --security-opt %q", o)
-		}
-		switch k {
-		case "seccomp":
-			s.Security.SeccompProfile = v
-		case "label":
-			if v == "disable" {
-				s.Security.LabelDisable = true
-			}
-		case "mask":
-			s.Security.Mask = append(s.Security.Mask, v)
-		case "unmask":
-			s.Security.Unmask = append(s.Security.Unmask, v)
-		case "apparmor", "proc-opts":
-		default:
-			return define.Invalidf("invalid --security-opt %q", o)
-		}
-	}
-	return nil
+	s.Security.SeccompPolicy = f.SeccompPolicy
+	return s.Security.ParseSecurityOpts(f.SecurityOpts, specgen.CLISecurityOpts)
 }
 
 // resourceFlags are the create flags that set cgroup limits.

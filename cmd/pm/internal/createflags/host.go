@@ -34,7 +34,7 @@ type hostFlags struct {
 func (f *hostFlags) bind(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.Devices, "device", nil, "Add a host device to the container (HOST[:CONTAINER][:PERMISSIONS])")
 	fs.StringArrayVar(&f.Sysctls, "sysctl", nil, "Set a namespaced kernel parameter (NAME=VALUE)")
-	fs.StringVar(&f.ShmSize, "shm-size", "", "Size of /dev/shm (a number with an optional unit b, k, m or g; default 64m)")
+	fs.StringVar(&f.ShmSize, "shm-size", "", "Size of /dev/shm (a number with an optional unit b, k, m, g, t or p; default 64m)")
 	fs.StringArrayVar(&f.Expose, "expose", nil, "Expose a port or a range of ports (PORT[-PORT][/PROTOCOL])")
 	fs.StringArrayVar(&f.LabelFiles, "label-file", nil, "Read in a line delimited file of labels")
 	fs.StringVar(&f.Platform, "platform", "", "Pull the image for this platform (OS/ARCH[/VARIANT])")
@@ -45,9 +45,9 @@ func (f *hostFlags) bind(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.Unsetenv, "unsetenv", nil, "Unset a default or image environment variable")
 	fs.BoolVar(&f.UnsetenvAll, "unsetenv-all", false, "Unset all default and image environment variables")
 	fs.BoolVarP(&f.Quiet, "quiet", "q", false, "Suppress output information when pulling images")
-	fs.Uint64Var(&f.CPUShares, "cpu-shares", 0, "CPU shares (relative weight)")
+	fs.Uint64Var(&f.CPUShares, "cpu-shares", 0, "CPU shares (relative weight, 2 to 262144)")
 	fs.StringVar(&f.CPUSetCPUs, "cpuset-cpus", "", "CPUs in which to allow execution (0-3, 0,1)")
-	fs.StringVar(&f.MemoryReservation, "memory-reservation", "", "Memory soft limit (a number with an optional unit b, k, m or g)")
+	fs.StringVar(&f.MemoryReservation, "memory-reservation", "", "Memory soft limit (a number with an optional unit b, k, m, g, t or p)")
 	fs.StringVar(&f.MemorySwap, "memory-swap", "", "Swap limit equal to memory plus swap: -1 for unlimited swap")
 }
 
@@ -72,8 +72,11 @@ func (f *hostFlags) apply(s *specgen.Spec) error {
 	}
 	var err error
 	if f.ShmSize != "" {
-		if s.ShmSize, err = specgen.ParseBytes(f.ShmSize); err != nil || s.ShmSize == 0 {
-			return define.Invalidf("invalid --shm-size %q: use a size such as 64m", f.ShmSize)
+		if s.ShmSize, err = specgen.ParseBytes(f.ShmSize); err != nil {
+			return define.Invalidf("invalid --shm-size %q: %v", f.ShmSize, err)
+		}
+		if s.ShmSize == 0 {
+			return define.Invalidf("invalid --shm-size %q: must be more than 0", f.ShmSize)
 		}
 	}
 	s.Expose = f.Expose

@@ -14,6 +14,7 @@ import (
 // conmon and the host's users.
 type optFlags struct {
 	IPC           string
+	CgroupNS      string
 	TZ            string
 	Replace       bool
 	HTTPProxy     bool
@@ -31,6 +32,7 @@ type optFlags struct {
 
 func (f *optFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.IPC, "ipc", "", "IPC namespace to use (host, none, private, shareable, container:NAME, ns:PATH)")
+	fs.StringVar(&f.CgroupNS, "cgroupns", "", "Cgroup namespace to use (host, private, container:NAME, ns:PATH; default containers.conf's cgroupns, private)")
 	fs.StringVar(&f.TZ, "tz", "", "Set timezone in container (local or an IANA zone name)")
 	fs.BoolVar(&f.Replace, "replace", false, "If a container with the same name exists, replace it")
 	fs.BoolVar(&f.HTTPProxy, "http-proxy", true, "Set proxy environment variables in the container based on the host proxy vars")
@@ -53,7 +55,7 @@ var proxyVars = []string{"http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
 // apply parses the flags into s. The proxy variables come first, so that
 // --env can override them.
 func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]string) error {
-	s.IPC, s.Timezone, s.Replace = f.IPC, f.TZ, f.Replace
+	s.IPC, s.CgroupNS, s.Timezone, s.Replace = f.IPC, f.CgroupNS, f.TZ, f.Replace
 	s.PreserveFDs, s.Timeout, s.HostUsers = f.PreserveFDs, f.Timeout, f.HostUsers
 	switch f.SdNotify {
 	case "conmon", "container", "ignore":
@@ -63,6 +65,7 @@ func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]
 	}
 	switch f.Cgroups {
 	case "enabled", "disabled", "no-conmon", "split":
+		s.CgroupsMode = f.Cgroups
 	default:
 		return define.Invalidf("invalid --cgroups %q: must be enabled, disabled, no-conmon or split", f.Cgroups)
 	}

@@ -165,6 +165,7 @@ type hostConfig struct {
 	ReadonlyRootfs bool
 	Init           *bool
 	SecurityOpt    []string
+	CgroupnsMode   string
 	Tmpfs          map[string]string
 	Memory         int64
 	PidsLimit      *int64
@@ -263,7 +264,10 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	if err := healthFromDocker(s, b.Healthcheck); err != nil {
 		return nil, err
 	}
-	if b.StopTimeout != nil && *b.StopTimeout >= 0 {
+	if b.StopTimeout != nil {
+		if *b.StopTimeout < 0 {
+			return nil, handlers.BadRequest("invalid StopTimeout %d: pm stops containers after a number of seconds; it does not wait without end", *b.StopTimeout)
+		}
 		t := uint(*b.StopTimeout)
 		s.StopTimeout = &t
 	}
@@ -282,19 +286,14 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		s.Restart = p
 	}
 	s.Security = specgen.Security{Privileged: hc.Privileged, CapAdd: hc.CapAdd, CapDrop: hc.CapDrop}
-	for _, o := range hc.SecurityOpt {
-		k, v, _ := strings.Cut(strings.Replace(o, ":", "=", 1), "=")
-		switch k {
-		case "seccomp":
-			s.Security.SeccompProfile = v
-		case "no-new-privileges":
-			s.Security.NoNewPrivileges = v == "" || v == "true"
-		case "label":
-			s.Security.LabelDisable = v == "disable"
-		case "apparmor":
-		default:
-			return nil, handlers.BadRequest("invalid SecurityOpt %q", o)
-		}
+	if err := s.Security.ParseSecurityOpts(hc.SecurityOpt, specgen.DockerSecurityOpts); err != nil {
+		return nil, err
+	}
+	switch hc.CgroupnsMode {
+	case "", "host", "private":
+		s.CgroupNS = hc.CgroupnsMode
+	default:
+		return nil, handlers.BadRequest("invalid cgroup namespace mode: %s", hc.CgroupnsMode)
 	}
 	if hc.Tmpfs != nil {
 		s.Tmpfs = hc.Tmpfs
@@ -317,11 +316,13 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		s.Resources.PidsLimit = *hc.PidsLimit
 	}
 	for _, u := range hc.Ulimits {
-		if u.Soft < 0 || u.Hard < 0 {
-			s.Ulimits = append(s.Ulimits, specgen.Ulimit{Name: u.Name, Soft: ^uint64(0), Hard: ^uint64(0)})
-			continue
+		// The --ulimit syntax, so that the same checks apply (a known
+		// name, soft not above hard; -1 is unlimited).
+		ul, err := specgen.ParseUlimit(fmt.Sprintf("%s=%d:%d", u.Name, u.Soft, u.Hard))
+		if err != nil {
+			return nil, err
 		}
-		s.Ulimits = append(s.Ulimits, specgen.Ulimit{Name: u.Name, Soft: uint64(u.Soft), Hard: uint64(u.Hard)})
+		s.Ulimits = append(s.Ulimits, ul)
 	}
 	switch hc.LogConfig.Type {
 	case "", "json-file", "local":

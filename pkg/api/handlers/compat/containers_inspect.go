@@ -101,6 +101,10 @@ func dockerInspect(d *define.InspectContainerData) (map[string]any, error) {
 			}
 			hc["LogConfig"] = map[string]any{"Type": typ, "Config": nonNilMap(d.HostConfig.LogConfig.Config)}
 		}
+		// Docker's name, and its two values.
+		if m := d.HostConfig.CgroupMode; m == "host" || m == "private" {
+			hc["CgroupnsMode"] = m
+		}
 		if d.HostConfig.RestartPolicy != nil {
 			hc["RestartPolicy"] = map[string]any{"Name": d.HostConfig.RestartPolicy.Name, "MaximumRetryCount": d.HostConfig.RestartPolicy.MaxRetries}
 		}
