@@ -54,6 +54,10 @@ type BuildRequest struct {
 	Ulimits []specgen.Ulimit
 	// Auth is used to pull FROM and COPY --from images.
 	Auth RegistryAuth
+	// Warn receives what the build does differently from what the
+	// Containerfile may expect (a HEALTHCHECK an OCI image cannot keep,
+	// say); nil writes "WARNING: ..." lines to Output.
+	Warn func(msg string)
 }
 
 // BuildReport carries the built image's ID.
@@ -63,11 +67,12 @@ type BuildReport struct {
 
 // Build builds an image the simple way: each RUN runs in a container of
 // the image so far and is committed; COPY and ADD copy into a container
-// and commit; config instructions ride along on every commit. Stages run
-// in order; a step whose inputs are unchanged reuses its earlier result
-// (the layer cache). It supports FROM, RUN, COPY, ADD (local files and
-// archives), ENV, WORKDIR, CMD, ENTRYPOINT, EXPOSE, LABEL, USER, ARG and
-// VOLUME.
+// and commit; the configuration instructions set the configuration every
+// commit records. Stages run in order; a step whose inputs are unchanged
+// reuses its earlier result (the layer cache). It supports FROM, RUN,
+// COPY, ADD (local files and archives), ENV, WORKDIR, CMD, ENTRYPOINT,
+// EXPOSE, LABEL, USER, ARG, VOLUME, STOPSIGNAL, HEALTHCHECK, SHELL,
+// ONBUILD and MAINTAINER.
 func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport, retErr error) {
 	switch req.Format {
 	case "", "docker", "oci":
@@ -146,6 +151,13 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			return nil, define.Invalidf("the target %q was not found in the provided Dockerfile", req.Target)
 		}
 	}
+	for _, stage := range stages[:last+1] {
+		for _, st := range stage.steps {
+			if err := checkStep(st); err != nil {
+				return nil, fmt.Errorf("building at STEP %q: %w", st.Line, err)
+			}
+		}
+	}
 	out := req.Output
 	if out == nil {
 		out = io.Discard
@@ -204,18 +216,24 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		final := i == last
 		format := "docker"
 		if final {
-			for _, k := range sortedKeys(req.Labels) {
-				b.changes = append(b.changes, "LABEL "+strconvQuote(k)+"="+strconvQuote(req.Labels[k]))
+			if len(req.Labels) > 0 && b.cfg.Labels == nil {
+				b.cfg.Labels = map[string]string{}
+			}
+			for k, v := range req.Labels {
+				b.cfg.Labels[k] = v
 			}
 			if req.Format != "" {
 				format = req.Format
+			}
+			if format == "oci" {
+				b.dockerOnly()
 			}
 			if req.PodmanStyle {
 				fmt.Fprintf(out, "COMMIT %s\n", strings.Join(req.Tags, " "))
 			}
 		}
 		if final || b.dirty {
-			if err := b.commitStep("COMMIT "+format, "", format); err != nil {
+			if err := b.commitStep("COMMIT "+format, format); err != nil {
 				return nil, err
 			}
 		}

@@ -47,7 +47,7 @@ func (b *builder) copy(kind, args string) error {
 	// directory; so is one for several sources.
 	dstDir := strings.HasSuffix(dst, "/") || dst == "." || strings.HasSuffix(dst, "/.") || len(srcs) > 1
 	if !strings.HasPrefix(dst, "/") {
-		dst = path.Join("/", b.workdir, dst)
+		dst = path.Join("/", b.cfg.WorkingDir, dst)
 	}
 	dst = path.Clean(dst)
 	for _, s := range srcs {
@@ -91,7 +91,7 @@ func (b *builder) copy(kind, args string) error {
 	if b.cached(key) {
 		return nil
 	}
-	id, err := b.container(b.image, nil, true)
+	id, err := b.container(nil)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func (b *builder) copy(kind, args string) error {
 			return err
 		}
 	}
-	return b.commit(id, key, "docker")
+	return b.commit(id, key, "docker", kind+" "+args)
 }
 
 // copyInto copies src to target in container id, making the directories
@@ -170,12 +170,12 @@ func (b *builder) copyFrom(from, args string, srcs []string, dst string, dstDir 
 	if b.cached(key) {
 		return nil
 	}
-	sc, err := b.container(img, nil, false)
+	sc, err := b.sourceContainer(img)
 	if err != nil {
 		return err
 	}
 	defer b.drop(sc)
-	id, err := b.container(b.image, nil, true)
+	id, err := b.container(nil)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func (b *builder) copyFrom(from, args string, srcs []string, dst string, dstDir 
 			return err
 		}
 	}
-	return b.commit(id, key, "docker")
+	return b.commit(id, key, "docker", "COPY "+args)
 }
 
 // openArchive opens file as a tar stream when it is a tar archive, plain

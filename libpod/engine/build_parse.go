@@ -97,9 +97,14 @@ func short(id string) string {
 	return id
 }
 
-func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
-
-func strconvQuoteList(l []string) string { b, _ := json.Marshal(l); return string(b) }
+// strconvQuoteList writes l as a JSON array, as a Containerfile has it.
+func strconvQuoteList(l []string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(l)
+	return strings.TrimSuffix(b.String(), "\n")
+}
 
 var varRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 
@@ -114,14 +119,6 @@ func expandWith(s string, maps ...map[string]string) string {
 		}
 		return ""
 	})
-}
-
-// jsonOrShell turns a shell-form CMD into its exec form.
-func jsonOrShell(args string) string {
-	if strings.HasPrefix(strings.TrimSpace(args), "[") {
-		return args
-	}
-	return strconvQuoteList([]string{"/bin/sh", "-c", args})
 }
 
 // envPairs reads ENV's KEY=VALUE ... or KEY VALUE forms.

@@ -3,6 +3,7 @@ package images
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,6 +180,7 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		out = io.Discard
 	}
 	req.Output = out
+	req.Warn = func(msg string) { slog.Warn(msg) }
 	eng, err := cli.FromCmd(cmd).Engine(cmd.Context())
 	if err != nil {
 		return err

@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pm-project/pm/libpod/define"
+)
+
+func TestParseHealthcheck(t *testing.T) {
+	t.Parallel()
+	good := []struct {
+		in   string
+		want define.HealthConfig
+	}{
+		{"CMD true", define.HealthConfig{Test: []string{"CMD-SHELL", "true"}}},
+		{`CMD ["/bin/check", "-q"]`, define.HealthConfig{Test: []string{"CMD", "/bin/check", "-q"}}},
+		{"cmd  test -f /x && echo ok", define.HealthConfig{Test: []string{"CMD-SHELL", "test -f /x && echo ok"}}},
+		{"NONE", define.HealthConfig{Test: []string{"NONE"}}},
+		{"--interval=5s --timeout=2s --start-period=1m --start-interval=500ms --retries=4 CMD true",
+			define.HealthConfig{Test: []string{"CMD-SHELL", "true"}, Interval: 5 * time.Second, Timeout: 2 * time.Second,
+				StartPeriod: time.Minute, StartInterval: 500 * time.Millisecond, Retries: 4}},
+		{"--interval=0 CMD true", define.HealthConfig{Test: []string{"CMD-SHELL", "true"}}},
+	}
+	for _, tt := range good {
+		got, err := parseHealthcheck(tt.in)
+		if err != nil || !reflect.DeepEqual(*got, tt.want) {
+			t.Errorf("parseHealthcheck(%q) = %+v, %v; want %+v", tt.in, got, err, tt.want)
+		}
+	}
+	bad := map[string]string{
+		"":                          "needs CMD",
+		"CMD":                       "needs a command",
+		"CMD []":                    "needs a command",
+		"NONE true":                 "NONE takes no command",
+		"--interval=5s NONE":        "NONE takes no command",
+		"RUN true":                  `unknown type "RUN"`,
+		"--interval=bogus CMD true": "invalid --interval=bogus",
+		"--timeout=-1s CMD true":    "invalid --timeout=-1s",
+		"--interval=10us CMD true":  "at least 1ms",
+		"--retries=0 CMD true":      "invalid --retries=0",
+		"--retries=x CMD true":      "invalid --retries=x",
+		"--color=red CMD true":      "unknown option --color",
+		"--interval CMD true":       "--interval needs a value",
+	}
+	for in, want := range bad {
+		_, err := parseHealthcheck(in)
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, define.ErrInvalidArg) {
+			t.Errorf("parseHealthcheck(%q) = %v, want an invalid-argument error with %q", in, err, want)
+		}
+	}
+}
+
+func TestShellOnBuildChecks(t *testing.T) {
+	t.Parallel()
+	if sh, err := parseShell(`["/bin/bash", "-eu", "-c"]`); err != nil || !reflect.DeepEqual(sh, []string{"/bin/bash", "-eu", "-c"}) {
+		t.Errorf("parseShell = %q, %v", sh, err)
+	}
+	for _, in := range []string{"/bin/sh -c", "[]", `["", "-c"]`, `['/bin/sh']`} {
+		if _, err := parseShell(in); err == nil {
+			t.Errorf("parseShell(%q) took it", in)
+		}
+	}
+	if tr, err := parseOnBuild("RUN echo hi"); err != nil || tr != "RUN echo hi" {
+		t.Errorf("parseOnBuild = %q, %v", tr, err)
+	}
+	for in, want := range map[string]string{"ONBUILD RUN x": "ONBUILD ONBUILD", "from x": "FROM is not allowed",
+		"MAINTAINER me": "MAINTAINER is not allowed", "BOGUS x": "unknown instruction BOGUS", "": "needs an instruction"} {
+		if _, err := parseOnBuild(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseOnBuild(%q) = %v, want %q", in, err, want)
+		}
+	}
+}
