@@ -226,8 +226,9 @@ func knownInstruction(cmd string) bool {
 
 // checkStep finds what is wrong with an instruction before the build
 // runs anything: unknown instructions, malformed HEALTHCHECK, SHELL,
-// STOPSIGNAL and ONBUILD. What depends on variables (a STOPSIGNAL from an
-// ARG) is checked when the step runs.
+// STOPSIGNAL and ONBUILD, and COPY and ADD options. What depends on
+// variables or on the image (a --chown user, a STOPSIGNAL from an ARG)
+// is checked when the step runs.
 func checkStep(st buildStep) error {
 	if !knownInstruction(st.Cmd) {
 		return define.Invalidf("unknown instruction %s", st.Cmd)
@@ -240,6 +241,8 @@ func checkStep(st buildStep) error {
 		_, err = parseShell(st.Args)
 	case "ONBUILD":
 		_, err = parseOnBuild(st.Args)
+	case "COPY", "ADD":
+		_, err = parseCopyArgs(st.Cmd, st.Args)
 	case "STOPSIGNAL":
 		if !strings.Contains(st.Args, "$") {
 			err = checkStopSignal(st.Args)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"io/fs"
 	"reflect"
 	"strings"
 	"testing"
@@ -71,6 +72,69 @@ func TestShellOnBuildChecks(t *testing.T) {
 		"MAINTAINER me": "MAINTAINER is not allowed", "BOGUS x": "unknown instruction BOGUS", "": "needs an instruction"} {
 		if _, err := parseOnBuild(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("parseOnBuild(%q) = %v, want %q", in, err, want)
+		}
+	}
+}
+
+func TestParseCopyArgs(t *testing.T) {
+	t.Parallel()
+	mode := fs.FileMode(0o640)
+	good := []struct {
+		kind, in string
+		want     copyArgs
+	}{
+		{"COPY", "a b /dst/", copyArgs{srcs: []string{"a", "b"}, dst: "/dst/"}},
+		{"COPY", "--chown=app:staff --chmod=640 f /f", copyArgs{chown: "app:staff", chmod: &mode, srcs: []string{"f"}, dst: "/f"}},
+		{"COPY", `--from=build ["/out dir/x", "/y"]`, copyArgs{from: "build", srcs: []string{"/out dir/x"}, dst: "/y"}},
+		{"ADD", "--checksum=sha256:" + strings.Repeat("ab", 32) + " http://h/f /f",
+			copyArgs{checksum: "sha256:" + strings.Repeat("ab", 32), srcs: []string{"http://h/f"}, dst: "/f"}},
+		{"COPY", "--chmod=$MODE f /f", copyArgs{srcs: []string{"f"}, dst: "/f"}},
+	}
+	for _, tt := range good {
+		got, err := parseCopyArgs(tt.kind, tt.in)
+		if err != nil || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("parseCopyArgs(%s %q) = %+v, %v; want %+v", tt.kind, tt.in, got, err, tt.want)
+		}
+	}
+	bad := []struct{ kind, in, want string }{
+		{"COPY", "f", "needs a source and a destination"},
+		{"COPY", "--chmod=999 f /f", "invalid --chmod=999"},
+		{"COPY", "--chmod=u+x f /f", "invalid --chmod=u+x"},
+		{"COPY", "--chmod=17777 f /f", "invalid --chmod=17777"},
+		{"COPY", "--chown= f /f", "--chown needs a value"},
+		{"COPY", "--link f /f", "--link is not supported"},
+		{"COPY", "--bogus=1 f /f", "unknown option --bogus"},
+		{"ADD", "--from=x f /f", "ADD does not take --from"},
+		{"COPY", "--checksum=sha256:00 f /f", "COPY does not take --checksum"},
+		{"ADD", "--checksum=md5 http://h/f /f", "invalid --checksum=md5"},
+	}
+	for _, tt := range bad {
+		_, err := parseCopyArgs(tt.kind, tt.in)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("parseCopyArgs(%s %q) = %v, want an error with %q", tt.kind, tt.in, err, tt.want)
+		}
+	}
+}
+
+func TestCopyItemRename(t *testing.T) {
+	t.Parallel()
+	dir := copyItem{dir: "/app"}
+	file := copyItem{top: "f.txt", target: "/etc/conf"}
+	for _, tt := range []struct {
+		it        copyItem
+		in, want  string
+		wantDrops bool
+	}{
+		{dir, "./", "", true},
+		{dir, "sub/x", "app/sub/x", false},
+		{dir, "../../etc/passwd", "app/etc/passwd", false},
+		{file, "f.txt", "etc/conf", false},
+		{file, "f.txt/inner", "etc/conf/inner", false},
+		{file, "other", "", true},
+	} {
+		got, ok := tt.it.rename(tt.in)
+		if got != tt.want || ok == tt.wantDrops {
+			t.Errorf("%+v.rename(%q) = %q, %v; want %q", tt.it, tt.in, got, ok, tt.want)
 		}
 	}
 }
