@@ -173,6 +173,9 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			rp.done(c)
 		}
 		rp.close()
+		if bs.scratch != "" {
+			e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: []string{bs.scratch}, Ignore: true})
+		}
 		if req.NoLayers {
 			var imgs []string
 			for _, id := range bs.images {

@@ -33,6 +33,7 @@ type buildState struct {
 	// stageImages are the results of the stages built so far, by index.
 	stageImages map[int]string
 	globalArgs  map[string]string // ARGs before the first FROM
+	scratch     string            // the empty image of FROM scratch, made when needed
 	ctrs        []string          // step containers (by name) not yet removed
 	images      []string          // step images this build committed
 }
@@ -41,7 +42,7 @@ type buildState struct {
 type builder struct {
 	*buildState
 	stage  int
-	image  string            // the image so far
+	image  string            // the image so far; "" before the first step of FROM scratch
 	args   map[string]string // ARG values
 	env    map[string]string // ENV so far (for expansion)
 	cfg    image.RunConfig   // the image's configuration so far
@@ -95,12 +96,16 @@ func (b *builder) step(st buildStep, stages []buildStage, idx int) error {
 	return nil
 }
 
-// from starts the stage from an image, or from an earlier stage's
-// result, then runs the image's ONBUILD triggers.
+// from starts the stage from an image, from an earlier stage's result,
+// or from nothing (scratch), then runs the image's ONBUILD triggers.
 func (b *builder) from(args string, stages []buildStage, idx int) error {
 	ref, _, err := fromArgs(args)
 	if err != nil {
 		return err
+	}
+	if strings.EqualFold(ref, "scratch") {
+		b.image, b.wdMade = "", true
+		return nil
 	}
 	var img *image.Image
 	for i := 0; i < idx; i++ {
@@ -204,8 +209,26 @@ func (b *builder) sourceContainer(img string) (string, error) {
 	return s.Name, b.create(s)
 }
 
-// baseImage is the image of the stage's next step container.
-func (b *builder) baseImage() (string, error) { return b.image, nil }
+// baseImage is the image of the stage's next step container: the image
+// so far or, before the first step of FROM scratch, an empty image made
+// for the build.
+func (b *builder) baseImage() (string, error) {
+	if b.image != "" {
+		return b.image, nil
+	}
+	if b.scratch == "" {
+		svc, err := b.e.rt.Images()
+		if err != nil {
+			return "", err
+		}
+		img, err := svc.Scratch()
+		if err != nil {
+			return "", fmt.Errorf("making the empty image of FROM scratch: %w", err)
+		}
+		b.scratch = img.ID()
+	}
+	return b.scratch, nil
+}
 
 func stepName() string {
 	var rnd [8]byte

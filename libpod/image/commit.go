@@ -171,6 +171,23 @@ func (s *Service) createImage(cfgBlob []byte, docker bool, layers []*storage.Lay
 	return img, nil
 }
 
+// Scratch makes an image with no layers and an empty configuration, the
+// base of a build's FROM scratch; each call makes a new one.
+func (s *Service) Scratch() (*Image, error) {
+	now := time.Now().UTC()
+	cfg := imgspecv1.Image{Created: &now, Platform: imgspecv1.Platform{OS: runtime.GOOS, Architecture: runtime.GOARCH},
+		RootFS: imgspecv1.RootFS{Type: "layers", DiffIDs: []digest.Digest{}}}
+	blob, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encoding image config: %w", err)
+	}
+	img, err := s.createImage(blob, false, nil, "", now)
+	if err != nil {
+		return nil, err
+	}
+	return &Image{s: s, img: img}, nil
+}
+
 // layerChain returns the layers from the bottom up to top.
 func (s *Service) layerChain(top string) ([]*storage.Layer, error) {
 	var out []*storage.Layer
