@@ -102,7 +102,7 @@ func parseCopyArgs(kind, args string) (copyArgs, error) {
 func isURL(s string) bool { return strings.Contains(s, "://") }
 
 // copy runs COPY and ADD: sources of the context (or, with --from, of a
-// stage or an image) go to a destination
+// stage or an image; for ADD, http and https URLs) go to a destination
 // relative to the working directory; ADD unpacks a local tar archive,
 // compressed or not. What lands is owned by --chown (default root) and
 // has the mode --chmod gives, or the source's.
@@ -123,9 +123,23 @@ func (b *builder) copy(kind, args string) error {
 		return b.copyFrom(ca, args, dst, dstDir)
 	}
 	var hps []string
+	var urls []*fetched
+	defer func() {
+		for _, f := range urls {
+			os.Remove(f.file)
+		}
+	}()
 	for _, s := range ca.srcs {
 		if isURL(s) {
-			return define.Invalidf("%s of a URL is not supported", kind)
+			if kind == "COPY" {
+				return define.Invalidf("COPY does not take a URL (%s): use ADD", s)
+			}
+			f, err := b.fetch(s, ca.checksum)
+			if err != nil {
+				return err
+			}
+			urls = append(urls, f)
+			continue
 		}
 		hp, err := securejoin.SecureJoin(b.dir, s)
 		if err != nil {
@@ -144,12 +158,15 @@ func (b *builder) copy(kind, args string) error {
 		}
 		hps = append(hps, hp)
 	}
-	if len(hps) > 1 {
+	if len(hps)+len(urls) > 1 {
 		dstDir = true
 	}
 	sum, err := hashSources(b.dir, hps)
 	if err != nil {
 		return err
+	}
+	for _, f := range urls {
+		sum += " " + f.name + "@" + f.sum
 	}
 	key := b.cacheKey(kind+" "+args, sum, false)
 	if b.cached(key) {
@@ -165,6 +182,12 @@ func (b *builder) copy(kind, args string) error {
 		}
 	}
 	var items []copyItem
+	for _, f := range urls {
+		if dstDir && f.name == "" {
+			return define.Invalidf("ADD: cannot tell a file name from the URL %s: give the destination one", f.url)
+		}
+		items = append(items, f.item(b.target(dst, dstDir, f.name)))
+	}
 	for _, hp := range hps {
 		rel := strings.TrimPrefix(hp, b.dir)
 		fi, err := os.Stat(hp)
