@@ -46,8 +46,19 @@ func (b *builder) configure(cmd, args string) error {
 			// A base image's CMD was meant for its own entrypoint.
 			c.Cmd = nil
 		}
-	case "EXPOSE", "LABEL", "VOLUME":
+	case "EXPOSE", "LABEL":
 		return image.ApplyChanges(&c.ImageConfig, []string{cmd + " " + args})
+	case "VOLUME":
+		vols, err := b.volumes(args)
+		if err != nil {
+			return err
+		}
+		if c.Volumes == nil {
+			c.Volumes = map[string]struct{}{}
+		}
+		for _, v := range vols {
+			c.Volumes[v] = struct{}{}
+		}
 	case "STOPSIGNAL":
 		if err := checkStopSignal(args); err != nil {
 			return err
@@ -77,6 +88,31 @@ func (b *builder) configure(cmd, args string) error {
 		return define.Invalidf("unknown instruction %s", cmd)
 	}
 	return nil
+}
+
+// volumes reads VOLUME's JSON array or its space-separated paths. Text
+// that is not a JSON array of strings (single quotes, say) is the
+// space-separated form, as Docker reads it: `VOLUME ['/a', '/b']` makes
+// the volumes "['/a'," and "'/b']", under /; a warning says so.
+func (b *builder) volumes(args string) ([]string, error) {
+	vols, ok := jsonList(args)
+	if !ok {
+		vols = strings.Fields(args)
+		if strings.HasPrefix(args, "[") {
+			b.warn(fmt.Sprintf("VOLUME %s is not a JSON array (JSON strings take double quotes): the volumes are %s", args, strconvQuoteList(vols)))
+		}
+	}
+	if len(vols) == 0 {
+		return nil, define.Invalidf("VOLUME needs at least one path")
+	}
+	for i, v := range vols {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return nil, define.Invalidf("VOLUME: a volume path cannot be empty")
+		}
+		vols[i] = v
+	}
+	return vols, nil
 }
 
 // checkStopSignal checks STOPSIGNAL's one signal, by name or number.
@@ -225,10 +261,10 @@ func knownInstruction(cmd string) bool {
 }
 
 // checkStep finds what is wrong with an instruction before the build
-// runs anything: unknown instructions, malformed HEALTHCHECK, SHELL,
-// STOPSIGNAL and ONBUILD, and COPY and ADD options. What depends on
-// variables or on the image (a --chown user, a STOPSIGNAL from an ARG)
-// is checked when the step runs.
+// runs anything: unknown instructions, malformed HEALTHCHECK, SHELL and
+// ONBUILD, and COPY and ADD options. What depends on variables or on the
+// image (a --chown user, a STOPSIGNAL from an ARG) is checked when the
+// step runs.
 func checkStep(st buildStep) error {
 	if !knownInstruction(st.Cmd) {
 		return define.Invalidf("unknown instruction %s", st.Cmd)

@@ -138,3 +138,27 @@ func TestCopyItemRename(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildVolumes(t *testing.T) {
+	t.Parallel()
+	var warned []string
+	b := &builder{buildState: &buildState{req: &BuildRequest{Warn: func(m string) { warned = append(warned, m) }}}}
+	for in, want := range map[string][]string{
+		`["/a", "/b c"]`: {"/a", "/b c"},
+		"/a /b":          {"/a", "/b"},
+		"['/a', '/b']":   {"['/a',", "'/b']"},
+	} {
+		got, err := b.volumes(in)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("volumes(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if len(warned) != 1 || !strings.Contains(warned[0], "not a JSON array") {
+		t.Errorf("warnings: %q, want one for the single-quoted array", warned)
+	}
+	for _, in := range []string{"", "[]", `["/a", " "]`} {
+		if _, err := b.volumes(in); err == nil {
+			t.Errorf("volumes(%q) took it", in)
+		}
+	}
+}
