@@ -69,10 +69,9 @@ type BuildReport struct {
 // the image so far and is committed; COPY and ADD copy into a container
 // and commit; the configuration instructions set the configuration every
 // commit records. Stages run in order; a step whose inputs are unchanged
-// reuses its earlier result (the layer cache). It supports FROM, RUN,
-// COPY, ADD (local files and archives), ENV, WORKDIR, CMD, ENTRYPOINT,
-// EXPOSE, LABEL, USER, ARG, VOLUME, STOPSIGNAL, HEALTHCHECK, SHELL,
-// ONBUILD and MAINTAINER.
+// reuses its earlier result (the layer cache). It supports every
+// instruction of Docker's Dockerfile reference but heredocs and the
+// options of RUN, which it refuses.
 func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport, retErr error) {
 	switch req.Format {
 	case "", "docker", "oci":
@@ -188,7 +187,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			}
 		}
 	}()
-	bs.globalArgs = map[string]string{}
+	bs.globalArgs = platformArgs()
 	for _, st := range globals {
 		k, v := argDefault(st.Args)
 		if bv, ok := req.BuildArgs[k]; ok {

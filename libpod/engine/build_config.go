@@ -279,12 +279,24 @@ func checkStep(st buildStep) error {
 		_, err = parseOnBuild(st.Args)
 	case "COPY", "ADD":
 		_, err = parseCopyArgs(st.Cmd, st.Args)
+	case "RUN":
+		err = runFlags(st.Args)
 	case "STOPSIGNAL":
 		if !strings.Contains(st.Args, "$") {
 			err = checkStopSignal(st.Args)
 		}
 	}
 	return err
+}
+
+// runFlags refuses the options of RUN (--mount, --network, --security),
+// which pm's builder does not have.
+func runFlags(args string) error {
+	if !strings.HasPrefix(args, "--") {
+		return nil
+	}
+	flag, _, _ := strings.Cut(strings.Fields(args)[0], "=")
+	return define.Invalidf("RUN %s is not supported by pm's builder", flag)
 }
 
 // dockerOnly warns that the result, an OCI image, cannot keep what only

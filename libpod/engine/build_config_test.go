@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -55,27 +56,6 @@ func TestParseHealthcheck(t *testing.T) {
 	}
 }
 
-func TestShellOnBuildChecks(t *testing.T) {
-	t.Parallel()
-	if sh, err := parseShell(`["/bin/bash", "-eu", "-c"]`); err != nil || !reflect.DeepEqual(sh, []string{"/bin/bash", "-eu", "-c"}) {
-		t.Errorf("parseShell = %q, %v", sh, err)
-	}
-	for _, in := range []string{"/bin/sh -c", "[]", `["", "-c"]`, `['/bin/sh']`} {
-		if _, err := parseShell(in); err == nil {
-			t.Errorf("parseShell(%q) took it", in)
-		}
-	}
-	if tr, err := parseOnBuild("RUN echo hi"); err != nil || tr != "RUN echo hi" {
-		t.Errorf("parseOnBuild = %q, %v", tr, err)
-	}
-	for in, want := range map[string]string{"ONBUILD RUN x": "ONBUILD ONBUILD", "from x": "FROM is not allowed",
-		"MAINTAINER me": "MAINTAINER is not allowed", "BOGUS x": "unknown instruction BOGUS", "": "needs an instruction"} {
-		if _, err := parseOnBuild(in); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("parseOnBuild(%q) = %v, want %q", in, err, want)
-		}
-	}
-}
-
 func TestParseCopyArgs(t *testing.T) {
 	t.Parallel()
 	mode := fs.FileMode(0o640)
@@ -116,25 +96,28 @@ func TestParseCopyArgs(t *testing.T) {
 	}
 }
 
-func TestCopyItemRename(t *testing.T) {
+func TestShellOnBuildChecks(t *testing.T) {
 	t.Parallel()
-	dir := copyItem{dir: "/app"}
-	file := copyItem{top: "f.txt", target: "/etc/conf"}
-	for _, tt := range []struct {
-		it        copyItem
-		in, want  string
-		wantDrops bool
-	}{
-		{dir, "./", "", true},
-		{dir, "sub/x", "app/sub/x", false},
-		{dir, "../../etc/passwd", "app/etc/passwd", false},
-		{file, "f.txt", "etc/conf", false},
-		{file, "f.txt/inner", "etc/conf/inner", false},
-		{file, "other", "", true},
-	} {
-		got, ok := tt.it.rename(tt.in)
-		if got != tt.want || ok == tt.wantDrops {
-			t.Errorf("%+v.rename(%q) = %q, %v; want %q", tt.it, tt.in, got, ok, tt.want)
+	if sh, err := parseShell(`["/bin/bash", "-eu", "-c"]`); err != nil || !reflect.DeepEqual(sh, []string{"/bin/bash", "-eu", "-c"}) {
+		t.Errorf("parseShell = %q, %v", sh, err)
+	}
+	for _, in := range []string{"/bin/sh -c", "[]", `["", "-c"]`, `['/bin/sh']`} {
+		if _, err := parseShell(in); err == nil {
+			t.Errorf("parseShell(%q) took it", in)
+		}
+	}
+	if tr, err := parseOnBuild("RUN echo hi"); err != nil || tr != "RUN echo hi" {
+		t.Errorf("parseOnBuild = %q, %v", tr, err)
+	}
+	for in, want := range map[string]string{"ONBUILD RUN x": "ONBUILD ONBUILD", "from x": "FROM is not allowed",
+		"MAINTAINER me": "MAINTAINER is not allowed", "BOGUS x": "unknown instruction BOGUS", "": "needs an instruction"} {
+		if _, err := parseOnBuild(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseOnBuild(%q) = %v, want %q", in, err, want)
+		}
+	}
+	for _, st := range []buildStep{{Cmd: "RUN", Args: "--mount=type=cache,target=/c make"}, {Cmd: "RUN", Args: "--network=none true"}} {
+		if err := checkStep(st); err == nil || !strings.Contains(err.Error(), "is not supported") || strings.Contains(err.Error(), "=") {
+			t.Errorf("checkStep(%v) = %v", st, err)
 		}
 	}
 }
@@ -159,6 +142,44 @@ func TestBuildVolumes(t *testing.T) {
 	for _, in := range []string{"", "[]", `["/a", " "]`} {
 		if _, err := b.volumes(in); err == nil {
 			t.Errorf("volumes(%q) took it", in)
+		}
+	}
+}
+
+func TestCopyItemRename(t *testing.T) {
+	t.Parallel()
+	dir := copyItem{dir: "/app"}
+	file := copyItem{top: "f.txt", target: "/etc/conf"}
+	for _, tt := range []struct {
+		it        copyItem
+		in, want  string
+		wantDrops bool
+	}{
+		{dir, "./", "", true},
+		{dir, "sub/x", "app/sub/x", false},
+		{dir, "../../etc/passwd", "app/etc/passwd", false},
+		{file, "f.txt", "etc/conf", false},
+		{file, "f.txt/inner", "etc/conf/inner", false},
+		{file, "other", "", true},
+	} {
+		got, ok := tt.it.rename(tt.in)
+		if got != tt.want || ok == tt.wantDrops {
+			t.Errorf("%+v.rename(%q) = %q, %v; want %q", tt.it, tt.in, got, ok, tt.want)
+		}
+	}
+}
+
+func TestFromArgsPlatform(t *testing.T) {
+	t.Parallel()
+	host := runtime.GOOS + "/" + runtime.GOARCH
+	for _, in := range []string{"--platform=" + host + " busybox AS b", "--platform=$BUILDPLATFORM busybox", "--platform= busybox"} {
+		if _, _, err := fromArgs(in); err != nil {
+			t.Errorf("fromArgs(%q) = %v", in, err)
+		}
+	}
+	for in, want := range map[string]string{"--platform=plan9/mips busybox": "this host's platform only", "--bogus busybox": "unknown option --bogus"} {
+		if _, _, err := fromArgs(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("fromArgs(%q) = %v, want %q", in, err, want)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -29,12 +30,23 @@ type buildStage struct {
 	steps []buildStep
 }
 
-// fromArgs reads FROM's [--platform=...] IMAGE [AS NAME].
+// fromArgs reads FROM's [--platform=...] IMAGE [AS NAME]. pm builds for
+// the host's platform only: another one is refused (a platform holding a
+// variable is checked once it is expanded).
 func fromArgs(args string) (img, name string, err error) {
 	var f []string
 	for _, w := range strings.Fields(args) {
-		if !strings.HasPrefix(w, "--") {
+		flag, ok := strings.CutPrefix(w, "--")
+		if !ok {
 			f = append(f, w)
+			continue
+		}
+		k, v, _ := strings.Cut(flag, "=")
+		if k != "platform" {
+			return "", "", define.Invalidf("FROM: unknown option --%s", k)
+		}
+		if v != "" && !strings.Contains(v, "$") && !hostPlatform(v) {
+			return "", "", define.Invalidf("FROM --platform=%s: pm builds for this host's platform only, %s/%s", v, runtime.GOOS, runtime.GOARCH)
 		}
 	}
 	switch {
@@ -44,6 +56,25 @@ func fromArgs(args string) (img, name string, err error) {
 		return f[0], strings.ToLower(f[2]), nil
 	}
 	return "", "", define.Invalidf("invalid FROM %q: use FROM IMAGE [AS NAME]", args)
+}
+
+// hostPlatform reports whether an OS/ARCH[/VARIANT] platform is the
+// host's.
+func hostPlatform(p string) bool {
+	os, arch, _ := strings.Cut(p, "/")
+	arch, _, _ = strings.Cut(arch, "/")
+	return os == runtime.GOOS && arch == runtime.GOARCH
+}
+
+// platformArgs are the ARGs Docker defines for the build's and the
+// target's platform, both the host's for pm.
+func platformArgs() map[string]string {
+	m := map[string]string{}
+	for _, p := range []string{"BUILD", "TARGET"} {
+		m[p+"PLATFORM"] = runtime.GOOS + "/" + runtime.GOARCH
+		m[p+"OS"], m[p+"ARCH"], m[p+"VARIANT"] = runtime.GOOS, runtime.GOARCH, ""
+	}
+	return m
 }
 
 // splitStages cuts the instructions into the ARGs before the first FROM

@@ -269,6 +269,9 @@ func (b *builder) command(args string) []string {
 }
 
 func (b *builder) run(args string) error {
+	if err := runFlags(args); err != nil {
+		return err
+	}
 	cmd := b.command(args)
 	key := b.cacheKey("RUN "+args, "", true)
 	if b.cached(key) {
