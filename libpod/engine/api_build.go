@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -50,8 +51,19 @@ type BuildRequest struct {
 	// NoLayers keeps no step images: no cache is read or written, and
 	// only the result is left.
 	NoLayers bool
-	// Ulimits are the resource limits of RUN steps.
-	Ulimits []specgen.Ulimit
+	// Ulimits, Resources (cgroup limits) and ShmSize (bytes of /dev/shm;
+	// 0 is the default) limit the RUN steps, as pm run's options.
+	Ulimits   []specgen.Ulimit
+	Resources specgen.Resources
+	ShmSize   int64
+	// Network is the network of RUN steps: "" or "host" (the host's),
+	// or "none".
+	Network string
+	// AddHosts are extra host:ip lines of the RUN steps' /etc/hosts.
+	AddHosts []string
+	// Platform is the platform to build for: "" or the host's, the only
+	// one pm builds for.
+	Platform string
 	// Auth is used to pull FROM and COPY --from images.
 	Auth RegistryAuth
 	// Warn receives what the build does differently from what the
@@ -65,6 +77,25 @@ type BuildReport struct {
 	ID string
 }
 
+// Validate checks the options of the build that need no image or
+// context: the format, the network, the platform.
+func (req *BuildRequest) Validate() error {
+	switch req.Format {
+	case "", "docker", "oci":
+	default:
+		return define.Invalidf("unrecognized image type %q: use oci or docker", req.Format)
+	}
+	switch req.Network {
+	case "", "host", "none":
+	default:
+		return define.Invalidf("invalid network %q for the RUN steps: use host or none", req.Network)
+	}
+	if req.Platform != "" && !hostPlatform(req.Platform) {
+		return define.Invalidf("platform %s: pm builds for this host's platform only, %s/%s", req.Platform, runtime.GOOS, runtime.GOARCH)
+	}
+	return nil
+}
+
 // Build builds an image the simple way: each RUN runs in a container of
 // the image so far and is committed; COPY and ADD copy into a container
 // and commit; the configuration instructions set the configuration every
@@ -73,10 +104,8 @@ type BuildReport struct {
 // instruction of Docker's Dockerfile reference but heredocs and the
 // options of RUN, which it refuses.
 func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport, retErr error) {
-	switch req.Format {
-	case "", "docker", "oci":
-	default:
-		return nil, define.Invalidf("unrecognized image type %q: use oci or docker", req.Format)
+	if err := req.Validate(); err != nil {
+		return nil, err
 	}
 	var tags []string
 	for _, t := range req.Tags {
@@ -163,7 +192,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	}
 	rp := e.startBuildReaper()
 	bs := &buildState{e: e, ctx: ctx, dir: dir, ctxDir: ctxDir, out: out, req: &req, reaper: rp,
-		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}}
+		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}, warned: map[string]bool{}}
 	// Step containers go whatever happens, and step images unless the
 	// cache keeps them.
 	defer func() {

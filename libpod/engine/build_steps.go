@@ -34,6 +34,7 @@ type buildState struct {
 	stageImages map[int]string
 	globalArgs  map[string]string // ARGs before the first FROM
 	scratch     string            // the empty image of FROM scratch, made when needed
+	warned      map[string]bool   // the warnings of step containers given so far
 	ctrs        []string          // step containers (by name) not yet removed
 	images      []string          // step images this build committed
 }
@@ -170,6 +171,10 @@ func (b *builder) container(cmd []string) (string, error) {
 		for k, v := range b.args {
 			s.Env[k] = v
 		}
+		s.Resources, s.ShmSize, s.Net.AddHosts = b.req.Resources, b.req.ShmSize, b.req.AddHosts
+		if b.req.Network == "none" {
+			s.NetworkMode = "none"
+		}
 	} else {
 		// Never run: the image (of FROM scratch, say) may have no command.
 		s.Entrypoint, s.Command = []string{}, []string{"/bin/sh"}
@@ -193,11 +198,19 @@ func (b *builder) container(cmd []string) (string, error) {
 // its name first.
 func (b *builder) create(s *specgen.Spec) error {
 	b.reaper.add(s.Name)
-	if _, err := b.e.ContainerCreate(b.ctx, s); err != nil {
+	rep, err := b.e.ContainerCreate(b.ctx, s)
+	if err != nil {
 		b.reaper.done(s.Name)
 		return err
 	}
 	b.ctrs = append(b.ctrs, s.Name)
+	for _, w := range rep.Warnings {
+		// Once a build: every RUN step would say the same.
+		if !b.warned[w] {
+			b.warned[w] = true
+			b.warn(w)
+		}
+	}
 	return nil
 }
 
