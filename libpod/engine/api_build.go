@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -45,6 +44,10 @@ type BuildRequest struct {
 	PodmanStyle bool
 	// Target is the stage to build ("" is the last).
 	Target string
+	// Jobs is how many stages build at once, of those that do not need
+	// each other (FROM or COPY --from an earlier stage): 0 and 1 build
+	// them one after another, a negative number all at once.
+	Jobs int
 	// NoCache builds every step afresh (the results still go to the
 	// cache unless NoLayers).
 	NoCache bool
@@ -107,6 +110,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+
 	var tags []string
 	for _, t := range req.Tags {
 		n, err := image.NormalizeName(t)
@@ -190,8 +194,12 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	if out == nil {
 		out = io.Discard
 	}
+	if req.Jobs > 1 || req.Jobs < 0 {
+		// Stages write their lines at once.
+		out = &lockedWriter{w: out}
+	}
 	rp := e.startBuildReaper()
-	bs := &buildState{e: e, ctx: ctx, dir: dir, ctxDir: ctxDir, out: out, req: &req, reaper: rp,
+	bs := &buildState{e: e, ctx: ctx, dir: dir, ctxDir: ctxDir, out: out, req: &req, reaper: rp, stages: stages,
 		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}, warned: map[string]bool{}}
 	// Step containers go whatever happens, and step images unless the
 	// cache keeps them.
@@ -224,53 +232,10 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		}
 		bs.globalArgs[k] = v
 	}
-	var id string
-	for i := 0; i <= last; i++ {
-		prefix := ""
-		if last > 0 {
-			prefix = fmt.Sprintf("[%d/%d] ", i+1, last+1)
-		}
-		b := &builder{buildState: bs, stage: i, args: map[string]string{}, env: map[string]string{}}
-		for j, st := range stages[i].steps {
-			if req.PodmanStyle {
-				fmt.Fprintf(out, "%sSTEP %d/%d: %s\n", prefix, j+1, len(stages[i].steps), st.Line)
-			} else {
-				fmt.Fprintf(out, "Step %d/%d : %s\n", j+1, len(stages[i].steps), st.Line)
-			}
-			if err := b.step(st, stages, i); err != nil {
-				if st.Cmd == "FROM" {
-					return nil, err
-				}
-				return nil, fmt.Errorf("building at STEP %q: %w", st.Line, err)
-			}
-		}
-		final := i == last
-		format := "docker"
-		if final {
-			if len(req.Labels) > 0 && b.cfg.Labels == nil {
-				b.cfg.Labels = map[string]string{}
-			}
-			for k, v := range req.Labels {
-				b.cfg.Labels[k] = v
-			}
-			if req.Format != "" {
-				format = req.Format
-			}
-			if format == "oci" {
-				b.dockerOnly()
-			}
-			if req.PodmanStyle {
-				fmt.Fprintf(out, "COMMIT %s\n", strings.Join(req.Tags, " "))
-			}
-		}
-		if final || b.dirty {
-			if err := b.commitStep("COMMIT "+format, format); err != nil {
-				return nil, err
-			}
-		}
-		bs.stageImages[i] = b.image
-		id = b.image
+	if err := bs.buildStages(last); err != nil {
+		return nil, err
 	}
+	id := bs.stageImages[last]
 	if len(tags) > 0 {
 		if err := e.ImageTag(ctx, id, tags); err != nil {
 			return nil, err
@@ -284,15 +249,6 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		fmt.Fprintf(out, "Successfully tagged %s\n", t)
 	}
 	return &BuildReport{ID: id}, nil
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // argDefault reads ARG's NAME[=default].

@@ -184,7 +184,7 @@ func (b *builder) onBuild() error {
 		}
 		fmt.Fprintf(b.out, "--> Running the base image's ONBUILD trigger: %s\n", t)
 		b.dirty = true
-		if err := b.step(steps[0], b.stages, b.stage); err != nil {
+		if err := b.step(steps[0]); err != nil {
 			return fmt.Errorf("running the ONBUILD trigger %q: %w", t, err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,5 +182,26 @@ func TestFromArgsPlatform(t *testing.T) {
 		if _, _, err := fromArgs(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("fromArgs(%q) = %v, want %q", in, err, want)
 		}
+	}
+}
+
+func TestStageDeps(t *testing.T) {
+	t.Parallel()
+	steps, err := parseDockerfile("FROM busybox AS a\nRUN x\nFROM busybox AS b\nFROM a AS c\nCOPY --from=b /x /x\n" +
+		"FROM busybox\nCOPY --from=0 /y /y\nCOPY --from=busybox /z /z\nFROM busybox\nCOPY --from=$S /w /w\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stages, err := splitStages(steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := stageDeps(stages, len(stages)-1)
+	for i := range got {
+		slices.Sort(got[i])
+	}
+	want := [][]int{nil, nil, {0, 1}, {0}, {0, 1, 2, 3}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("stageDeps = %v, want %v", got, want)
 	}
 }

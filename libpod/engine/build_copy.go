@@ -238,7 +238,7 @@ func (b *builder) missing(src string) error {
 func (b *builder) copyFrom(ca copyArgs, args, dst string, dstDir bool) error {
 	var img string
 	if i := stageIndex(b.stages, ca.from, b.stage); i >= 0 {
-		img = b.stageImages[i]
+		img = b.stageImage(i)
 	} else {
 		im, err := b.pullImage(ca.from)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pm-project/pm/libpod"
@@ -21,22 +22,25 @@ const buildContainerLabel = "io.pm.build"
 
 // buildState is what the stages of one build share.
 type buildState struct {
-	e      *Engine
-	ctx    context.Context
-	dir    string // the context, filtered by the ignore file
-	ctxDir string // the context as the user named it, for messages
-	out    io.Writer
-	req    *BuildRequest
-	reaper *buildReaper
-	cache  *buildCache
-	stages []buildStage
+	e          *Engine
+	ctx        context.Context
+	dir        string // the context, filtered by the ignore file
+	ctxDir     string // the context as the user named it, for messages
+	out        io.Writer
+	req        *BuildRequest
+	reaper     *buildReaper
+	cache      *buildCache
+	stages     []buildStage
+	globalArgs map[string]string // ARGs before the first FROM
+
+	// mu guards what follows: stages may build at once (Jobs).
+	mu sync.Mutex
 	// stageImages are the results of the stages built so far, by index.
 	stageImages map[int]string
-	globalArgs  map[string]string // ARGs before the first FROM
-	scratch     string            // the empty image of FROM scratch, made when needed
-	warned      map[string]bool   // the warnings of step containers given so far
-	ctrs        []string          // step containers (by name) not yet removed
-	images      []string          // step images this build committed
+	scratch     string          // the empty image of FROM scratch, made when needed
+	warned      map[string]bool // the warnings of step containers given so far
+	ctrs        []string        // step containers (by name) not yet removed
+	images      []string        // step images this build committed
 }
 
 // builder is the state of one stage.
@@ -62,8 +66,7 @@ func (b *builder) expand(s string) string { return expandWith(s, b.env, b.args) 
 // in RUN, CMD, ENTRYPOINT (the shell does it), HEALTHCHECK, SHELL,
 // MAINTAINER and ONBUILD (a trigger is expanded when it runs), and in
 // FROM only with the ARGs before the first FROM.
-func (b *builder) step(st buildStep, stages []buildStage, idx int) error {
-	b.stages = stages
+func (b *builder) step(st buildStep) error {
 	args := st.Args
 	switch st.Cmd {
 	case "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL", "MAINTAINER", "ONBUILD":
@@ -74,7 +77,7 @@ func (b *builder) step(st buildStep, stages []buildStage, idx int) error {
 	}
 	switch st.Cmd {
 	case "FROM":
-		return b.from(args, stages, idx)
+		return b.from(args)
 	case "ARG":
 		k, v := argDefault(args)
 		if bv, ok := b.req.BuildArgs[k]; ok {
@@ -99,7 +102,7 @@ func (b *builder) step(st buildStep, stages []buildStage, idx int) error {
 
 // from starts the stage from an image, from an earlier stage's result,
 // or from nothing (scratch), then runs the image's ONBUILD triggers.
-func (b *builder) from(args string, stages []buildStage, idx int) error {
+func (b *builder) from(args string) error {
 	ref, _, err := fromArgs(args)
 	if err != nil {
 		return err
@@ -109,13 +112,13 @@ func (b *builder) from(args string, stages []buildStage, idx int) error {
 		return nil
 	}
 	var img *image.Image
-	for i := 0; i < idx; i++ {
-		if stages[i].name != "" && stages[i].name == strings.ToLower(ref) {
+	for i := 0; i < b.stage; i++ {
+		if b.stages[i].name != "" && b.stages[i].name == strings.ToLower(ref) {
 			svc, err := b.e.rt.Images()
 			if err != nil {
 				return err
 			}
-			if img, err = svc.Lookup(b.stageImages[i]); err != nil {
+			if img, err = svc.Lookup(b.stageImage(i)); err != nil {
 				return err
 			}
 			break
@@ -203,6 +206,8 @@ func (b *builder) create(s *specgen.Spec) error {
 		b.reaper.done(s.Name)
 		return err
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.ctrs = append(b.ctrs, s.Name)
 	for _, w := range rep.Warnings {
 		// Once a build: every RUN step would say the same.
@@ -229,6 +234,8 @@ func (b *builder) baseImage() (string, error) {
 	if b.image != "" {
 		return b.image, nil
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.scratch == "" {
 		svc, err := b.e.rt.Images()
 		if err != nil {
@@ -253,6 +260,8 @@ func stepName() string {
 func (b *builder) drop(name string) {
 	b.e.rt.RemoveContainer(context.WithoutCancel(b.ctx), name, true, nil)
 	b.reaper.done(name)
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	for i, c := range b.ctrs {
 		if c == name {
 			b.ctrs = append(b.ctrs[:i], b.ctrs[i+1:]...)
@@ -330,7 +339,9 @@ func (b *builder) commit(id, key, format, createdBy string) error {
 	}
 	b.drop(id)
 	b.image, b.dirty, b.pending = rep.ID(), false, nil
+	b.mu.Lock()
 	b.images = append(b.images, rep.ID())
+	b.mu.Unlock()
 	if !b.req.NoLayers {
 		if err := b.cache.put(key, rep.ID(), b.e.imageExists); err != nil {
 			b.warn(fmt.Sprintf("recording the build cache: %v", err))

@@ -344,3 +344,25 @@ func TestBuildPullNewer(t *testing.T) {
 		t.Errorf("run --pull=newer of an image only here: %s", res)
 	}
 }
+
+// TestBuildJobs: with --jobs=2 two stages that do not need each other
+// build at once: one listens on a port until the other connects to it,
+// which a build of one stage after the other cannot do. The stage that
+// needs both builds after them.
+func TestBuildJobs(t *testing.T) {
+	env := ctrEnv(t)
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := itoa(port)
+	ctx := buildCtx(t, env, "jctx", map[string]string{"Containerfile": "FROM busybox AS listener\n" +
+		"RUN timeout 120 nc -l -p " + p + " > /heard\n" +
+		"FROM busybox AS talker\nRUN for i in $(seq 1200); do echo hello | nc 127.0.0.1 " + p + " && exit 0; sleep 0.1; done; exit 1\n" +
+		"FROM busybox\nCOPY --from=listener /heard /heard\nCOPY --from=talker /bin/busybox /bb\n"})
+	env.PMOK("build", "-q", "--jobs=2", "-t", "jobs", ctx)
+	if out := env.PMOK("run", "--rm", "jobs", "cat", "/heard").Stdout; out != "hello\n" {
+		t.Errorf("the listener stage heard %q", out)
+	}
+	env.PM("build", "--jobs=-1", ctx).ExpectError(t, 125, "invalid --jobs -1")
+}

@@ -70,7 +70,7 @@ steps whose inputs did not change come from the layer cache.`,
 	fs.StringVar(&f.pull, "pull", "missing", "Pull the FROM image: always, missing, never or newer")
 	fs.Lookup("pull").NoOptDefVal = "always"
 	fs.BoolVar(&f.pullNever, "pull-never", false, "Never pull the FROM image (--pull=never)")
-	fs.IntVar(&f.jobs, "jobs", 1, "How many stages to build at once (pm builds them one after another)")
+	fs.IntVar(&f.jobs, "jobs", 1, "How many stages that do not need each other to build at once (0: no limit)")
 	fs.StringArrayVar(&f.ulimits, "ulimit", nil, "Resource limit of RUN steps, name=soft[:hard] (repeatable)")
 	fs.StringVar(&f.authFile, "authfile", "", "Path of the authentication file for pulling images")
 	fs.StringVar(&f.logFile, "logfile", "", "Write the build's output to this file in place of stdout")
@@ -124,9 +124,16 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 	default:
 		return define.Invalidf("invalid --pull %q: use always, missing, never or newer", pull)
 	}
+	if f.jobs < 0 {
+		return define.Invalidf("invalid --jobs %d: want 0 (no limit) or more", f.jobs)
+	}
+	jobs := f.jobs
+	if jobs == 0 {
+		jobs = -1 // no limit, as Podman's 0
+	}
 	req := engine.BuildRequest{ContextDir: abs, Dockerfile: file, Tags: f.tags, PodmanStyle: true,
 		BuildArgs: map[string]string{}, Labels: map[string]string{}, Format: f.imgFormat, Pull: pull,
-		Target: f.target, NoCache: f.noCache, NoLayers: !f.layers}
+		Target: f.target, NoCache: f.noCache, NoLayers: !f.layers, Jobs: jobs}
 	if f.authFile != "" {
 		if _, err := os.Stat(f.authFile); err != nil {
 			return define.Invalidf("checking authfile: %v", err)
