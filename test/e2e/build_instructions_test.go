@@ -357,8 +357,8 @@ func TestBuildJobs(t *testing.T) {
 	}
 	p := itoa(port)
 	ctx := buildCtx(t, env, "jctx", map[string]string{"Containerfile": "FROM busybox AS listener\n" +
-		"RUN timeout 120 nc -l -p " + p + " > /heard\n" +
-		"FROM busybox AS talker\nRUN for i in $(seq 1200); do echo hello | nc 127.0.0.1 " + p + " && exit 0; sleep 0.1; done; exit 1\n" +
+		"RUN timeout 60 nc -l -p " + p + " > /heard\n" +
+		"FROM busybox AS talker\nRUN for i in $(seq 600); do echo hello | nc 127.0.0.1 " + p + " && exit 0; sleep 0.1; done; exit 1\n" +
 		"FROM busybox\nCOPY --from=listener /heard /heard\nCOPY --from=talker /bin/busybox /bb\n"})
 	env.PMOK("build", "-q", "--jobs=2", "-t", "jobs", ctx)
 	if out := env.PMOK("run", "--rm", "jobs", "cat", "/heard").Stdout; out != "hello\n" {
