@@ -315,6 +315,21 @@ func TestBuildLayersFalse(t *testing.T) {
 	if strings.Contains(res.Stdout, "Using cache") {
 		t.Errorf("--layers=false used the cache the default build filled:\n%s", res.Stdout)
 	}
+	// Podman's environment defaults; the flags win over them.
+	env.SetEnv("BUILDAH_LAYERS=false", "BUILDAH_FORMAT=docker")
+	res = env.PMOK("build", "-t", "l5", ctx)
+	if strings.Contains(res.Stdout, "Using cache") {
+		t.Errorf("BUILDAH_LAYERS=false used the cache:\n%s", res.Stdout)
+	}
+	if mt := env.PMOK("image", "inspect", "--format", "{{.ManifestType}}", "l5").Stdout; !strings.Contains(mt, "docker") {
+		t.Errorf("BUILDAH_FORMAT=docker made %q", mt)
+	}
+	res = env.PMOK("build", "--layers", "--format", "oci", "-t", "l6", ctx)
+	if n := strings.Count(res.Stdout, "Using cache"); n != 3 {
+		t.Errorf("--layers over BUILDAH_LAYERS=false: the cache served %d steps, want 3:\n%s", n, res.Stdout)
+	}
+	env.SetEnv("BUILDAH_LAYERS=maybe")
+	env.PM("build", ctx).ExpectError(t, 125, `invalid BUILDAH_LAYERS "maybe"`)
 }
 
 // TestBuildPullNewer: build's and run's --pull=newer take the
