@@ -303,12 +303,19 @@ func (b *builder) run(args string) error {
 	if err != nil {
 		return err
 	}
+	targets, err := b.mountTargets(id)
+	if err != nil {
+		return err
+	}
 	code, err := b.e.ContainerStartAttached(b.ctx, id, AttachOptions{Stdout: b.out, Stderr: b.out})
 	if err != nil {
 		return err
 	}
 	if code != 0 {
 		return define.Errorf(define.ErrInvalidArg, "The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), code)
+	}
+	if err := b.afterTargets(id, targets); err != nil {
+		return err
 	}
 	return b.commit(id, key, "docker", strings.Join(cmd, " "))
 }

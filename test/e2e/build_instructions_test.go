@@ -244,6 +244,44 @@ func TestBuildScratch(t *testing.T) {
 	if cmd := env.PMOK("image", "inspect", "--format", "{{.Config.Env}} {{len .RootFS.Layers}}", "scratchy").Stdout; cmd != "[] 3\n" {
 		t.Errorf("scratch image env and layers: %q", cmd)
 	}
+	// What the RUN's container mounted (/etc/hosts, /proc, ...) stays
+	// out of the image.
+	archive := env.Path("scratchy.tar")
+	env.PMOK("save", "-o", archive, "scratchy")
+	if got := strings.Join(imageFiles(t, archive), " "); got != "bin/ bin/busybox made/" {
+		t.Errorf("files of the image: %s", got)
+	}
+}
+
+// imageFiles lists the entries of every layer of a docker-archive.
+func imageFiles(t *testing.T, archive string) []string {
+	t.Helper()
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var names []string
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			break
+		}
+		if !strings.HasSuffix(h.Name, ".tar") {
+			continue
+		}
+		lr := tar.NewReader(tr)
+		for {
+			lh, err := lr.Next()
+			if err != nil {
+				break
+			}
+			names = append(names, lh.Name)
+		}
+	}
+	sort.Strings(names)
+	return names
 }
 
 // TestBuildBadInstructions: a bad --chown user, --chmod, HEALTHCHECK,
