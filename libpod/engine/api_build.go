@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -200,7 +201,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	}
 	rp := e.startBuildReaper()
 	bs := &buildState{e: e, ctx: ctx, dir: dir, ctxDir: ctxDir, out: out, req: &req, reaper: rp, stages: stages,
-		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}, warned: map[string]bool{}}
+		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}, warned: map[string]bool{}, consumed: map[string]bool{}}
 	// Step containers go whatever happens, and step images unless the
 	// cache keeps them.
 	defer func() {
@@ -226,14 +227,27 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	}()
 	bs.globalArgs = platformArgs()
 	for _, st := range globals {
-		k, v := argDefault(st.Args)
-		if bv, ok := req.BuildArgs[k]; ok {
-			v = bv
+		for _, a := range argWords(expandWith(st.Args, bs.globalArgs)) {
+			k, v := argDefault(a)
+			if bv, ok := req.BuildArgs[k]; ok {
+				v = bv
+				bs.consumed[k] = true
+			}
+			bs.globalArgs[k] = v
 		}
-		bs.globalArgs[k] = v
 	}
 	if err := bs.buildStages(last); err != nil {
 		return nil, err
+	}
+	var unused []string
+	for k := range req.BuildArgs {
+		if _, builtin := platformArgs()[k]; !builtin && !bs.consumed[k] {
+			unused = append(unused, k)
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		bs.warn(fmt.Sprintf("build args no ARG of the Containerfile takes, which the build did not use: %s", strings.Join(unused, ", ")))
 	}
 	id := bs.stageImages[last]
 	if len(tags) > 0 {
@@ -251,8 +265,11 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	return &BuildReport{ID: id}, nil
 }
 
-// argDefault reads ARG's NAME[=default].
-func argDefault(args string) (string, string) {
-	k, v, _ := strings.Cut(strings.TrimSpace(args), "=")
+// argWords splits ARG's NAME[=default] ... into its declarations.
+func argWords(args string) []string { return splitQuoted(args) }
+
+// argDefault reads one ARG declaration, NAME[=default].
+func argDefault(arg string) (string, string) {
+	k, v, _ := strings.Cut(strings.TrimSpace(arg), "=")
 	return k, strings.Trim(v, `"`)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -279,8 +280,14 @@ func checkStep(st buildStep) error {
 		_, err = parseOnBuild(st.Args)
 	case "COPY", "ADD":
 		_, err = parseCopyArgs(st.Cmd, st.Args)
+		if err == nil && heredoc.MatchString(st.Args) {
+			err = define.Invalidf("heredocs (<<EOF) are not supported by pm's builder")
+		}
 	case "RUN":
 		err = runFlags(st.Args)
+		if err == nil && heredoc.MatchString(st.Args) {
+			err = define.Invalidf("heredocs (<<EOF) are not supported by pm's builder")
+		}
 	case "STOPSIGNAL":
 		if !strings.Contains(st.Args, "$") {
 			err = checkStopSignal(st.Args)
@@ -288,6 +295,10 @@ func checkStep(st buildStep) error {
 	}
 	return err
 }
+
+// heredoc finds a heredoc (<<EOF, <<-"EOF") in RUN, COPY or ADD, whose
+// body would otherwise be read as instructions.
+var heredoc = regexp.MustCompile(`<<-?["']?[A-Za-z_]`)
 
 // runFlags refuses the options of RUN (--mount, --network, --security),
 // which pm's builder does not have.
@@ -316,10 +327,10 @@ func (b *builder) dockerOnly() {
 
 // warn tells the user something the build does differently from what
 // they may expect.
-func (b *builder) warn(msg string) {
-	if b.req.Warn != nil {
-		b.req.Warn(msg)
+func (bs *buildState) warn(msg string) {
+	if bs.req.Warn != nil {
+		bs.req.Warn(msg)
 		return
 	}
-	fmt.Fprintf(b.out, "WARNING: %s\n", msg)
+	fmt.Fprintf(bs.out, "WARNING: %s\n", msg)
 }

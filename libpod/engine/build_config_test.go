@@ -205,3 +205,31 @@ func TestStageDeps(t *testing.T) {
 		t.Errorf("stageDeps = %v, want %v", got, want)
 	}
 }
+
+func TestParseDockerfileSyntax(t *testing.T) {
+	t.Parallel()
+	steps, err := parseDockerfile("# syntax=docker/dockerfile:1\n# escape=\\\nFROM\tbusybox\nARG A=1 B=\"x y\" C\nRUN echo \\\n  hi\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 3 || steps[0].Cmd != "FROM" || steps[0].Args != "busybox" || steps[2].Args != "echo  hi" {
+		t.Errorf("steps: %+v", steps)
+	}
+	if got := argWords(steps[1].Args); !reflect.DeepEqual(got, []string{"A=1", "B=x y", "C"}) {
+		t.Errorf("argWords = %q", got)
+	}
+	if _, err := parseDockerfile("# escape=`\nFROM busybox\n"); err == nil || !strings.Contains(err.Error(), "escape=`") {
+		t.Errorf("escape directive: %v", err)
+	}
+	if _, err := parseDockerfile("FROM busybox\n# escape=`\n"); err != nil {
+		t.Errorf("a comment after the first instruction is no directive: %v", err)
+	}
+	for _, st := range []buildStep{{Cmd: "RUN", Args: "<<EOF"}, {Cmd: "RUN", Args: "python3 <<-'END'"}, {Cmd: "COPY", Args: "<<EOF /x"}} {
+		if err := checkStep(st); err == nil || !strings.Contains(err.Error(), "heredocs") {
+			t.Errorf("checkStep(%+v) = %v", st, err)
+		}
+	}
+	if err := checkStep(buildStep{Cmd: "RUN", Args: "echo $((1<<4))"}); err != nil {
+		t.Errorf("a shift is no heredoc: %v", err)
+	}
+}

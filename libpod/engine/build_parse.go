@@ -137,6 +137,9 @@ func strconvQuoteList(l []string) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
+// escapeDirective is the parser directive of the escape character.
+var escapeDirective = regexp.MustCompile(`^#\s*(?i:escape)\s*=\s*(\S+)\s*$`)
+
 var varRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 
 // expandWith replaces $VAR and ${VAR} with the first of maps that has it.
@@ -205,14 +208,22 @@ func parseDockerfile(s string) ([]buildStep, error) {
 		if line == "" {
 			return
 		}
-		cmd, args, _ := strings.Cut(line, " ")
+		cmd, args := line, ""
+		if i := strings.IndexAny(line, " \t"); i >= 0 {
+			cmd, args = line[:i], line[i+1:]
+		}
 		steps = append(steps, buildStep{Cmd: strings.ToUpper(cmd), Args: strings.TrimSpace(args), Line: line})
 	}
+	directives := true // parser directives come before anything else
 	for sc.Scan() {
 		t := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(t, "#") {
+			if m := escapeDirective.FindStringSubmatch(t); directives && m != nil && m[1] != "\\" {
+				return nil, define.Invalidf("the parser directive escape=%s is not supported by pm's builder: its escape character is \\", m[1])
+			}
 			continue
 		}
+		directives = false
 		if strings.HasSuffix(t, "\\") {
 			cur.WriteString(strings.TrimSuffix(t, "\\"))
 			cur.WriteByte(' ')

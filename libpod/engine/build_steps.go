@@ -39,6 +39,7 @@ type buildState struct {
 	stageImages map[int]string
 	scratch     string          // the empty image of FROM scratch, made when needed
 	warned      map[string]bool // the warnings of step containers given so far
+	consumed    map[string]bool // the build args an ARG took
 	ctrs        []string        // step containers (by name) not yet removed
 	images      []string        // step images this build committed
 }
@@ -79,13 +80,16 @@ func (b *builder) step(st buildStep) error {
 	case "FROM":
 		return b.from(args)
 	case "ARG":
-		k, v := argDefault(args)
-		if bv, ok := b.req.BuildArgs[k]; ok {
-			v = bv
-		} else if gv, ok := b.globalArgs[k]; ok && !strings.Contains(args, "=") {
-			v = gv
+		for _, a := range argWords(args) {
+			k, v := argDefault(a)
+			if bv, ok := b.req.BuildArgs[k]; ok {
+				v = bv
+				b.consume(k)
+			} else if gv, ok := b.globalArgs[k]; ok && !strings.Contains(a, "=") {
+				v = gv
+			}
+			b.args[k] = v
 		}
-		b.args[k] = v
 		return nil
 	case "RUN":
 		return b.run(args)
@@ -217,6 +221,13 @@ func (b *builder) create(s *specgen.Spec) error {
 		}
 	}
 	return nil
+}
+
+// consume records that an ARG took the build arg k.
+func (bs *buildState) consume(k string) {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	bs.consumed[k] = true
 }
 
 // sourceContainer creates a container of img to copy from (COPY --from).

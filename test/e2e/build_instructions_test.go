@@ -72,9 +72,9 @@ func TestBuildInstructions(t *testing.T) {
 		"f.txt": "context file\n",
 		"Containerfile": `FROM busybox
 MAINTAINER tester
-ARG GREETING=hello
+ARG GREETING=hello OTHER=x
 SHELL ["/bin/sh", "-c", "echo shell-used >> /shell-marker; eval \"$1\"", "sh"]
-RUN echo "$GREETING" > /greeting
+RUN echo "$GREETING $OTHER" > /greeting
 HEALTHCHECK --interval=1h --start-period=5m --start-interval=1s --retries=1 CMD test -f /greeting
 STOPSIGNAL SIGUSR1
 ONBUILD RUN echo triggered >> /onbuild-ran
@@ -92,9 +92,12 @@ USER root
 CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 `,
 	})
-	res := env.PMOK("build", "--format", "docker", "-t", "instr", ctx)
+	res := env.PMOK("build", "--format", "docker", "--build-arg", "GREETING=hey", "--build-arg", "NOBODY_TAKES=1", "-t", "instr", ctx)
 	if !strings.Contains(res.Stderr, `VOLUME ['/q'] is not a JSON array`) {
 		t.Errorf("no warning for the single-quoted VOLUME:\n%s", res.Stderr)
+	}
+	if !strings.Contains(res.Stderr, "did not use: NOBODY_TAKES\n") {
+		t.Errorf("no warning for the unused build arg:\n%s", res.Stderr)
 	}
 	if strings.Contains(res.Stdout+res.Stderr, "ignored") {
 		t.Errorf("build output says something is ignored:\n%s%s", res.Stdout, res.Stderr)
@@ -102,7 +105,7 @@ CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 
 	// SHELL ran the RUN after it, and not the ones of a later container.
 	out := env.PMOK("run", "--rm", "instr", "sh", "-c", "cat /shell-marker /greeting").Stdout
-	if out != "shell-used\nhello\n" {
+	if out != "shell-used\nhey x\n" {
 		t.Errorf("SHELL and RUN: %q", out)
 	}
 	// --chown by name and by number, --chmod, root without --chown even
@@ -303,6 +306,7 @@ func TestBuildBadInstructions(t *testing.T) {
 		{"ONBUILD ONBUILD RUN true", "ONBUILD ONBUILD is not allowed"},
 		{"RUN --mount=type=cache,target=/c true", "RUN --mount is not supported"},
 		{"COPY --link f.txt /f", "COPY --link is not supported"},
+		{"RUN <<EOF", "heredocs (<<EOF) are not supported"},
 		{"ADD --checksum=sha256:" + strings.Repeat("0", 64) + " f.txt /f", "only for http and https"},
 	}
 	images, all := env.imageIDs(), env.allImages()
