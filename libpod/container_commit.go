@@ -23,6 +23,12 @@ type CommitOptions struct {
 	Message   string
 	Pause     bool // freeze a running container while its layer is read
 	Docker    bool // Docker schema 2 manifest instead of OCI
+	// Set, when non-nil, is the new image's whole run configuration (a
+	// build step's): the container's and Changes are not used.
+	Set *image.RunConfig
+	// CreatedBy is the history's account of the step; "" is the
+	// container's command.
+	CreatedBy string
 }
 
 // CommitContainer makes a new image of the container's image layers and
@@ -92,7 +98,10 @@ func (r *Runtime) CommitContainer(ctx context.Context, idOrName string, opts Com
 	if err != nil {
 		return nil, fmt.Errorf("spooling changes of container %s: %w", c.Name(), err)
 	}
-	cmd := append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...)
+	createdBy := opts.CreatedBy
+	if createdBy == "" {
+		createdBy = strings.Join(append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...), " ")
+	}
 	img, err := svc.Commit(ctx, image.CommitOptions{
 		Reference: opts.Reference,
 		Parent:    parent,
@@ -102,9 +111,10 @@ func (r *Runtime) CommitContainer(ctx context.Context, idOrName string, opts Com
 			WorkingDir: c.Config.WorkDir, User: c.Config.User,
 		},
 		Changes:   opts.Changes,
+		Set:       opts.Set,
 		Author:    opts.Author,
 		Message:   opts.Message,
-		CreatedBy: strings.Join(cmd, " "),
+		CreatedBy: createdBy,
 		Docker:    opts.Docker,
 		Diff:      spool,
 	})

@@ -42,6 +42,10 @@ type HealthConfig struct {
 	// StartPeriod is the time after a start during which failures do
 	// not count.
 	StartPeriod time.Duration `json:"StartPeriod,omitempty"`
+	// StartInterval, when set, is the time between two checks during
+	// the start period while the container is still starting (Docker's
+	// HEALTHCHECK --start-interval); 0 keeps Interval throughout.
+	StartInterval time.Duration `json:"StartInterval,omitempty"`
 	// Retries is how many failures in a row make the container unhealthy.
 	Retries int `json:"Retries,omitempty"`
 }

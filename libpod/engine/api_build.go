@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 
@@ -44,16 +45,35 @@ type BuildRequest struct {
 	PodmanStyle bool
 	// Target is the stage to build ("" is the last).
 	Target string
+	// Jobs is how many stages build at once, of those that do not need
+	// each other (FROM or COPY --from an earlier stage): 0 and 1 build
+	// them one after another, a negative number all at once.
+	Jobs int
 	// NoCache builds every step afresh (the results still go to the
 	// cache unless NoLayers).
 	NoCache bool
 	// NoLayers keeps no step images: no cache is read or written, and
 	// only the result is left.
 	NoLayers bool
-	// Ulimits are the resource limits of RUN steps.
-	Ulimits []specgen.Ulimit
+	// Ulimits, Resources (cgroup limits) and ShmSize (bytes of /dev/shm;
+	// 0 is the default) limit the RUN steps, as pm run's options.
+	Ulimits   []specgen.Ulimit
+	Resources specgen.Resources
+	ShmSize   int64
+	// Network is the network of RUN steps: "" or "host" (the host's),
+	// or "none".
+	Network string
+	// AddHosts are extra host:ip lines of the RUN steps' /etc/hosts.
+	AddHosts []string
+	// Platform is the platform to build for: "" or the host's, the only
+	// one pm builds for.
+	Platform string
 	// Auth is used to pull FROM and COPY --from images.
 	Auth RegistryAuth
+	// Warn receives what the build does differently from what the
+	// Containerfile may expect (a HEALTHCHECK an OCI image cannot keep,
+	// say); nil writes "WARNING: ..." lines to Output.
+	Warn func(msg string)
 }
 
 // BuildReport carries the built image's ID.
@@ -61,19 +81,37 @@ type BuildReport struct {
 	ID string
 }
 
-// Build builds an image the simple way: each RUN runs in a container of
-// the image so far and is committed; COPY and ADD copy into a container
-// and commit; config instructions ride along on every commit. Stages run
-// in order; a step whose inputs are unchanged reuses its earlier result
-// (the layer cache). It supports FROM, RUN, COPY, ADD (local files and
-// archives), ENV, WORKDIR, CMD, ENTRYPOINT, EXPOSE, LABEL, USER, ARG and
-// VOLUME.
-func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport, retErr error) {
+// Validate checks the options of the build that need no image or
+// context: the format, the network, the platform.
+func (req *BuildRequest) Validate() error {
 	switch req.Format {
 	case "", "docker", "oci":
 	default:
-		return nil, define.Invalidf("unrecognized image type %q: use oci or docker", req.Format)
+		return define.Invalidf("unrecognized image type %q: use oci or docker", req.Format)
 	}
+	switch req.Network {
+	case "", "host", "none":
+	default:
+		return define.Invalidf("invalid network %q for the RUN steps: use host or none", req.Network)
+	}
+	if req.Platform != "" && !hostPlatform(req.Platform) {
+		return define.Invalidf("platform %s: pm builds for this host's platform only, %s/%s", req.Platform, runtime.GOOS, runtime.GOARCH)
+	}
+	return nil
+}
+
+// Build builds an image the simple way: each RUN runs in a container of
+// the image so far and is committed; COPY and ADD copy into a container
+// and commit; the configuration instructions set the configuration every
+// commit records. Stages run in order; a step whose inputs are unchanged
+// reuses its earlier result (the layer cache). It supports every
+// instruction of Docker's Dockerfile reference but heredocs and the
+// options of RUN, which it refuses.
+func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport, retErr error) {
+	if err := req.Validate(); err != nil {
+		return nil, err
+	}
+
 	var tags []string
 	for _, t := range req.Tags {
 		n, err := image.NormalizeName(t)
@@ -153,13 +191,24 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			return nil, define.Invalidf("the target %q was not found in the provided Dockerfile", req.Target)
 		}
 	}
+	for _, stage := range stages[:last+1] {
+		for _, st := range stage.steps {
+			if err := checkStep(st); err != nil {
+				return nil, fmt.Errorf("building at STEP %q: %w", st.Line, err)
+			}
+		}
+	}
 	out := req.Output
 	if out == nil {
 		out = io.Discard
 	}
+	if req.Jobs > 1 || req.Jobs < 0 {
+		// Stages write their lines at once.
+		out = &lockedWriter{w: out}
+	}
 	rp := e.startBuildReaper()
-	bs := &buildState{e: e, ctx: ctx, dir: dir, ctxDir: ctxDir, out: out, req: &req, reaper: rp,
-		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}}
+	bs := &buildState{e: e, ctx: ctx, dir: dir, ctxDir: ctxDir, out: out, req: &req, reaper: rp, stages: stages,
+		stageImages: map[int]string{}, cache: &buildCache{path: e.buildCachePath()}, warned: map[string]bool{}, consumed: map[string]bool{}}
 	// Step containers go whatever happens, and step images unless the
 	// cache keeps them.
 	defer func() {
@@ -168,6 +217,9 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			rp.done(c)
 		}
 		rp.close()
+		if bs.scratch != "" {
+			e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: []string{bs.scratch}, Ignore: true})
+		}
 		if req.NoLayers {
 			var imgs []string
 			for _, id := range bs.images {
@@ -180,55 +232,31 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 			}
 		}
 	}()
-	bs.globalArgs = map[string]string{}
+	bs.globalArgs = platformArgs()
 	for _, st := range globals {
-		k, v := argDefault(st.Args)
-		if bv, ok := req.BuildArgs[k]; ok {
-			v = bv
+		for _, a := range argWords(expandWith(st.Args, bs.globalArgs)) {
+			k, v := argDefault(a)
+			if bv, ok := req.BuildArgs[k]; ok {
+				v = bv
+				bs.consumed[k] = true
+			}
+			bs.globalArgs[k] = v
 		}
-		bs.globalArgs[k] = v
 	}
-	var id string
-	for i := 0; i <= last; i++ {
-		prefix := ""
-		if last > 0 {
-			prefix = fmt.Sprintf("[%d/%d] ", i+1, last+1)
-		}
-		b := &builder{buildState: bs, stage: i, args: map[string]string{}, env: map[string]string{}}
-		for j, st := range stages[i].steps {
-			if req.PodmanStyle {
-				fmt.Fprintf(out, "%sSTEP %d/%d: %s\n", prefix, j+1, len(stages[i].steps), st.Line)
-			} else {
-				fmt.Fprintf(out, "Step %d/%d : %s\n", j+1, len(stages[i].steps), st.Line)
-			}
-			if err := b.step(st, stages, i); err != nil {
-				if st.Cmd == "FROM" {
-					return nil, err
-				}
-				return nil, fmt.Errorf("building at STEP %q: %w", st.Line, err)
-			}
-		}
-		final := i == last
-		format := "docker"
-		if final {
-			for _, k := range sortedKeys(req.Labels) {
-				b.changes = append(b.changes, "LABEL "+strconvQuote(k)+"="+strconvQuote(req.Labels[k]))
-			}
-			if req.Format != "" {
-				format = req.Format
-			}
-			if req.PodmanStyle {
-				fmt.Fprintf(out, "COMMIT %s\n", strings.Join(req.Tags, " "))
-			}
-		}
-		if final || b.dirty {
-			if err := b.commitStep("COMMIT "+format, "", format); err != nil {
-				return nil, err
-			}
-		}
-		bs.stageImages[i] = b.image
-		id = b.image
+	if err := bs.buildStages(last); err != nil {
+		return nil, err
 	}
+	var unused []string
+	for k := range req.BuildArgs {
+		if _, builtin := platformArgs()[k]; !builtin && !bs.consumed[k] {
+			unused = append(unused, k)
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		bs.warn(fmt.Sprintf("build args no ARG of the Containerfile takes, which the build did not use: %s", strings.Join(unused, ", ")))
+	}
+	id := bs.stageImages[last]
 	if len(tags) > 0 {
 		if err := e.ImageTag(ctx, id, tags); err != nil {
 			return nil, err
@@ -244,17 +272,11 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	return &BuildReport{ID: id}, nil
 }
 
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+// argWords splits ARG's NAME[=default] ... into its declarations.
+func argWords(args string) []string { return splitQuoted(args) }
 
-// argDefault reads ARG's NAME[=default].
-func argDefault(args string) (string, string) {
-	k, v, _ := strings.Cut(strings.TrimSpace(args), "=")
+// argDefault reads one ARG declaration, NAME[=default].
+func argDefault(arg string) (string, string) {
+	k, v, _ := strings.Cut(strings.TrimSpace(arg), "=")
 	return k, strings.Trim(v, `"`)
 }

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"compress/bzip2"
@@ -15,54 +14,133 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"time"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
+	digest "github.com/opencontainers/go-digest"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/internal/fscopy"
 	"github.com/ulikunitz/xz"
 )
 
-// copy runs COPY and ADD: sources of the context (or, with --from, of a
-// stage or an image) go to a destination relative to the working
-// directory; ADD unpacks a local tar archive, compressed or not.
-func (b *builder) copy(kind, args string) error {
-	var from string
-	var srcs []string
-	for _, a := range splitQuoted(args) {
-		if strings.HasPrefix(a, "--") {
-			if v, ok := strings.CutPrefix(a, "--from="); ok {
-				from = v
-			}
-			continue
+// copyArgs is what a COPY or ADD says.
+type copyArgs struct {
+	from, chown, checksum string
+	chmod                 *fs.FileMode // nil keeps the sources' modes
+	srcs                  []string
+	dst                   string
+}
+
+// parseCopyArgs reads COPY's and ADD's options, sources and destination
+// (space-separated or a JSON array). A --chmod holding a variable is
+// checked once it is expanded.
+func parseCopyArgs(kind, args string) (copyArgs, error) {
+	var ca copyArgs
+	rest := strings.TrimSpace(args)
+	for strings.HasPrefix(rest, "--") {
+		var flag string
+		flag, rest, _ = strings.Cut(rest, " ")
+		rest = strings.TrimSpace(rest)
+		name, val, hasVal := strings.Cut(flag[2:], "=")
+		switch name {
+		case "link", "parents", "exclude", "keep-git-dir":
+			return ca, define.Invalidf("%s --%s is not supported by pm's builder", kind, name)
+		case "from", "chown", "chmod", "checksum":
+		default:
+			return ca, define.Invalidf("%s: unknown option --%s", kind, name)
 		}
-		srcs = append(srcs, a)
+		if !hasVal || val == "" {
+			return ca, define.Invalidf("%s: option --%s needs a value (--%s=VALUE)", kind, name, name)
+		}
+		switch name {
+		case "from":
+			if kind == "ADD" {
+				return ca, define.Invalidf("ADD does not take --from: use COPY")
+			}
+			ca.from = val
+		case "chown":
+			ca.chown = val
+		case "chmod":
+			if strings.Contains(val, "$") {
+				continue
+			}
+			m, err := strconv.ParseUint(val, 8, 32)
+			if err != nil || m > 0o7777 {
+				return ca, define.Invalidf("%s: invalid --chmod=%s: want an octal mode such as 0755", kind, val)
+			}
+			mode := fs.FileMode(m)
+			ca.chmod = &mode
+		case "checksum":
+			if kind == "COPY" {
+				return ca, define.Invalidf("COPY does not take --checksum: use ADD")
+			}
+			if _, err := digest.Parse(val); err != nil && !strings.Contains(val, "$") {
+				return ca, define.Invalidf("ADD: invalid --checksum=%s: want ALGORITHM:HEX, as sha256:...", val)
+			}
+			ca.checksum = val
+		}
 	}
-	if len(srcs) < 2 {
-		return define.Invalidf("%s needs a source and a destination", kind)
+	words, ok := jsonList(rest)
+	if !ok {
+		words = splitQuoted(rest)
 	}
-	dst := srcs[len(srcs)-1]
-	srcs = srcs[:len(srcs)-1]
+	if len(words) < 2 {
+		return ca, define.Invalidf("%s needs a source and a destination", kind)
+	}
+	ca.srcs, ca.dst = words[:len(words)-1], words[len(words)-1]
+	for _, s := range ca.srcs {
+		if ca.checksum != "" && !isURL(s) {
+			return ca, define.Invalidf("ADD --checksum is only for http and https sources, not %s", s)
+		}
+	}
+	return ca, nil
+}
+
+// isURL reports whether an ADD source is a URL rather than a path of the
+// context.
+func isURL(s string) bool { return strings.Contains(s, "://") }
+
+// copy runs COPY and ADD: sources of the context (or, with --from, of a
+// stage or an image; for ADD, http and https URLs) go to a destination
+// relative to the working directory; ADD unpacks a local tar archive,
+// compressed or not. What lands is owned by --chown (default root) and
+// has the mode --chmod gives, or the source's.
+func (b *builder) copy(kind, args string) error {
+	ca, err := parseCopyArgs(kind, args)
+	if err != nil {
+		return err
+	}
 	// A destination ending in / (or naming the working directory) is a
 	// directory; so is one for several sources.
-	dstDir := strings.HasSuffix(dst, "/") || dst == "." || strings.HasSuffix(dst, "/.") || len(srcs) > 1
+	dst := ca.dst
+	dstDir := strings.HasSuffix(dst, "/") || dst == "." || strings.HasSuffix(dst, "/.") || len(ca.srcs) > 1
 	if !strings.HasPrefix(dst, "/") {
-		dst = path.Join("/", b.workdir, dst)
+		dst = path.Join("/", b.cfg.WorkingDir, dst)
 	}
 	dst = path.Clean(dst)
-	for _, s := range srcs {
-		if strings.Contains(s, "://") {
-			return define.Invalidf("%s of a URL is not supported", kind)
-		}
-	}
-	if from != "" {
-		if kind == "ADD" {
-			return define.Invalidf("ADD does not take --from: use COPY")
-		}
-		return b.copyFrom(from, args, srcs, dst, dstDir)
+	if ca.from != "" {
+		return b.copyFrom(ca, args, dst, dstDir)
 	}
 	var hps []string
-	for _, s := range srcs {
+	var urls []*fetched
+	defer func() {
+		for _, f := range urls {
+			os.Remove(f.file)
+		}
+	}()
+	for _, s := range ca.srcs {
+		if isURL(s) {
+			if kind == "COPY" {
+				return define.Invalidf("COPY does not take a URL (%s): use ADD", s)
+			}
+			f, err := b.fetch(s, ca.checksum)
+			if err != nil {
+				return err
+			}
+			urls = append(urls, f)
+			continue
+		}
 		hp, err := securejoin.SecureJoin(b.dir, s)
 		if err != nil {
 			return err
@@ -80,18 +158,21 @@ func (b *builder) copy(kind, args string) error {
 		}
 		hps = append(hps, hp)
 	}
-	if len(hps) > 1 {
+	if len(hps)+len(urls) > 1 {
 		dstDir = true
 	}
 	sum, err := hashSources(b.dir, hps)
 	if err != nil {
 		return err
 	}
+	for _, f := range urls {
+		sum += " " + f.name + "@" + f.sum
+	}
 	key := b.cacheKey(kind+" "+args, sum, false)
 	if b.cached(key) {
 		return nil
 	}
-	id, err := b.container(b.image, nil, true)
+	id, err := b.container(nil)
 	if err != nil {
 		return err
 	}
@@ -100,50 +181,49 @@ func (b *builder) copy(kind, args string) error {
 			dstDir = true
 		}
 	}
+	var items []copyItem
+	for _, f := range urls {
+		if dstDir && f.name == "" {
+			return define.Invalidf("ADD: cannot tell a file name from the URL %s: give the destination one", f.url)
+		}
+		items = append(items, f.item(b.target(dst, dstDir, f.name)))
+	}
 	for _, hp := range hps {
+		rel := strings.TrimPrefix(hp, b.dir)
 		fi, err := os.Stat(hp)
 		if err != nil {
-			return b.missing(strings.TrimPrefix(hp, b.dir))
+			return b.missing(rel)
 		}
-		var in io.ReadCloser
 		if kind == "ADD" && fi.Mode().IsRegular() {
-			in = openArchive(hp)
-		}
-		switch {
-		case in != nil:
-			err = b.ensureParent(id, dst, true)
-			if err == nil {
-				err = b.e.ContainerCopy(b.ctx, ContainerCopyRequest{
-					Source: CopyEnd{Path: "-"}, Dest: CopyEnd{Container: id, Path: dst}, Archive: true, Stdin: in,
-				})
+			if in := openArchive(hp); in != nil {
+				defer in.Close()
+				items = append(items, copyItem{dir: dst, stream: in})
+				continue
 			}
-			in.Close()
-		case fi.IsDir():
+		}
+		if fi.IsDir() {
 			// A directory's contents are copied, not the directory.
-			err = b.copyInto(CopyEnd{Path: hp + "/."}, id, dst, true)
-		default:
-			target := dst
-			if dstDir {
-				target = path.Join(dst, filepath.Base(hp))
-			}
-			err = b.copyInto(CopyEnd{Path: hp}, id, target, false)
+			items = append(items, copyItem{dir: dst, write: func(w io.Writer) error {
+				return fscopy.WriteTar(w, b.dir, rel, "", true)
+			}})
+			continue
 		}
-		if err != nil {
-			return err
-		}
+		items = append(items, copyItem{top: filepath.Base(hp), target: b.target(dst, dstDir, filepath.Base(hp)),
+			write: func(w io.Writer) error { return fscopy.WriteTar(w, b.dir, rel, filepath.Base(hp), true) }})
 	}
-	return b.commit(id, key, "docker")
-}
-
-// copyInto copies src to target in container id, making the directories
-// above it (and target, for a directory).
-func (b *builder) copyInto(src CopyEnd, id, target string, dir bool) error {
-	if err := b.ensureParent(id, target, dir); err != nil {
+	if err := b.put(kind, id, ca, items); err != nil {
 		return err
 	}
-	return b.e.ContainerCopy(b.ctx, ContainerCopyRequest{
-		Source: src, Dest: CopyEnd{Container: id, Path: target}, Archive: true, Overwrite: true,
-	})
+	return b.commit(id, key, "docker", kind+" "+args)
+}
+
+// target is where a source file named name lands: inside dst when it
+// is a directory, else dst itself.
+func (b *builder) target(dst string, dstDir bool, name string) string {
+	if dstDir {
+		return path.Join(dst, name)
+	}
+	return dst
 }
 
 // missing is the error for a source that is not in the context (or is
@@ -155,14 +235,14 @@ func (b *builder) missing(src string) error {
 
 // copyFrom runs COPY --from: the sources are in an earlier stage's
 // result, or in an image (pulled when missing).
-func (b *builder) copyFrom(from, args string, srcs []string, dst string, dstDir bool) error {
+func (b *builder) copyFrom(ca copyArgs, args, dst string, dstDir bool) error {
 	var img string
-	if i := stageIndex(b.stages, from, b.stage); i >= 0 {
-		img = b.stageImages[i]
+	if i := stageIndex(b.stages, ca.from, b.stage); i >= 0 {
+		img = b.stageImage(i)
 	} else {
-		im, err := b.pullImage(from)
+		im, err := b.pullImage(ca.from)
 		if err != nil {
-			return fmt.Errorf("COPY --from=%s: %w", from, err)
+			return fmt.Errorf("COPY --from=%s: %w", ca.from, err)
 		}
 		img = im.ID()
 	}
@@ -170,12 +250,12 @@ func (b *builder) copyFrom(from, args string, srcs []string, dst string, dstDir 
 	if b.cached(key) {
 		return nil
 	}
-	sc, err := b.container(img, nil, false)
+	sc, err := b.sourceContainer(img)
 	if err != nil {
 		return err
 	}
 	defer b.drop(sc)
-	id, err := b.container(b.image, nil, true)
+	id, err := b.container(nil)
 	if err != nil {
 		return err
 	}
@@ -184,26 +264,28 @@ func (b *builder) copyFrom(from, args string, srcs []string, dst string, dstDir 
 			dstDir = true
 		}
 	}
-	for _, s := range srcs {
+	var items []copyItem
+	for _, s := range ca.srcs {
 		sp := path.Join("/", s)
 		st, err := b.e.ContainerStat(b.ctx, sc, sp)
 		if err != nil {
-			return define.Errorf(define.ErrNotFound, "checking on sources under %q: stat: %q: no such file or directory", from, sp)
+			return define.Errorf(define.ErrNotFound, "checking on sources under %q: stat: %q: no such file or directory", ca.from, sp)
 		}
+		src := CopyEnd{Container: sc, Path: sp}
+		it := copyItem{top: path.Base(sp), target: b.target(dst, dstDir, path.Base(sp))}
 		if st.Mode.IsDir() {
-			err = b.copyInto(CopyEnd{Container: sc, Path: sp + "/."}, id, dst, true)
-		} else {
-			target := dst
-			if dstDir {
-				target = path.Join(dst, path.Base(sp))
-			}
-			err = b.copyInto(CopyEnd{Container: sc, Path: sp}, id, target, false)
+			src.Path = strings.TrimSuffix(sp, "/") + "/."
+			it = copyItem{dir: dst}
 		}
-		if err != nil {
-			return err
+		it.write = func(w io.Writer) error {
+			return b.e.ContainerCopy(b.ctx, ContainerCopyRequest{Source: src, Dest: CopyEnd{Path: "-"}, Stdout: w})
 		}
+		items = append(items, it)
 	}
-	return b.commit(id, key, "docker")
+	if err := b.put("COPY", id, ca, items); err != nil {
+		return err
+	}
+	return b.commit(id, key, "docker", "COPY "+args)
 }
 
 // openArchive opens file as a tar stream when it is a tar archive, plain
@@ -287,34 +369,4 @@ func hashJSON(v any) string {
 	data, _ := json.Marshal(v)
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
-}
-
-// ensureParent makes the directories above target (and target, for a
-// directory source) in the container, as COPY creates them.
-func (b *builder) ensureParent(id, target string, dir bool) error {
-	p := path.Dir(target)
-	if dir {
-		p = path.Clean(target)
-	}
-	var missing []string
-	for ; p != "/" && p != "."; p = path.Dir(p) {
-		if _, err := b.e.ContainerStat(b.ctx, id, p); err == nil {
-			break
-		}
-		missing = append([]string{strings.TrimPrefix(p, "/")}, missing...)
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	pr, pw := io.Pipe()
-	go func() {
-		tw := tar.NewWriter(pw)
-		for _, m := range missing {
-			tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: m + "/", Mode: 0o755, ModTime: time.Now()})
-		}
-		pw.CloseWithError(tw.Close())
-	}()
-	return b.e.ContainerCopy(b.ctx, ContainerCopyRequest{
-		Source: CopyEnd{Path: "-"}, Dest: CopyEnd{Container: id, Path: "/"}, Archive: true, Stdin: pr,
-	})
 }

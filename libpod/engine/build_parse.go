@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -29,12 +30,23 @@ type buildStage struct {
 	steps []buildStep
 }
 
-// fromArgs reads FROM's [--platform=...] IMAGE [AS NAME].
+// fromArgs reads FROM's [--platform=...] IMAGE [AS NAME]. pm builds for
+// the host's platform only: another one is refused (a platform holding a
+// variable is checked once it is expanded).
 func fromArgs(args string) (img, name string, err error) {
 	var f []string
 	for _, w := range strings.Fields(args) {
-		if !strings.HasPrefix(w, "--") {
+		flag, ok := strings.CutPrefix(w, "--")
+		if !ok {
 			f = append(f, w)
+			continue
+		}
+		k, v, _ := strings.Cut(flag, "=")
+		if k != "platform" {
+			return "", "", define.Invalidf("FROM: unknown option --%s", k)
+		}
+		if v != "" && !strings.Contains(v, "$") && !hostPlatform(v) {
+			return "", "", define.Invalidf("FROM --platform=%s: pm builds for this host's platform only, %s/%s", v, runtime.GOOS, runtime.GOARCH)
 		}
 	}
 	switch {
@@ -44,6 +56,25 @@ func fromArgs(args string) (img, name string, err error) {
 		return f[0], strings.ToLower(f[2]), nil
 	}
 	return "", "", define.Invalidf("invalid FROM %q: use FROM IMAGE [AS NAME]", args)
+}
+
+// hostPlatform reports whether an OS/ARCH[/VARIANT] platform is the
+// host's.
+func hostPlatform(p string) bool {
+	os, arch, _ := strings.Cut(p, "/")
+	arch, _, _ = strings.Cut(arch, "/")
+	return os == runtime.GOOS && arch == runtime.GOARCH
+}
+
+// platformArgs are the ARGs Docker defines for the build's and the
+// target's platform, both the host's for pm.
+func platformArgs() map[string]string {
+	m := map[string]string{}
+	for _, p := range []string{"BUILD", "TARGET"} {
+		m[p+"PLATFORM"] = runtime.GOOS + "/" + runtime.GOARCH
+		m[p+"OS"], m[p+"ARCH"], m[p+"VARIANT"] = runtime.GOOS, runtime.GOARCH, ""
+	}
+	return m
 }
 
 // splitStages cuts the instructions into the ARGs before the first FROM
@@ -97,9 +128,17 @@ func short(id string) string {
 	return id
 }
 
-func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
+// strconvQuoteList writes l as a JSON array, as a Containerfile has it.
+func strconvQuoteList(l []string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(l)
+	return strings.TrimSuffix(b.String(), "\n")
+}
 
-func strconvQuoteList(l []string) string { b, _ := json.Marshal(l); return string(b) }
+// escapeDirective is the parser directive of the escape character.
+var escapeDirective = regexp.MustCompile(`^#\s*(?i:escape)\s*=\s*(\S+)\s*$`)
 
 var varRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 
@@ -114,14 +153,6 @@ func expandWith(s string, maps ...map[string]string) string {
 		}
 		return ""
 	})
-}
-
-// jsonOrShell turns a shell-form CMD into its exec form.
-func jsonOrShell(args string) string {
-	if strings.HasPrefix(strings.TrimSpace(args), "[") {
-		return args
-	}
-	return strconvQuoteList([]string{"/bin/sh", "-c", args})
 }
 
 // envPairs reads ENV's KEY=VALUE ... or KEY VALUE forms.
@@ -177,14 +208,22 @@ func parseDockerfile(s string) ([]buildStep, error) {
 		if line == "" {
 			return
 		}
-		cmd, args, _ := strings.Cut(line, " ")
+		cmd, args := line, ""
+		if i := strings.IndexAny(line, " \t"); i >= 0 {
+			cmd, args = line[:i], line[i+1:]
+		}
 		steps = append(steps, buildStep{Cmd: strings.ToUpper(cmd), Args: strings.TrimSpace(args), Line: line})
 	}
+	directives := true // parser directives come before anything else
 	for sc.Scan() {
 		t := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(t, "#") {
+			if m := escapeDirective.FindStringSubmatch(t); directives && m != nil && m[1] != "\\" {
+				return nil, define.Invalidf("the parser directive escape=%s is not supported by pm's builder: its escape character is \\", m[1])
+			}
 			continue
 		}
+		directives = false
 		if strings.HasSuffix(t, "\\") {
 			cur.WriteString(strings.TrimSuffix(t, "\\"))
 			cur.WriteByte(' ')

@@ -4,14 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"path"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/image"
 	"github.com/pm-project/pm/pkg/specgen"
@@ -23,43 +22,55 @@ const buildContainerLabel = "io.pm.build"
 
 // buildState is what the stages of one build share.
 type buildState struct {
-	e      *Engine
-	ctx    context.Context
-	dir    string // the context, filtered by the ignore file
-	ctxDir string // the context as the user named it, for messages
-	out    io.Writer
-	req    *BuildRequest
-	reaper *buildReaper
-	cache  *buildCache
-	stages []buildStage
+	e          *Engine
+	ctx        context.Context
+	dir        string // the context, filtered by the ignore file
+	ctxDir     string // the context as the user named it, for messages
+	out        io.Writer
+	req        *BuildRequest
+	reaper     *buildReaper
+	cache      *buildCache
+	stages     []buildStage
+	globalArgs map[string]string // ARGs before the first FROM
+
+	// mu guards what follows: stages may build at once (Jobs).
+	mu sync.Mutex
 	// stageImages are the results of the stages built so far, by index.
 	stageImages map[int]string
-	globalArgs  map[string]string // ARGs before the first FROM
-	ctrs        []string          // step containers (by name) not yet removed
-	images      []string          // step images this build committed
+	scratch     string          // the empty image of FROM scratch, made when needed
+	warned      map[string]bool // the warnings of step containers given so far
+	consumed    map[string]bool // the build args an ARG took
+	ctrs        []string        // step containers (by name) not yet removed
+	images      []string        // step images this build committed
 }
 
 // builder is the state of one stage.
 type builder struct {
 	*buildState
-	stage   int
-	image   string            // the image so far
-	args    map[string]string // ARG values
-	env     map[string]string // ENV so far (for expansion)
-	changes []string          // config instructions so far
-	workdir string
-	user    string
+	stage  int
+	image  string            // the image so far; "" before the first step of FROM scratch
+	args   map[string]string // ARG values
+	env    map[string]string // ENV so far (for expansion)
+	cfg    image.RunConfig   // the image's configuration so far
+	author string            // MAINTAINER, or the base image's author
+	cmdSet bool              // CMD was given in this stage (ENTRYPOINT keeps it)
+	// pending are the configuration instructions since the last commit,
+	// for the history of the next.
+	pending []string
 	wdMade  bool // the working directory is known to exist in image
 	dirty   bool // config changed since the last commit
 }
 
 func (b *builder) expand(s string) string { return expandWith(s, b.env, b.args) }
 
-func (b *builder) step(st buildStep, stages []buildStage, idx int) error {
-	b.stages = stages
+// step runs one instruction. Variables are expanded as Docker does: not
+// in RUN, CMD, ENTRYPOINT (the shell does it), HEALTHCHECK, SHELL,
+// MAINTAINER and ONBUILD (a trigger is expanded when it runs), and in
+// FROM only with the ARGs before the first FROM.
+func (b *builder) step(st buildStep) error {
 	args := st.Args
 	switch st.Cmd {
-	case "RUN", "CMD", "ENTRYPOINT":
+	case "RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL", "MAINTAINER", "ONBUILD":
 	case "FROM":
 		args = expandWith(args, b.globalArgs)
 	default:
@@ -67,65 +78,51 @@ func (b *builder) step(st buildStep, stages []buildStage, idx int) error {
 	}
 	switch st.Cmd {
 	case "FROM":
-		return b.from(args, stages, idx)
+		return b.from(args)
 	case "ARG":
-		k, v := argDefault(args)
-		if bv, ok := b.req.BuildArgs[k]; ok {
-			v = bv
-		} else if gv, ok := b.globalArgs[k]; ok && !strings.Contains(args, "=") {
-			v = gv
+		for _, a := range argWords(args) {
+			k, v := argDefault(a)
+			if bv, ok := b.req.BuildArgs[k]; ok {
+				v = bv
+				b.consume(k)
+			} else if gv, ok := b.globalArgs[k]; ok && !strings.Contains(a, "=") {
+				v = gv
+			}
+			b.args[k] = v
 		}
-		b.args[k] = v
-	case "ENV":
-		for _, kv := range envPairs(args) {
-			b.env[kv[0]] = kv[1]
-			b.change("ENV " + kv[0] + "=" + strconvQuote(kv[1]))
-		}
-	case "WORKDIR":
-		if !strings.HasPrefix(args, "/") {
-			args = path.Join("/", b.workdir, args)
-		}
-		b.workdir = path.Clean(args)
-		b.wdMade = false
-		b.change("WORKDIR " + b.workdir)
-	case "USER":
-		b.user = args
-		b.change("USER " + args)
-	case "CMD", "ENTRYPOINT":
-		b.change(st.Cmd + " " + jsonOrShell(args))
-	case "EXPOSE", "LABEL", "VOLUME":
-		b.change(st.Cmd + " " + args)
+		return nil
 	case "RUN":
 		return b.run(args)
 	case "COPY", "ADD":
 		return b.copy(st.Cmd, args)
-	case "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "SHELL", "ONBUILD":
-		fmt.Fprintf(b.out, "%s is ignored by pm's builder\n", st.Cmd)
-	default:
-		return define.Invalidf("unknown instruction %s", st.Cmd)
 	}
+	if err := b.configure(st.Cmd, args); err != nil {
+		return err
+	}
+	b.dirty = true
+	b.pending = append(b.pending, st.Cmd+" "+args)
 	return nil
 }
 
-func (b *builder) change(c string) {
-	b.changes = append(b.changes, c)
-	b.dirty = true
-}
-
-// from starts the stage from an image, or from an earlier stage's result.
-func (b *builder) from(args string, stages []buildStage, idx int) error {
+// from starts the stage from an image, from an earlier stage's result,
+// or from nothing (scratch), then runs the image's ONBUILD triggers.
+func (b *builder) from(args string) error {
 	ref, _, err := fromArgs(args)
 	if err != nil {
 		return err
 	}
+	if strings.EqualFold(ref, "scratch") {
+		b.image, b.wdMade = "", true
+		return nil
+	}
 	var img *image.Image
-	for i := 0; i < idx; i++ {
-		if stages[i].name != "" && stages[i].name == strings.ToLower(ref) {
+	for i := 0; i < b.stage; i++ {
+		if b.stages[i].name != "" && b.stages[i].name == strings.ToLower(ref) {
 			svc, err := b.e.rt.Images()
 			if err != nil {
 				return err
 			}
-			if img, err = svc.Lookup(b.stageImages[i]); err != nil {
+			if img, err = svc.Lookup(b.stageImage(i)); err != nil {
 				return err
 			}
 			break
@@ -141,74 +138,62 @@ func (b *builder) from(args string, stages []buildStage, idx int) error {
 	if err != nil {
 		return err
 	}
-	for _, kv := range d.Config.Config.Env {
+	b.cfg = image.RunConfig{ImageConfig: d.Config.Config, DockerFields: d.DockerFields}
+	b.author = d.Config.Author
+	for _, kv := range b.cfg.Env {
 		k, v, _ := strings.Cut(kv, "=")
 		b.env[k] = v
 	}
-	b.workdir, b.user, b.wdMade = d.Config.Config.WorkingDir, d.Config.Config.User, true
-	return nil
+	b.wdMade = true
+	return b.onBuild()
 }
 
 // pullImage finds an image per the build's pull policy.
 func (b *builder) pullImage(ref string) (*image.Image, error) {
-	svc, err := b.e.rt.Images()
-	if err != nil {
-		return nil, err
-	}
 	policy := b.req.Pull
 	if policy == "" {
 		policy = "missing"
 	}
-	name, archive := image.FromTransport(ref)
-	if archive {
-		policy = "always"
-	}
-	if policy != "always" {
-		img, err := svc.Lookup(name)
-		if err == nil || !errors.Is(err, define.ErrNoSuchImage) || policy == "never" {
-			return img, err
-		}
-	}
-	imgs, err := svc.Pull(b.ctx, name, image.PullOptions{RegistryOptions: b.req.Auth.options(), Progress: b.out})
-	if err != nil {
-		return nil, err
-	}
-	return imgs[0], nil
+	img, _, err := b.e.resolveImage(b.ctx, ref, policy, image.PullOptions{RegistryOptions: b.req.Auth.options(), Progress: b.out})
+	return img, err
 }
 
-// container creates a step container of img running cmd; own gives it
-// the stage's environment, user and working directory (made when it is
+// container creates a step container of the stage's image running cmd
+// (nil for none: a container to copy into and commit); own gives it the
+// stage's environment, user and working directory (made when it is
 // missing). The reaper learns its name before it exists.
-func (b *builder) container(img string, cmd []string, own bool) (string, error) {
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	name := "pm-build-" + hex.EncodeToString(rnd[:])
-	s := &specgen.Spec{Name: name, Image: img, Command: cmd, Env: map[string]string{},
-		PullPolicy: "never", NetworkMode: "host", Created: time.Now(),
-		Labels: map[string]string{buildContainerLabel: "true"}, Ulimits: b.req.Ulimits}
-	if cmd != nil {
-		s.Entrypoint = []string{}
-	}
-	if own {
-		s.WorkDir, s.User = b.workdir, b.user
-		if cmd != nil {
-			// ARG values are in the environment of RUN, as Docker's builder has them.
-			for k, v := range b.args {
-				s.Env[k] = v
-			}
-		}
-		for k, v := range b.env {
-			s.Env[k] = v
-		}
-	}
-	b.reaper.add(name)
-	if _, err := b.e.ContainerCreate(b.ctx, s); err != nil {
-		b.reaper.done(name)
+func (b *builder) container(cmd []string) (string, error) {
+	img, err := b.baseImage()
+	if err != nil {
 		return "", err
 	}
-	b.ctrs = append(b.ctrs, name)
-	if own && !b.wdMade && b.workdir != "" && b.workdir != "/" {
-		if err := b.ensureParent(name, b.workdir, true); err != nil {
+	name := stepName()
+	s := &specgen.Spec{Name: name, Image: img, Command: cmd, Env: map[string]string{},
+		PullPolicy: "never", NetworkMode: "host", Created: time.Now(),
+		Labels: map[string]string{buildContainerLabel: "true"}, Ulimits: b.req.Ulimits,
+		WorkDir: b.cfg.WorkingDir, User: b.cfg.User}
+	if cmd != nil {
+		s.Entrypoint = []string{}
+		// ARG values are in the environment of RUN, as Docker's builder has them.
+		for k, v := range b.args {
+			s.Env[k] = v
+		}
+		s.Resources, s.ShmSize, s.Net.AddHosts = b.req.Resources, b.req.ShmSize, b.req.AddHosts
+		if b.req.Network == "none" {
+			s.NetworkMode = "none"
+		}
+	} else {
+		// Never run: the image (of FROM scratch, say) may have no command.
+		s.Entrypoint, s.Command = []string{}, []string{"/bin/sh"}
+	}
+	for k, v := range b.env {
+		s.Env[k] = v
+	}
+	if err := b.create(s); err != nil {
+		return "", err
+	}
+	if !b.wdMade && b.cfg.WorkingDir != "" && b.cfg.WorkingDir != "/" {
+		if err := b.ensureParent(name, b.cfg.WorkingDir, true); err != nil {
 			return "", err
 		}
 		b.wdMade = true
@@ -216,10 +201,78 @@ func (b *builder) container(img string, cmd []string, own bool) (string, error) 
 	return name, nil
 }
 
+// create creates the step container s describes, telling the reaper
+// its name first.
+func (b *builder) create(s *specgen.Spec) error {
+	b.reaper.add(s.Name)
+	rep, err := b.e.ContainerCreate(b.ctx, s)
+	if err != nil {
+		b.reaper.done(s.Name)
+		return err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ctrs = append(b.ctrs, s.Name)
+	for _, w := range rep.Warnings {
+		// Once a build: every RUN step would say the same.
+		if !b.warned[w] {
+			b.warned[w] = true
+			b.warn(w)
+		}
+	}
+	return nil
+}
+
+// consume records that an ARG took the build arg k.
+func (bs *buildState) consume(k string) {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	bs.consumed[k] = true
+}
+
+// sourceContainer creates a container of img to copy from (COPY --from).
+func (b *builder) sourceContainer(img string) (string, error) {
+	s := &specgen.Spec{Name: stepName(), Image: img, Env: map[string]string{}, PullPolicy: "never",
+		NetworkMode: "host", Created: time.Now(), Labels: map[string]string{buildContainerLabel: "true"},
+		Entrypoint: []string{}, Command: []string{"/bin/sh"}}
+	return s.Name, b.create(s)
+}
+
+// baseImage is the image of the stage's next step container: the image
+// so far or, before the first step of FROM scratch, an empty image made
+// for the build.
+func (b *builder) baseImage() (string, error) {
+	if b.image != "" {
+		return b.image, nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.scratch == "" {
+		svc, err := b.e.rt.Images()
+		if err != nil {
+			return "", err
+		}
+		img, err := svc.Scratch()
+		if err != nil {
+			return "", fmt.Errorf("making the empty image of FROM scratch: %w", err)
+		}
+		b.scratch = img.ID()
+	}
+	return b.scratch, nil
+}
+
+func stepName() string {
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	return "pm-build-" + hex.EncodeToString(rnd[:])
+}
+
 // drop removes a step container.
 func (b *builder) drop(name string) {
 	b.e.rt.RemoveContainer(context.WithoutCancel(b.ctx), name, true, nil)
 	b.reaper.done(name)
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	for i, c := range b.ctrs {
 		if c == name {
 			b.ctrs = append(b.ctrs[:i], b.ctrs[i+1:]...)
@@ -228,20 +281,40 @@ func (b *builder) drop(name string) {
 	}
 }
 
-func (b *builder) run(args string) error {
-	var cmd []string
-	if strings.HasPrefix(strings.TrimSpace(args), "[") {
-		if err := json.Unmarshal([]byte(args), &cmd); err != nil {
-			return define.Invalidf("RUN: invalid JSON form: %v", err)
-		}
-	} else {
-		cmd = []string{"/bin/sh", "-c", args}
+// shellForm is the command of a shell-form RUN, CMD or ENTRYPOINT: the
+// SHELL (default /bin/sh -c) and the text.
+func (b *builder) shellForm(text string) []string {
+	sh := b.cfg.Shell
+	if len(sh) == 0 {
+		sh = []string{"/bin/sh", "-c"}
 	}
+	return append(append([]string{}, sh...), text)
+}
+
+// command reads the exec (JSON) or shell form of RUN, CMD and
+// ENTRYPOINT; text that does not parse as a JSON array of strings is
+// the shell form, as Docker reads it.
+func (b *builder) command(args string) []string {
+	if l, ok := jsonList(args); ok {
+		return l
+	}
+	return b.shellForm(args)
+}
+
+func (b *builder) run(args string) error {
+	if err := runFlags(args); err != nil {
+		return err
+	}
+	cmd := b.command(args)
 	key := b.cacheKey("RUN "+args, "", true)
 	if b.cached(key) {
 		return nil
 	}
-	id, err := b.container(b.image, cmd, true)
+	id, err := b.container(cmd)
+	if err != nil {
+		return err
+	}
+	targets, err := b.mountTargets(id)
 	if err != nil {
 		return err
 	}
@@ -252,39 +325,47 @@ func (b *builder) run(args string) error {
 	if code != 0 {
 		return define.Errorf(define.ErrInvalidArg, "The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), code)
 	}
-	return b.commit(id, key, "docker")
+	if err := b.afterTargets(id, targets); err != nil {
+		return err
+	}
+	return b.commit(id, key, "docker", strings.Join(cmd, " "))
 }
 
 // commitStep commits the stage's image with its config so far (the end
 // of a stage), or takes it from the cache.
-func (b *builder) commitStep(instr, extra, format string) error {
-	key := b.cacheKey(instr, extra, false)
+func (b *builder) commitStep(instr, format string) error {
+	key := b.cacheKey(instr, "", false)
 	if b.cached(key) {
 		return nil
 	}
-	id, err := b.container(b.image, nil, true)
+	id, err := b.container(nil)
 	if err != nil {
 		return err
 	}
-	return b.commit(id, key, format)
+	return b.commit(id, key, format, strings.Join(b.pending, "; "))
 }
 
-// commit commits step container id as the stage's next image and
-// records it in the cache under key.
-func (b *builder) commit(id, key, format string) error {
-	rep, err := b.e.ContainerCommit(b.ctx, ContainerCommitRequest{Container: id, Changes: append([]string{}, b.changes...), Format: format})
+// commit commits step container id as the stage's next image, with the
+// stage's configuration, and records it in the cache under key.
+func (b *builder) commit(id, key, format, createdBy string) error {
+	cfg := b.cfg
+	rep, err := b.e.rt.CommitContainer(b.ctx, id, libpod.CommitOptions{
+		Set: &cfg, Author: b.author, Docker: format == "docker", CreatedBy: createdBy,
+	})
 	if err != nil {
 		return err
 	}
 	b.drop(id)
-	b.image, b.dirty = rep.ID, false
-	b.images = append(b.images, rep.ID)
+	b.image, b.dirty, b.pending = rep.ID(), false, nil
+	b.mu.Lock()
+	b.images = append(b.images, rep.ID())
+	b.mu.Unlock()
 	if !b.req.NoLayers {
-		if err := b.cache.put(key, rep.ID, b.e.imageExists); err != nil {
-			fmt.Fprintf(b.out, "warning: recording the build cache: %v\n", err)
+		if err := b.cache.put(key, rep.ID(), b.e.imageExists); err != nil {
+			b.warn(fmt.Sprintf("recording the build cache: %v", err))
 		}
 	}
-	b.printID(rep.ID)
+	b.printID(rep.ID())
 	return nil
 }
 
@@ -317,14 +398,14 @@ func (b *builder) cached(key string) bool {
 }
 
 // cacheKey is the hash of everything a step's result depends on: the
-// parent image, the instruction, the config so far, the environment of
-// RUN, and extra (the content of COPY's sources).
+// parent image, the instruction, the configuration so far, the
+// environment of RUN, and extra (the content of COPY's sources).
 func (b *builder) cacheKey(instr, extra string, withArgs bool) string {
 	k := struct {
-		Parent, Instr, Extra, Workdir, User string
-		Changes                             []string
-		Env, Args                           map[string]string
-	}{b.image, instr, extra, b.workdir, b.user, b.changes, b.env, nil}
+		Parent, Instr, Extra, Author string
+		Config                       image.RunConfig
+		Args                         map[string]string
+	}{b.image, instr, extra, b.author, b.cfg, nil}
 	if withArgs {
 		k.Args = b.args
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -303,10 +304,20 @@ func (e *Engine) resolveImage(ctx context.Context, name, policy string, opts ima
 	}
 	if policy != "always" {
 		img, err := svc.Lookup(name)
-		if err == nil {
+		switch {
+		case err == nil && policy == "newer":
+			// Pull what the registry has when it differs from the local
+			// image (a pull of the same image fetches only its
+			// manifest); when that fails, the local image does.
+			imgs, perr := svc.Pull(ctx, name, opts)
+			if perr != nil {
+				slog.Debug("pulling a newer image", "image", name, "err", perr)
+				return img, firstName(img, name), nil
+			}
+			return imgs[0], firstName(imgs[0], name), nil
+		case err == nil:
 			return img, firstName(img, name), nil
-		}
-		if !errors.Is(err, define.ErrNoSuchImage) || policy == "never" {
+		case !errors.Is(err, define.ErrNoSuchImage) || policy == "never":
 			return nil, "", err
 		}
 	}

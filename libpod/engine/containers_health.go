@@ -86,11 +86,13 @@ func (e *Engine) HealthcheckSchedule(ctx context.Context, id string) error {
 	if interval <= 0 {
 		return nil
 	}
+	hc := *c.Config.Healthcheck
+	wait := nextHealthWait(hc, started, nil)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(interval):
+		case <-time.After(wait):
 		}
 		// InspectContainer sees an exit whose cleanup has not run.
 		c, err := e.rt.InspectContainer(ctx, id)
@@ -123,5 +125,16 @@ func (e *Engine) HealthcheckSchedule(ctx context.Context, id string) error {
 		if rep != nil && rep.Action != "" {
 			return nil
 		}
+		wait = nextHealthWait(hc, started, rep)
 	}
+}
+
+// nextHealthWait is the time until the next check: the start interval
+// while the start period lasts and the container has not yet been seen
+// healthy (Docker's rule), else the interval.
+func nextHealthWait(hc define.HealthConfig, started time.Time, rep *HealthcheckReport) time.Duration {
+	if hc.StartInterval > 0 && time.Since(started) < hc.StartPeriod && (rep == nil || rep.Status == define.HealthStarting) {
+		return hc.StartInterval
+	}
+	return hc.Interval
 }

@@ -107,6 +107,10 @@ type ImageInspect struct {
 	NamesHistory []string               `json:"NamesHistory"`
 	// Healthcheck is a Docker-format image's HEALTHCHECK, as Podman shows it.
 	Healthcheck *define.HealthConfig `json:"Healthcheck,omitempty"`
+	// Shell and OnBuild are a Docker-format image's SHELL and ONBUILD,
+	// which Docker's API shows in Config and Podman's inspect does not.
+	Shell   []string `json:"-"`
+	OnBuild []string `json:"-"`
 }
 
 // GraphDriver names the storage driver and its data for an image's top layer.
@@ -169,6 +173,8 @@ func (e *Engine) ImageInspect(ctx context.Context, names []string) ([]ImageInspe
 			User:         c.User,
 			History:      cfg.History,
 			Healthcheck:  d.Healthcheck,
+			Shell:        d.Shell,
+			OnBuild:      d.OnBuild,
 			NamesHistory: nonNil(img.NamesHistory()),
 		})
 	}

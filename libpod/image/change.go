@@ -48,7 +48,7 @@ func applyChange(cfg *imgspecv1.ImageConfig, ch string) error {
 		}
 		for _, kv := range pairs {
 			if key == "ENV" {
-				cfg.Env = setEnv(cfg.Env, kv[0], kv[1])
+				cfg.Env = SetEnv(cfg.Env, kv[0], kv[1])
 				continue
 			}
 			if cfg.Labels == nil {
@@ -195,8 +195,8 @@ func splitWords(s string) ([]string, error) {
 	return words, nil
 }
 
-// setEnv sets key=val in env, replacing an earlier value.
-func setEnv(env []string, key, val string) []string {
+// SetEnv sets key=val in env, replacing an earlier value.
+func SetEnv(env []string, key, val string) []string {
 	for i, e := range env {
 		if k, _, _ := strings.Cut(e, "="); k == key {
 			env[i] = key + "=" + val

@@ -26,14 +26,31 @@ type CommitOptions struct {
 	Parent *Image
 	// Config is the container's run configuration (command, env, labels,
 	// ...), applied over the parent's; Changes are applied after it.
-	Config    imgspecv1.ImageConfig
-	Changes   []string
+	Config  imgspecv1.ImageConfig
+	Changes []string
+	// Set, when non-nil, is the whole run configuration of the new image
+	// (a build step's): the parent's, Config and Changes are not used.
+	Set       *RunConfig
 	Author    string
 	Message   string // the history comment
 	CreatedBy string // the history's created_by
 	Docker    bool   // a Docker schema 2 manifest instead of an OCI one
 	// Diff is the container layer's changes as an uncompressed tar stream.
 	Diff io.Reader
+}
+
+// RunConfig is an image's run configuration in Docker's shape: the OCI
+// config and what only a Docker-format config holds.
+type RunConfig struct {
+	imgspecv1.ImageConfig
+	DockerFields
+}
+
+// dockerImage is a Docker-format config: the OCI one with the Docker-only
+// fields in its "config".
+type dockerImage struct {
+	imgspecv1.Image
+	Config RunConfig `json:"config,omitempty"`
 }
 
 // Commit stores Diff as a new layer over the parent's layers and makes an
@@ -50,13 +67,14 @@ func (s *Service) Commit(ctx context.Context, opts CommitOptions) (_ *Image, ret
 	}
 	now := time.Now().UTC()
 	var cfg imgspecv1.Image
+	var docker DockerFields // kept from the parent in a Docker-format image
 	parentTop := ""
 	if opts.Parent != nil {
 		d, err := opts.Parent.Details(ctx)
 		if err != nil {
 			return nil, err
 		}
-		cfg = d.Config
+		cfg, docker = d.Config, d.DockerFields
 		parentTop = opts.Parent.TopLayer()
 	}
 	if cfg.OS == "" {
@@ -64,9 +82,13 @@ func (s *Service) Commit(ctx context.Context, opts CommitOptions) (_ *Image, ret
 	}
 	cfg.Created = &now
 	cfg.Author = opts.Author
-	cfg.Config = mergeConfig(cfg.Config, opts.Config)
-	if err := ApplyChanges(&cfg.Config, opts.Changes); err != nil {
-		return nil, err
+	if opts.Set != nil {
+		cfg.Config, docker = opts.Set.ImageConfig, opts.Set.DockerFields
+	} else {
+		cfg.Config = mergeConfig(cfg.Config, opts.Config)
+		if err := ApplyChanges(&cfg.Config, opts.Changes); err != nil {
+			return nil, err
+		}
 	}
 	layers, err := s.layerChain(parentTop)
 	if err != nil {
@@ -101,30 +123,18 @@ func (s *Service) Commit(ctx context.Context, opts CommitOptions) (_ *Image, ret
 	cfg.History = append(cfg.History, imgspecv1.History{
 		Created: &now, CreatedBy: opts.CreatedBy, Author: opts.Author, Comment: opts.Message,
 	})
-	cfgBlob, err := json.Marshal(cfg)
+	var cfgBlob []byte
+	if opts.Docker {
+		cfgBlob, err = json.Marshal(dockerImage{Image: cfg, Config: RunConfig{cfg.Config, docker}})
+	} else {
+		cfgBlob, err = json.Marshal(cfg)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("encoding image config: %w", err)
 	}
-	cfgDigest := digest.FromBytes(cfgBlob)
-	man, err := buildManifest(opts.Docker, cfgDigest, int64(len(cfgBlob)), layers)
+	img, err := s.createImage(cfgBlob, opts.Docker, layers, layer.ID, now)
 	if err != nil {
 		return nil, err
-	}
-	manDigest, err := manifest.Digest(man)
-	if err != nil {
-		return nil, fmt.Errorf("digesting manifest: %w", err)
-	}
-	img, err := s.store.CreateImage(cfgDigest.Encoded(), nil, layer.ID, "{}", &storage.ImageOptions{
-		CreationDate: now,
-		Digest:       manDigest,
-		BigData: []storage.ImageBigDataOption{
-			{Key: cfgDigest.String(), Data: cfgBlob, Digest: cfgDigest},
-			{Key: storage.ImageDigestManifestBigDataNamePrefix + "-" + manDigest.String(), Data: man, Digest: manDigest},
-			{Key: storage.ImageDigestBigDataKey, Data: man, Digest: manDigest},
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("creating image: %w", err)
 	}
 	if len(names) > 0 {
 		// AddNames takes the name away from an image that had it.
@@ -137,6 +147,50 @@ func (s *Service) Commit(ctx context.Context, opts CommitOptions) (_ *Image, ret
 		if img, err = s.store.Image(img.ID); err != nil {
 			return nil, fmt.Errorf("reading new image: %w", err)
 		}
+	}
+	return &Image{s: s, img: img}, nil
+}
+
+// createImage records an image of the config blob and the layers, top
+// being the last, with its manifest.
+func (s *Service) createImage(cfgBlob []byte, docker bool, layers []*storage.Layer, top string, created time.Time) (*storage.Image, error) {
+	cfgDigest := digest.FromBytes(cfgBlob)
+	man, err := buildManifest(docker, cfgDigest, int64(len(cfgBlob)), layers)
+	if err != nil {
+		return nil, err
+	}
+	manDigest, err := manifest.Digest(man)
+	if err != nil {
+		return nil, fmt.Errorf("digesting manifest: %w", err)
+	}
+	img, err := s.store.CreateImage(cfgDigest.Encoded(), nil, top, "{}", &storage.ImageOptions{
+		CreationDate: created,
+		Digest:       manDigest,
+		BigData: []storage.ImageBigDataOption{
+			{Key: cfgDigest.String(), Data: cfgBlob, Digest: cfgDigest},
+			{Key: storage.ImageDigestManifestBigDataNamePrefix + "-" + manDigest.String(), Data: man, Digest: manDigest},
+			{Key: storage.ImageDigestBigDataKey, Data: man, Digest: manDigest},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating image: %w", err)
+	}
+	return img, nil
+}
+
+// Scratch makes an image with no layers and an empty configuration, the
+// base of a build's FROM scratch; each call makes a new one.
+func (s *Service) Scratch() (*Image, error) {
+	now := time.Now().UTC()
+	cfg := imgspecv1.Image{Created: &now, Platform: imgspecv1.Platform{OS: runtime.GOOS, Architecture: runtime.GOARCH},
+		RootFS: imgspecv1.RootFS{Type: "layers", DiffIDs: []digest.Digest{}}}
+	blob, err := json.Marshal(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("encoding image config: %w", err)
+	}
+	img, err := s.createImage(blob, false, nil, "", now)
+	if err != nil {
+		return nil, err
 	}
 	return &Image{s: s, img: img}, nil
 }
@@ -161,7 +215,7 @@ func (s *Service) layerChain(top string) ([]*storage.Layer, error) {
 
 func buildManifest(docker bool, cfgDigest digest.Digest, cfgSize int64, layers []*storage.Layer) ([]byte, error) {
 	if docker {
-		var ls []manifest.Schema2Descriptor
+		ls := []manifest.Schema2Descriptor{}
 		for _, l := range layers {
 			ls = append(ls, manifest.Schema2Descriptor{
 				MediaType: manifest.DockerV2SchemaLayerMediaTypeUncompressed,
@@ -177,6 +231,7 @@ func buildManifest(docker bool, cfgDigest digest.Digest, cfgSize int64, layers [
 		Versioned: imgspec.Versioned{SchemaVersion: 2},
 		MediaType: imgspecv1.MediaTypeImageManifest,
 		Config:    imgspecv1.Descriptor{MediaType: imgspecv1.MediaTypeImageConfig, Digest: cfgDigest, Size: cfgSize},
+		Layers:    []imgspecv1.Descriptor{},
 	}
 	for _, l := range layers {
 		m.Layers = append(m.Layers, imgspecv1.Descriptor{

@@ -20,9 +20,30 @@ type Details struct {
 	Size         int64             // bytes in storage: layers and metadata
 	DriverName   string            // the storage driver
 	DriverData   map[string]string // the driver's data for the top layer
-	// Healthcheck is the HEALTHCHECK of a Docker-format config, which
-	// the OCI config has no place for; nil for none.
-	Healthcheck *define.HealthConfig
+	// DockerFields are what a Docker-format config holds beyond the OCI
+	// config (HEALTHCHECK, SHELL, ONBUILD); empty for an OCI image.
+	DockerFields
+}
+
+// DockerFields are the parts of a Docker-format image config that the
+// OCI config has no place for.
+type DockerFields struct {
+	// Healthcheck is the HEALTHCHECK; nil for none.
+	Healthcheck *define.HealthConfig `json:"Healthcheck,omitempty"`
+	// Shell is the SHELL of RUN, CMD and ENTRYPOINT shell forms in builds
+	// from the image; nil is /bin/sh -c.
+	Shell []string `json:"Shell,omitempty"`
+	// OnBuild are the ONBUILD triggers, run by a build FROM the image.
+	OnBuild []string `json:"OnBuild,omitempty"`
+}
+
+// dockerFields reads the Docker-only fields of a config blob.
+func dockerFields(blob []byte) DockerFields {
+	var dc struct {
+		Config DockerFields `json:"config"`
+	}
+	json.Unmarshal(blob, &dc)
+	return dc.Config
 }
 
 // Details reads the image's manifest and config from storage.
@@ -46,14 +67,7 @@ func (i *Image) Details(ctx context.Context) (*Details, error) {
 	}
 	d := &Details{Config: *cfg, ManifestType: mime}
 	if blob, err := src.ConfigBlob(ctx); err == nil {
-		var dc struct {
-			Config struct {
-				Healthcheck *define.HealthConfig
-			} `json:"config"`
-		}
-		if json.Unmarshal(blob, &dc) == nil {
-			d.Healthcheck = dc.Config.Healthcheck
-		}
+		d.DockerFields = dockerFields(blob)
 	}
 	if mime == imgspecv1.MediaTypeImageManifest {
 		if m, err := manifest.OCI1FromManifest(raw); err == nil {

@@ -3,8 +3,10 @@ package images
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
@@ -27,7 +29,7 @@ func newBuildxCommand(name string) *cobra.Command {
 		Short: "Build images (an alias of pm build)",
 	}
 	b := newBuildCommand("build")
-	b.Flags().Bool("load", false, "Accepted and ignored: the image is always in local storage")
+	b.Flags().Bool("load", false, "Load the result into local storage (where pm build always puts it)")
 	cmd.AddCommand(b)
 	return cmd
 }
@@ -51,8 +53,10 @@ func newBuildCommand(name string) *cobra.Command {
 directory ("." when none is given), or from stdin with "-" (an empty
 context). Each RUN runs in a container of the image so far and is
 committed; COPY and ADD take files of the context (ADD unpacks local tar
-archives). Stages (FROM ... AS name, COPY --from) build in order, and
-steps whose inputs did not change come from the layer cache.`,
+archives and fetches http and https URLs). Stages (FROM ... AS name,
+COPY --from) build in order (with --jobs, at once where they can), and
+steps whose inputs did not change come from the layer cache. Every
+instruction of the Dockerfile reference takes effect, or is refused.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBuild(cmd, args, &f)
@@ -64,18 +68,18 @@ steps whose inputs did not change come from the layer cache.`,
 	fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "ARG value for the build, NAME=VALUE (NAME alone takes it from the environment)")
 	fs.StringArrayVar(&f.labels, "label", nil, "Label to add to the image, KEY=VALUE")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "Print only the ID of the built image")
-	fs.StringVar(&f.imgFormat, "format", "oci", "Format of the built image's manifest and configuration: oci or docker")
+	fs.StringVar(&f.imgFormat, "format", "oci", "Format of the built image's manifest and configuration: oci or docker (docker keeps HEALTHCHECK, SHELL and ONBUILD; default: $BUILDAH_FORMAT, else oci)")
 	fs.StringVar(&f.ignoreFile, "ignorefile", "", "Ignore file to use in place of the context's .containerignore or .dockerignore")
 	fs.StringVar(&f.pull, "pull", "missing", "Pull the FROM image: always, missing, never or newer")
 	fs.Lookup("pull").NoOptDefVal = "always"
 	fs.BoolVar(&f.pullNever, "pull-never", false, "Never pull the FROM image (--pull=never)")
-	fs.IntVar(&f.jobs, "jobs", 1, "How many stages to build at once (pm builds them one after another)")
+	fs.IntVar(&f.jobs, "jobs", 1, "How many stages that do not need each other to build at once (0: no limit)")
 	fs.StringArrayVar(&f.ulimits, "ulimit", nil, "Resource limit of RUN steps, name=soft[:hard] (repeatable)")
 	fs.StringVar(&f.authFile, "authfile", "", "Path of the authentication file for pulling images")
 	fs.StringVar(&f.logFile, "logfile", "", "Write the build's output to this file in place of stdout")
 	fs.StringVar(&f.target, "target", "", "Build up to this stage and make it the result")
 	fs.BoolVar(&f.noCache, "no-cache", false, "Run every step afresh, not from the layer cache")
-	fs.BoolVar(&f.layers, "layers", true, "Keep step images as the layer cache (false: keep only the result)")
+	fs.BoolVar(&f.layers, "layers", true, "Use and keep step images as the layer cache (false: neither; default: $BUILDAH_LAYERS, else true)")
 	return cmd
 }
 
@@ -125,6 +129,17 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 	if f.file == "-" {
 		defer os.RemoveAll(filepath.Dir(file))
 	}
+	// Podman's environment defaults of --layers and --format.
+	if v, ok := os.LookupEnv("BUILDAH_LAYERS"); ok && !cmd.Flags().Changed("layers") {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return define.Invalidf("invalid BUILDAH_LAYERS %q: want true or false", v)
+		}
+		f.layers = b
+	}
+	if v, ok := os.LookupEnv("BUILDAH_FORMAT"); ok && v != "" && !cmd.Flags().Changed("format") {
+		f.imgFormat = v
+	}
 	pull := f.pull
 	if f.pullNever {
 		pull = "never"
@@ -138,9 +153,16 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 	default:
 		return define.Invalidf("invalid --pull %q: use always, missing, never or newer", pull)
 	}
+	if f.jobs < 0 {
+		return define.Invalidf("invalid --jobs %d: want 0 (no limit) or more", f.jobs)
+	}
+	jobs := f.jobs
+	if jobs == 0 {
+		jobs = -1 // no limit, as Podman's 0
+	}
 	req := engine.BuildRequest{ContextDir: abs, Dockerfile: file, Tags: f.tags, PodmanStyle: true,
 		BuildArgs: map[string]string{}, Labels: map[string]string{}, Format: f.imgFormat, Pull: pull,
-		Target: f.target, NoCache: f.noCache, NoLayers: !f.layers}
+		Target: f.target, NoCache: f.noCache, NoLayers: !f.layers, Jobs: jobs}
 	if f.authFile != "" {
 		if _, err := os.Stat(f.authFile); err != nil {
 			return define.Invalidf("checking authfile: %v", err)
@@ -194,6 +216,7 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 		out = io.Discard
 	}
 	req.Output = out
+	req.Warn = func(msg string) { slog.Warn(msg) }
 	eng, err := cli.FromCmd(cmd).Engine(cmd.Context())
 	if err != nil {
 		return err

@@ -116,6 +116,10 @@ func (a *api) imageInspect(w http.ResponseWriter, r *http.Request, name string) 
 	if i.Healthcheck != nil {
 		cfg["Healthcheck"] = i.Healthcheck
 	}
+	if i.Shell != nil {
+		cfg["Shell"] = i.Shell
+	}
+	cfg["OnBuild"] = i.OnBuild
 	created := ""
 	if i.Created != nil {
 		created = i.Created.Format("2006-01-02T15:04:05.999999999Z07:00")
