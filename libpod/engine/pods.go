@@ -95,6 +95,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		Created: time.Now(), ReadOnlyTmpfs: true,
 		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
 		Tmpfs: map[string]string{}, LogOpts: map[string]string{},
+		ConmonPidFile: p.InfraConmonPidFile,
 	}
 	if !cfg.Shares("net") && p.NetworkMode == "" {
 		s.NetworkMode = ""
