@@ -137,6 +137,9 @@ type ContainerConfig struct {
 	ConmonPidFile string `json:",omitempty"`
 	// SdNotifyMode is --sdnotify: "" or conmon, container, ignore.
 	SdNotifyMode string `json:",omitempty"`
+	// SystemdMode is whether the container runs in systemd mode
+	// (--systemd).
+	SystemdMode bool `json:",omitempty"`
 	// CreateCommand is the command line that created the container.
 	CreateCommand []string `json:",omitempty"`
 }

@@ -35,6 +35,7 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		CapDrop:     s.Security.CapDrop,
 
 		SdNotifyMode:  s.SdNotifyMode,
+		SystemdMode:   generate.SystemdMode(s, ic),
 		CreateCommand: s.CreateCommand,
 	}
 	if c.Restart.Name == "" {
@@ -67,6 +68,10 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		stopSig = ic.StopSignal
 	}
 	c.StopSignal = int(syscall.SIGTERM)
+	if stopSig == "" && c.SystemdMode {
+		// systemd shuts down on SIGRTMIN+3.
+		stopSig = "SIGRTMIN+3"
+	}
 	if stopSig != "" {
 		sig, err := specgen.ParseSignal(stopSig)
 		if err != nil {

@@ -13,10 +13,13 @@ import (
 
 // ContainerStart starts a created or stopped container.
 func (e *Engine) ContainerStart(ctx context.Context, idOrName string) (string, error) {
+	notified := e.sdNotify(ctx, idOrName)
 	c, err := e.rt.StartContainer(ctx, idOrName, e.startOptions(nil))
 	if err != nil {
+		notified(nil)
 		return "", err
 	}
+	notified(c)
 	e.emitCtr(c, "start", nil)
 	return c.ID(), nil
 }

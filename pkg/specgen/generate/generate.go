@@ -107,6 +107,9 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 	if err := mounts(sp, s, h); err != nil {
 		return nil, err
 	}
+	if SystemdMode(s, img) {
+		systemdMode(sp, s, h)
+	}
 	hostSide(sp, s, h)
 	if !s.Security.Privileged && s.Security.SeccompProfile != "unconfined" {
 		prof, err := seccomp.GetDefaultProfile(sp)
