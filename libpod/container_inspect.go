@@ -93,6 +93,7 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 		ExecIDs:         []string{},
 		Mounts:          []define.InspectMount{},
 		Dependencies:    []string{},
+		IsService:       cc.IsService,
 		NetworkSettings: &define.InspectNetworkSettings{Ports: map[string][]define.InspectPort{}},
 		Config:          inspectConfig(c, &sp),
 		HostConfig:      inspectHostConfig(c, &sp, logPath, r.cfg.Rootless),

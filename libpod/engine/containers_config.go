@@ -34,9 +34,12 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		CapAdd:      s.Security.CapAdd,
 		CapDrop:     s.Security.CapDrop,
 
-		SdNotifyMode:  s.SdNotifyMode,
-		SystemdMode:   generate.SystemdMode(s, ic),
-		CreateCommand: s.CreateCommand,
+		SdNotifyMode: s.SdNotifyMode,
+		SystemdMode:  generate.SystemdMode(s, ic),
+		IsService:    s.IsService,
+
+		ServiceExitCodePropagation: s.ServiceExitCodePropagation,
+		CreateCommand:              s.CreateCommand,
 	}
 	if c.Restart.Name == "" {
 		c.Restart.Name = "no"

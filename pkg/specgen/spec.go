@@ -115,6 +115,11 @@ type Spec struct {
 	Replace bool
 	// SdNotifyMode is --sdnotify: conmon (default), container or ignore.
 	SdNotifyMode string
+	// IsService makes the container kube play's service container, with
+	// ServiceExitCodePropagation (none, any or all) saying how its pods'
+	// failures show in its exit code.
+	IsService                  bool
+	ServiceExitCodePropagation string
 	// Systemd is --systemd: "true" (or "", the default: systemd mode when
 	// the command is systemd or init), "false" or "always".
 	Systemd string

@@ -274,3 +274,47 @@ func TestQuadletFileTypes(t *testing.T) {
 	}
 	env.expectNoHelpers("after the units stopped")
 }
+
+// TestQuadletKube: a .kube file becomes a Type=notify unit that passes
+// systemd-analyze verify; its ExecStart plays the YAML with a service
+// container whose conmon it names to systemd as the main process, and its
+// ExecStopPost removes what the play made.
+func TestQuadletKube(t *testing.T) {
+	env := kubeEnv(t)
+	src, out := quadletDirs(t, env)
+	writeFile(t, filepath.Join(src, "web.yaml"), sleepPodYAML("kpod", "busybox", ""))
+	writeFile(t, filepath.Join(src, "web.kube"), "[Unit]\nDescription=A played pod\n\n[Kube]\nYaml=web.yaml\nAutoUpdate=registry\nKubeDownForce=true\nSetWorkingDirectory=yaml\n\n[Install]\nWantedBy=default.target\n")
+	env.PMOK("generate", "quadlet", "--user", out)
+	path := filepath.Join(out, "web.service")
+	verifyUnits(t, env, path)
+	u := readUnit(t, path)
+	for key, want := range map[string]string{"Type": "notify", "NotifyAccess": "all", "KillMode": "mixed", "WorkingDirectory": src} {
+		if v, _ := u.Lookup("Service", key); v != want {
+			t.Errorf("%s = %q, want %q", key, v, want)
+		}
+	}
+	sock, conn := notifyListener(t, env)
+	if res := execLine(t, env, u, "ExecStart", "web.service", sock); res.Code != 0 {
+		t.Fatalf("ExecStart: exit %d: %s", res.Code, res.Stderr)
+	}
+	service := strings.TrimSpace(env.PMOK("ps", "-a", "--filter", "name=-service$", "--format", "{{.Names}}").Stdout)
+	if msg := readNotify(t, conn); msg["READY"] != "1" || msg["MAINPID"] != strconv.Itoa(conmonPid(t, env, service)) {
+		t.Errorf("notify message %v, want the service container %q's conmon as MAINPID", msg, service)
+	}
+	if st := env.ctrField("kpod-c", ".State"); st != "running" {
+		t.Errorf("kpod-c is %q", st)
+	}
+	if a := env.PMOK("inspect", "--format", `{{index .Config.Annotations "io.containers.autoupdate"}}`, "kpod-c").Stdout; a != "registry\n" {
+		t.Errorf("AutoUpdate annotation = %q", a)
+	}
+	// A restart of the unit replaces what the last start made.
+	if res := execLine(t, env, u, "ExecStart", "web.service", sock); res.Code != 0 {
+		t.Fatalf("second ExecStart: exit %d: %s", res.Code, res.Stderr)
+	}
+	readNotify(t, conn)
+	if res := execLine(t, env, u, "ExecStopPost", "web.service", ""); res.Code != 0 {
+		t.Errorf("ExecStopPost: exit %d: %s", res.Code, res.Stderr)
+	}
+	env.expectNothingLeft("after ExecStopPost")
+	env.expectNoHelpers("after ExecStopPost")
+}
