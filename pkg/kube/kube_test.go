@@ -315,7 +315,7 @@ func TestGeneratePod(t *testing.T) {
 	wantVols := []Volume{
 		{Name: "webdata-pvc", PersistentVolumeClaim: &ClaimSource{ClaimName: "webdata"}},
 		{Name: "srv-www-host", HostPath: &HostPathSource{Path: "/srv/www", Type: "Directory"}},
-		{Name: "cache-tmpfs", EmptyDir: &EmptyDirSource{Medium: "Memory", SizeLimit: "1m"}},
+		{Name: "cache-tmpfs", EmptyDir: &EmptyDirSource{Medium: "Memory", SizeLimit: "1Mi"}},
 	}
 	if !reflect.DeepEqual(pod.Spec.Volumes, wantVols) {
 		t.Errorf("volumes = %+v", pod.Spec.Volumes)
