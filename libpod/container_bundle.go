@@ -14,7 +14,7 @@ import (
 
 // writeBundle writes config.json (rooted at mountpoint), hosts,
 // resolv.conf and hostname into the container's bundle directory.
-func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
+func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string) (string, error) {
 	dir := r.bundleDir(c.ID())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("creating bundle of %s: %w", c.ID(), err)
@@ -27,6 +27,9 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string) (string, error) {
 		sp.Root = &specs.Root{}
 	}
 	sp.Root.Path = mountpoint
+	if sp.Process != nil {
+		sp.Process.Env = mergeEnv(sp.Process.Env, env)
+	}
 	if sp.Linux != nil && c.Config.IDMaps != nil {
 		// Join the user namespace that owns the network namespace pm
 		// made (newNetNS), keeping the maps for the runtime's view.

@@ -156,6 +156,7 @@ func (r *Runtime) CleanupContainer(ctx context.Context, idOrName string) error {
 	}
 	err = r.cleanupLocked(ctx, c, l)
 	r.afterMemberExit(ctx, c)
+	r.afterServiceMemberExit(ctx, c)
 	return err
 }
 

@@ -93,6 +93,7 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 		ExecIDs:         []string{},
 		Mounts:          []define.InspectMount{},
 		Dependencies:    []string{},
+		IsService:       cc.IsService,
 		NetworkSettings: &define.InspectNetworkSettings{Ports: map[string][]define.InspectPort{}},
 		Config:          inspectConfig(c, &sp),
 		HostConfig:      inspectHostConfig(c, &sp, logPath, r.cfg.Rootless),
@@ -221,6 +222,7 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 
 		CreateCommand: cc.CreateCommand,
 		SdNotifyMode:  cc.SdNotifyMode,
+		SystemdMode:   cc.SystemdMode,
 	}
 	if hc := cc.Healthcheck; hc != nil {
 		cp := *hc
@@ -256,6 +258,17 @@ func sigName(n int) string {
 	}
 	if s := unix.SignalName(syscall.Signal(n)); s != "" {
 		return s
+	}
+	// Real-time signals, by the names Podman gives them.
+	switch {
+	case n == 34:
+		return "SIGRTMIN"
+	case n > 34 && n <= 49:
+		return fmt.Sprintf("SIGRTMIN+%d", n-34)
+	case n > 49 && n < 64:
+		return fmt.Sprintf("SIGRTMAX-%d", 64-n)
+	case n == 64:
+		return "SIGRTMAX"
 	}
 	return fmt.Sprint(n)
 }

@@ -26,6 +26,10 @@ func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bo
 		l.Unlock()
 		return c, err
 	}
+	if err := r.refuseServiceRemoval(ctx, c); err != nil {
+		l.Unlock()
+		return c, err
+	}
 	wasActive := c.State.Status.Active()
 	if err := r.syncLocked(ctx, c); err != nil && !force {
 		l.Unlock()

@@ -22,6 +22,12 @@ type StartOptions struct {
 	BeforeStart func(bundle string) error
 	// LogLevel is passed on to conmon and the exit command.
 	LogLevel string
+	// ListenFDs are the sockets systemd passed to pm by socket activation
+	// (LISTEN_FDS: fds 3 to 3+N-1), handed on to the container as its
+	// fds 3.. with LISTEN_PID=1, LISTEN_FDS and LISTEN_FDNAMES
+	// (ListenFDNames, "" for none) in its environment. 0: none.
+	ListenFDs     uint
+	ListenFDNames string
 }
 
 // StartContainer starts a created or exited container. Starting a running
@@ -174,7 +180,20 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err != nil {
 		return err
 	}
-	bundle, err := r.writeBundle(c, rootfs)
+	preserveFDs := c.Config.PreserveFDs
+	var env []string
+	if opts.ListenFDs > 0 {
+		if preserveFDs > 0 {
+			slog.Warn("ignoring the sockets of LISTEN_FDS: the container passes --preserve-fds of its own", "container", c.ID())
+		} else {
+			preserveFDs = opts.ListenFDs
+			env = []string{"LISTEN_PID=1", "LISTEN_FDS=" + strconv.FormatUint(uint64(opts.ListenFDs), 10)}
+			if opts.ListenFDNames != "" {
+				env = append(env, "LISTEN_FDNAMES="+opts.ListenFDNames)
+			}
+		}
+	}
+	bundle, err := r.writeBundle(c, rootfs, env)
 	if err != nil {
 		return err
 	}
@@ -194,7 +213,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		LogDriver: c.Config.LogDriver, LogPath: logPath, LogSizeMax: c.Config.LogSizeMax, LogTag: c.Config.LogTag,
 		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin,
 		ExitCommand: exitCmd, LogLevel: conmonLogLevel(opts.LogLevel),
-		Env: oci.WithoutNotifySocket(os.Environ()), PreserveFDs: c.Config.PreserveFDs, Timeout: c.Config.Timeout,
+		Env: oci.WithoutSystemdEnv(os.Environ()), PreserveFDs: preserveFDs, Timeout: c.Config.Timeout,
 	})
 	if err != nil {
 		return classifyStartErr(err)

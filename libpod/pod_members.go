@@ -104,6 +104,11 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 			if !ok {
 				continue
 			}
+			if k, _ := NetworkKind(infra.Config.NetworkMode); share == "net" && k == "host" {
+				// The members are on the host's network, as the infra
+				// container is: there is no namespace to join.
+				continue
+			}
 			setNamespace(&sp, ns.typ, "/proc/"+strconv.Itoa(infra.State.Pid)+"/ns/"+ns.file)
 			if share == "uts" {
 				sp.Hostname = infra.Config.Hostname
@@ -229,6 +234,7 @@ func (r *Runtime) RemovePod(ctx context.Context, idOrName string, force bool, ti
 	if err := l.Remove(); err != nil {
 		slog.Debug("removing pod lock", "pod", p.ID(), "err", err)
 	}
+	r.afterServicePodRemoved(ctx, p.Config.ServiceContainer)
 	return p, nil
 }
 

@@ -141,6 +141,15 @@ type ContainerConfig struct {
 	ConmonPidFile string `json:",omitempty"`
 	// SdNotifyMode is --sdnotify: "" or conmon, container, ignore.
 	SdNotifyMode string `json:",omitempty"`
+	// SystemdMode is whether the container runs in systemd mode
+	// (--systemd).
+	SystemdMode bool `json:",omitempty"`
+	// IsService marks the service container of a kube play: it runs while
+	// the play's pods run, and is stopped once they all have; with
+	// ServiceExitCodePropagation any (or all), it is killed when any (or
+	// all) of their containers failed, so that its exit code tells.
+	IsService                  bool   `json:",omitempty"`
+	ServiceExitCodePropagation string `json:",omitempty"`
 	// CreateCommand is the command line that created the container.
 	CreateCommand []string `json:",omitempty"`
 }

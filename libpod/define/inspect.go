@@ -145,6 +145,7 @@ type InspectContainerConfig struct {
 	StopTimeout   uint                `json:"StopTimeout"`
 	CreateCommand []string            `json:"CreateCommand,omitempty"`
 	SdNotifyMode  string              `json:"SdNotifyMode,omitempty"`
+	SystemdMode   bool                `json:"SystemdMode,omitempty"`
 	Umask         string              `json:"Umask"`
 	Timeout       uint                `json:"Timeout"`
 	// Healthcheck and HealthcheckOnFailureAction are set for a container

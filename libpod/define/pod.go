@@ -33,6 +33,10 @@ type PodConfig struct {
 	InfraID     string `json:",omitempty"`
 	// InfraNetwork is the infra container's network mode, for inspect.
 	InfraNetwork string `json:",omitempty"`
+	// ServiceContainer is the ID of the service container of the kube
+	// play that made the pod (kube play --service-container), "" for
+	// none: it runs while any pod of the play runs.
+	ServiceContainer string `json:",omitempty"`
 }
 
 // Shares reports whether the pod's members share namespace ns.

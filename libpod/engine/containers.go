@@ -209,6 +209,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		h := generate.Host{
 			Rootless:      cfg.Rootless,
 			Cgroups:       cgroups,
+			CgroupV2:      oci.CgroupVersion() == "v2",
 			ContainerID:   sc.ID,
 			Rootfs:        sc.Rootfs,
 			User:          u,

@@ -34,8 +34,12 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		CapAdd:      s.Security.CapAdd,
 		CapDrop:     s.Security.CapDrop,
 
-		SdNotifyMode:  s.SdNotifyMode,
-		CreateCommand: s.CreateCommand,
+		SdNotifyMode: s.SdNotifyMode,
+		SystemdMode:  generate.SystemdMode(s, ic),
+		IsService:    s.IsService,
+
+		ServiceExitCodePropagation: s.ServiceExitCodePropagation,
+		CreateCommand:              s.CreateCommand,
 	}
 	if c.Restart.Name == "" {
 		c.Restart.Name = "no"
@@ -67,6 +71,10 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		stopSig = ic.StopSignal
 	}
 	c.StopSignal = int(syscall.SIGTERM)
+	if stopSig == "" && c.SystemdMode {
+		// systemd shuts down on SIGRTMIN+3.
+		stopSig = "SIGRTMIN+3"
+	}
 	if stopSig != "" {
 		sig, err := specgen.ParseSignal(stopSig)
 		if err != nil {

@@ -7,15 +7,19 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
 )
 
 // ContainerStart starts a created or stopped container.
 func (e *Engine) ContainerStart(ctx context.Context, idOrName string) (string, error) {
+	notified := e.sdNotify(ctx, idOrName)
 	c, err := e.rt.StartContainer(ctx, idOrName, e.startOptions(nil))
 	if err != nil {
+		notified(nil)
 		return "", err
 	}
+	notified(c)
 	e.emitCtr(c, "start", nil)
 	return c.ID(), nil
 }
@@ -147,6 +151,28 @@ func (e *Engine) ContainersToStart(ctx context.Context, names []string, all bool
 	if all && len(names) > 0 {
 		return nil, define.Invalidf("either start all containers or the container(s) provided in the arguments")
 	}
+	return e.selectContainers(ctx, names, all, filters, func(c *libpod.Container) bool {
+		return c.State.Status != define.StatusRunning && c.State.Status != define.StatusPaused
+	})
+}
+
+// ContainersToStop selects what `stop` stops: with all, every running or
+// paused container; else the named ones. Filters (ps's) narrow either
+// selection, and alone select among all running containers. Names are
+// returned as given, IDs for all.
+func (e *Engine) ContainersToStop(ctx context.Context, names []string, all bool, filters []string) ([]string, error) {
+	if all && len(names) > 0 {
+		return nil, define.Invalidf("--all and a container name cannot be used together")
+	}
+	return e.selectContainers(ctx, names, all, filters, func(c *libpod.Container) bool {
+		return c.State.Status.Active()
+	})
+}
+
+// selectContainers is the selection of start and stop: with all (or
+// filters and no names), the containers for which candidate holds; else
+// the named ones; filters narrow both.
+func (e *Engine) selectContainers(ctx context.Context, names []string, all bool, filters []string, candidate func(*libpod.Container) bool) ([]string, error) {
 	if !all && len(filters) == 0 {
 		return names, nil
 	}
@@ -162,7 +188,7 @@ func (e *Engine) ContainersToStart(ctx context.Context, names []string, all bool
 	var out []string
 	if all {
 		for _, c := range cs {
-			if c.State.Status != define.StatusRunning && c.State.Status != define.StatusPaused && match(c) {
+			if candidate(c) && match(c) {
 				out = append(out, c.ID())
 			}
 		}

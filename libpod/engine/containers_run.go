@@ -14,6 +14,7 @@ import (
 	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/specgen"
+	"github.com/pm-project/pm/pkg/systemd"
 )
 
 // Resizer changes the size of an attached container's terminal.
@@ -89,8 +90,11 @@ func (e *Engine) removeAfterFailedStart(ctx context.Context, id string, autoRemo
 	e.rt.ForgetExit(id)
 }
 
+// startOptions are the options of a start pm's user asked for: the
+// sockets systemd passed pm by socket activation go to the container.
 func (e *Engine) startOptions(before func(string) error) libpod.StartOptions {
-	return libpod.StartOptions{BeforeStart: before, LogLevel: logLevel()}
+	n, names := systemd.ListenFDs()
+	return libpod.StartOptions{BeforeStart: before, LogLevel: logLevel(), ListenFDs: n, ListenFDNames: names}
 }
 
 // logLevel is the level pm logs at, passed on to conmon's exit command.
@@ -152,8 +156,10 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 			return nil
 		}
 	}
+	notified := e.sdNotify(ctx, id)
 	c, err = e.rt.StartContainer(ctx, id, e.startOptions(before))
 	if err != nil {
+		notified(nil)
 		if att != nil {
 			att.Close()
 		}
@@ -167,6 +173,15 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		return -1, fmt.Errorf("container %s is already running: use attach", c.Name())
 	}
 	e.emitCtr(c, "start", nil)
+	// Telling systemd may wait for the container's own READY=1
+	// (--sdnotify=container) while its output flows; it ends at the
+	// latest when conmon does.
+	notifyDone := make(chan struct{})
+	go func() {
+		defer close(notifyDone)
+		notified(c)
+	}()
+	defer func() { <-notifyDone }()
 	if o.SigProxy {
 		stop := e.proxySignals(ctx, c)
 		defer stop()

@@ -32,6 +32,23 @@ type KubePlayOptions struct {
 	LogDriver  string   // of every container; "" is the default
 	ConfigMaps [][]byte // contents of --configmap files
 	Progress   io.Writer
+	// Annotations are added to every container's (and claim's)
+	// annotations, over the YAML's.
+	Annotations map[string]string
+	// PublishAll publishes every containerPort without a hostPort on the
+	// same port of the host.
+	PublishAll bool
+	// Build says whether to build an image from the directory named as
+	// it under ContextDir (which holds a Containerfile or Dockerfile):
+	// nil builds images that are not present, true always, false never.
+	Build      *bool
+	ContextDir string
+	// ServiceContainer makes a service container that runs as long as
+	// the play's pods and stands for them under systemd (Type=notify
+	// units of .kube quadlets); ExitCodePropagation (none, any, all) says
+	// how their failures show in its exit code.
+	ServiceContainer    bool
+	ExitCodePropagation string
 }
 
 // KubePlayPod is one pod kube play made.
@@ -45,6 +62,8 @@ type KubePlayReport struct {
 	Volumes  []string // made for PersistentVolumeClaims
 	Pods     []KubePlayPod
 	Warnings []string
+	// ServiceContainerID is the service container's, "" for none.
+	ServiceContainerID string
 }
 
 // playPlan is one workload checked and ready to create.
@@ -66,6 +85,12 @@ type playPlan struct {
 // every image pulled) before anything is made; a failure removes what was
 // made.
 func (e *Engine) KubePlay(ctx context.Context, data []byte, o KubePlayOptions) (_ *KubePlayReport, retErr error) {
+	if o.ServiceContainer && o.NoStart {
+		return nil, define.Invalidf("--service-container needs the pods started: it cannot be used with --start=false")
+	}
+	if !exitCodePropagations[o.ExitCodePropagation] {
+		return nil, define.Invalidf("invalid --service-exit-code-propagation %q: use none, any or all", o.ExitCodePropagation)
+	}
 	docs, err := kube.Parse(data)
 	if err != nil {
 		return nil, err
@@ -112,6 +137,15 @@ func (e *Engine) KubePlay(ctx context.Context, data []byte, o KubePlayOptions) (
 	pulled := map[string]bool{}
 	for _, p := range plans {
 		for _, s := range append(append([]*specgen.Spec{}, p.inits...), p.ctrs...) {
+			if !pulled[s.Image] {
+				built, err := e.kubeBuild(ctx, s.Image, o)
+				if err != nil {
+					return nil, fmt.Errorf("container %s: %w", s.Name, err)
+				}
+				if built {
+					pulled[s.Image], pulled[s.Image+"\x00"+s.PullPolicy] = true, true
+				}
+			}
 			if !pulled[s.Image+"\x00"+s.PullPolicy] {
 				if err := e.kubePull(ctx, s.Image, s.PullPolicy, o.Progress); err != nil {
 					return nil, fmt.Errorf("container %s: %w", s.Name, err)
@@ -127,9 +161,13 @@ func (e *Engine) KubePlay(ctx context.Context, data []byte, o KubePlayOptions) (
 		}
 	}
 	var madePods, madeVols []string
+	service := ""
 	defer func() {
 		if retErr == nil {
 			return
+		}
+		if service != "" && len(madePods) == 0 {
+			e.removeKubeService(context.WithoutCancel(ctx), service)
 		}
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
@@ -158,6 +196,12 @@ func (e *Engine) KubePlay(ctx context.Context, data []byte, o KubePlayOptions) (
 	}
 	for i := range docs.Claims {
 		c := &docs.Claims[i]
+		if len(o.Annotations) > 0 && c.Metadata.Annotations == nil {
+			c.Metadata.Annotations = map[string]string{}
+		}
+		for k, v := range o.Annotations {
+			c.Metadata.Annotations[k] = v
+		}
 		driver, opts := kube.ClaimVolume(c)
 		made, err := ensureVolume(c.Metadata.Name, c.Metadata.Labels, driver, opts)
 		if err != nil {
@@ -167,7 +211,16 @@ func (e *Engine) KubePlay(ctx context.Context, data []byte, o KubePlayOptions) (
 			rep.Volumes = append(rep.Volumes, c.Metadata.Name)
 		}
 	}
+	if o.ServiceContainer && len(plans) > 0 {
+		// Removing the pods removes it; until one is made, the deferred
+		// rollback does.
+		if service, err = e.createKubeService(ctx, kubeServiceName(data), o.ExitCodePropagation, !o.NoStart); err != nil {
+			return nil, err
+		}
+		rep.ServiceContainerID = service
+	}
 	for _, p := range plans {
+		p.pod.ServiceContainer = service
 		// Named volumes the pods use are made here, so that a failure
 		// removes them too.
 		for _, m := range p.vols {
@@ -182,6 +235,9 @@ func (e *Engine) KubePlay(ctx context.Context, data []byte, o KubePlayOptions) (
 			return nil, err
 		}
 		rep.Pods = append(rep.Pods, *pr)
+	}
+	if service != "" {
+		e.notifyKubeService(ctx, service)
 	}
 	return rep, nil
 }
@@ -198,7 +254,7 @@ func contains(list []string, s string) bool {
 // planWorkload checks one workload and builds its requests, touching
 // nothing: host paths are only looked at.
 func (e *Engine) planWorkload(w *kube.Workload, cms kube.ConfigMaps, o KubePlayOptions, publish []define.PortMapping) (*playPlan, error) {
-	pod, err := w.PodRequest()
+	pod, err := w.PodRequest(o.PublishAll)
 	if err != nil {
 		return nil, err
 	}
@@ -290,6 +346,9 @@ func (e *Engine) planWorkload(w *kube.Workload, cms kube.ConfigMaps, o KubePlayO
 			return nil, define.Invalidf("%s %s names container %s twice", w.Kind, w.Name, c.Name)
 		}
 		names[c.Name] = true
+		for k, v := range o.Annotations {
+			s.Annotations[k] = v
+		}
 		return kubeSpec(s, o)
 	}
 	for i := range w.Spec.InitContainers {

@@ -25,6 +25,9 @@ type NetworkCreateRequest struct {
 	Internal   bool
 	DisableDNS bool
 	Labels     map[string]string
+	// Ignore returns the network of that name when it exists, instead
+	// of an error.
+	Ignore bool
 }
 
 // NetworkCreate makes a bridge network; a free 10.89.N.0/24 subnet is
@@ -34,6 +37,13 @@ func (e *Engine) NetworkCreate(ctx context.Context, req NetworkCreateRequest) (*
 	all, err := st.List()
 	if err != nil {
 		return nil, err
+	}
+	if req.Ignore && req.Name != "" {
+		for _, n := range all {
+			if n.Name == req.Name {
+				return n, nil
+			}
+		}
 	}
 	if req.Driver == "" {
 		req.Driver = "bridge"

@@ -49,6 +49,17 @@ func (e *Engine) containerNetwork(ctx context.Context, s *specgen.Spec, exposed 
 			return nil, fmt.Errorf("--network container:%s: %w", opts, err)
 		}
 		mode = "container:" + other.ID()
+		if k, _ := libpod.NetworkKind(other.Config.NetworkMode); k == "host" {
+			// Joining a container on the host's network is being on it.
+			s.NetworkMode = "host"
+			break
+		}
+		if cc.Pod != "" && other.Pod == cc.Pod && !libpod.OwnsNetNS(other.Config.NetworkMode) {
+			// The pod's infra container (--network none, ns:PATH, ...):
+			// its namespace is joined when the member starts, once the
+			// infra container runs.
+			break
+		}
 		p, err := e.netnsOf(other)
 		if err != nil {
 			return nil, err

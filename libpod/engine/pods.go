@@ -44,6 +44,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 	cfg := define.PodConfig{
 		Name: p.Name, Labels: p.Labels, Hostname: p.Hostname, Share: p.Share,
 		ExitPolicy: p.ExitPolicy, CreateInfra: p.Infra, CreateCommand: p.CreateCommand,
+		ServiceContainer: p.ServiceContainer,
 	}
 	if cfg.ExitPolicy == "" {
 		cfg.ExitPolicy = "continue"
@@ -67,18 +68,9 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 	if !p.Infra {
 		return pod.ID(), e.finishPodCreate(pod, p)
 	}
-	img := p.InfraImage
-	if img == "" {
-		img = e.rt.Config().Engine.InfraImage // containers.conf's infra_image
-	}
-	cmd := p.InfraCmd
-	if img == "" {
-		if img, err = e.pauseImage(ctx); err != nil {
-			return "", err
-		}
-		if len(cmd) == 0 {
-			cmd = []string{"/catatonit", "-P"}
-		}
+	img, cmd, err := e.infraImage(ctx, p.InfraImage, p.InfraCmd)
+	if err != nil {
+		return "", err
 	}
 	name := p.InfraName
 	if name == "" {
@@ -95,6 +87,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		Created: time.Now(), ReadOnlyTmpfs: true,
 		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
 		Tmpfs: map[string]string{}, LogOpts: map[string]string{},
+		ConmonPidFile: p.InfraConmonPidFile,
 	}
 	if !cfg.Shares("net") && p.NetworkMode == "" {
 		s.NetworkMode = ""
@@ -111,6 +104,25 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 		return "", err
 	}
 	return pod.ID(), e.finishPodCreate(pod, p)
+}
+
+// infraImage is the image and command of an infra (or service)
+// container: img, else containers.conf's infra_image, else pm's pause
+// image running catatonit -P (unless cmd says otherwise).
+func (e *Engine) infraImage(ctx context.Context, img string, cmd []string) (string, []string, error) {
+	if img == "" {
+		img = e.rt.Config().Engine.InfraImage // containers.conf's infra_image
+	}
+	if img == "" {
+		var err error
+		if img, err = e.pauseImage(ctx); err != nil {
+			return "", nil, err
+		}
+		if len(cmd) == 0 {
+			cmd = []string{"/catatonit", "-P"}
+		}
+	}
+	return img, cmd, nil
 }
 
 // finishPodCreate writes --pod-id-file and records the pod's create event.

@@ -41,6 +41,14 @@ func (e *Engine) PodStart(ctx context.Context, idOrName string) (string, error) 
 	if err != nil {
 		return "", err
 	}
+	if id := p.Config.ServiceContainer; id != "" {
+		// kube play's service container runs while its pods do.
+		if svc, err := e.rt.LookupContainer(ctx, id); err == nil && !svc.State.Status.Active() {
+			if err := e.startKubeService(ctx, id); err != nil {
+				return "", err
+			}
+		}
+	}
 	var errs []error
 	for _, c := range cs {
 		active := c.State.Status.Active()

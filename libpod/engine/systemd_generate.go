@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"time"
 
@@ -27,6 +28,7 @@ func (e *Engine) GenerateSystemd(ctx context.Context, nameOrID string, o systemd
 	}
 	ctr, cerr := e.rt.InspectContainerData(ctx, nameOrID, false)
 	if cerr == nil {
+		warnRestartPolicy(ctr, &o)
 		if ctr.Pod != "" && !o.New {
 			// A member is started by its pod's unit: its own unit is
 			// bound to the pod's, as in the pod's units.
@@ -67,6 +69,9 @@ func (e *Engine) GenerateSystemd(ctx context.Context, nameOrID string, o systemd
 		if err != nil {
 			return nil, err
 		}
+		if m.ID != pod.InfraContainerID {
+			warnRestartPolicy(d, &o)
+		}
 		c := e.systemdContainer(d, exe)
 		if m.ID == pod.InfraContainerID {
 			infra = c
@@ -74,7 +79,20 @@ func (e *Engine) GenerateSystemd(ctx context.Context, nameOrID string, o systemd
 		}
 		members = append(members, c)
 	}
-	return systemd.PodUnits(systemd.Pod{ID: pod.ID, Name: pod.Name, Infra: infra}, members, o)
+	return systemd.PodUnits(systemd.Pod{ID: pod.ID, Name: pod.Name, Infra: infra, CreateCommand: pod.CreateCommand}, members, o)
+}
+
+// warnRestartPolicy warns, as Podman does, that a unit starting an
+// existing container that has a restart policy of its own may fight with
+// systemd over it at shutdown; a --new unit takes the policy over as its
+// Restart= instead.
+func warnRestartPolicy(d *define.InspectContainerData, o *systemd.Options) {
+	if o.New || d.HostConfig == nil || d.HostConfig.RestartPolicy == nil {
+		return
+	}
+	if p := d.HostConfig.RestartPolicy.Name; p != "" && p != "no" {
+		slog.Warn(fmt.Sprintf("container %s has restart policy %q, which can conflict with systemd's at shutdown: recreate it without one and use the unit's Restart=, or generate a --new unit", d.Name, p))
+	}
 }
 
 // podUnitName is the unit name of pod, as PodUnits writes it.

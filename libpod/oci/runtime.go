@@ -50,7 +50,7 @@ func (r *Runtime) globalArgs() []string {
 func (r *Runtime) run(ctx context.Context, args ...string) ([]byte, error) {
 	full := append(r.globalArgs(), args...)
 	cmd := exec.CommandContext(ctx, r.Path, full...)
-	cmd.Env = WithoutNotifySocket(os.Environ())
+	cmd.Env = WithoutSystemdEnv(os.Environ())
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -190,13 +190,23 @@ func (r *Runtime) RemoveExitFile(id string) error {
 	return nil
 }
 
-// WithoutNotifySocket drops NOTIFY_SOCKET from env: pm itself speaks to
-// systemd (--sdnotify), and a runtime that saw it would wait for the
-// container to send READY=1.
-func WithoutNotifySocket(env []string) []string {
+// systemdEnv are the variables through which systemd talks to the
+// service it runs.
+var systemdEnv = []string{"NOTIFY_SOCKET=", "LISTEN_PID=", "LISTEN_FDS=", "LISTEN_FDNAMES="}
+
+// WithoutSystemdEnv drops systemd's NOTIFY_SOCKET and LISTEN_* from env:
+// pm itself speaks to systemd (--sdnotify) and hands sockets systemd
+// passed it to the container; a runtime that saw NOTIFY_SOCKET would wait
+// for the container to send READY=1, and one that saw LISTEN_FDS might
+// pass the sockets a second time.
+func WithoutSystemdEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "NOTIFY_SOCKET=") {
+		keep := true
+		for _, p := range systemdEnv {
+			keep = keep && !strings.HasPrefix(kv, p)
+		}
+		if keep {
 			out = append(out, kv)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/pkg/specgen"
 )
 
 // ImageDefaults are what a container inherits from its image; kube
@@ -360,8 +361,12 @@ func (vn *volumeNames) volume(m GenMount) (string, *Volume) {
 		base, suffix = pathName(m.Destination), "-tmpfs"
 		v.EmptyDir = &EmptyDirSource{Medium: "Memory"}
 		for _, o := range m.Options {
+			// tmpfs's size (1m: a mebibyte) as a Kubernetes quantity
+			// (1Mi; 1m would be a thousandth); a size in % has none.
 			if size, ok := strings.CutPrefix(o, "size="); ok {
-				v.EmptyDir.SizeLimit = size
+				if n, err := specgen.ParseBytes(size); err == nil {
+					v.EmptyDir.SizeLimit = FormatBytes(n)
+				}
 			}
 		}
 	default:

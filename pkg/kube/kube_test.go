@@ -173,7 +173,7 @@ func TestContainerRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := &docs.Workloads[0]
-	pod, err := w.PodRequest()
+	pod, err := w.PodRequest(false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestGeneratePod(t *testing.T) {
 	wantVols := []Volume{
 		{Name: "webdata-pvc", PersistentVolumeClaim: &ClaimSource{ClaimName: "webdata"}},
 		{Name: "srv-www-host", HostPath: &HostPathSource{Path: "/srv/www", Type: "Directory"}},
-		{Name: "cache-tmpfs", EmptyDir: &EmptyDirSource{Medium: "Memory", SizeLimit: "1m"}},
+		{Name: "cache-tmpfs", EmptyDir: &EmptyDirSource{Medium: "Memory", SizeLimit: "1Mi"}},
 	}
 	if !reflect.DeepEqual(pod.Spec.Volumes, wantVols) {
 		t.Errorf("volumes = %+v", pod.Spec.Volumes)
@@ -415,5 +415,30 @@ func TestQuantity(t *testing.T) {
 	}
 	if FormatBytes(3<<30) != "3Gi" || FormatBytes(1000) != "1000" || FormatCPUs(2) != "2" || FormatCPUs(0.25) != "250m" {
 		t.Error("formatting quantities")
+	}
+}
+
+// TestPodRequestPorts: a hostPort alone is published on the same port; a
+// containerPort alone only with publishAll.
+func TestPodRequestPorts(t *testing.T) {
+	t.Parallel()
+	w := &Workload{Kind: "Pod", Name: "p", PodName: "p", Spec: PodSpec{Containers: []Container{{Name: "c", Image: "i",
+		Ports: []ContainerPort{{HostPort: 8080}, {ContainerPort: 9090}, {ContainerPort: 80, HostPort: 8000, Protocol: "UDP"}}}}}}
+	for _, tc := range []struct {
+		all  bool
+		want []define.PortMapping
+	}{
+		{false, []define.PortMapping{
+			{HostPort: 8080, ContainerPort: 8080, Range: 1, Protocol: "tcp"},
+			{HostPort: 8000, ContainerPort: 80, Range: 1, Protocol: "udp"}}},
+		{true, []define.PortMapping{
+			{HostPort: 8080, ContainerPort: 8080, Range: 1, Protocol: "tcp"},
+			{HostPort: 9090, ContainerPort: 9090, Range: 1, Protocol: "tcp"},
+			{HostPort: 8000, ContainerPort: 80, Range: 1, Protocol: "udp"}}},
+	} {
+		p, err := w.PodRequest(tc.all)
+		if err != nil || !reflect.DeepEqual(p.Net.Ports, tc.want) {
+			t.Errorf("publishAll=%v: ports %+v, %v; want %+v", tc.all, p.Net.Ports, err, tc.want)
+		}
 	}
 }

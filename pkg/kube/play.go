@@ -29,9 +29,10 @@ func NewConfigMaps(lists ...[]ConfigMap) ConfigMaps {
 }
 
 // PodRequest returns pm's request for the pod of w: its name, labels,
-// hostname, the ports its containers publish (hostPort) and its host
-// aliases. The caller adds its network choices.
-func (w *Workload) PodRequest() (*specgen.PodSpec, error) {
+// hostname, the ports its containers publish (hostPort; with publishAll,
+// also every containerPort without one, on the same host port) and its
+// host aliases. The caller adds its network choices.
+func (w *Workload) PodRequest(publishAll bool) (*specgen.PodSpec, error) {
 	if err := specgen.ValidName(w.PodName); err != nil {
 		return nil, define.Invalidf("%s %s: %v", w.Kind, w.Name, err)
 	}
@@ -44,8 +45,15 @@ func (w *Workload) PodRequest() (*specgen.PodSpec, error) {
 	}
 	for _, c := range append(append([]Container{}, w.Spec.InitContainers...), w.Spec.Containers...) {
 		for _, cp := range c.Ports {
+			if cp.ContainerPort == 0 && cp.HostPort != 0 {
+				// A hostPort alone is published on the same port.
+				cp.ContainerPort = cp.HostPort
+			}
 			if cp.ContainerPort < 1 || cp.ContainerPort > 65535 {
 				return nil, define.Invalidf("container %s of %s: invalid containerPort %d", c.Name, w.Name, cp.ContainerPort)
+			}
+			if cp.HostPort == 0 && publishAll {
+				cp.HostPort = cp.ContainerPort
 			}
 			if cp.HostPort == 0 {
 				continue

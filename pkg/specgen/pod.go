@@ -22,6 +22,12 @@ type PodSpec struct {
 	// PodIDFile is --pod-id-file: an absolute path, written with the pod's
 	// ID; it must not exist. "" means none.
 	PodIDFile string
+	// ServiceContainer is the ID of kube play's service container of the
+	// pod (--service-container), "" for none.
+	ServiceContainer string
+	// InfraConmonPidFile is --infra-conmon-pidfile: where the infra
+	// container's conmon writes its pid. "" means none.
+	InfraConmonPidFile string
 	// NetworkMode, Net and UserNS are the infra container's.
 	NetworkMode   string
 	Net           Network

@@ -121,6 +121,14 @@ type Spec struct {
 	Replace bool
 	// SdNotifyMode is --sdnotify: conmon (default), container or ignore.
 	SdNotifyMode string
+	// IsService makes the container kube play's service container, with
+	// ServiceExitCodePropagation (none, any or all) saying how its pods'
+	// failures show in its exit code.
+	IsService                  bool
+	ServiceExitCodePropagation string
+	// Systemd is --systemd: "true" (or "", the default: systemd mode when
+	// the command is systemd or init), "false" or "always".
+	Systemd string
 	// CreateCommand is the command line that created the container, for
 	// inspect and generate systemd --new; nil when not made by the CLI.
 	CreateCommand []string

@@ -79,6 +79,11 @@ func (s *Spec) Validate() error {
 			return err
 		}
 	}
+	switch s.Systemd {
+	case "", "true", "false", "always":
+	default:
+		return define.Invalidf("invalid --systemd %q: must be true, false or always", s.Systemd)
+	}
 	if s.Remove && s.Restart.Name != "" && s.Restart.Name != "no" {
 		return define.Invalidf("the --rm option conflicts with --restart %s", s.Restart.Name)
 	}

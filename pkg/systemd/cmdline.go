@@ -110,23 +110,28 @@ func optionValue(opt []string) string {
 var dropped = map[string]bool{
 	"d": true, "detach": true, "rm": true, "replace": true, "cidfile": true,
 	"conmon-pidfile": true, "sdnotify": true, "cgroups": true, "rmi": true,
-	"a": true, "attach": true,
+	"a": true, "attach": true, "restart": true,
+}
+
+// orNone is tv, or a TakesValue of no option when tv is nil.
+func orNone(tv TakesValue) TakesValue {
+	if tv == nil {
+		return func(string) bool { return false }
+	}
+	return tv
 }
 
 // newCommand builds the words of a --new unit's ExecStart from the
 // container's create command: pm run with the options of the original,
-// those a unit needs added. Words are quoted for a unit file.
-func newCommand(exe string, createCmd []string, o *Options) (string, error) {
-	global, create := o.GlobalTakesValue, o.CreateTakesValue
-	if global == nil {
-		global = func(string) bool { return false }
-	}
-	if create == nil {
-		create = func(string) bool { return false }
-	}
+// those a unit needs added. Words are quoted for a unit file. The
+// container's --restart policy, which the unit's Restart= takes over, is
+// returned. With podIDFile, the container is created in the pod whose ID
+// its pod's unit writes there, rather than in the pod it names.
+func newCommand(exe string, createCmd []string, podIDFile string, o *Options) (_, restart string, _ error) {
+	global, create := orNone(o.GlobalTakesValue), orNone(o.CreateTakesValue)
 	cl, err := parseCommandLine(createCmd, global, create)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	head := []string{Quote(exe)}
 	for _, g := range cl.global {
@@ -141,6 +146,12 @@ func newCommand(exe string, createCmd []string, o *Options) (string, error) {
 			if v := optionValue(opt); v == "container" {
 				sdnotify = v
 			}
+			continue
+		}
+		if len(names) == 1 && names[0] == "restart" {
+			restart = optionValue(opt)
+		}
+		if len(names) == 1 && podIDFile != "" && (names[0] == "pod" || names[0] == "pod-id-file") {
 			continue
 		}
 		if len(names) == 1 && dropped[names[0]] {
@@ -178,14 +189,90 @@ func newCommand(exe string, createCmd []string, o *Options) (string, error) {
 		kept = append(kept, strings.Join(words, " "))
 	}
 	chunks := []string{strings.Join(head, " "),
-		"--cidfile=%t/%n.ctr-id", "--cgroups=no-conmon", "--rm", "--sdnotify=" + sdnotify, "-d", "--replace"}
+		"--cidfile=%t/%n.ctr-id", "--cgroups=no-conmon", "--rm"}
+	if podIDFile != "" {
+		chunks = append(chunks, "--pod-id-file "+podIDFile)
+	}
+	chunks = append(chunks, "--sdnotify="+sdnotify, "-d", "--replace")
 	chunks = append(chunks, kept...)
 	var rest []string
 	for _, w := range cl.rest {
 		rest = append(rest, QuoteLiteral(w))
 	}
 	chunks = append(chunks, strings.Join(rest, " "))
-	return strings.Join(chunks, "\n\t"), nil
+	return strings.Join(chunks, "\n\t"), restart, nil
+}
+
+// podCreateDropped are the pod create options a --new pod unit sets
+// itself.
+var podCreateDropped = map[string]bool{"pod-id-file": true, "infra-conmon-pidfile": true, "replace": true}
+
+// podCreateCommand builds a --new pod unit's ExecStartPre from the pod's
+// create command: pm pod create writing the infra conmon's pid to pidFile
+// and the pod's ID to idFile, replacing a pod of the same name left by a
+// crash, with the pod stopping once its last container exits unless the
+// original says otherwise.
+func podCreateCommand(exe string, createCmd []string, pidFile, idFile string, o *Options) (string, error) {
+	global, create := orNone(o.GlobalTakesValue), orNone(o.PodCreateTakesValue)
+	bad := define.Invalidf("the pod's create command %q is not pm pod create", strings.Join(createCmd, " "))
+	if len(createCmd) < 3 {
+		return "", bad
+	}
+	i := 1
+	for i < len(createCmd) && strings.HasPrefix(createCmd[i], "-") && createCmd[i] != "--" {
+		i += optionLen(createCmd[i:], global)
+	}
+	if i+1 >= len(createCmd) || createCmd[i] != "pod" || createCmd[i+1] != "create" {
+		return "", bad
+	}
+	head := []string{Quote(exe)}
+	for _, g := range createCmd[1:i] {
+		head = append(head, QuoteLiteral(g))
+	}
+	head = append(head, "pod", "create")
+	chunks := []string{strings.Join(head, " "), "--infra-conmon-pidfile " + pidFile, "--pod-id-file " + idFile}
+	var kept []string
+	named, policy := false, false
+	args := createCmd[i+2:]
+	for j := 0; j < len(args); {
+		a := args[j]
+		if a == "--" {
+			for _, w := range args[j+1:] {
+				kept = append(kept, QuoteLiteral(w))
+			}
+			named = named || j+1 < len(args)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			named = true
+			kept = append(kept, QuoteLiteral(a))
+			j++
+			continue
+		}
+		n := optionLen(args[j:], create)
+		opt := args[j : j+n]
+		j += n
+		names := optionNames(opt, create)
+		if len(names) == 1 && podCreateDropped[names[0]] {
+			continue
+		}
+		for _, name := range names {
+			named = named || name == "name" || name == "n"
+			policy = policy || name == "exit-policy"
+		}
+		words := make([]string, len(opt))
+		for k, w := range opt {
+			words[k] = QuoteLiteral(w)
+		}
+		kept = append(kept, strings.Join(words, " "))
+	}
+	if !policy {
+		chunks = append(chunks, "--exit-policy=stop")
+	}
+	if named {
+		chunks = append(chunks, "--replace")
+	}
+	return strings.Join(append(chunks, kept...), "\n\t"), nil
 }
 
 // globalArgs returns the global options of a create command, to run the

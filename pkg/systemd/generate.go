@@ -18,8 +18,9 @@ type Options struct {
 	New bool
 	// UseName names units and commands by the container's name; else by ID.
 	UseName bool
-	// RestartPolicy is Restart= (default on-failure); RestartSec is
-	// RestartSec= (0: not written).
+	// RestartPolicy is Restart=; "" means the container's own --restart
+	// policy for a --new unit (unless-stopped being always), else
+	// on-failure. RestartSec is RestartSec= (0: not written).
 	RestartPolicy string
 	RestartSec    uint
 	// StopTimeout overrides the container's stop timeout; nil keeps it.
@@ -37,9 +38,10 @@ type Options struct {
 	Env []string
 	// Template writes a template unit (NAME@.service), --new only.
 	Template bool
-	// GlobalTakesValue and CreateTakesValue tell the options of pm and of
-	// pm run that take a value, to read a create command.
-	GlobalTakesValue, CreateTakesValue TakesValue
+	// GlobalTakesValue, CreateTakesValue and PodCreateTakesValue tell the
+	// options of pm, of pm run and of pm pod create that take a value, to
+	// read a create command.
+	GlobalTakesValue, CreateTakesValue, PodCreateTakesValue TakesValue
 	// Now is the header's time.
 	Now time.Time
 }
@@ -49,10 +51,7 @@ var restartPolicies = []string{"no", "on-success", "on-failure", "on-abnormal", 
 
 // Validate checks o and fills its defaults.
 func (o *Options) Validate() error {
-	if o.RestartPolicy == "" {
-		o.RestartPolicy = "on-failure"
-	}
-	ok := false
+	ok := o.RestartPolicy == ""
 	for _, p := range restartPolicies {
 		ok = ok || p == o.RestartPolicy
 	}
@@ -97,6 +96,8 @@ type Container struct {
 type Pod struct {
 	ID, Name string
 	Infra    Container
+	// CreateCommand is the command line that created the pod.
+	CreateCommand []string
 }
 
 // Unit is one generated unit file.
@@ -129,10 +130,18 @@ func ContainerUnit(c Container, pod string, o Options) (Unit, error) {
 	if err := o.Validate(); err != nil {
 		return Unit{}, err
 	}
-	return containerUnit(c, pod, &o)
+	return containerUnit(c, podUnit{name: pod}, &o)
 }
 
-func containerUnit(c Container, pod string, o *Options) (Unit, error) {
+// podUnit is the unit of the pod a member's unit is bound to.
+type podUnit struct {
+	name string // "" for a container outside a pod
+	// idFile is where a --new pod unit writes the pod's ID ("%t/NAME.pod-id"),
+	// which its members' pm run reads; "" for units of existing pods.
+	idFile string
+}
+
+func containerUnit(c Container, pod podUnit, o *Options) (Unit, error) {
 	ident := o.ident(c.ID, c.Name)
 	name := o.unitName(o.ContainerPrefix, ident)
 	stop := c.StopTimeout
@@ -141,12 +150,31 @@ func containerUnit(c Container, pod string, o *Options) (Unit, error) {
 	}
 	u := &UnitFile{Name: name}
 	o.unitSection(u, name, c.RunRoot)
-	if pod != "" {
-		u.Add("Unit", "BindsTo", pod)
-		u.Add("Unit", "After", pod)
+	if pod.name != "" {
+		u.Add("Unit", "BindsTo", pod.name)
+		u.Add("Unit", "After", pod.name)
 	}
 	o.extraDeps(u)
-	o.serviceHead(u, stop)
+	policy, startLimit := o.RestartPolicy, ""
+	var start string
+	if o.New {
+		if len(c.CreateCommand) == 0 {
+			return Unit{}, define.Invalidf("container %s has no recorded create command (it was not made by pm run or pm create): it cannot have a --new unit", ident)
+		}
+		var restart string
+		var err error
+		start, restart, err = newCommand(c.Executable, c.CreateCommand, pod.idFile, o)
+		if err != nil {
+			return Unit{}, err
+		}
+		if policy == "" && restart != "" {
+			policy, startLimit = unitRestart(restart)
+		}
+	}
+	if policy == "" {
+		policy = "on-failure"
+	}
+	o.serviceHead(u, stop, policy, startLimit)
 	exe := Quote(c.Executable)
 	global := globalArgs(c.CreateCommand, o.GlobalTakesValue)
 	g := ""
@@ -155,13 +183,6 @@ func containerUnit(c Container, pod string, o *Options) (Unit, error) {
 	}
 	t := strconv.FormatUint(uint64(stop), 10)
 	if o.New {
-		if len(c.CreateCommand) == 0 {
-			return Unit{}, define.Invalidf("container %s has no recorded create command (it was not made by pm run or pm create): it cannot have a --new unit", ident)
-		}
-		start, err := newCommand(c.Executable, c.CreateCommand, o)
-		if err != nil {
-			return Unit{}, err
-		}
 		u.Add("Service", "ExecStart", start)
 		u.Add("Service", "ExecStop", exe+g+" stop\n\t--ignore -t "+t+"\n\t--cidfile=%t/%n.ctr-id")
 		u.Add("Service", "ExecStopPost", exe+g+" rm\n\t-f\n\t--ignore -t "+t+"\n\t--cidfile=%t/%n.ctr-id")
@@ -180,20 +201,27 @@ func containerUnit(c Container, pod string, o *Options) (Unit, error) {
 }
 
 // PodUnits writes the unit of a pod, which starts its infra container and
-// requires its members' units, then one unit per member, each bound to
-// the pod's. The pod's unit comes first.
+// wants its members' units, then one unit per member, each bound to the
+// pod's. The pod's unit comes first. With --new, the pod's unit creates
+// the pod (from the command line that created it) and removes it on stop,
+// and its members' units create their containers in it.
 func PodUnits(p Pod, members []Container, o Options) ([]Unit, error) {
 	if err := o.Validate(); err != nil {
 		return nil, err
 	}
-	if o.New {
-		return nil, define.Errorf(define.ErrUnsupported, "--new is not supported for pods yet: generate units for the pod without it")
+	if o.Template {
+		return nil, define.Invalidf("--template is not supported for pods")
 	}
 	name := o.unitName(o.PodPrefix, o.ident(p.ID, p.Name))
+	base := strings.TrimSuffix(name, ".service")
+	pod := podUnit{name: name}
+	if o.New {
+		pod.idFile = "%t/" + base + ".pod-id"
+	}
 	var units []Unit
 	var memberNames []string
 	for _, m := range members {
-		mu, err := containerUnit(m, name, &o)
+		mu, err := containerUnit(m, pod, &o)
 		if err != nil {
 			return nil, err
 		}
@@ -208,25 +236,62 @@ func PodUnits(p Pod, members []Container, o Options) ([]Unit, error) {
 	u := &UnitFile{Name: name}
 	o.unitSection(u, name, p.Infra.RunRoot)
 	if len(memberNames) > 0 {
-		u.Add("Unit", "Requires", strings.Join(memberNames, " "))
+		u.Add("Unit", "Wants", strings.Join(memberNames, " "))
 		u.Add("Unit", "Before", strings.Join(memberNames, " "))
 	}
 	o.extraDeps(u)
-	o.serviceHead(u, stop)
+	policy := o.RestartPolicy
+	if policy == "" {
+		policy = "on-failure"
+	}
+	o.serviceHead(u, stop, policy, "")
 	exe := Quote(p.Infra.Executable)
+	createCmd := p.Infra.CreateCommand
+	if o.New {
+		createCmd = p.CreateCommand
+	}
 	g := ""
-	for _, a := range globalArgs(p.Infra.CreateCommand, o.GlobalTakesValue) {
+	for _, a := range globalArgs(createCmd, o.GlobalTakesValue) {
 		g += " " + QuoteLiteral(a)
 	}
-	infra := QuoteLiteral(o.ident(p.Infra.ID, p.Infra.Name))
 	t := strconv.FormatUint(uint64(stop), 10)
-	u.Add("Service", "ExecStart", exe+g+" start "+infra)
-	u.Add("Service", "ExecStop", exe+g+" stop\n\t-t "+t+" "+infra)
-	u.Add("Service", "ExecStopPost", exe+g+" stop\n\t-t "+t+" "+infra)
-	u.Add("Service", "PIDFile", p.Infra.PIDFile)
+	if o.New {
+		if len(p.CreateCommand) == 0 {
+			return nil, define.Invalidf("pod %s has no recorded create command (it was not made by pm pod create): it cannot have a --new unit", o.ident(p.ID, p.Name))
+		}
+		pidFile := "%t/" + base + ".pid"
+		create, err := podCreateCommand(p.Infra.Executable, p.CreateCommand, pidFile, pod.idFile, &o)
+		if err != nil {
+			return nil, err
+		}
+		u.Add("Service", "ExecStartPre", create)
+		u.Add("Service", "ExecStart", exe+g+" pod start\n\t--pod-id-file "+pod.idFile)
+		u.Add("Service", "ExecStop", exe+g+" pod stop\n\t--ignore\n\t--pod-id-file "+pod.idFile+"\n\t-t "+t)
+		u.Add("Service", "ExecStopPost", exe+g+" pod rm\n\t--ignore\n\t-f\n\t--pod-id-file "+pod.idFile)
+		u.Add("Service", "PIDFile", pidFile)
+	} else {
+		infra := QuoteLiteral(o.ident(p.Infra.ID, p.Infra.Name))
+		u.Add("Service", "ExecStart", exe+g+" start "+infra)
+		u.Add("Service", "ExecStop", exe+g+" stop\n\t-t "+t+" "+infra)
+		u.Add("Service", "ExecStopPost", exe+g+" stop\n\t-t "+t+" "+infra)
+		u.Add("Service", "PIDFile", p.Infra.PIDFile)
+	}
 	u.Add("Service", "Type", "forking")
 	u.Add("Install", "WantedBy", "default.target")
 	return append([]Unit{{Name: name, Text: o.header(name) + u.String()}}, units...), nil
+}
+
+// unitRestart turns a container's --restart policy into systemd's
+// Restart= and, for on-failure:N, StartLimitBurst=N.
+func unitRestart(policy string) (restart, startLimit string) {
+	name, n, _ := strings.Cut(policy, ":")
+	switch name {
+	case "unless-stopped":
+		return "always", ""
+	case "on-failure":
+		return name, n
+	}
+	return name, ""
 }
 
 func (o *Options) header(name string) string {
@@ -261,12 +326,17 @@ func (o *Options) extraDeps(u *UnitFile) {
 	}
 }
 
-func (o *Options) serviceHead(u *UnitFile, stop uint) {
+func (o *Options) serviceHead(u *UnitFile, stop uint, restart, startLimit string) {
 	u.Add("Service", "Environment", "PM_SYSTEMD_UNIT=%n")
 	for _, e := range o.Env {
 		u.Add("Service", "Environment", Quote(strings.ReplaceAll(e, "%", "%%")))
 	}
-	u.Add("Service", "Restart", o.RestartPolicy)
+	u.Add("Service", "Restart", restart)
+	if startLimit != "" {
+		// The number of restarts on-failure:N allows, in [Unit] where
+		// systemd reads it.
+		u.Add("Unit", "StartLimitBurst", startLimit)
+	}
 	if o.RestartSec > 0 {
 		u.Add("Service", "RestartSec", fmt.Sprint(o.RestartSec))
 	}

@@ -9,7 +9,7 @@ import (
 
 // valueFlags are options of pm and pm run that take a value, for tests.
 var valueFlags = map[string]bool{"root": true, "name": true, "e": true, "env": true, "p": true, "publish": true,
-	"cidfile": true, "sdnotify": true, "restart": true, "v": true, "conmon-pidfile": true}
+	"cidfile": true, "sdnotify": true, "restart": true, "v": true, "conmon-pidfile": true, "pod": true}
 
 func testOptions() Options {
 	tv := func(n string) bool { return valueFlags[n] }
@@ -175,10 +175,10 @@ func TestPodUnits(t *testing.T) {
 	}
 	pod := unitEntries(t, units[0].Text)
 	for key, want := range map[string]string{
-		"Requires": "container-db.service container-web.service",
-		"Before":   "container-db.service container-web.service",
+		"Wants":  "container-db.service container-web.service",
+		"Before": "container-db.service container-web.service",
 	} {
-		if v, _ := pod.Lookup("Unit", key); v != want {
+		if v := pod.LookupAll("Unit", key); v[len(v)-1] != want {
 			t.Errorf("pod %s = %q, want %q", key, v, want)
 		}
 	}
@@ -196,7 +196,99 @@ func TestPodUnits(t *testing.T) {
 	}
 	o := testOptions()
 	o.New = true
-	if _, err := PodUnits(Pod{ID: "p1", Name: "p", Infra: infra}, nil, o); err == nil {
-		t.Error("pod --new: no error")
+	if _, err := PodUnits(Pod{ID: "p1", Name: "p", Infra: infra}, nil, o); err == nil || !strings.Contains(err.Error(), "no recorded create command") {
+		t.Errorf("pod --new without a create command: %v", err)
+	}
+	o.Template = true
+	if _, err := PodUnits(Pod{ID: "p1", Name: "p", Infra: infra}, nil, o); err == nil || !strings.Contains(err.Error(), "--template is not supported for pods") {
+		t.Errorf("pod --template: %v", err)
+	}
+}
+
+// TestPodUnitsNew: a --new pod unit creates the pod from its create
+// command, writing the ID its members' pm run reads.
+func TestPodUnitsNew(t *testing.T) {
+	t.Parallel()
+	infra := Container{ID: "i1", Name: "p-infra", Executable: "/usr/bin/pm", StopTimeout: 10}
+	member := testContainer()
+	member.CreateCommand = []string{"pm", "--root", "/s", "run", "-d", "--pod", "p", "--restart", "on-failure:4", "--name", "web", "busybox", "top"}
+	o := testOptions()
+	o.New = true
+	o.PodCreateTakesValue = func(n string) bool {
+		return n == "name" || n == "n" || n == "p" || n == "publish" || n == "pod-id-file"
+	}
+	pod := Pod{ID: "p1", Name: "p", Infra: infra,
+		CreateCommand: []string{"pm", "--root", "/s", "pod", "create", "-p", "8080:80", "--pod-id-file", "/x", "--name", "p"}}
+	units, err := PodUnits(pod, []Container{member}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := unitEntries(t, units[0].Text)
+	specs := map[byte]string{'t': "/run/u", 'n': units[0].Name}
+	for key, want := range map[string]string{
+		"ExecStartPre": "/usr/bin/pm --root /s pod create --infra-conmon-pidfile /run/u/pod-p.pid --pod-id-file /run/u/pod-p.pod-id " +
+			"--exit-policy=stop --replace -p 8080:80 --name p",
+		"ExecStart":    "/usr/bin/pm --root /s pod start --pod-id-file /run/u/pod-p.pod-id",
+		"ExecStop":     "/usr/bin/pm --root /s pod stop --ignore --pod-id-file /run/u/pod-p.pod-id -t 10",
+		"ExecStopPost": "/usr/bin/pm --root /s pod rm --ignore -f --pod-id-file /run/u/pod-p.pod-id",
+	} {
+		v, _ := f.Lookup("Service", key)
+		got, err := ExpandCommand(v, specs)
+		if err != nil || strings.Join(got, " ") != want {
+			t.Errorf("pod %s = %q, %v; want %q", key, got, err, want)
+		}
+	}
+	if v, _ := f.Lookup("Service", "PIDFile"); v != "%t/pod-p.pid" {
+		t.Errorf("pod PIDFile = %q", v)
+	}
+	m := unitEntries(t, units[1].Text)
+	v, _ := m.Lookup("Service", "ExecStart")
+	got, _ := ExpandCommand(v, map[byte]string{'t': "/run/u", 'n': units[1].Name})
+	want := "/usr/bin/pm --root /s run --cidfile=/run/u/container-web.service.ctr-id --cgroups=no-conmon --rm " +
+		"--pod-id-file /run/u/pod-p.pod-id --sdnotify=conmon -d --replace --name web busybox top"
+	if strings.Join(got, " ") != want {
+		t.Errorf("member ExecStart = %q\nwant %q", strings.Join(got, " "), want)
+	}
+	// The member's --restart becomes its unit's Restart=.
+	if r, _ := m.Lookup("Service", "Restart"); r != "on-failure" {
+		t.Errorf("member Restart = %q", r)
+	}
+	if r, _ := m.Lookup("Unit", "StartLimitBurst"); r != "4" {
+		t.Errorf("member StartLimitBurst = %q", r)
+	}
+	pod.CreateCommand = []string{"pm", "run", "--pod", "new:p", "busybox"}
+	if _, err := PodUnits(pod, nil, o); err == nil || !strings.Contains(err.Error(), "not pm pod create") {
+		t.Errorf("a pod not made by pod create: %v", err)
+	}
+}
+
+// TestUnitRestart: the container's --restart as systemd's Restart=; an
+// explicit --restart-policy wins.
+func TestUnitRestart(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ policy, restart, limit string }{
+		{"always", "always", ""}, {"unless-stopped", "always", ""}, {"no", "no", ""},
+		{"on-failure", "on-failure", ""}, {"on-failure:3", "on-failure", "3"},
+	} {
+		c := testContainer()
+		c.CreateCommand = []string{"pm", "run", "--restart=" + tc.policy, "busybox"}
+		o := testOptions()
+		o.New = true
+		u, err := ContainerUnit(c, "", o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := unitEntries(t, u.Text)
+		r, _ := f.Lookup("Service", "Restart")
+		l, _ := f.Lookup("Unit", "StartLimitBurst")
+		start, _ := f.Lookup("Service", "ExecStart")
+		if r != tc.restart || l != tc.limit || strings.Contains(start, "--restart") {
+			t.Errorf("--restart=%s: Restart=%q StartLimitBurst=%q ExecStart %q", tc.policy, r, l, start)
+		}
+		o.RestartPolicy = "no"
+		u, _ = ContainerUnit(c, "", o)
+		if r, _ := unitEntries(t, u.Text).Lookup("Service", "Restart"); r != "no" {
+			t.Errorf("--restart=%s with --restart-policy=no: Restart=%q", tc.policy, r)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -273,7 +274,7 @@ func TestGenerateSystemdContainer(t *testing.T) {
 	execLine(t, env, u, "ExecStopPost", "container-web.service", "")
 }
 
-// TestGenerateSystemdPod: a pod's unit requires its members' units, which
+// TestGenerateSystemdPod: a pod's unit wants its members' units, which
 // bind to it; all pass systemd-analyze verify.
 func TestGenerateSystemdPod(t *testing.T) {
 	env := podEnv(t)
@@ -297,7 +298,7 @@ func TestGenerateSystemdPod(t *testing.T) {
 		return unitFile(t, p, string(b))
 	}
 	pod := read(paths[0])
-	for _, key := range []string{"Requires", "Before"} {
+	for _, key := range []string{"Wants", "Before"} {
 		if v, _ := pod.Lookup("Unit", key); v != "container-m1.service container-m2.service" {
 			t.Errorf("pod unit %s = %q", key, v)
 		}
@@ -324,7 +325,97 @@ func TestGenerateSystemdPod(t *testing.T) {
 	if st := env.ctrField(infraName, ".State"); st != "running" {
 		t.Errorf("infra after the pod's ExecStart: %q", st)
 	}
-	env.PM("generate", "systemd", "--new", "app").ExpectError(t, 125, "--new")
+	env.PM("generate", "systemd", "--new", "--template", "app").ExpectError(t, 125, "--template is not supported for pods")
+}
+
+// TestGenerateSystemdPodNew: --new units of a pod create the pod from its
+// create command and its members in it; the member's --restart becomes
+// its unit's Restart=; stopping the units removes everything.
+func TestGenerateSystemdPodNew(t *testing.T) {
+	env := podEnv(t)
+	hp := freeHostPort(t)
+	env.PMOK("pod", "create", "--name", "app", "-p", fmt.Sprintf("127.0.0.1:%d:8080", hp), "--label", "tier=web")
+	env.PMOK("create", "--pod", "app", "--name", "srv", "--restart", "always", "busybox",
+		"sh", "-c", "echo hello from the unit > /tmp/index.html; exec httpd -f -p 8080 -h /tmp")
+	// Without --new, the container's own restart policy is kept, with a
+	// warning, as Podman's.
+	res := env.PMOK("generate", "systemd", "--name", "srv")
+	if !strings.Contains(res.Stderr, `restart policy "always"`) {
+		t.Errorf("no warning about the restart policy: %q", res.Stderr)
+	}
+	if u := unitFile(t, "srv", res.Stdout); u.LookupAll("Service", "Restart")[0] != "on-failure" {
+		t.Errorf("existing container's unit Restart = %q", u.LookupAll("Service", "Restart"))
+	}
+	res = env.PMOK("generate", "systemd", "--new", "--name", "--files", "app")
+	podPath, srvPath := filepath.Join(env.Dir, "pod-app.service"), filepath.Join(env.Dir, "container-srv.service")
+	if got := strings.Join(res.Lines(), " "); got != podPath+" "+srvPath {
+		t.Errorf("--files printed %q", got)
+	}
+	verifyUnits(t, env, podPath, srvPath)
+	pod, srv := readUnit(t, podPath), readUnit(t, srvPath)
+	if v, _ := srv.Lookup("Service", "Restart"); v != "always" {
+		t.Errorf("member Restart = %q, want the container's always", v)
+	}
+	if v, _ := pod.Lookup("Service", "PIDFile"); v != "%t/pod-app.pid" {
+		t.Errorf("pod PIDFile = %q", v)
+	}
+	// The units make their own pod and container: the originals go.
+	env.PMOK("pod", "rm", "-f", "app")
+	run := func(u *systemd.UnitFile, name, key, socket string) {
+		t.Helper()
+		if res := execLine(t, env, u, key, name, socket); res.Code != 0 {
+			t.Fatalf("%s %s: exit %d: %s", name, key, res.Code, res.Stderr)
+		}
+	}
+	run(pod, "pod-app.service", "ExecStartPre", "")
+	run(pod, "pod-app.service", "ExecStart", "")
+	idFile := filepath.Join(env.RuntimeDir, "pod-app.pod-id")
+	before := env.psIDs()
+	env.PM("run", "--pod", "app", "--pod-id-file", idFile, "busybox", "true").ExpectError(t, 125, "--pod and --pod-id-file cannot be used together")
+	env.PM("run", "--pod-id-file", env.Path("nosuch"), "busybox", "true").ExpectError(t, 125, "reading --pod-id-file")
+	env.expectNoNewContainers(before, "bad --pod-id-file")
+	podID, err := os.ReadFile(idFile)
+	if err != nil || strings.TrimSpace(string(podID)) != strings.TrimSpace(env.PMOK("pod", "inspect", "--format", "{{.ID}}", "app").Stdout) {
+		t.Errorf("pod ID file: %q, %v", podID, err)
+	}
+	if l := env.PMOK("pod", "inspect", "--format", "{{.Labels.tier}}", "app").Stdout; l != "web\n" {
+		t.Errorf("the unit's pod lacks the label: %q", l)
+	}
+	infra := strings.TrimSpace(env.PMOK("pod", "inspect", "--format", "{{.InfraContainerID}}", "app").Stdout)
+	if b, err := os.ReadFile(filepath.Join(env.RuntimeDir, "pod-app.pid")); err != nil || strings.TrimSpace(string(b)) != strconv.Itoa(conmonPid(t, env, infra)) {
+		t.Errorf("pod PIDFile: %q, %v; want the infra conmon's pid", b, err)
+	}
+	sock, conn := notifyListener(t, env)
+	run(srv, "container-srv.service", "ExecStart", sock)
+	if msg := readNotify(t, conn); msg["READY"] != "1" {
+		t.Errorf("notify message %v", msg)
+	}
+	if p := env.PMOK("inspect", "--format", "{{.Pod}}", "srv").Stdout; strings.TrimSpace(p) != strings.TrimSpace(string(podID)) {
+		t.Errorf("srv's pod = %q, want %q", p, podID)
+	}
+	// systemd restarts the unit; the container itself has no policy.
+	if p := env.PMOK("inspect", "--format", "{{.HostConfig.RestartPolicy.Name}}", "srv").Stdout; strings.TrimSpace(p) != "" && strings.TrimSpace(p) != "no" {
+		t.Errorf("the unit's container has restart policy %q", p)
+	}
+	if body, err := httpGet(t, fmt.Sprintf("http://127.0.0.1:%d/", hp)); err != nil || body != "hello from the unit\n" {
+		t.Errorf("GET through the pod's port: %q, %v", body, err)
+	}
+	run(srv, "container-srv.service", "ExecStop", "")
+	run(srv, "container-srv.service", "ExecStopPost", "")
+	run(pod, "pod-app.service", "ExecStop", "")
+	run(pod, "pod-app.service", "ExecStopPost", "")
+	run(pod, "pod-app.service", "ExecStopPost", "") // once more: nothing to do
+	if ids := env.psIDs(); len(ids) != 0 {
+		t.Errorf("containers left: %q", ids)
+	}
+	if pods := env.PMOK("pod", "ps", "-q").Stdout; pods != "" {
+		t.Errorf("pods left: %q", pods)
+	}
+	// (systemd itself removes the PIDFile of a stopped unit.)
+	if _, err := os.Stat(idFile); err == nil {
+		t.Errorf("ExecStopPost left the pod ID file")
+	}
+	env.expectNoHelpers("after the units stopped")
 }
 
 // TestGenerateSystemdErrors: bad input is a one-line error, exit 125,
@@ -341,130 +432,4 @@ func TestGenerateSystemdErrors(t *testing.T) {
 	if m, _ := filepath.Glob(env.Path("*.service")); len(m) != 0 {
 		t.Errorf("failed commands wrote %q", m)
 	}
-}
-
-// TestQuadlet: a .container and a .volume file become units that pass
-// systemd-analyze verify; running the units' commands by hand makes the
-// volume and a container with the file's options, and removes it.
-func TestQuadlet(t *testing.T) {
-	env := ctrEnv(t)
-	src := env.Path("quadlets")
-	out := env.Path("generated")
-	for _, d := range []string{src, out} {
-		if err := os.Mkdir(d, 0o777); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(d, 0o777); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("data.volume", "[Volume]\nLabel=kind=quadlet\n")
-	write("web.container", `[Unit]
-Description=A quadlet container
-
-[Container]
-Image=busybox
-Exec=sleep 1000
-Environment=A=1 "B=two words"
-Label=app=quadlet
-Volume=data.volume:/data
-WorkingDir=/data
-PodmanArgs=--hostname=qhost
-PmArgs=--stop-timeout=2
-
-[Service]
-Restart=always
-
-[Install]
-WantedBy=default.target
-`)
-	env.SetEnv("QUADLET_UNIT_DIRS=" + src)
-	dry := env.PMOK("generate", "quadlet", "--user", "--dryrun").Stdout
-	if !strings.Contains(dry, "---web.service---\n") || !strings.Contains(dry, "---data-volume.service---\n") {
-		t.Errorf("--dryrun output:\n%s", dry)
-	}
-	env.PMOK("generate", "quadlet", "--user", out)
-	webPath, volPath := filepath.Join(out, "web.service"), filepath.Join(out, "data-volume.service")
-	if l, err := os.Readlink(filepath.Join(out, "default.target.wants", "web.service")); err != nil || l != "../web.service" {
-		t.Errorf("[Install] link: %q, %v", l, err)
-	}
-	verifyUnits(t, env, webPath, volPath)
-	read := func(p string) *systemd.UnitFile {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return unitFile(t, p, string(b))
-	}
-	vol, web := read(volPath), read(webPath)
-	if v, _ := web.Lookup("Unit", "Requires"); v != "data-volume.service" {
-		t.Errorf("web Requires = %q", v)
-	}
-	if res := execLine(t, env, vol, "ExecStart", "data-volume.service", ""); res.Code != 0 {
-		t.Fatalf("volume ExecStart: %s", res.Stderr)
-	}
-	if l := env.PMOK("volume", "inspect", "--format", "{{.Labels.kind}}", "systemd-data").Stdout; l != "quadlet\n" {
-		t.Errorf("volume label = %q", l)
-	}
-	sock, conn := notifyListener(t, env)
-	if res := execLine(t, env, web, "ExecStart", "web.service", sock); res.Code != 0 {
-		t.Fatalf("web ExecStart: exit %d: %s", res.Code, res.Stderr)
-	}
-	if msg := readNotify(t, conn); msg["READY"] != "1" {
-		t.Errorf("notify message %v", msg)
-	}
-	if st := env.ctrField("systemd-web", ".State"); st != "running" {
-		t.Fatalf("systemd-web is %q", st)
-	}
-	got := env.PMOK("exec", "systemd-web", "sh", "-c", `echo "$A|$B|$(pwd)|$(hostname)"; mount | grep -c " /data "`).Stdout
-	if got != "1|two words|/data|qhost\n1\n" {
-		t.Errorf("in the quadlet container: %q", got)
-	}
-	if l := env.PMOK("inspect", "--format", "{{.Config.Labels.app}} {{.Config.StopTimeout}}", "systemd-web").Stdout; l != "quadlet 2\n" {
-		t.Errorf("label and stop timeout = %q", l)
-	}
-	if res := execLine(t, env, web, "ExecStop", "web.service", ""); res.Code != 0 {
-		t.Errorf("web ExecStop: %s", res.Stderr)
-	}
-	if ids := env.psIDs(); len(ids) != 0 {
-		t.Errorf("after ExecStop, containers %q remain", ids)
-	}
-	if res := execLine(t, env, web, "ExecStopPost", "web.service", ""); res.Code != 0 {
-		t.Errorf("web ExecStopPost (container gone): %s", res.Stderr)
-	}
-}
-
-// TestQuadletErrors: an unknown key or a missing Image is an error naming
-// the file; the good files' units are still written.
-func TestQuadletErrors(t *testing.T) {
-	env := newEnv(t)
-	src := env.Path("quadlets")
-	out := env.Path("generated")
-	if err := os.Mkdir(src, 0o777); err != nil {
-		t.Fatal(err)
-	}
-	env.SetEnv("QUADLET_UNIT_DIRS=" + src)
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("bad.container", "[Container]\nImage=busybox\nFrobnicate=yes\n")
-	env.PM("generate", "quadlet", "--user", out).ExpectError(t, 125, `bad.container:3: unsupported key "Frobnicate" in group [Container]`)
-	os.Remove(filepath.Join(src, "bad.container"))
-	write("noimage.container", "[Container]\nExec=true\n")
-	write("good.container", "[Container]\nImage=busybox\n")
-	env.PM("generate", "quadlet", "--user", out).ExpectError(t, 125, "noimage.container: no Image key specified")
-	if _, err := os.Stat(filepath.Join(out, "good.service")); err != nil {
-		t.Errorf("the good file's unit: %v", err)
-	}
-	if _, err := os.Stat(filepath.Join(out, "noimage.service")); err == nil {
-		t.Error("a unit was written for the bad file")
-	}
-	env.PM("generate", "quadlet", "--user").ExpectError(t, 125, "output directory")
 }

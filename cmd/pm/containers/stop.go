@@ -16,7 +16,7 @@ func init() {
 func newStopCommand(name string) *cobra.Command {
 	var all, ignore bool
 	var timeout uint
-	var cidFiles []string
+	var cidFiles, filters []string
 	cmd := &cobra.Command{
 		Use:   name + " [options] CONTAINER [CONTAINER...]",
 		Short: "Stop one or more containers",
@@ -29,11 +29,8 @@ func newStopCommand(name string) *cobra.Command {
 				return nil
 			}
 			args = append(args, ids...)
-			if len(args) == 0 && !all {
+			if len(args) == 0 && !all && len(filters) == 0 {
 				return define.Invalidf("%q requires at least 1 arg(s)", cmd.CommandPath())
-			}
-			if len(args) > 0 && all {
-				return define.Invalidf("--all and a container name cannot be used together")
 			}
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -43,7 +40,7 @@ func newStopCommand(name string) *cobra.Command {
 			if cmd.Flags().Changed("time") || cmd.Flags().Changed("timeout") {
 				t = &timeout
 			}
-			names, err := targets(cmd.Context(), eng, args, all, true)
+			names, err := eng.ContainersToStop(cmd.Context(), args, all, filters)
 			if err != nil {
 				return err
 			}
@@ -64,6 +61,7 @@ func newStopCommand(name string) *cobra.Command {
 	fs.BoolVarP(&ignore, "ignore", "i", false, "Ignore errors when a specified container is missing")
 	fs.UintVarP(&timeout, "time", "t", 10, "Seconds to wait for stop before killing the container")
 	fs.StringArrayVar(&cidFiles, "cidfile", nil, "Read the container ID from the file")
+	fs.StringSliceVarP(&filters, "filter", "f", nil, "Filter the containers to stop, as pm ps's --filter")
 	// Podman's older name of --time.
 	fs.UintVar(&timeout, "timeout", 10, "Seconds to wait for stop before killing the container (same as --time)")
 	_ = fs.MarkHidden("timeout")

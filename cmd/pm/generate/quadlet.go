@@ -19,9 +19,10 @@ func newQuadletCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "quadlet [options] [OUTDIR [EARLYDIR LATEDIR]]",
 		Short: "Generate systemd units from quadlet files",
-		Long: `Read the quadlet files (*.container, *.volume) of the search directories and
-write a service unit for each into OUTDIR, as a systemd generator does. The
-extra directories systemd passes to generators are accepted and ignored.`,
+		Long: `Read the quadlet files (*.container, *.volume, *.network, *.pod, *.kube,
+*.image) of the search directories and write a service unit for each into
+OUTDIR, as a systemd generator does. The extra directories systemd passes to
+generators are accepted and ignored.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 && !dryRun {
 				return define.Invalidf("%q needs an output directory unless --dryrun is given", cmd.CommandPath())
@@ -38,20 +39,19 @@ extra directories systemd passes to generators are accepted and ignored.`,
 				home, _ := os.UserHomeDir()
 				configHome = filepath.Join(home, ".config")
 			}
-			dirs := systemd.QuadletDirs(user, os.Getuid(), configHome, os.Getenv(systemd.QuadletDirsEnv))
+			runtimeDir := ""
+			if user {
+				runtimeDir = os.Getenv("XDG_RUNTIME_DIR")
+			}
+			dirs := systemd.QuadletDirs(user, os.Getuid(), runtimeDir, configHome, os.Getenv(systemd.QuadletDirsEnv))
 			paths, err := systemd.FindQuadlets(dirs)
 			if err != nil {
 				return err
 			}
-			var units []systemd.Unit
+			units, unitErrs := systemd.QuadletUnits(paths, systemd.QuadletOptions{Executable: exe})
 			var errs []string
-			for _, p := range paths {
-				u, err := systemd.QuadletUnit(p, systemd.QuadletOptions{Executable: exe})
-				if err != nil {
-					errs = append(errs, err.Error())
-					continue
-				}
-				units = append(units, u)
+			for _, err := range unitErrs {
+				errs = append(errs, err.Error())
 			}
 			if dryRun {
 				for _, u := range units {
@@ -87,13 +87,17 @@ func writeQuadlets(dir string, units []systemd.Unit) error {
 			return err
 		}
 		for sub, names := range links {
-			if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			target := filepath.Join("..", u.Name)
+			if sub == "" {
+				// Aliases are links of their own next to the unit.
+				target = u.Name
+			} else if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 				return err
 			}
 			for _, n := range names {
 				l := filepath.Join(dir, sub, n)
-				if err := os.Symlink(filepath.Join("..", n), l); err != nil && !errors.Is(err, os.ErrExist) {
-					return fmt.Errorf("enabling %s: %w", n, err)
+				if err := os.Symlink(target, l); err != nil && !errors.Is(err, os.ErrExist) {
+					return fmt.Errorf("enabling %s: %w", u.Name, err)
 				}
 			}
 		}

@@ -25,6 +25,7 @@ func newSystemdCommand() *cobra.Command {
 		env               []string
 		stopTime, stopTO  uint
 		startTO, restartS uint
+		restartPolicy     string
 	)
 	cmd := &cobra.Command{
 		Use:   "systemd [options] CONTAINER|POD",
@@ -50,6 +51,9 @@ otherwise they start and stop the existing container.`,
 			if fs.Changed("restart-sec") {
 				o.RestartSec = restartS
 			}
+			if fs.Changed("restart-policy") {
+				o.RestartPolicy = restartPolicy
+			}
 			for _, e := range env {
 				if strings.Contains(e, "=") {
 					o.Env = append(o.Env, e)
@@ -60,6 +64,9 @@ otherwise they start and stop the existing container.`,
 			o.GlobalTakesValue = takesValue(cmd.Root().PersistentFlags())
 			if run, _, err := cmd.Root().Find([]string{"run"}); err == nil && run != cmd.Root() {
 				o.CreateTakesValue = takesValue(run.Flags())
+			}
+			if pc, _, err := cmd.Root().Find([]string{"pod", "create"}); err == nil && pc.Name() == "create" {
+				o.PodCreateTakesValue = takesValue(pc.Flags())
 			}
 			if err := o.Validate(); err != nil {
 				return err
@@ -95,7 +102,7 @@ otherwise they start and stop the existing container.`,
 	fs.BoolVarP(&o.UseName, "name", "n", false, "Use container/pod names instead of IDs")
 	fs.BoolVar(&o.New, "new", false, "Create a new container or pod instead of starting an existing one")
 	fs.BoolVarP(&files, "files", "f", false, "Generate .service files instead of printing to stdout")
-	fs.StringVar(&o.RestartPolicy, "restart-policy", "on-failure", "Systemd restart-policy")
+	fs.StringVar(&restartPolicy, "restart-policy", "on-failure", "Systemd restart-policy")
 	fs.UintVar(&restartS, "restart-sec", 0, "Set the systemd unit's RestartSec value")
 	fs.UintVarP(&stopTime, "time", "t", 10, "Stop timeout override")
 	fs.UintVar(&startTO, "start-timeout", 0, "Start timeout override")

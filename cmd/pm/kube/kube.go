@@ -4,10 +4,13 @@
 package kube
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -47,8 +50,11 @@ func engineOf(cmd *cobra.Command) (*engine.Engine, error) {
 	return cli.FromCmd(cmd).Engine(cmd.Context())
 }
 
-// readInput reads a YAML file, or stdin for "-".
+// readInput reads a YAML file, stdin for "-", or an http(s) URL.
 func readInput(cmd *cobra.Command, name string) ([]byte, error) {
+	if strings.HasPrefix(name, "http://") || strings.HasPrefix(name, "https://") {
+		return fetchURL(cmd.Context(), name)
+	}
 	if name == "-" {
 		data, err := io.ReadAll(cmd.InOrStdin())
 		if err != nil {
@@ -62,6 +68,30 @@ func readInput(cmd *cobra.Command, name string) ([]byte, error) {
 			return nil, define.Errorf(define.ErrNotFound, "reading %s: no such file or directory", name)
 		}
 		return nil, define.Invalidf("reading %s: %v", name, err)
+	}
+	return data, nil
+}
+
+// fetchURL reads the YAML served at url; an answer other than 200 OK is
+// an error.
+func fetchURL(ctx context.Context, url string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, define.Invalidf("invalid URL %s: %v", url, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", url, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("fetching %s: %s", url, resp.Status)
+	}
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("fetching %s: %w", url, err)
 	}
 	return data, nil
 }

@@ -19,7 +19,9 @@ func NewPlayCommand() *cobra.Command {
 		force      bool
 		quiet      bool
 		start      bool
+		build      bool
 		configMaps []string
+		annots     []string
 	)
 	cmd := &cobra.Command{
 		Use:   "play [options] FILE|-",
@@ -28,6 +30,30 @@ func NewPlayCommand() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if force && !down {
 				return define.Invalidf("--force may be used only with --down")
+			}
+			fs := cmd.Flags()
+			if fs.Changed("build") {
+				o.Build = &build
+			}
+			if fs.Changed("context-dir") && !build {
+				return define.Invalidf("--build must be specified when using --context-dir option")
+			}
+			if !fs.Changed("context-dir") {
+				wd, err := os.Getwd()
+				if err != nil {
+					return fmt.Errorf("finding the current directory: %w", err)
+				}
+				o.ContextDir = wd
+			}
+			for _, a := range annots {
+				k, v, ok := strings.Cut(a, "=")
+				if !ok || k == "" {
+					return define.Invalidf("invalid --annotation %q: must be key=value", a)
+				}
+				if o.Annotations == nil {
+					o.Annotations = map[string]string{}
+				}
+				o.Annotations[k] = v
 			}
 			if down && (o.Replace || cmd.Flags().Changed("start")) {
 				return define.Invalidf("--down cannot be used with --replace or --start")
@@ -74,6 +100,12 @@ func NewPlayCommand() *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
+	fs.StringArrayVar(&annots, "annotation", nil, "Add an annotation to the containers and volumes the YAML makes (key=value)")
+	fs.BoolVar(&build, "build", false, "Build images from the Containerfiles of directories named as the images, even when the images are present; false never builds")
+	fs.StringVar(&o.ContextDir, "context-dir", "", "Directory holding the images' build directories (default: the current directory); needs --build")
+	fs.BoolVar(&o.PublishAll, "publish-all", false, "Publish every containerPort of the YAML without a hostPort on the same port of the host")
+	fs.BoolVar(&o.ServiceContainer, "service-container", false, "Start a service container that runs as long as the pods, for systemd units")
+	fs.StringVar(&o.ExitCodePropagation, "service-exit-code-propagation", "", "How the pods' failures show in the service container's exit code: none, any or all")
 	fs.StringSliceVar(&configMaps, "configmap", nil, "Kubernetes ConfigMap YAML files that provide values for the containers' environment (repeat or separate with commas)")
 	fs.BoolVar(&down, "down", false, "Stop and remove the pods a previous play of the same YAML created")
 	fs.BoolVar(&force, "force", false, "With --down, also remove the volumes of the YAML's PersistentVolumeClaims")

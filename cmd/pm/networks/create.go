@@ -50,5 +50,6 @@ func newCreateCommand() *cobra.Command {
 	fs.BoolVar(&req.Internal, "internal", false, "Restrict external access from this network")
 	fs.BoolVar(&req.DisableDNS, "disable-dns", false, "Disable DNS plugin")
 	fs.StringArrayVar(&labels, "label", nil, "Set metadata on a network")
+	fs.BoolVar(&req.Ignore, "ignore", false, "Do not fail if a network of that name exists")
 	return cmd
 }

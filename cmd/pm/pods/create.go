@@ -23,6 +23,7 @@ func newCreateCommand() *cobra.Command {
 		dnsOptions      []string
 		dnsOpts         []string
 		podIDFile       string
+		infraPidFile    string
 	)
 	cmd := &cobra.Command{
 		Use:   "create [options] [NAME]",
@@ -70,6 +71,14 @@ func newCreateCommand() *cobra.Command {
 					return define.Invalidf("invalid --pod-id-file %q: %v", podIDFile, err)
 				}
 			}
+			if infraPidFile != "" {
+				if !p.Infra {
+					return define.Invalidf("--infra-conmon-pidfile needs an infra container: it cannot be used with --infra=false")
+				}
+				if p.InfraConmonPidFile, err = filepath.Abs(infraPidFile); err != nil {
+					return define.Invalidf("invalid --infra-conmon-pidfile %q: %v", infraPidFile, err)
+				}
+			}
 			p.CreateCommand = os.Args
 			eng, err := engineOf(cmd)
 			if err != nil {
@@ -88,6 +97,7 @@ func newCreateCommand() *cobra.Command {
 	fs.BoolVar(&p.Infra, "infra", true, "Create an infra container associated with the pod to share namespaces with")
 	fs.StringVar(&p.InfraImage, "infra-image", "", "Image to use for the infra container (default: pm's pause image, built locally)")
 	fs.StringVar(&infraCmd, "infra-command", "", "Command to run in the infra container (default: /catatonit -P)")
+	fs.StringVar(&infraPidFile, "infra-conmon-pidfile", "", "Path of the file the infra container's conmon writes its pid to")
 	fs.StringVar(&p.InfraName, "infra-name", "", "Name of the infra container (default: <short pod ID>-infra)")
 	fs.StringVar(&share, "share", "net,ipc,uts", "Namespaces to share among the pod's containers: net, ipc, uts, pid, cgroup, or none")
 	fs.StringArrayVarP(&publish, "publish", "p", nil, "Publish a port of the pod to the host ([[ip:][hostPort]:]containerPort[/protocol])")

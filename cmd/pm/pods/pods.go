@@ -60,7 +60,9 @@ func forEachPod(cmd *cobra.Command, eng *engine.Engine, args []string, all bool,
 			last = err
 			continue
 		}
-		fmt.Println(out)
+		if out != "" { // "" for a missing pod --ignore skipped
+			fmt.Println(out)
+		}
 	}
 	return last
 }

@@ -32,7 +32,9 @@ type Host struct {
 	Rootless bool
 	// Cgroups says whether resource limits can be applied (false for
 	// rootless containers on cgroup v1).
-	Cgroups      bool
+	Cgroups bool
+	// CgroupV2 says the host has the unified cgroup hierarchy only.
+	CgroupV2     bool
 	ContainerID  string
 	Rootfs       string
 	User         specs.User // resolved from the image's /etc/passwd
@@ -118,6 +120,9 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 	sp.Linux = linux(sp, s, h)
 	if err := mounts(sp, s, h); err != nil {
 		return nil, err
+	}
+	if SystemdMode(s, img) {
+		systemdMode(sp, s, h)
 	}
 	hostSide(sp, s, h)
 	if err := seccompFilter(sp, s, h); err != nil {

@@ -40,7 +40,7 @@ type Flags struct {
 	SigProxy                                  bool
 	DetachKeys                                string
 	Network                                   string
-	Pod                                       string
+	Pod, PodIDFile                            string
 	net                                       netFlags
 	health                                    healthFlags
 	opts                                      optFlags
@@ -96,6 +96,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.SigProxy, "sig-proxy", true, "Proxy received signals to the process")
 	fs.StringVar(&f.DetachKeys, "detach-keys", "ctrl-p,ctrl-q", "Override the key sequence for detaching a container")
 	fs.StringVar(&f.Pod, "pod", "", "Run the container in an existing pod, or in a new one with new:NAME")
+	fs.StringVar(&f.PodIDFile, "pod-id-file", "", "Run the container in the pod whose ID is in the file (written by pm pod create --pod-id-file)")
 	fs.StringVar(&f.Network, "network", "", "Connect a container to a network (none, host, private, pasta[:opts], slirp4netns[:opts], ns:PATH, container:ID, bridge or a network name)")
 	fs.StringVar(&f.Network, "net", "", "Alias for --network")
 	fs.Lookup("net").Hidden = true
@@ -117,6 +118,18 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		GroupAdd: f.GroupAdd, Created: time.Now(), CreateCommand: os.Args,
 		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
 		Tmpfs: map[string]string{}, LogOpts: map[string]string{},
+	}
+	if f.PodIDFile != "" {
+		if f.Pod != "" {
+			return nil, define.Invalidf("--pod and --pod-id-file cannot be used together")
+		}
+		b, err := os.ReadFile(f.PodIDFile)
+		if err != nil {
+			return nil, define.Invalidf("reading --pod-id-file: %v", err)
+		}
+		if s.Pod = strings.TrimSpace(string(b)); s.Pod == "" {
+			return nil, define.Invalidf("invalid --pod-id-file %s: the file is empty", f.PodIDFile)
+		}
 	}
 	if fs.Changed("entrypoint") {
 		s.Entrypoint = parseEntrypoint(f.Entrypoint)

@@ -28,6 +28,7 @@ type optFlags struct {
 	Secrets       []string
 	SdNotify      string
 	Cgroups       string
+	Systemd       string
 }
 
 func (f *optFlags) bind(fs *pflag.FlagSet) {
@@ -45,6 +46,7 @@ func (f *optFlags) bind(fs *pflag.FlagSet) {
 	fs.StringArrayVarP(&f.Attach, "attach", "a", nil, "Attach to STDIN, STDOUT or STDERR")
 	fs.StringArrayVar(&f.Secrets, "secret", nil, "Add a secret to the container (NAME[,type=mount|env][,target=,uid=,gid=,mode=])")
 	fs.StringVar(&f.SdNotify, "sdnotify", "conmon", `Control sd-notify behavior ("conmon"|"container"|"ignore")`)
+	fs.StringVar(&f.Systemd, "systemd", "true", `Run container in systemd mode ("true"|"false"|"always")`)
 	fs.StringVar(&f.Cgroups, "cgroups", "enabled", `Control container cgroup configuration ("enabled"|"disabled"|"no-conmon"|"split")`)
 }
 
@@ -57,6 +59,7 @@ var proxyVars = []string{"http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
 func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]string) error {
 	s.IPC, s.CgroupNS, s.Timezone, s.Replace = f.IPC, f.CgroupNS, f.TZ, f.Replace
 	s.PreserveFDs, s.Timeout, s.HostUsers = f.PreserveFDs, f.Timeout, f.HostUsers
+	s.Systemd = strings.ToLower(f.Systemd)
 	switch f.SdNotify {
 	case "conmon", "container", "ignore":
 		s.SdNotifyMode = f.SdNotify
