@@ -204,6 +204,10 @@ func (b *builder) container(cmd []string) (string, error) {
 // create creates the step container s describes, telling the reaper
 // its name first.
 func (b *builder) create(s *specgen.Spec) error {
+	// A step writes into the image's VOLUME directories as into any
+	// other (as BuildKit does): its container mounts no volumes, which
+	// would hide those writes and outlive it.
+	s.ImageVolumeMode = "ignore"
 	b.reaper.add(s.Name)
 	rep, err := b.e.ContainerCreate(b.ctx, s)
 	if err != nil {

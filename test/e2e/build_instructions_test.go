@@ -176,6 +176,9 @@ CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 	if !strings.Contains(res.Stdout, "ONBUILD trigger: RUN echo triggered >> /onbuild-ran") || !strings.Contains(res.Stdout, "triggered\n") {
 		t.Errorf("child build output:\n%s", res.Stdout)
 	}
+	if vols := env.PMOK("volume", "ls", "-q").Stdout; vols != "" {
+		t.Errorf("the child build's steps left volumes behind:\n%s", vols)
+	}
 	grand := buildCtx(t, env, "grand", map[string]string{"Containerfile": "FROM child\nRUN wc -l < /onbuild-ran > /count\n"})
 	env.PMOK("build", "--format", "docker", "-t", "grand", grand)
 	if out := env.PMOK("run", "--rm", "grand", "cat", "/count").Stdout; out != "1\n" {
@@ -405,7 +408,9 @@ func TestBuildPullNewer(t *testing.T) {
 // TestBuildJobs: with --jobs=2 two stages that do not need each other
 // build at once: one listens on a port until the other connects to it,
 // which a build of one stage after the other cannot do. The stage that
-// needs both builds after them.
+// needs both builds after them. The steps share the host's network, where
+// another test may knock on the port: the listener listens again after a
+// connection that did not say hello.
 func TestBuildJobs(t *testing.T) {
 	env := ctrEnv(t)
 	port, err := freePort()
@@ -414,7 +419,7 @@ func TestBuildJobs(t *testing.T) {
 	}
 	p := itoa(port)
 	ctx := buildCtx(t, env, "jctx", map[string]string{"Containerfile": "FROM busybox AS listener\n" +
-		"RUN timeout 60 nc -l -p " + p + " > /heard\n" +
+		"RUN for i in 1 2 3; do timeout 60 nc -l -p " + p + " > /heard; grep -q hello /heard && exit 0; done; exit 1\n" +
 		"FROM busybox AS talker\nRUN for i in $(seq 600); do echo hello | nc 127.0.0.1 " + p + " && exit 0; sleep 0.1; done; exit 1\n" +
 		"FROM busybox\nCOPY --from=listener /heard /heard\nCOPY --from=talker /bin/busybox /bb\n"})
 	env.PMOK("build", "-q", "--jobs=2", "-t", "jobs", ctx)
