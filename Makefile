@@ -33,7 +33,7 @@ bench: deps build
 	./hack/bench.sh
 
 docs: build
-	$(GO) test $(GOFLAGS) -count=1 -run TestDocs ./test/e2e/...
+	$(GO) test $(GOFLAGS) -count=1 -run TestDocs ./cmd/pm/
 
 clean:
 	rm -rf bin
