@@ -98,19 +98,25 @@ func (e *Engine) ContainerExists(ctx context.Context, idOrName string) (bool, er
 	return err == nil, err
 }
 
-// ContainerPrune removes every container that is not running; it returns
-// the removed IDs.
-func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
+// ContainerPrune removes every container that is not running and passes
+// filters (label=, label!=, until=); it reports the removed IDs and the
+// size of their writable layers.
+func (e *Engine) ContainerPrune(ctx context.Context, filters []string) (*PruneReport, error) {
+	pf, err := parsePruneFilter("container", filters, "label", "label!", "until")
+	if err != nil {
+		return nil, err
+	}
 	cs, err := e.rt.ListContainers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	rep := &PruneReport{}
 	var errs []error
 	for _, c := range cs {
-		if c.State.Status.Active() {
+		if c.State.Status.Active() || !pf.match(c.ID(), c.Config.Labels, c.Config.Created) {
 			continue
 		}
+		size := e.rt.ContainerDiskSize(c)
 		if _, err := e.rt.RemoveContainer(ctx, c.ID(), false, nil); err != nil {
 			if !errors.Is(err, define.ErrNoSuchCtr) && !errors.Is(err, define.ErrInvalidState) {
 				errs = append(errs, err)
@@ -118,9 +124,10 @@ func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
 			continue
 		}
 		e.emitCtr(c, "destroy", nil)
-		out = append(out, c.ID())
+		rep.Removed = append(rep.Removed, c.ID())
+		rep.Reclaimed += uint64(max(size, 0))
 	}
-	return out, errors.Join(errs...)
+	return rep, errors.Join(errs...)
 }
 
 // ContainerIDs resolves names or IDs to full IDs (for --all and messages).

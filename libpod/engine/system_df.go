@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/pm-project/pm/libpod/define"
 )
 
 // DiskUsage is pm system df's report: each image, container and volume
@@ -105,7 +103,7 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 type SystemPruneRequest struct {
 	All     bool     // every unused image, not only dangling ones
 	Volumes bool     // also unused volumes
-	Filters []string // until=, label= (containers, images, volumes)
+	Filters []string // until=, label=, label!= (containers, images, volumes)
 }
 
 // SystemPruneReport says what SystemPrune removed and the space freed.
@@ -117,52 +115,32 @@ type SystemPruneReport struct {
 }
 
 // SystemPrune removes stopped containers, dangling (with All: unused)
-// images and, with Volumes, unused volumes.
+// images and, with Volumes, unused volumes, each through its own prune
+// with the same filters.
 func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*SystemPruneReport, error) {
-	var volFilters []string
-	for _, f := range req.Filters {
-		k, _, ok := strings.Cut(f, "=")
-		if !ok || (k != "label" && k != "label!") {
-			return nil, define.Invalidf("invalid --filter %q: system prune supports label= and label!=", f)
-		}
-		volFilters = append(volFilters, f)
-	}
-	before, err := e.SystemDf(ctx)
-	if err != nil {
+	// Checked up front, so a bad filter removes nothing.
+	if _, err := parsePruneFilter("system", req.Filters, "label", "label!", "until"); err != nil {
 		return nil, err
 	}
 	rep := &SystemPruneReport{}
 	var errs []error
-	if rep.Containers, err = e.ContainerPrune(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("pruning containers: %w", err))
+	add := func(what string, pr *PruneReport, err error) []string {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("pruning %s: %w", what, err))
+		}
+		if pr == nil {
+			return nil
+		}
+		rep.Reclaimed += int64(pr.Reclaimed)
+		return pr.Removed
 	}
-	if rep.Images, err = e.ImagePrune(ctx, ImagePruneRequest{All: req.All}); err != nil {
-		errs = append(errs, fmt.Errorf("pruning images: %w", err))
-	}
+	pr, err := e.ContainerPrune(ctx, req.Filters)
+	rep.Containers = add("containers", pr, err)
+	pr, err = e.ImagePrune(ctx, ImagePruneRequest{All: req.All, Filters: req.Filters})
+	rep.Images = add("images", pr, err)
 	if req.Volumes {
-		if rep.Volumes, err = e.VolumePrune(ctx, volFilters); err != nil {
-			errs = append(errs, fmt.Errorf("pruning volumes: %w", err))
-		}
-	}
-	if after, err := e.SystemDf(ctx); err == nil {
-		rep.Reclaimed = total(before) - total(after)
-		if rep.Reclaimed < 0 {
-			rep.Reclaimed = 0
-		}
+		pr, err = e.VolumePrune(ctx, VolumePruneRequest{Filters: req.Filters})
+		rep.Volumes = add("volumes", pr, err)
 	}
 	return rep, errors.Join(errs...)
-}
-
-func total(du *DiskUsage) int64 {
-	var n int64
-	for _, i := range du.Images {
-		n += i.Size
-	}
-	for _, c := range du.Containers {
-		n += c.Size
-	}
-	for _, v := range du.Volumes {
-		n += v.Size
-	}
-	return n
 }

@@ -57,7 +57,7 @@ container uses) and, with --volumes, every volume no container uses. Without
 	fs.BoolVarP(&req.All, "all", "a", false, "Remove all unused images, not only dangling ones")
 	fs.BoolVar(&req.Volumes, "volumes", false, "Prune volumes no container uses")
 	fs.BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
-	fs.StringArrayVar(&req.Filters, "filter", nil, "Provide filter values (label=, label!=)")
+	fs.StringArrayVar(&req.Filters, "filter", nil, "Only what passes these filters: label=, label!=, until=")
 	return cmd
 }
 

@@ -3,6 +3,7 @@
 package compat
 
 import (
+	"fmt"
 	"net/http"
 	"runtime"
 
@@ -13,6 +14,23 @@ import (
 
 // VersionKey is the context key of the API version a request asked for.
 type VersionKey struct{}
+
+// apiVersion is the API version the request asked for (the newest when
+// its path had no /vX.Y prefix).
+func apiVersion(r *http.Request) string {
+	if v, ok := r.Context().Value(VersionKey{}).(string); ok {
+		return v
+	}
+	return define.APIVersion
+}
+
+// versionAtLeast reports whether the request's API version is v or newer.
+func versionAtLeast(r *http.Request, v string) bool {
+	var a, b [2]int
+	fmt.Sscanf(apiVersion(r), "%d.%d", &a[0], &a[1])
+	fmt.Sscanf(v, "%d.%d", &b[0], &b[1])
+	return a[0] > b[0] || (a[0] == b[0] && a[1] >= b[1])
+}
 
 // api holds what every Docker handler needs: the engine. It keeps no
 // state of containers or images: each request reads them afresh.

@@ -331,14 +331,3 @@ func (a *api) containerUnpause(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
-
-func (a *api) containerPrune(w http.ResponseWriter, r *http.Request) error {
-	if _, err := handlers.QueryFilters(r); err != nil {
-		return err
-	}
-	ids, err := a.eng.ContainerPrune(r.Context())
-	if err != nil {
-		return err
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"ContainersDeleted": nonNil(ids), "SpaceReclaimed": 0})
-}

@@ -22,6 +22,7 @@ func (a *api) imageRoutes() []handlers.Route {
 		{Method: "POST", Path: "/images/load", Handler: a.imageLoad},
 		{Method: "POST", Path: "/images/prune", Handler: a.imagePrune},
 		{Method: "POST", Path: "/build", Handler: a.build},
+		{Method: "POST", Path: "/build/prune", Handler: a.buildPrune},
 		// Image names hold slashes (registry:5000/ns/name), so the name
 		// is the path up to the verb, split off by imageVerb.
 		{Method: "GET", Path: "/images/{rest...}", Handler: a.imageVerb},
@@ -182,28 +183,6 @@ func (a *api) imageRemove(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, map[string]string{"Deleted": sha(d)})
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
-}
-
-func (a *api) imagePrune(w http.ResponseWriter, r *http.Request) error {
-	filters, err := handlers.QueryFilters(r)
-	if err != nil {
-		return err
-	}
-	all := false
-	for _, f := range filters {
-		if f == "dangling=false" || f == "dangling=0" {
-			all = true
-		}
-	}
-	ids, err := a.eng.ImagePrune(r.Context(), engine.ImagePruneRequest{All: all})
-	if err != nil {
-		return err
-	}
-	del := []map[string]string{}
-	for _, id := range ids {
-		del = append(del, map[string]string{"Deleted": sha(id)})
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"ImagesDeleted": del, "SpaceReclaimed": 0})
 }
 
 func (a *api) imageSearch(w http.ResponseWriter, r *http.Request) error {
