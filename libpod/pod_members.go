@@ -62,8 +62,9 @@ func (r *Runtime) startPodInfra(ctx context.Context, c *Container, opts StartOpt
 }
 
 // joinNamespaces points c's OCI spec (in memory, for the bundle about to
-// be written) at the namespaces of its pod's running infra container and
-// at the IPC namespace of its donor (ipcDonor), decoding the spec once.
+// be written) at the namespaces of its pod's running infra container, at
+// the IPC namespace of its donor (ipcDonor) and at the PID namespace of
+// --pid container:ID, decoding the spec once.
 // The caller holds c's lock.
 func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	p, infra, err := r.infraOf(ctx, c)
@@ -74,7 +75,11 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	if err != nil {
 		return err
 	}
-	if infra == nil && donor == nil {
+	pidDonor, err := r.pidDonor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if infra == nil && donor == nil && pidDonor == nil {
 		return nil
 	}
 	var sp specs.Spec
@@ -103,6 +108,12 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 		if err := r.joinIPC(&sp, c, donor); err != nil {
 			return err
 		}
+	}
+	if pidDonor != nil {
+		if pidDonor.State.Status != define.StatusRunning || pidDonor.State.Pid == 0 {
+			return define.Errorf(define.ErrInvalidState, "container %s, whose PID namespace %s joins, is not running", pidDonor.Name(), c.Name())
+		}
+		setNamespace(&sp, specs.PIDNamespace, "/proc/"+strconv.Itoa(pidDonor.State.Pid)+"/ns/pid")
 	}
 	b, err := json.Marshal(&sp)
 	if err != nil {

@@ -89,9 +89,13 @@ type ContainerConfig struct {
 	LogSizeMax  int64  // bytes; 0 = unlimited
 	LogTag      string
 
-	Terminal    bool
-	Stdin       bool
-	NetworkMode string // none, host, pasta[:opts], slirp4netns[:opts], bridge, ns:PATH, container:ID
+	Terminal bool
+	Stdin    bool
+	// LeaveStdinOpen keeps the container's stdin open when an attached
+	// client's input ends (Docker's OpenStdin without StdinOnce); by
+	// default that end closes it.
+	LeaveStdinOpen bool   `json:",omitempty"`
+	NetworkMode    string // none, host, pasta[:opts], slirp4netns[:opts], bridge, ns:PATH, container:ID
 
 	// PortMappings are the published ports, host ports assigned at create.
 	PortMappings []PortMapping `json:",omitempty"`
@@ -127,6 +131,10 @@ type ContainerConfig struct {
 	// IPCMode is --ipc, with container:NAME resolved to container:ID;
 	// "" is shareable.
 	IPCMode string `json:",omitempty"`
+	// PIDMode is --pid, with container:NAME resolved to container:ID;
+	// "" is a PID namespace of its own. UTSMode is --uts.
+	PIDMode string `json:",omitempty"`
+	UTSMode string `json:",omitempty"`
 	// ShareShm says the container's /dev/shm is a tmpfs pm mounts in the
 	// bundle (shm), so that containers joining its IPC can share it.
 	ShareShm bool `json:",omitempty"`

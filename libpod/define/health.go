@@ -42,6 +42,9 @@ type HealthConfig struct {
 	// StartPeriod is the time after a start during which failures do
 	// not count.
 	StartPeriod time.Duration `json:"StartPeriod,omitempty"`
+	// StartInterval is the time between two checks during StartPeriod
+	// while the container is starting; 0 means Interval.
+	StartInterval time.Duration `json:"StartInterval,omitempty"`
 	// Retries is how many failures in a row make the container unhealthy.
 	Retries int `json:"Retries,omitempty"`
 }

@@ -38,6 +38,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err := checkOptions(s); err != nil {
 		return nil, err
 	}
+	if err := createMountpoints(s); err != nil {
+		return nil, err
+	}
 	// A missing bind source is the user's error, found before anything is
 	// made (runc would only find it at start, as "not found", 127).
 	for _, m := range s.Mounts {
@@ -60,9 +63,19 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	cfg := e.rt.Config()
 	rep := &ContainerCreateReport{Warnings: discardPorts(s)}
 	cgroups := !(cfg.Rootless && oci.CgroupVersion() == "v1")
-	if !cgroups && (s.Resources != specgen.Resources{}) {
+	if !cgroups && !s.Resources.IsZero() {
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
 		s.Resources = specgen.Resources{}
+	}
+	if cgroups && oci.CgroupVersion() == "v2" {
+		warns, err := cgroupV2Limits(&s.Resources)
+		if err != nil {
+			return nil, err
+		}
+		rep.Warnings = append(rep.Warnings, warns...)
+	}
+	if err := blkioDevices(&s.Resources); err != nil {
+		return nil, err
 	}
 	devices, err := deviceNodes(s.Devices)
 	if err != nil {
@@ -90,7 +103,16 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	if s.Domainname != "" {
+		if ok, v := oci.SetsDomainname(ctx, ort.Name, ort.Path); !ok {
+			return nil, define.Errorf(define.ErrUnsupported, "a domain name needs runc 1.2 or newer, or crun: %s cannot set it", v)
+		}
+	}
 	ipcMode, err := e.resolveIPC(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	pidMode, err := e.resolvePID(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -127,12 +149,16 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	cc.Pod = pod.id
 	cc.Secrets = secrets
 	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
+	cc.PIDMode, cc.UTSMode = pidMode, s.UTS
 	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile
 	plan.record(cc)
 	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
 	netnsPath, err := e.containerNetwork(ctx, s, withExposed(details.Config.Config.ExposedPorts, s.Expose), cc)
 	if err != nil {
+		return nil, err
+	}
+	if cc.Names.Links, err = e.resolveLinks(ctx, s, cc); err != nil {
 		return nil, err
 	}
 	// The image's labels are the container's unless overridden, as in Podman.

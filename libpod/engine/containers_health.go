@@ -65,6 +65,15 @@ func (e *Engine) healthcheck(ctx context.Context, idOrName string, always bool) 
 	return rep, nil
 }
 
+// healthWait is the time until the next check: StartInterval while the
+// container is starting within its start period, else Interval.
+func healthWait(hc *define.HealthConfig, started time.Time, status string) time.Duration {
+	if hc.StartInterval > 0 && status == define.HealthStarting && time.Since(started) < hc.StartPeriod {
+		return hc.StartInterval
+	}
+	return hc.Interval
+}
+
 // HealthcheckSchedule runs a container's healthcheck every interval for
 // as long as the run it was started for lasts: the body of the detached
 // scheduler process that a start leaves behind. It returns once the
@@ -86,11 +95,12 @@ func (e *Engine) HealthcheckSchedule(ctx context.Context, id string) error {
 	if interval <= 0 {
 		return nil
 	}
+	hc, status := c.Config.Healthcheck, c.HealthStatus()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(interval):
+		case <-time.After(healthWait(hc, started, status)):
 		}
 		// InspectContainer sees an exit whose cleanup has not run.
 		c, err := e.rt.InspectContainer(ctx, id)
@@ -122,6 +132,9 @@ func (e *Engine) HealthcheckSchedule(ctx context.Context, id string) error {
 		}
 		if rep != nil && rep.Action != "" {
 			return nil
+		}
+		if rep != nil {
+			status = rep.Status
 		}
 	}
 }

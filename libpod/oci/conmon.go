@@ -26,6 +26,9 @@ type CreateOptions struct {
 
 	Terminal bool
 	Stdin    bool
+	// LeaveStdinOpen keeps the container's stdin open when an attached
+	// client disconnects.
+	LeaveStdinOpen bool
 
 	// ExitCommand runs when the container exits: pm container cleanup ID.
 	ExitCommand []string
@@ -152,6 +155,9 @@ func (r *Runtime) conmonArgs(o CreateOptions) []string {
 	}
 	if o.Stdin {
 		args = append(args, "-i")
+		if o.LeaveStdinOpen {
+			args = append(args, "--leave-stdin-open")
+		}
 	}
 	if o.PreserveFDs > 0 {
 		args = append(args, "--runtime-opt", "--preserve-fds", "--runtime-opt", strconv.FormatUint(uint64(o.PreserveFDs), 10))

@@ -80,7 +80,7 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		args = append([]string{InitDest, "--"}, args...)
 	}
 	hostname := s.Hostname
-	if hostname == "" {
+	if hostname == "" && s.UTS != specgen.NSHost {
 		hostname = h.Hostname
 	}
 	sp := &specs.Spec{
@@ -104,6 +104,10 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 	}
 	rlimits(sp, s, h)
 	sp.Linux = linux(sp, s, h)
+	sp.Domainname = s.Domainname
+	if cs := s.ConsoleSize; cs != nil && s.Terminal && cs[0] > 0 && cs[1] > 0 {
+		sp.Process.ConsoleSize = &specs.Box{Height: cs[0], Width: cs[1]}
+	}
 	if err := mounts(sp, s, h); err != nil {
 		return nil, err
 	}
@@ -208,6 +212,10 @@ func security(sp *specs.Spec, s *specgen.Spec, h Host) error {
 	}
 	sp.Process.NoNewPrivileges = s.Security.NoNewPrivileges
 	sp.Process.OOMScoreAdj = nil
+	if s.OOMScoreAdj != nil {
+		a := *s.OOMScoreAdj
+		sp.Process.OOMScoreAdj = &a
+	}
 	return nil
 }
 
@@ -246,6 +254,7 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.CgroupNamespace})
 	}
 	l.Namespaces = ipcNamespace(l.Namespaces, s.IPC)
+	l.Namespaces = pidUTSNamespaces(l.Namespaces, s)
 	if len(s.UIDMaps) > 0 {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 		for _, m := range s.UIDMaps {
@@ -262,6 +271,9 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 	if !s.Security.Privileged {
 		l.MaskedPaths = maskedPaths(s.Security)
 		l.ReadonlyPaths = append([]string{}, ReadOnlyPaths...)
+		if ro := s.Security.ReadOnlyPaths; ro != nil {
+			l.ReadonlyPaths = append([]string{}, *ro...)
+		}
 	}
 	l.Devices = standardDevices()
 	if h.Cgroups {
@@ -282,8 +294,12 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 			quota := int64(s.Resources.CPUs * float64(period))
 			r.CPU = &specs.LinuxCPU{Period: &period, Quota: &quota}
 		}
+		limits(r, &s.Resources)
 		l.Resources = r
 		l.CgroupsPath = "pm/" + h.ContainerID
+		if p := s.Resources.CgroupParent; p != "" {
+			l.CgroupsPath = path.Join(p, "pm-"+h.ContainerID)
+		}
 	}
 	return l
 }

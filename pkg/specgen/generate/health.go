@@ -28,11 +28,12 @@ func Healthcheck(s *specgen.Spec, img ImageConfig) *define.HealthConfig {
 		return nil
 	}
 	hc := &define.HealthConfig{
-		Test:        append([]string{}, test...),
-		Interval:    define.DefaultHealthInterval,
-		Timeout:     define.DefaultHealthTimeout,
-		StartPeriod: base.StartPeriod,
-		Retries:     define.DefaultHealthRetries,
+		Test:          append([]string{}, test...),
+		Interval:      define.DefaultHealthInterval,
+		Timeout:       define.DefaultHealthTimeout,
+		StartPeriod:   base.StartPeriod,
+		StartInterval: base.StartInterval,
+		Retries:       define.DefaultHealthRetries,
 	}
 	if base.Interval > 0 {
 		hc.Interval = base.Interval
@@ -51,6 +52,9 @@ func Healthcheck(s *specgen.Spec, img ImageConfig) *define.HealthConfig {
 	}
 	if h.StartPeriod != nil {
 		hc.StartPeriod = *h.StartPeriod
+	}
+	if h.StartInterval != nil {
+		hc.StartInterval = *h.StartInterval
 	}
 	if h.Retries != nil {
 		hc.Retries = *h.Retries

@@ -14,6 +14,8 @@ import (
 // conmon and the host's users.
 type optFlags struct {
 	IPC           string
+	PID           string
+	UTS           string
 	TZ            string
 	Replace       bool
 	HTTPProxy     bool
@@ -31,6 +33,8 @@ type optFlags struct {
 
 func (f *optFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.IPC, "ipc", "", "IPC namespace to use (host, none, private, shareable, container:NAME, ns:PATH)")
+	fs.StringVar(&f.PID, "pid", "", "PID namespace to use (host, private, container:NAME, ns:PATH)")
+	fs.StringVar(&f.UTS, "uts", "", "UTS namespace to use (host, private, ns:PATH)")
 	fs.StringVar(&f.TZ, "tz", "", "Set timezone in container (local or an IANA zone name)")
 	fs.BoolVar(&f.Replace, "replace", false, "If a container with the same name exists, replace it")
 	fs.BoolVar(&f.HTTPProxy, "http-proxy", true, "Set proxy environment variables in the container based on the host proxy vars")
@@ -54,6 +58,7 @@ var proxyVars = []string{"http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
 // --env can override them.
 func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]string) error {
 	s.IPC, s.Timezone, s.Replace = f.IPC, f.TZ, f.Replace
+	s.PID, s.UTS = f.PID, f.UTS
 	s.PreserveFDs, s.Timeout, s.HostUsers = f.PreserveFDs, f.Timeout, f.HostUsers
 	switch f.SdNotify {
 	case "conmon", "container", "ignore":
