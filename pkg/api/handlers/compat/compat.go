@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"sync/atomic"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
@@ -38,6 +39,8 @@ type api struct {
 	eng      *engine.Engine
 	execs    *execStore
 	attaches *attachRegistry
+	// listeners counts the /events streams open, for /info.
+	listeners atomic.Int64
 }
 
 // Routes returns the Docker API's routing tables, one per area.
