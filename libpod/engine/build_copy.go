@@ -308,11 +308,14 @@ func (b *builder) ensureParent(id, target string, dir bool) error {
 	}
 	pr, pw := io.Pipe()
 	go func() {
+		var err error
+		defer func() { pw.CloseWithError(err) }()
+		defer define.Recover("making directories", &err)
 		tw := tar.NewWriter(pw)
 		for _, m := range missing {
 			tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: m + "/", Mode: 0o755, ModTime: time.Now()})
 		}
-		pw.CloseWithError(tw.Close())
+		err = tw.Close()
 	}()
 	return b.e.ContainerCopy(b.ctx, ContainerCopyRequest{
 		Source: CopyEnd{Path: "-"}, Dest: CopyEnd{Container: id, Path: "/"}, Archive: true, Stdin: pr,

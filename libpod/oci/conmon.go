@@ -92,7 +92,12 @@ func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid i
 	startR.Close()
 	// conmon double-forks; the first process exits at once.
 	waitErr := make(chan error, 1)
-	go func() { waitErr <- cmd.Wait() }()
+	go func() {
+		var err error
+		defer func() { waitErr <- err }()
+		defer define.Recover("waiting for conmon", &err)
+		err = cmd.Wait()
+	}()
 	if _, err := startW.Write([]byte{0}); err != nil {
 		return 0, 0, fmt.Errorf("signalling conmon: %w", err)
 	}

@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
@@ -44,13 +46,19 @@ func (a *api) build(w http.ResponseWriter, r *http.Request) error {
 }
 
 // streamLines sends text as Docker's {"stream": ...} messages, a line at
-// a time.
+// a time. A build's pulls write to it from each layer copy at once:
+// writes are serialised, and a panic in one is logged rather than ending
+// the service.
 type streamLines struct {
+	mu  sync.Mutex
 	out handlers.JSONLines
 	buf strings.Builder
 }
 
-func (s *streamLines) Write(p []byte) (int, error) {
+func (s *streamLines) Write(p []byte) (n int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer define.Recover("writing build output", &err)
 	s.buf.Write(p)
 	str := s.buf.String()
 	if i := strings.LastIndexByte(str, '\n'); i >= 0 {
@@ -62,6 +70,8 @@ func (s *streamLines) Write(p []byte) (int, error) {
 }
 
 func (s *streamLines) flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.buf.Len() > 0 {
 		s.out.Send(map[string]string{"stream": s.buf.String()})
 		s.buf.Reset()

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
@@ -252,13 +253,19 @@ func registryAuth(r *http.Request) (engine.RegistryAuth, error) {
 }
 
 // progressLines turns the engine's text progress into Docker's JSON
-// {"status": ...} messages, one per line.
+// {"status": ...} messages, one per line. The image library writes to it
+// from each layer copy at once: writes are serialised, and a panic in
+// one is logged rather than ending the service.
 type progressLines struct {
+	mu  sync.Mutex
 	out handlers.JSONLines
 	buf []byte
 }
 
-func (p *progressLines) Write(b []byte) (int, error) {
+func (p *progressLines) Write(b []byte) (n int, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer define.Recover("writing pull progress", &err)
 	p.buf = append(p.buf, b...)
 	for {
 		i := strings.IndexAny(string(p.buf), "\r\n")
