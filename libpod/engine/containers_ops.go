@@ -22,7 +22,13 @@ func (e *Engine) ContainerStart(ctx context.Context, idOrName string) (string, e
 
 // ContainerStop stops a container; timeout nil means its stop timeout.
 func (e *Engine) ContainerStop(ctx context.Context, idOrName string, timeout *uint) (string, error) {
-	c, err := e.rt.StopContainer(ctx, idOrName, timeout)
+	return e.ContainerStopSignal(ctx, idOrName, timeout, 0)
+}
+
+// ContainerStopSignal is ContainerStop sending sig instead of the
+// container's stop signal (0: that signal), Docker's stop ?signal=.
+func (e *Engine) ContainerStopSignal(ctx context.Context, idOrName string, timeout *uint, sig syscall.Signal) (string, error) {
+	c, err := e.rt.StopContainerWith(ctx, idOrName, timeout, sig)
 	if err != nil {
 		return "", err
 	}
@@ -42,7 +48,13 @@ func (e *Engine) ContainerKill(ctx context.Context, idOrName string, sig syscall
 
 // ContainerRestart stops (if running) and starts a container.
 func (e *Engine) ContainerRestart(ctx context.Context, idOrName string, timeout *uint) (string, error) {
-	c, err := e.rt.StopContainer(ctx, idOrName, timeout)
+	return e.ContainerRestartSignal(ctx, idOrName, timeout, 0)
+}
+
+// ContainerRestartSignal is ContainerRestart stopping with sig (0: the
+// container's stop signal).
+func (e *Engine) ContainerRestartSignal(ctx context.Context, idOrName string, timeout *uint, sig syscall.Signal) (string, error) {
+	c, err := e.rt.StopContainerWith(ctx, idOrName, timeout, sig)
 	if err != nil {
 		return "", err
 	}

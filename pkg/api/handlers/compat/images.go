@@ -85,11 +85,15 @@ func (a *api) imageList(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]map[string]any, 0, len(list))
 	for _, i := range list {
-		out = append(out, map[string]any{
+		m := map[string]any{
 			"Id": sha(i.ID), "ParentId": i.ParentID, "RepoTags": nonNil(i.RepoTags), "RepoDigests": nonNil(i.RepoDigests),
-			"Created": i.Created, "Size": i.Size, "SharedSize": -1, "VirtualSize": i.Size,
+			"Created": i.Created, "Size": i.Size, "SharedSize": -1,
 			"Labels": nonNilMap(i.Labels), "Containers": i.Containers,
-		})
+		}
+		if !versionAtLeast(r, "1.44") {
+			m["VirtualSize"] = i.Size // removed in API 1.44
+		}
+		out = append(out, m)
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -122,15 +126,19 @@ func (a *api) imageInspect(w http.ResponseWriter, r *http.Request, name string) 
 	if i.Created != nil {
 		created = i.Created.Format("2006-01-02T15:04:05.999999999Z07:00")
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"Id": sha(i.ID), "RepoTags": i.RepoTags, "RepoDigests": i.RepoDigests, "Parent": i.Parent,
 		"Comment": i.Comment, "Created": created, "DockerVersion": "", "Author": i.Author,
 		"Config": cfg, "Architecture": i.Architecture, "Variant": i.Variant, "Os": i.Os,
-		"Size": i.Size, "VirtualSize": i.VirtualSize,
+		"Size":        i.Size,
 		"GraphDriver": map[string]any{"Name": i.GraphDriver.Name, "Data": nonNilMap(i.GraphDriver.Data)},
 		"RootFS":      map[string]any{"Type": i.RootFS.Type, "Layers": i.RootFS.Layers},
 		"Metadata":    map[string]any{"LastTagTime": "0001-01-01T00:00:00Z"},
-	})
+	}
+	if !versionAtLeast(r, "1.44") {
+		out["VirtualSize"] = i.VirtualSize // removed in API 1.44
+	}
+	return handlers.WriteJSON(w, http.StatusOK, out)
 }
 
 func (a *api) imageHistory(w http.ResponseWriter, r *http.Request, name string) error {

@@ -46,7 +46,7 @@ func (a *api) version(w http.ResponseWriter, r *http.Request) error {
 	comp := map[string]any{
 		"Name": "Engine", "Version": v.Version,
 		"Details": map[string]string{
-			"ApiVersion": define.APIVersion, "MinAPIVersion": "1.40", "Experimental": "false", "GitCommit": v.GitCommit,
+			"ApiVersion": define.APIVersion, "MinAPIVersion": define.MinAPIVersion, "Experimental": "false", "GitCommit": v.GitCommit,
 			"GoVersion": v.GoVersion, "Os": runtime.GOOS, "Arch": runtime.GOARCH, "KernelVersion": kernel, "BuildTime": built,
 		},
 	}
@@ -55,7 +55,7 @@ func (a *api) version(w http.ResponseWriter, r *http.Request) error {
 		"Components":    []any{comp},
 		"Version":       v.Version,
 		"ApiVersion":    define.APIVersion,
-		"MinAPIVersion": "1.40",
+		"MinAPIVersion": define.MinAPIVersion,
 		"GitCommit":     v.GitCommit,
 		"GoVersion":     v.GoVersion,
 		"Os":            runtime.GOOS,
