@@ -218,7 +218,8 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 }
 
 // portsFromDocker turns PortBindings {"80/tcp": [{"HostIp":"","HostPort":"8080"}]}
-// into pm's port mappings, in a stable order.
+// into pm's port mappings, in a stable order. A HostPort of "" or "0"
+// is any free port, chosen at create.
 func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) {
 	keys := make([]string, 0, len(pb))
 	for k := range pb {
@@ -236,6 +237,9 @@ func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) 
 			binds = []portBinding{{}}
 		}
 		for _, b := range binds {
+			if b.HostPort == "0" {
+				b.HostPort = "" // any free port, as "" is
+			}
 			spec := ctr + "/" + proto
 			if b.HostPort != "" || b.HostIP != "" {
 				spec = b.HostPort + ":" + spec
