@@ -42,6 +42,7 @@ func (a *api) containerRoutes() []handlers.Route {
 		{Method: "GET", Path: "/containers/{id}/archive", Handler: a.archiveGet},
 		{Method: "HEAD", Path: "/containers/{id}/archive", Handler: a.archiveHead},
 		{Method: "PUT", Path: "/containers/{id}/archive", Handler: a.archivePut},
+		{Method: "POST", Path: "/commit", Handler: a.commit},
 	}
 }
 
