@@ -9,11 +9,25 @@ import (
 )
 
 // DiskUsage is pm system df's report: each image, container and volume
-// with its size.
+// with its size, the build cache's images, and the bytes of all image
+// layers, each counted once.
 type DiskUsage struct {
 	Images     []ImageDiskUsage
 	Containers []ContainerDiskUsage
 	Volumes    []VolumeDiskUsage
+	BuildCache []BuildCacheUsage
+	LayersSize int64
+}
+
+// BuildCacheUsage is one image of the build cache (a build step's) in
+// DiskUsage: its ID, the bytes of its own layer, when it was made, whether
+// a container uses it and whether another image has its layer too.
+type BuildCacheUsage struct {
+	ID      string
+	Size    int64
+	Created time.Time
+	InUse   bool
+	Shared  bool
 }
 
 // ImageDiskUsage is one image in DiskUsage.
@@ -30,6 +44,7 @@ type ContainerDiskUsage struct {
 	ContainerID, Image, Command string
 	ImageID                     string // the full ID of Image
 	LocalVolumes                int
+	Volumes                     []string // the names of the volumes it mounts
 	Size                        int64
 	Created                     time.Time
 	Status, Names               string
@@ -51,7 +66,37 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 	if err != nil {
 		return nil, err
 	}
+	layers, err := e.rt.ImageLayers()
+	if err != nil {
+		return nil, err
+	}
+	users := map[string]int{} // layer -> how many images have it
+	for _, ls := range layers.Layers {
+		for _, l := range ls {
+			users[l]++
+		}
+	}
+	for _, n := range layers.LayerSize {
+		du.LayersSize += n
+	}
+	cached := e.buildCacheImages()
 	for _, im := range imgs {
+		var shared int64
+		for _, l := range layers.Layers[im.ID] {
+			if users[l] > 1 {
+				shared += layers.LayerSize[l]
+			}
+		}
+		im.SharedSize = shared
+		if cached[im.ID] {
+			// Its own layer; shared when a named image has it too.
+			own, sharedTop := int64(0), len(im.RepoTags) > 0
+			if ls := layers.Layers[im.ID]; len(ls) > 0 {
+				own, sharedTop = layers.LayerSize[ls[0]], sharedTop || users[ls[0]] > 1
+			}
+			du.BuildCache = append(du.BuildCache, BuildCacheUsage{ID: im.ID, Size: own, Created: im.CreatedAt,
+				InUse: im.Containers > 0, Shared: sharedTop})
+		}
 		repo, tag := "<none>", "<none>"
 		if len(im.RepoTags) > 0 {
 			if i := strings.LastIndex(im.RepoTags[0], ":"); i > 0 {
@@ -69,14 +114,16 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 	}
 	for _, c := range cs {
 		vols := 0
+		var names []string
 		for _, m := range c.Config.Mounts {
 			if m.Type == "volume" {
 				vols++
+				names = append(names, m.Name)
 			}
 		}
 		du.Containers = append(du.Containers, ContainerDiskUsage{
 			ContainerID: c.ID(), Image: c.Config.Image.Name, ImageID: c.Config.Image.ID, Command: strings.Join(append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...), " "),
-			LocalVolumes: vols, Size: e.rt.ContainerDiskSize(c), Created: c.Config.Created,
+			LocalVolumes: vols, Volumes: names, Size: e.rt.ContainerDiskSize(c), Created: c.Config.Created,
 			Status: string(c.State.Status), Names: c.Name(), Active: c.State.Status.Active(),
 		})
 	}

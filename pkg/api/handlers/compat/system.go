@@ -1,7 +1,6 @@
 package compat
 
 import (
-	"encoding/json"
 	"net/http"
 	"os"
 	"runtime"
@@ -78,43 +77,6 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
-}
-
-func (a *api) df(w http.ResponseWriter, r *http.Request) error {
-	du, err := a.eng.SystemDf(r.Context())
-	if err != nil {
-		return err
-	}
-	var layers int64
-	imgs := []map[string]any{}
-	for _, i := range du.Images {
-		layers += i.UniqueSize
-		tag := []string{}
-		if i.Repository != "<none>" && i.Repository != "" {
-			tag = append(tag, i.Repository+":"+i.Tag)
-		}
-		imgs = append(imgs, map[string]any{"Id": "sha256:" + i.ImageID, "RepoTags": tag, "Created": i.Created.Unix(),
-			"Size": i.Size, "SharedSize": i.SharedSize, "Containers": i.Containers, "VirtualSize": i.Size})
-	}
-	ctrs := []map[string]any{}
-	for _, c := range du.Containers {
-		state := "exited"
-		if c.Active {
-			state = "running"
-		}
-		ctrs = append(ctrs, map[string]any{"Id": c.ContainerID, "Names": []string{"/" + c.Names}, "Image": c.Image,
-			"Command": c.Command, "Created": c.Created.Unix(), "State": state, "Status": c.Status, "SizeRw": c.Size})
-	}
-	vols := []map[string]any{}
-	for _, v := range du.Volumes {
-		b, _ := json.Marshal(v)
-		var m map[string]any
-		json.Unmarshal(b, &m)
-		vols = append(vols, m)
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{
-		"LayersSize": layers, "Images": imgs, "Containers": ctrs, "Volumes": vols, "BuildCache": []any{},
-	})
 }
 
 // authConfig is Docker's registry credential body.
