@@ -222,6 +222,12 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 		CreateCommand: cc.CreateCommand,
 		SdNotifyMode:  cc.SdNotifyMode,
 	}
+	if len(cc.ExposedPorts) > 0 {
+		out.ExposedPorts = map[string]struct{}{}
+		for _, p := range cc.ExposedPorts {
+			out.ExposedPorts[p] = struct{}{}
+		}
+	}
 	if hc := cc.Healthcheck; hc != nil {
 		cp := *hc
 		cp.Test = append([]string{}, hc.Test...)

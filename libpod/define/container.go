@@ -97,6 +97,9 @@ type ContainerConfig struct {
 	LeaveStdinOpen bool   `json:",omitempty"`
 	NetworkMode    string // none, host, pasta[:opts], slirp4netns[:opts], bridge, ns:PATH, container:ID
 
+	// ExposedPorts are the ports the image exposes and --expose adds,
+	// "80/tcp", sorted.
+	ExposedPorts []string `json:",omitempty"`
 	// PortMappings are the published ports, host ports assigned at create.
 	PortMappings []PortMapping `json:",omitempty"`
 	PublishAll   bool          `json:",omitempty"` // -P, for inspect

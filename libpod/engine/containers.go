@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -154,7 +155,12 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	plan.record(cc)
 	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
-	netnsPath, err := e.containerNetwork(ctx, s, withExposed(details.Config.Config.ExposedPorts, s.Expose), cc)
+	exposed := withExposed(details.Config.Config.ExposedPorts, s.Expose)
+	for p := range exposed {
+		cc.ExposedPorts = append(cc.ExposedPorts, p)
+	}
+	sort.Strings(cc.ExposedPorts)
+	netnsPath, err := e.containerNetwork(ctx, s, exposed, cc)
 	if err != nil {
 		return nil, err
 	}
