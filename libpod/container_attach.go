@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/oci"
 	"golang.org/x/sys/unix"
 )
@@ -42,9 +43,15 @@ func Attach(bundle, id string, s Streams) (*Attached, error) {
 		return nil, err
 	}
 	a := &Attached{conn: conn, bundle: bundle, done: make(chan error, 1)}
-	go func() { a.done <- copyOutput(conn, s.Stdout, s.Stderr) }()
+	go func() {
+		var err error
+		defer func() { a.done <- err }()
+		defer define.Recover("copying attach output", &err)
+		err = copyOutput(conn, s.Stdout, s.Stderr)
+	}()
 	if s.Stdin != nil {
 		go func() {
+			defer define.Recover("copying attach input", nil)
 			// Not io.Copy: it may splice or sendfile messages larger than
 			// conmon reads from its SOCK_SEQPACKET socket, which drops
 			// the rest of each; copyStdin sends 8 KiB messages.

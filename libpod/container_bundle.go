@@ -3,6 +3,7 @@ package libpod
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -51,8 +52,12 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string) (st
 	if err != nil {
 		return "", fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)
 	}
+	links, err := r.linkHosts(context.Background(), c)
+	if err != nil {
+		return "", err
+	}
 	files := map[string][]byte{
-		"hosts":        hostsFor(c, hostname),
+		"hosts":        append(hostsFor(c, hostname), links...),
 		"resolv.conf":  r.sharedResolv(c, owner),
 		"hostname":     []byte(hostname + "\n"),
 		"containerenv": r.containerEnv(c),

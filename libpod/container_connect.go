@@ -189,6 +189,9 @@ func (r *Runtime) refreshNameFiles(c *Container) {
 	}
 	hostname, _ := os.ReadFile(filepath.Join(dir, "hostname"))
 	hosts := hostsFor(c, strings.TrimSpace(string(hostname)))
+	if links, err := r.linkHosts(context.Background(), c); err == nil {
+		hosts = append(hosts, links...)
+	}
 	for _, line := range strings.SplitAfter(string(old), "\n") {
 		if strings.HasPrefix(line, "127.0.0.1\t") && !strings.Contains(line, "localhost") && !strings.Contains(string(hosts), line) {
 			hosts = append(hosts, line...)

@@ -3,6 +3,7 @@ package libpod
 import (
 	"errors"
 	"fmt"
+	"github.com/pm-project/pm/libpod/define"
 	"io"
 	"net"
 	"strings"
@@ -126,9 +127,15 @@ func AttachDetachable(bundle, id string, s Streams, keys []byte) (*Attached, err
 		return nil, err
 	}
 	a := &Attached{conn: conn, bundle: bundle, done: make(chan error, 2)}
-	go func() { a.done <- copyOutput(conn, s.Stdout, s.Stderr) }()
+	go func() {
+		var err error
+		defer func() { a.done <- err }()
+		defer define.Recover("copying attach output", &err)
+		err = copyOutput(conn, s.Stdout, s.Stderr)
+	}()
 	if s.Stdin != nil {
 		go func() {
+			defer define.Recover("copying attach input", nil)
 			err := copyStdin(conn, s.Stdin, keys)
 			if errors.Is(err, ErrDetached) {
 				a.done <- ErrDetached

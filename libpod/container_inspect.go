@@ -207,7 +207,7 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 		AttachStderr: true,
 		Tty:          cc.Terminal,
 		OpenStdin:    cc.Stdin,
-		StdinOnce:    false,
+		StdinOnce:    cc.Stdin && !cc.LeaveStdinOpen,
 		Env:          nonNilStrings(cc.Env),
 		Cmd:          cmd,
 		Image:        imageName(cc.Image),
@@ -223,6 +223,12 @@ func inspectConfig(c *Container, sp *specs.Spec) *define.InspectContainerConfig 
 		CreateCommand: cc.CreateCommand,
 		SdNotifyMode:  cc.SdNotifyMode,
 		SystemdMode:   cc.SystemdMode,
+	}
+	if len(cc.ExposedPorts) > 0 {
+		out.ExposedPorts = map[string]struct{}{}
+		for _, p := range cc.ExposedPorts {
+			out.ExposedPorts[p] = struct{}{}
+		}
 	}
 	if hc := cc.Healthcheck; hc != nil {
 		cp := *hc
@@ -319,6 +325,11 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 		ShmSize:       65536000,
 		Devices:       []define.InspectDevice{},
 	}
+	for mode, v := range map[*string]string{&h.IpcMode: cc.IPCMode, &h.PidMode: cc.PIDMode, &h.UTSMode: cc.UTSMode} {
+		if v != "" {
+			*mode = v
+		}
+	}
 	for _, d := range cc.Devices {
 		if p := strings.SplitN(d, ":", 3); len(p) == 3 {
 			h.Devices = append(h.Devices, define.InspectDevice{PathOnHost: p[0], PathInContainer: p[1], CgroupPermissions: p[2]})
@@ -369,6 +380,9 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 	if p := sp.Process; p != nil {
 		if len(p.Args) > 0 && p.Args[0] == initDest {
 			h.Init = true
+		}
+		if p.OOMScoreAdj != nil {
+			h.OomScoreAdj = *p.OOMScoreAdj
 		}
 		for _, rl := range p.Rlimits {
 			h.Ulimits = append(h.Ulimits, define.InspectUlimit{Name: rl.Type, Soft: int64(rl.Soft), Hard: int64(rl.Hard)})

@@ -79,6 +79,20 @@ func (r *Runtime) ipcDonor(ctx context.Context, c *Container, p *Pod, infra *Con
 	return infra, nil
 }
 
+// pidDonor is the container whose PID namespace c joins (--pid
+// container:ID), nil for none.
+func (r *Runtime) pidDonor(ctx context.Context, c *Container) (*Container, error) {
+	id, ok := strings.CutPrefix(c.Config.PIDMode, "container:")
+	if !ok {
+		return nil, nil
+	}
+	d, err := r.getContainer(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("container %s, whose PID namespace %s joins: %w", id, c.Name(), err)
+	}
+	return d, nil
+}
+
 // joinIPC points sp, c's OCI spec, at the IPC namespace and /dev/shm of
 // its donor d.
 func (r *Runtime) joinIPC(sp *specs.Spec, c, d *Container) error {

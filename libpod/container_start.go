@@ -211,7 +211,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	pid, conmonPid, err := ort.Create(ctx, oci.CreateOptions{
 		ID: c.ID(), Name: c.Name(), Bundle: bundle,
 		LogDriver: c.Config.LogDriver, LogPath: logPath, LogSizeMax: c.Config.LogSizeMax, LogTag: c.Config.LogTag,
-		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin,
+		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin, LeaveStdinOpen: c.Config.LeaveStdinOpen,
 		ExitCommand: exitCmd, LogLevel: conmonLogLevel(opts.LogLevel),
 		Env: oci.WithoutSystemdEnv(os.Environ()), PreserveFDs: preserveFDs, Timeout: c.Config.Timeout,
 	})

@@ -20,6 +20,12 @@ import (
 // it, and cleans up. Stopping a container that is not running does
 // nothing.
 func (r *Runtime) StopContainer(ctx context.Context, idOrName string, timeout *uint) (*Container, error) {
+	return r.StopContainerWith(ctx, idOrName, timeout, 0)
+}
+
+// StopContainerWith is StopContainer sending sig instead of the
+// container's stop signal (0: that signal).
+func (r *Runtime) StopContainerWith(ctx context.Context, idOrName string, timeout *uint, sig syscall.Signal) (*Container, error) {
 	if timeout != nil {
 		if err := define.CheckStopTimeout("stop timeout", *timeout); err != nil {
 			return nil, err
@@ -48,7 +54,7 @@ func (r *Runtime) StopContainer(ctx context.Context, idOrName string, timeout *u
 	if timeout != nil {
 		t = *timeout
 	}
-	if err := r.stopLocked(ctx, c, t); err != nil {
+	if err := r.stopLockedWith(ctx, c, t, sig); err != nil {
 		l.Unlock()
 		return c, err
 	}
@@ -102,6 +108,12 @@ func (r *Runtime) lockByID(ctx context.Context, id string) (*Container, *lock.Lo
 // stopLocked signals c and waits for its exit file, killing it after
 // timeout seconds. The caller holds c's lock.
 func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) error {
+	return r.stopLockedWith(ctx, c, timeout, 0)
+}
+
+// stopLockedWith is stopLocked sending sig (0: c's stop signal). The
+// caller holds c's lock.
+func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint, stopSig syscall.Signal) error {
 	ort, err := r.runtimeOf(c)
 	if err != nil {
 		return err
@@ -115,6 +127,9 @@ func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) er
 		return err
 	}
 	sig := syscall.Signal(c.Config.StopSignal)
+	if stopSig != 0 {
+		sig = stopSig
+	}
 	if sig == 0 {
 		sig = syscall.SIGTERM
 	}

@@ -27,6 +27,7 @@ func (r *Runtime) Info(ctx context.Context) (*define.Info, error) {
 	h.Arch, h.OS = runtime.GOARCH, runtime.GOOS
 	h.CPUs = runtime.NumCPU()
 	h.CgroupsVersion = oci.CgroupVersion()
+	h.CgroupControllers = cgroupControllers(cfg.Rootless)
 	h.CgroupManager = cfg.Engine.CgroupManager
 	if h.CgroupManager == "" {
 		h.CgroupManager = "cgroupfs"

@@ -64,9 +64,9 @@ func (r *Runtime) startPodInfra(ctx context.Context, c *Container, opts StartOpt
 
 // joinNamespaces points c's OCI spec (in memory, for the bundle about to
 // be written) at the namespaces of its pod's running infra container, at
-// the IPC namespace of its donor (ipcDonor) and at the cgroup namespace of
-// --cgroupns container:ID, decoding the spec once. The caller holds c's
-// lock.
+// the IPC namespace of its donor (ipcDonor), at the cgroup namespace of
+// --cgroupns container:ID and at the PID namespace of --pid container:ID,
+// decoding the spec once. The caller holds c's lock.
 func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	p, infra, err := r.infraOf(ctx, c)
 	if err != nil {
@@ -85,7 +85,11 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 			return define.Errorf(define.ErrInvalidState, "container %s, whose cgroup namespace %s joins, is not running", cgroupDonor.Name(), c.Name())
 		}
 	}
-	if infra == nil && donor == nil && cgroupDonor == nil {
+	pidDonor, err := r.pidDonor(ctx, c)
+	if err != nil {
+		return err
+	}
+	if infra == nil && donor == nil && cgroupDonor == nil && pidDonor == nil {
 		return nil
 	}
 	var sp specs.Spec
@@ -122,6 +126,12 @@ func (r *Runtime) joinNamespaces(ctx context.Context, c *Container) error {
 	}
 	if cgroupDonor != nil {
 		setNamespace(&sp, specs.CgroupNamespace, "/proc/"+strconv.Itoa(cgroupDonor.State.Pid)+"/ns/cgroup")
+	}
+	if pidDonor != nil {
+		if pidDonor.State.Status != define.StatusRunning || pidDonor.State.Pid == 0 {
+			return define.Errorf(define.ErrInvalidState, "container %s, whose PID namespace %s joins, is not running", pidDonor.Name(), c.Name())
+		}
+		setNamespace(&sp, specs.PIDNamespace, "/proc/"+strconv.Itoa(pidDonor.State.Pid)+"/ns/pid")
 	}
 	b, err := json.Marshal(&sp)
 	if err != nil {

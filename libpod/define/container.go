@@ -89,10 +89,17 @@ type ContainerConfig struct {
 	LogSizeMax  int64  // bytes; 0 = unlimited
 	LogTag      string
 
-	Terminal    bool
-	Stdin       bool
-	NetworkMode string // none, host, pasta[:opts], slirp4netns[:opts], bridge, ns:PATH, container:ID
+	Terminal bool
+	Stdin    bool
+	// LeaveStdinOpen keeps the container's stdin open when an attached
+	// client's input ends (Docker's OpenStdin without StdinOnce); by
+	// default that end closes it.
+	LeaveStdinOpen bool   `json:",omitempty"`
+	NetworkMode    string // none, host, pasta[:opts], slirp4netns[:opts], bridge, ns:PATH, container:ID
 
+	// ExposedPorts are the ports the image exposes and --expose adds,
+	// "80/tcp", sorted.
+	ExposedPorts []string `json:",omitempty"`
 	// PortMappings are the published ports, host ports assigned at create.
 	PortMappings []PortMapping `json:",omitempty"`
 	PublishAll   bool          `json:",omitempty"` // -P, for inspect
@@ -131,6 +138,10 @@ type ContainerConfig struct {
 	// container:ID, whose cgroup namespace is joined at start; the other
 	// modes are in the OCI spec.
 	CgroupNSMode string `json:",omitempty"`
+	// PIDMode is --pid, with container:NAME resolved to container:ID;
+	// "" is a PID namespace of its own. UTSMode is --uts.
+	PIDMode string `json:",omitempty"`
+	UTSMode string `json:",omitempty"`
 	// ShareShm says the container's /dev/shm is a tmpfs pm mounts in the
 	// bundle (shm), so that containers joining its IPC can share it.
 	ShareShm bool `json:",omitempty"`

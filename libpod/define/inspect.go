@@ -123,19 +123,22 @@ type InspectNetwork struct {
 
 // InspectContainerConfig is the Config of InspectContainerData.
 type InspectContainerConfig struct {
-	Hostname      string              `json:"Hostname"`
-	DomainName    string              `json:"Domainname"`
-	User          string              `json:"User"`
-	AttachStdin   bool                `json:"AttachStdin"`
-	AttachStdout  bool                `json:"AttachStdout"`
-	AttachStderr  bool                `json:"AttachStderr"`
-	Tty           bool                `json:"Tty"`
-	OpenStdin     bool                `json:"OpenStdin"`
-	StdinOnce     bool                `json:"StdinOnce"`
-	Env           []string            `json:"Env"`
-	Cmd           []string            `json:"Cmd"`
-	Image         string              `json:"Image"`
-	Volumes       map[string]struct{} `json:"Volumes"`
+	Hostname     string              `json:"Hostname"`
+	DomainName   string              `json:"Domainname"`
+	User         string              `json:"User"`
+	AttachStdin  bool                `json:"AttachStdin"`
+	AttachStdout bool                `json:"AttachStdout"`
+	AttachStderr bool                `json:"AttachStderr"`
+	Tty          bool                `json:"Tty"`
+	OpenStdin    bool                `json:"OpenStdin"`
+	StdinOnce    bool                `json:"StdinOnce"`
+	Env          []string            `json:"Env"`
+	Cmd          []string            `json:"Cmd"`
+	Image        string              `json:"Image"`
+	Volumes      map[string]struct{} `json:"Volumes"`
+	// ExposedPorts are the image's EXPOSE ports and --expose's, as
+	// Docker shows them ("80/tcp": {}).
+	ExposedPorts  map[string]struct{} `json:"ExposedPorts,omitempty"`
 	WorkingDir    string              `json:"WorkingDir"`
 	Entrypoint    []string            `json:"Entrypoint"`
 	OnBuild       *string             `json:"OnBuild"`

@@ -72,6 +72,10 @@ type NameConfig struct {
 	DNSOptions []string `json:",omitempty"`
 	AddHosts   []string `json:",omitempty"` // host:ip
 	NoHosts    bool     `json:",omitempty"`
+	// Links are Docker's legacy links, CONTAINER-ID:ALIAS: at start the
+	// container is added to /etc/hosts at its address on a bridge
+	// network both are on.
+	Links []string `json:",omitempty"`
 }
 
 // Network is one network's configuration in netavark's (and Podman's)

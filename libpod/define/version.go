@@ -12,3 +12,7 @@ var (
 
 // APIVersion is the Docker Engine API version pm's REST API speaks at most.
 const APIVersion = "1.44"
+
+// MinAPIVersion is the oldest Docker Engine API version pm's REST API
+// answers: Docker's own oldest.
+const MinAPIVersion = "1.24"

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/pm-project/pm/libpod/define"
 	"io"
 	"log/slog"
 	"os"
@@ -53,8 +54,9 @@ func (e *Engine) startBuildReaper() *buildReaper {
 	}
 	exited := make(chan struct{})
 	go func() {
+		defer close(exited)
+		defer define.Recover("waiting for the build reaper", nil)
 		cmd.Wait()
-		close(exited)
 	}()
 	return &buildReaper{w: pw, exited: exited}
 }

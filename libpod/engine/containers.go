@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
@@ -47,6 +48,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	if err := createMountpoints(s); err != nil {
+		return nil, err
+	}
 	// A missing bind source is the user's error, found before anything is
 	// made (runc would only find it at start, as "not found", 127).
 	for _, m := range s.Mounts {
@@ -74,9 +78,19 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		// cgroup wherever the host has usable ones.
 		return nil, define.Invalidf("--cgroups=disabled: the OCI runtime gives every container a cgroup on this host; run without it")
 	}
-	if !cgroups && (s.Resources != specgen.Resources{}) {
+	if !cgroups && !s.Resources.IsZero() {
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
 		s.Resources = specgen.Resources{}
+	}
+	if cgroups && oci.CgroupVersion() == "v2" {
+		warns, err := cgroupV2Limits(&s.Resources)
+		if err != nil {
+			return nil, err
+		}
+		rep.Warnings = append(rep.Warnings, warns...)
+	}
+	if err := blkioDevices(&s.Resources); err != nil {
+		return nil, err
 	}
 	devices, err := deviceNodes(s.Devices)
 	if err != nil {
@@ -109,6 +123,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	if s.Domainname != "" {
+		if ok, v := oci.SetsDomainname(ctx, ort.Name, ort.Path); !ok {
+			return nil, define.Errorf(define.ErrUnsupported, "a domain name needs runc 1.2 or newer, or crun: %s cannot set it", v)
+		}
+	}
 	ipcMode, err := e.resolveIPC(ctx, s)
 	if err != nil {
 		return nil, err
@@ -119,6 +138,10 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if s.CgroupNS == "private" && !cgroupNamespaces() {
 		rep.Warnings = append(rep.Warnings, noCgroupNSWarning)
 		s.CgroupNS = "host"
+	}
+	pidMode, err := e.resolvePID(ctx, s)
+	if err != nil {
+		return nil, err
 	}
 	if err := e.replaceExisting(ctx, s); err != nil {
 		return nil, err
@@ -156,12 +179,21 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if strings.HasPrefix(s.CgroupNS, "container:") {
 		cc.CgroupNSMode = s.CgroupNS
 	}
+	cc.PIDMode, cc.UTSMode = pidMode, s.UTS
 	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile
 	plan.record(cc)
 	cc.IDMaps = idmaps
 	cc.RuntimeName, cc.RuntimePath = ort.Name, ort.Path
-	netnsPath, err := e.containerNetwork(ctx, s, withExposed(details.Config.Config.ExposedPorts, s.Expose), cc)
+	exposed := withExposed(details.Config.Config.ExposedPorts, s.Expose)
+	for p := range exposed {
+		cc.ExposedPorts = append(cc.ExposedPorts, p)
+	}
+	sort.Strings(cc.ExposedPorts)
+	netnsPath, err := e.containerNetwork(ctx, s, exposed, cc)
 	if err != nil {
+		return nil, err
+	}
+	if cc.Names.Links, err = e.resolveLinks(ctx, s, cc); err != nil {
 		return nil, err
 	}
 	// The image's labels are the container's unless overridden, as in Podman.

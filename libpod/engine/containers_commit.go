@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 
+	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/image"
 )
 
 // ContainerCommitRequest says how ContainerCommit builds its image.
@@ -42,4 +44,10 @@ func (e *Engine) ContainerCommit(ctx context.Context, req ContainerCommitRequest
 		return nil, err
 	}
 	return &ContainerCommitReport{ID: img.ID()}, nil
+}
+
+// ApplyImageChanges applies Dockerfile-style instructions ("CMD [\"sh\"]",
+// "ENV A=1") to cfg, as commit's and import's --change do.
+func ApplyImageChanges(cfg *imgspecv1.ImageConfig, changes []string) error {
+	return image.ApplyChanges(cfg, changes)
 }

@@ -92,6 +92,7 @@ func (e *Engine) ContainerLogs(ctx context.Context, names []string, req LogsRequ
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer define.Recover("reading logs", &errs[i])
 			errs[i] = e.rt.ContainerLogs(ctx, id, o, out)
 		}()
 	}

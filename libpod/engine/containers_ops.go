@@ -26,7 +26,13 @@ func (e *Engine) ContainerStart(ctx context.Context, idOrName string) (string, e
 
 // ContainerStop stops a container; timeout nil means its stop timeout.
 func (e *Engine) ContainerStop(ctx context.Context, idOrName string, timeout *uint) (string, error) {
-	c, err := e.rt.StopContainer(ctx, idOrName, timeout)
+	return e.ContainerStopSignal(ctx, idOrName, timeout, 0)
+}
+
+// ContainerStopSignal is ContainerStop sending sig instead of the
+// container's stop signal (0: that signal), Docker's stop ?signal=.
+func (e *Engine) ContainerStopSignal(ctx context.Context, idOrName string, timeout *uint, sig syscall.Signal) (string, error) {
+	c, err := e.rt.StopContainerWith(ctx, idOrName, timeout, sig)
 	if err != nil {
 		return "", err
 	}
@@ -46,7 +52,13 @@ func (e *Engine) ContainerKill(ctx context.Context, idOrName string, sig syscall
 
 // ContainerRestart stops (if running) and starts a container.
 func (e *Engine) ContainerRestart(ctx context.Context, idOrName string, timeout *uint) (string, error) {
-	c, err := e.rt.StopContainer(ctx, idOrName, timeout)
+	return e.ContainerRestartSignal(ctx, idOrName, timeout, 0)
+}
+
+// ContainerRestartSignal is ContainerRestart stopping with sig (0: the
+// container's stop signal).
+func (e *Engine) ContainerRestartSignal(ctx context.Context, idOrName string, timeout *uint, sig syscall.Signal) (string, error) {
+	c, err := e.rt.StopContainerWith(ctx, idOrName, timeout, sig)
 	if err != nil {
 		return "", err
 	}
@@ -102,19 +114,25 @@ func (e *Engine) ContainerExists(ctx context.Context, idOrName string) (bool, er
 	return err == nil, err
 }
 
-// ContainerPrune removes every container that is not running; it returns
-// the removed IDs.
-func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
+// ContainerPrune removes every container that is not running and passes
+// filters (label=, label!=, until=); it reports the removed IDs and the
+// size of their writable layers.
+func (e *Engine) ContainerPrune(ctx context.Context, filters []string) (*PruneReport, error) {
+	pf, err := parsePruneFilter("container", filters, "label", "label!", "until")
+	if err != nil {
+		return nil, err
+	}
 	cs, err := e.rt.ListContainers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	rep := &PruneReport{}
 	var errs []error
 	for _, c := range cs {
-		if c.State.Status.Active() {
+		if c.State.Status.Active() || !pf.match(c.ID(), c.Config.Labels, c.Config.Created) {
 			continue
 		}
+		size := e.rt.ContainerDiskSize(c)
 		if _, err := e.rt.RemoveContainer(ctx, c.ID(), false, nil); err != nil {
 			if !errors.Is(err, define.ErrNoSuchCtr) && !errors.Is(err, define.ErrInvalidState) {
 				errs = append(errs, err)
@@ -122,9 +140,10 @@ func (e *Engine) ContainerPrune(ctx context.Context) ([]string, error) {
 			continue
 		}
 		e.emitCtr(c, "destroy", nil)
-		out = append(out, c.ID())
+		rep.Removed = append(rep.Removed, c.ID())
+		rep.Reclaimed += uint64(max(size, 0))
 	}
-	return out, errors.Join(errs...)
+	return rep, errors.Join(errs...)
 }
 
 // ContainerIDs resolves names or IDs to full IDs (for --all and messages).

@@ -215,6 +215,7 @@ func (e *Engine) proxySignals(ctx context.Context, c *libpod.Container) func() {
 	signal.Notify(ch)
 	done := make(chan struct{})
 	go func() {
+		defer define.Recover("forwarding signals", nil)
 		for {
 			select {
 			case <-done:

@@ -144,13 +144,31 @@ func (e *Engine) removeImageUsers(ctx context.Context, svc *image.Service, req I
 // ImagePruneRequest says which unused images ImagePrune removes.
 type ImagePruneRequest struct {
 	All bool // every image no container uses, not only dangling ones
+	// Filters are label=, label!=, until= and dangling=; dangling=false
+	// is All.
+	Filters []string
 }
 
-// ImagePrune removes unused images and returns their IDs.
-func (e *Engine) ImagePrune(ctx context.Context, req ImagePruneRequest) ([]string, error) {
+// ImagePrune removes unused images that pass req's filters; it reports
+// their IDs, the names they had and the bytes of the layers removed.
+func (e *Engine) ImagePrune(ctx context.Context, req ImagePruneRequest) (*PruneReport, error) {
+	pf, err := parsePruneFilter("image", req.Filters, "dangling", "label", "label!", "until")
+	if err != nil {
+		return nil, err
+	}
+	all := req.All || (pf.dangling != nil && !*pf.dangling)
 	svc, err := e.rt.Images()
 	if err != nil {
 		return nil, err
 	}
-	return svc.Prune(ctx, req.All)
+	irep, err := svc.Prune(ctx, image.PruneOptions{All: all, Match: func(en *image.Entry) bool {
+		return pf.match(en.Image.ID(), en.Details.Config.Config.Labels, en.Created())
+	}})
+	if irep == nil {
+		return nil, err
+	}
+	for _, id := range irep.Deleted {
+		e.emitImage("delete", id, id)
+	}
+	return &PruneReport{Removed: irep.Deleted, Untagged: irep.Untagged, Reclaimed: irep.Reclaimed}, err
 }

@@ -264,31 +264,36 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool) (st
 	return n.Name, nil
 }
 
-// NetworkPrune removes the networks no container uses, but the default.
-func (e *Engine) NetworkPrune(ctx context.Context) ([]string, error) {
+// NetworkPrune removes the networks no container uses, but the default,
+// that pass filters (label=, label!=, until=); it reports their names.
+func (e *Engine) NetworkPrune(ctx context.Context, filters []string) (*PruneReport, error) {
+	pf, err := parsePruneFilter("network", filters, "label", "label!", "until")
+	if err != nil {
+		return nil, err
+	}
 	st := e.rt.Networks()
 	all, err := st.List()
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	rep := &PruneReport{}
 	for _, n := range all {
-		if n.Name == st.DefaultName {
+		if n.Name == st.DefaultName || !pf.match(n.ID, n.Labels, n.Created) {
 			continue
 		}
 		users, err := e.networkUsers(ctx, n.Name)
 		if err != nil {
-			return out, err
+			return rep, err
 		}
 		if len(users) == 0 {
 			if err := st.Remove(n); err != nil {
-				return out, err
+				return rep, err
 			}
 			e.emitSimple(events.Network, "remove", n.ID, n.Name)
-			out = append(out, n.Name)
+			rep.Removed = append(rep.Removed, n.Name)
 		}
 	}
-	return out, nil
+	return rep, nil
 }
 
 // networkUsers are the IDs of the containers attached to network name.

@@ -30,7 +30,12 @@ func (e *Engine) bridgeRequests(ctx context.Context, s *specgen.Spec, mode strin
 			return nil, err
 		}
 		var req define.NetworkRequest
-		if i == 0 {
+		if ep, ok := s.Net.Endpoints[name]; ok {
+			req.Aliases, req.StaticMAC = ep.Aliases, ep.MAC
+			if ep.IP != "" {
+				req.StaticIPs = []string{ep.IP}
+			}
+		} else if i == 0 {
 			req.Aliases = s.Net.Aliases
 			if s.Net.IP != "" {
 				req.StaticIPs = []string{s.Net.IP}

@@ -23,6 +23,20 @@ func (e *Engine) Info(ctx context.Context) (*define.Info, error) {
 	return info, nil
 }
 
+// HostFacts are the host facts of the Docker API's /info beyond Info's.
+type HostFacts struct {
+	IPv4Forwarding bool
+	InitPath       string // the binary --init uses; "" when there is none
+	InitVersion    string
+	Seccomp        bool // the kernel filters system calls
+}
+
+// HostFacts reads IPv4 forwarding, the init binary and seccomp support.
+func (e *Engine) HostFacts(ctx context.Context) HostFacts {
+	f := e.rt.HostFacts(ctx)
+	return HostFacts{IPv4Forwarding: f.IPv4Forwarding, InitPath: f.InitPath, InitVersion: f.InitVersion, Seccomp: f.Seccomp}
+}
+
 // Version describes this pm build; it needs no runtime.
 func Version() define.Version { return libpod.VersionInfo() }
 

@@ -6,16 +6,28 @@ import (
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/pm-project/pm/libpod/define"
 )
 
 // DiskUsage is pm system df's report: each image, container and volume
-// with its size.
+// with its size, the build cache's images, and the bytes of all image
+// layers, each counted once.
 type DiskUsage struct {
 	Images     []ImageDiskUsage
 	Containers []ContainerDiskUsage
 	Volumes    []VolumeDiskUsage
+	BuildCache []BuildCacheUsage
+	LayersSize int64
+}
+
+// BuildCacheUsage is one image of the build cache (a build step's) in
+// DiskUsage: its ID, the bytes of its own layer, when it was made, whether
+// a container uses it and whether another image has its layer too.
+type BuildCacheUsage struct {
+	ID      string
+	Size    int64
+	Created time.Time
+	InUse   bool
+	Shared  bool
 }
 
 // ImageDiskUsage is one image in DiskUsage.
@@ -32,6 +44,7 @@ type ContainerDiskUsage struct {
 	ContainerID, Image, Command string
 	ImageID                     string // the full ID of Image
 	LocalVolumes                int
+	Volumes                     []string // the names of the volumes it mounts
 	Size                        int64
 	Created                     time.Time
 	Status, Names               string
@@ -53,7 +66,37 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 	if err != nil {
 		return nil, err
 	}
+	layers, err := e.rt.ImageLayers()
+	if err != nil {
+		return nil, err
+	}
+	users := map[string]int{} // layer -> how many images have it
+	for _, ls := range layers.Layers {
+		for _, l := range ls {
+			users[l]++
+		}
+	}
+	for _, n := range layers.LayerSize {
+		du.LayersSize += n
+	}
+	cached := e.buildCacheImages()
 	for _, im := range imgs {
+		var shared int64
+		for _, l := range layers.Layers[im.ID] {
+			if users[l] > 1 {
+				shared += layers.LayerSize[l]
+			}
+		}
+		im.SharedSize = shared
+		if cached[im.ID] {
+			// Its own layer; shared when a named image has it too.
+			own, sharedTop := int64(0), len(im.RepoTags) > 0
+			if ls := layers.Layers[im.ID]; len(ls) > 0 {
+				own, sharedTop = layers.LayerSize[ls[0]], sharedTop || users[ls[0]] > 1
+			}
+			du.BuildCache = append(du.BuildCache, BuildCacheUsage{ID: im.ID, Size: own, Created: im.CreatedAt,
+				InUse: im.Containers > 0, Shared: sharedTop})
+		}
 		repo, tag := "<none>", "<none>"
 		if len(im.RepoTags) > 0 {
 			if i := strings.LastIndex(im.RepoTags[0], ":"); i > 0 {
@@ -71,14 +114,16 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 	}
 	for _, c := range cs {
 		vols := 0
+		var names []string
 		for _, m := range c.Config.Mounts {
 			if m.Type == "volume" {
 				vols++
+				names = append(names, m.Name)
 			}
 		}
 		du.Containers = append(du.Containers, ContainerDiskUsage{
 			ContainerID: c.ID(), Image: c.Config.Image.Name, ImageID: c.Config.Image.ID, Command: strings.Join(append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...), " "),
-			LocalVolumes: vols, Size: e.rt.ContainerDiskSize(c), Created: c.Config.Created,
+			LocalVolumes: vols, Volumes: names, Size: e.rt.ContainerDiskSize(c), Created: c.Config.Created,
 			Status: string(c.State.Status), Names: c.Name(), Active: c.State.Status.Active(),
 		})
 	}
@@ -105,7 +150,7 @@ func (e *Engine) SystemDf(ctx context.Context) (*DiskUsage, error) {
 type SystemPruneRequest struct {
 	All     bool     // every unused image, not only dangling ones
 	Volumes bool     // also unused volumes
-	Filters []string // until=, label= (containers, images, volumes)
+	Filters []string // until=, label=, label!= (containers, images, volumes)
 }
 
 // SystemPruneReport says what SystemPrune removed and the space freed.
@@ -120,17 +165,14 @@ type SystemPruneReport struct {
 }
 
 // SystemPrune removes stopped containers, dangling (with All: unused)
-// images and, with Volumes, unused volumes; then what killed pm processes
-// left (orphan layers and storage containers, temporary files, lock and
-// exit files of removed containers).
+// images and, with Volumes, unused volumes, each through its own prune
+// with the same filters; then what killed pm processes left (orphan
+// layers and storage containers, temporary files, lock and exit files of
+// removed containers).
 func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*SystemPruneReport, error) {
-	var volFilters []string
-	for _, f := range req.Filters {
-		k, _, ok := strings.Cut(f, "=")
-		if !ok || (k != "label" && k != "label!") {
-			return nil, define.Invalidf("invalid --filter %q: system prune supports label= and label!=", f)
-		}
-		volFilters = append(volFilters, f)
+	// Checked up front, so a bad filter removes nothing.
+	if _, err := parsePruneFilter("system", req.Filters, "label", "label!", "until"); err != nil {
+		return nil, err
 	}
 	if _, err := e.rt.Store(); err != nil {
 		return nil, err
@@ -138,17 +180,22 @@ func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*Syst
 	before := e.rt.StorageUsage()
 	rep := &SystemPruneReport{}
 	var errs []error
-	var err error
-	if rep.Containers, err = e.ContainerPrune(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("pruning containers: %w", err))
-	}
-	if rep.Images, err = e.ImagePrune(ctx, ImagePruneRequest{All: req.All}); err != nil {
-		errs = append(errs, fmt.Errorf("pruning images: %w", err))
-	}
-	if req.Volumes {
-		if rep.Volumes, err = e.VolumePrune(ctx, volFilters); err != nil {
-			errs = append(errs, fmt.Errorf("pruning volumes: %w", err))
+	removed := func(what string, pr *PruneReport, err error) []string {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("pruning %s: %w", what, err))
 		}
+		if pr == nil {
+			return nil
+		}
+		return pr.Removed
+	}
+	pr, err := e.ContainerPrune(ctx, req.Filters)
+	rep.Containers = removed("containers", pr, err)
+	pr, err = e.ImagePrune(ctx, ImagePruneRequest{All: req.All, Filters: req.Filters})
+	rep.Images = removed("images", pr, err)
+	if req.Volumes {
+		pr, err = e.VolumePrune(ctx, VolumePruneRequest{Filters: req.Filters})
+		rep.Volumes = removed("volumes", pr, err)
 	}
 	orphans, err := e.rt.ReclaimOrphans(ctx)
 	if err != nil {

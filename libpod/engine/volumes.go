@@ -177,27 +177,66 @@ func (e *Engine) VolumeRemove(ctx context.Context, names []string, all, force bo
 	return out, nil
 }
 
-// VolumePrune removes every volume no container uses that passes filters
-// (label=, label!=, name=...); it returns the names removed. Each records
-// a volume remove event, then, as in Podman, a volume prune event.
-func (e *Engine) VolumePrune(ctx context.Context, filters []string) ([]string, error) {
-	vols, err := e.VolumeList(ctx, append([]string{"dangling=true"}, filters...))
+// VolumePruneRequest says which unused volumes VolumePrune removes.
+type VolumePruneRequest struct {
+	Filters []string // label=, label!=, until=
+	// AnonymousOnly spares named volumes: the Docker API's prune from
+	// version 1.42 on, unless its filter all=true.
+	AnonymousOnly bool
+	// DryRun reports what would go and removes nothing (the CLI's
+	// confirmation lists it).
+	DryRun bool
+}
+
+// VolumePrune removes every volume no container uses that passes req's
+// filters; it reports the names removed and the bytes their files took.
+// Each records a volume prune event, as in Podman.
+func (e *Engine) VolumePrune(ctx context.Context, req VolumePruneRequest) (*PruneReport, error) {
+	pf, err := parsePruneFilter("volume", req.Filters, "label", "label!", "until")
 	if err != nil {
 		return nil, err
 	}
-	var out []string
+	usage, err := e.rt.VolumeUsage(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vols, err := e.rt.Volumes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &PruneReport{}
 	var errs []error
 	for _, v := range vols {
-		if err := e.rt.RemoveVolume(ctx, v.Name, false, nil); err != nil {
+		if len(usage[v.Name()]) > 0 || !pf.match(v.Name(), v.Config.Labels, v.Config.CreatedAt) {
+			continue
+		}
+		if req.AnonymousOnly && !v.Config.Anonymous && !hasKey(v.Config.Labels, dockerAnonymousLabel) {
+			continue
+		}
+		if req.DryRun {
+			rep.Removed = append(rep.Removed, v.Name())
+			continue
+		}
+		size := e.rt.VolumeSize(v)
+		if err := e.rt.RemoveVolume(ctx, v.Name(), false, nil); err != nil {
 			if !errors.Is(err, define.ErrVolumeInUse) && !errors.Is(err, define.ErrNoSuchVolume) {
 				errs = append(errs, err)
 			}
 			continue
 		}
-		e.emitSimple(events.Volume, "prune", v.Name, v.Name)
-		out = append(out, v.Name)
+		e.emitSimple(events.Volume, "prune", v.Name(), v.Name())
+		rep.Removed = append(rep.Removed, v.Name())
+		rep.Reclaimed += uint64(max(size, 0))
 	}
-	return out, errors.Join(errs...)
+	return rep, errors.Join(errs...)
+}
+
+// dockerAnonymousLabel marks a volume Docker counts as anonymous.
+const dockerAnonymousLabel = "com.docker.volume.anonymous"
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 // VolumeExists reports whether a volume exists.

@@ -128,7 +128,7 @@ func hasChown(opts []string) bool {
 // resolve finds or makes the volume of mount m (index i) and turns m into
 // a bind mount of its data.
 func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error {
-	volOpts := map[string]string{}
+	volOpts, volLabels := map[string]string{}, map[string]string{}
 	copyUp := true
 	var keep []string
 	for _, o := range m.Options {
@@ -140,6 +140,11 @@ func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error
 		case strings.HasPrefix(o, "volume-opt="):
 			k, v, _ := strings.Cut(strings.TrimPrefix(o, "volume-opt="), "=")
 			volOpts[k] = v
+		case strings.HasPrefix(o, "volume-label="):
+			// Labels of a volume this mount creates (the Docker API's
+			// VolumeOptions.Labels).
+			k, v, _ := strings.Cut(strings.TrimPrefix(o, "volume-label="), "=")
+			volLabels[k] = v
 		case strings.Contains(o, "="):
 		default:
 			keep = append(keep, o)
@@ -148,7 +153,7 @@ func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error
 	var v *libpod.Volume
 	var err error
 	if m.Source == "" {
-		v, err = p.rt.CreateVolume(ctx, libpod.VolumeCreateOptions{Options: volOpts, Anonymous: true})
+		v, err = p.rt.CreateVolume(ctx, libpod.VolumeCreateOptions{Options: volOpts, Labels: volLabels, Anonymous: true})
 		if err != nil {
 			return fmt.Errorf("creating anonymous volume for %s: %w", m.Destination, err)
 		}
@@ -159,7 +164,7 @@ func (p *volumePlan) resolve(ctx context.Context, i int, m *specgen.Mount) error
 		}
 		v, err = p.rt.LookupVolume(ctx, m.Source)
 		if errors.Is(err, define.ErrNoSuchVolume) {
-			v, err = p.rt.CreateVolume(ctx, libpod.VolumeCreateOptions{Name: m.Source, Options: volOpts})
+			v, err = p.rt.CreateVolume(ctx, libpod.VolumeCreateOptions{Name: m.Source, Options: volOpts, Labels: volLabels})
 			if err == nil {
 				p.created = append(p.created, v.Name())
 			} else if errors.Is(err, define.ErrAlreadyExists) {

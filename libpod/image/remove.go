@@ -174,9 +174,24 @@ func storedName(name string) (string, error) {
 	return n.String(), nil
 }
 
-// Prune removes dangling images (with all, every image) that no container
-// uses, and returns their IDs.
-func (s *Service) Prune(ctx context.Context, all bool) ([]string, error) {
+// PruneOptions say which images Prune removes.
+type PruneOptions struct {
+	All bool // every unused image, not only dangling ones
+	// Match, when set, must accept an image for it to go.
+	Match func(*Entry) bool
+}
+
+// PruneReport is what Prune removed.
+type PruneReport struct {
+	Deleted   []string // IDs of the images removed
+	Untagged  []string // the names they had
+	Reclaimed uint64   // bytes of the layers removed with them
+}
+
+// Prune removes dangling images (with All, every image) that no container
+// uses and that opts.Match accepts. Layers other images share stay, and
+// are not counted as reclaimed.
+func (s *Service) Prune(ctx context.Context, opts PruneOptions) (*PruneReport, error) {
 	imgs, err := s.List(ctx)
 	if err != nil {
 		return nil, err
@@ -189,19 +204,44 @@ func (s *Service) Prune(ctx context.Context, all bool) ([]string, error) {
 	for _, c := range ctrs {
 		used[c.ImageID] = true
 	}
-	var removed []string
+	rep := &PruneReport{}
 	var errs []error
 	for _, img := range imgs {
-		if used[img.ID()] || img.ReadOnly() || (!all && !img.Dangling()) {
+		if used[img.ID()] || img.ReadOnly() || (!opts.All && !img.Dangling()) {
 			continue
+		}
+		if opts.Match != nil {
+			d, err := img.Details(ctx)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if !opts.Match(&Entry{Image: img, Details: d}) {
+				continue
+			}
+		}
+		// What would go with the image, measured before it goes.
+		var size uint64
+		if layers, err := s.store.DeleteImage(img.ID(), false); err == nil {
+			for _, l := range layers {
+				n, err := s.store.LayerSize(l)
+				if err != nil || n < 0 {
+					n, err = s.store.DiffSize("", l)
+				}
+				if err == nil && n > 0 {
+					size += uint64(n)
+				}
+			}
 		}
 		if _, err := s.store.DeleteImage(img.ID(), true); err != nil {
 			errs = append(errs, fmt.Errorf("removing image %s: %w", short(img.ID()), err))
 			continue
 		}
-		removed = append(removed, img.ID())
+		rep.Deleted = append(rep.Deleted, img.ID())
+		rep.Untagged = append(rep.Untagged, img.Names()...)
+		rep.Reclaimed += size
 	}
-	return removed, errors.Join(errs...)
+	return rep, errors.Join(errs...)
 }
 
 // Exists reports whether name resolves to a local image.

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/pm-project/pm/libpod/define"
 	"golang.org/x/sys/unix"
 )
 
@@ -28,6 +29,13 @@ func NewNS(path string) error {
 	f.Close()
 	errc := make(chan error, 1)
 	go func() {
+		var perr error
+		defer func() {
+			if perr != nil {
+				errc <- perr
+			}
+		}()
+		defer define.Recover("making a network namespace", &perr)
 		// The thread that unshares never returns to the scheduler: it
 		// exits with this goroutine, taking its namespace along.
 		runtime.LockOSThread()
@@ -70,14 +78,17 @@ func InNS(path string, fn func() error) error {
 	defer ns.Close()
 	errc := make(chan error, 1)
 	go func() {
+		var err error
+		defer func() { errc <- err }()
+		defer define.Recover("working in a network namespace", &err)
 		runtime.LockOSThread()
 		// The thread is never unlocked: it dies with the goroutine, so
 		// no other goroutine runs in the container's namespace.
-		if err := unix.Setns(int(ns.Fd()), unix.CLONE_NEWNET); err != nil {
-			errc <- fmt.Errorf("joining network namespace: %w", err)
+		if err = unix.Setns(int(ns.Fd()), unix.CLONE_NEWNET); err != nil {
+			err = fmt.Errorf("joining network namespace: %w", err)
 			return
 		}
-		errc <- fn()
+		err = fn()
 	}()
 	return <-errc
 }

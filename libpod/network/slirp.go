@@ -104,9 +104,11 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	}()
 	ready := make(chan error, 1)
 	go func() {
+		var err error
+		defer func() { ready <- err }()
+		defer define.Recover("waiting for slirp4netns", &err)
 		b := make([]byte, 1)
-		_, err := readyR.Read(b)
-		ready <- err
+		_, err = readyR.Read(b)
 	}()
 	select {
 	case err := <-ready:

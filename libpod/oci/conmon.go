@@ -26,6 +26,9 @@ type CreateOptions struct {
 
 	Terminal bool
 	Stdin    bool
+	// LeaveStdinOpen keeps the container's stdin open when an attached
+	// client disconnects.
+	LeaveStdinOpen bool
 
 	// ExitCommand runs when the container exits: pm container cleanup ID.
 	ExitCommand []string
@@ -89,7 +92,12 @@ func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid i
 	startR.Close()
 	// conmon double-forks; the first process exits at once.
 	waitErr := make(chan error, 1)
-	go func() { waitErr <- cmd.Wait() }()
+	go func() {
+		var err error
+		defer func() { waitErr <- err }()
+		defer define.Recover("waiting for conmon", &err)
+		err = cmd.Wait()
+	}()
 	if _, err := startW.Write([]byte{0}); err != nil {
 		return 0, 0, fmt.Errorf("signalling conmon: %w", err)
 	}
@@ -152,6 +160,9 @@ func (r *Runtime) conmonArgs(o CreateOptions) []string {
 	}
 	if o.Stdin {
 		args = append(args, "-i")
+		if o.LeaveStdinOpen {
+			args = append(args, "--leave-stdin-open")
+		}
 	}
 	if o.PreserveFDs > 0 {
 		args = append(args, "--runtime-opt", "--preserve-fds", "--runtime-opt", strconv.FormatUint(uint64(o.PreserveFDs), 10))

@@ -118,7 +118,12 @@ func (r *Runtime) Exec(ctx context.Context, o ExecOptions) (pid, conmonPid int, 
 	startR.Close()
 	attW.Close()
 	waitErr := make(chan error, 1)
-	go func() { waitErr <- cmd.Wait() }()
+	go func() {
+		var err error
+		defer func() { waitErr <- err }()
+		defer define.Recover("waiting for conmon", &err)
+		err = cmd.Wait()
+	}()
 	if _, err := startW.Write([]byte{0}); err != nil {
 		return 0, 0, fmt.Errorf("signalling conmon: %w", err)
 	}
@@ -165,6 +170,13 @@ func readSyncMsg(ctx context.Context, f *os.File) (syncMsg, error) {
 	res := make(chan syncMsg, 1)
 	readErr := make(chan error, 1)
 	go func() {
+		var err error
+		defer func() {
+			if err != nil {
+				readErr <- err
+			}
+		}()
+		defer define.Recover("reading conmon's sync pipe", &err)
 		sc := bufio.NewScanner(f)
 		for sc.Scan() {
 			var m syncMsg

@@ -5,6 +5,7 @@ package oci
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,4 +81,19 @@ func CgroupVersion() string {
 func hybridCgroups() bool {
 	var st unix.Statfs_t
 	return unix.Statfs("/sys/fs/cgroup/unified", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
+}
+
+// SetsDomainname reports whether the runtime at path applies the spec's
+// domainname: runc does from 1.2 on (older ones ignore it); crun and
+// the others do. It returns the runtime's version line too.
+func SetsDomainname(ctx context.Context, name, path string) (bool, string) {
+	v := VersionOf(ctx, path)
+	if filepath.Base(name) != "runc" {
+		return true, v
+	}
+	var major, minor int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(v, "runc version "), "%d.%d", &major, &minor); err != nil {
+		return true, v
+	}
+	return major > 1 || (major == 1 && minor >= 2), v
 }

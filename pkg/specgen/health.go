@@ -21,7 +21,10 @@ type Health struct {
 	Interval    *time.Duration
 	Timeout     *time.Duration
 	StartPeriod *time.Duration
-	Retries     *int
+	// StartInterval is the time between checks during StartPeriod
+	// (Docker's StartInterval); nil checks every Interval then too.
+	StartInterval *time.Duration
+	Retries       *int
 	// OnFailure is none (or ""), kill, restart or stop.
 	OnFailure string
 }

@@ -24,6 +24,21 @@ type Network struct {
 	// AddHosts are extra host:ip lines for /etc/hosts.
 	AddHosts []string
 	NoHosts  bool
+	// Endpoints are the aliases, address and MAC asked for on bridge
+	// networks by name; Aliases, IP and MAC above are the first
+	// network's when it has no entry here.
+	Endpoints map[string]Endpoint
+	// Links are Docker's legacy links, NAME:ALIAS: the running container
+	// NAME is in this one's /etc/hosts as ALIAS and NAME, at the address
+	// it has on a bridge network both are on.
+	Links []string
+}
+
+// Endpoint is a container's wish for one bridge network.
+type Endpoint struct {
+	Aliases []string
+	IP      string
+	MAC     string
 }
 
 // validateNetwork checks the network part of s.
@@ -48,10 +63,27 @@ func (s *Spec) validateNetwork() error {
 			return define.Invalidf("invalid --add-host %q: use HOST:IP", h)
 		}
 	}
+	for name, ep := range n.Endpoints {
+		if ep.IP != "" && net.ParseIP(ep.IP).To4() == nil {
+			return define.Invalidf("invalid address %q on network %s: not an IPv4 address", ep.IP, name)
+		}
+		if ep.MAC != "" {
+			if _, err := net.ParseMAC(ep.MAC); err != nil {
+				return define.Invalidf("invalid MAC address %q on network %s", ep.MAC, name)
+			}
+		}
+	}
+	for _, l := range n.Links {
+		name, alias, _ := strings.Cut(l, ":")
+		if strings.TrimPrefix(name, "/") == "" || strings.ContainsAny(alias, " \t") {
+			return define.Invalidf("invalid link %q: use NAME or NAME:ALIAS", l)
+		}
+	}
 	bridged := IsBridgeMode(s.NetworkMode)
-	if !bridged && (len(n.Aliases) > 0 || n.IP != "" || n.MAC != "") {
+	if !bridged && (len(n.Aliases) > 0 || n.IP != "" || n.MAC != "" || len(n.Endpoints) > 0) {
 		return define.Invalidf("--network-alias, --ip and --mac-address need a bridge network, not --network %q", s.NetworkMode)
 	}
+
 	if (len(n.Ports) > 0 || n.PublishAll) && (s.NetworkMode == "none" || strings.HasPrefix(s.NetworkMode, "container:") || strings.HasPrefix(s.NetworkMode, "ns:")) {
 		return define.Invalidf("cannot publish ports with --network %s", s.NetworkMode)
 	}

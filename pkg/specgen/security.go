@@ -38,6 +38,9 @@ type Security struct {
 	ProcOpts []string
 	Mask     []string // extra paths to mask, absolute
 	Unmask   []string // masked paths to expose, absolute; "ALL" exposes all
+	// ReadOnlyPaths, when non-nil, replaces the default read-only paths
+	// (the Docker API's HostConfig.ReadonlyPaths).
+	ReadOnlyPaths *[]string
 }
 
 // Seccomp values of SeccompProfile and SeccompPolicy with a meaning of

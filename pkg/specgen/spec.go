@@ -25,9 +25,13 @@ type Spec struct {
 	Annotations map[string]string
 	Terminal    bool
 	Stdin       bool
-	Remove      bool
-	Init        bool
-	InitPath    string
+	// LeaveStdinOpen keeps stdin open when an attached client's input
+	// ends (Docker's OpenStdin without StdinOnce); pm's own attach, as
+	// Podman's, closes it.
+	LeaveStdinOpen bool
+	Remove         bool
+	Init           bool
+	InitPath       string
 
 	Restart RestartPolicy
 
@@ -98,6 +102,19 @@ type Spec struct {
 	// CgroupNS is --cgroupns: "" (containers.conf's cgroupns, private by
 	// default), host, private, container:NAME or ns:PATH.
 	CgroupNS string
+	// PID is --pid: "" or private (a PID namespace of its own), host,
+	// container:NAME or ns:PATH (namespaces.go).
+	PID string
+	// UTS is --uts: "" or private, host or ns:PATH.
+	UTS string
+	// Domainname is the container's NIS domain name (Docker's
+	// Config.Domainname); it needs a UTS namespace of its own.
+	Domainname string
+	// OOMScoreAdj is --oom-score-adj, -1000..1000; nil keeps pm's.
+	OOMScoreAdj *int
+	// ConsoleSize is the terminal's first size, [height, width]; nil or
+	// zeros leave it to the client's first resize.
+	ConsoleSize *[2]uint
 	// Timezone is --tz: "" for the image's, local or an IANA zone name.
 	Timezone string
 	// HostUsers are --hostuser names or ids whose host passwd entries are
@@ -161,6 +178,38 @@ type Resources struct {
 	// Given says that a resource flag was given, even as zero (--memory=0):
 	// where limits cannot apply, pm then warns, as Podman does.
 	Given bool
+	// CPUPeriod and CPUQuota are the CFS period and quota in
+	// microseconds (--cpu-period, --cpu-quota); 0 leaves them.
+	CPUPeriod uint64
+	CPUQuota  int64
+	// CPURtPeriod and CPURtRuntime are the real-time CPU period and
+	// runtime in microseconds (cgroup v1 only).
+	CPURtPeriod  uint64
+	CPURtRuntime int64
+	CPUSetMems   string
+	// MemorySwappiness is 0..100 (cgroup v1 only); nil leaves it.
+	MemorySwappiness *int64
+	OOMKillDisable   bool
+	// BlkioWeight is 10..1000, 0 leaves it; BlkioWeightDevices and the
+	// throttles are per device.
+	BlkioWeight        uint16
+	BlkioWeightDevices []BlkioDevice
+	DeviceReadBps      []BlkioDevice
+	DeviceWriteBps     []BlkioDevice
+	DeviceReadIOps     []BlkioDevice
+	DeviceWriteIOps    []BlkioDevice
+	// DeviceCgroupRules are extra device cgroup rules, "c 1:3 rwm".
+	DeviceCgroupRules []string
+	// CgroupParent is the cgroup the container's goes under; "" is pm's.
+	CgroupParent string
+}
+
+// BlkioDevice is a per-device block I/O weight or limit: Path on the
+// host, its numbers (filled by the engine from Path) and Value.
+type BlkioDevice struct {
+	Path         string
+	Major, Minor int64
+	Value        uint64
 }
 
 // Mount is one bind or tmpfs mount.

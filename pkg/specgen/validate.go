@@ -118,6 +118,9 @@ func (s *Spec) Validate() error {
 	if err := s.validateOptions(); err != nil {
 		return err
 	}
+	if err := s.validateNamespaces(); err != nil {
+		return err
+	}
 	if err := s.validateHost(); err != nil {
 		return err
 	}

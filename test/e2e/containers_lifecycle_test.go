@@ -269,19 +269,24 @@ func TestContainerPs(t *testing.T) {
 	}
 	env.PM("ps", "--format", "{{.Nope}}").ExpectError(t, 125, "Nope")
 
-	// prune --filter either honours the filter or refuses; it never
-	// removes what the filter spares.
-	res = env.PM("container", "prune", "-f", "--filter", "label=k=v")
-	if res.Code == 0 {
-		if got := sortedCopy(names("-a")...); !equal(got, []string{"cr", "ex0", "up"}) {
-			t.Errorf("prune --filter label=k=v: left %q, want cr ex0 up", got)
-		}
-		env.PMOK("run", "--name", "ex3b", "busybox", "true")
-	} else {
-		res.ExpectError(t, 125, "filter")
-		if got := names("-a"); len(got) != 4 {
-			t.Errorf("a refused prune --filter removed containers: %q", got)
-		}
+	// prune --filter removes only the stopped containers the filter
+	// takes; a filter it does not know is refused and removes nothing.
+	env.PM("container", "prune", "-f", "--filter", "bogus=1").ExpectError(t, 125, "invalid filter 'bogus'")
+	env.PM("container", "prune", "-f", "--filter", "until=nonsense").ExpectError(t, 125, "until")
+	if got := names("-a"); len(got) != 4 {
+		t.Errorf("a refused prune --filter removed containers: %q", got)
+	}
+	res = env.PMOK("container", "prune", "-f", "--filter", "label=k=v")
+	if len(res.Lines()) != 1 {
+		t.Errorf("prune --filter label=k=v printed %q, want one ID", res.Stdout)
+	}
+	if got := sortedCopy(names("-a")...); !equal(got, []string{"cr", "ex0", "up"}) {
+		t.Errorf("prune --filter label=k=v: left %q, want cr ex0 up", got)
+	}
+	// A stopped container made now is newer than until=1h: it stays.
+	env.PMOK("run", "--name", "ex3b", "busybox", "true")
+	if out := env.PMOK("container", "prune", "-f", "--filter", "until=1h").Stdout; out != "" {
+		t.Errorf("prune --filter until=1h removed %q, want nothing", out)
 	}
 	// prune removes what is not running, and only that.
 	res = env.PMOK("container", "prune", "-f")

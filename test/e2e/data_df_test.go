@@ -63,7 +63,7 @@ func TestDataSystemPrune(t *testing.T) {
 	if got := env.volumeNames(); len(got) != 3 {
 		t.Errorf("prune without --volumes removed volumes: %q", got)
 	}
-	env.PM("system", "prune", "-f", "--filter", "bogus=1").ExpectError(t, 125, "invalid --filter")
+	env.PM("system", "prune", "-f", "--filter", "bogus=1").ExpectError(t, 125, "invalid filter 'bogus'")
 	out = env.PMOK("system", "prune", "-f", "--volumes", "--filter", "label!=keep=yes").Stdout
 	if !strings.Contains(out, "Deleted Volumes\nunused\n") {
 		t.Errorf("prune --volumes output:\n%s", out)

@@ -17,6 +17,7 @@ func init() {
 
 func newPruneCommand(name string) *cobra.Command {
 	var all, force bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   name + " [options]",
 		Short: "Remove unused images",
@@ -42,10 +43,12 @@ func newPruneCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ids, err := eng.ImagePrune(cmd.Context(), engine.ImagePruneRequest{All: all})
+			rep, err := eng.ImagePrune(cmd.Context(), engine.ImagePruneRequest{All: all, Filters: filters})
 			var b strings.Builder
-			for _, id := range ids {
-				fmt.Fprintln(&b, id)
+			if rep != nil {
+				for _, id := range rep.Removed {
+					fmt.Fprintln(&b, id)
+				}
 			}
 			os.Stdout.WriteString(b.String())
 			return err
@@ -53,5 +56,6 @@ func newPruneCommand(name string) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&all, "all", "a", false, "Remove every image no container uses, not only dangling ones")
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not ask for confirmation")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "Only images that pass these filters: label=, label!=, until=, dangling=")
 	return cmd
 }

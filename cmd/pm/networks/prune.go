@@ -11,6 +11,7 @@ func init() { verbs = append(verbs, newPruneCommand) }
 
 func newPruneCommand() *cobra.Command {
 	var force bool
+	var filters []string
 	cmd := &cobra.Command{
 		Use:   "prune [options]",
 		Short: "Remove networks no container uses",
@@ -25,13 +26,16 @@ func newPruneCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			names, err := eng.NetworkPrune(cmd.Context())
-			for _, n := range names {
-				fmt.Println(n)
+			rep, err := eng.NetworkPrune(cmd.Context(), filters)
+			if rep != nil {
+				for _, n := range rep.Removed {
+					fmt.Println(n)
+				}
 			}
 			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "Only networks that pass these filters: label=, label!=, until=")
 	return cmd
 }

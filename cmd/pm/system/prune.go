@@ -59,7 +59,7 @@ Without --force it asks first, reading the answer from stdin.`,
 	fs.BoolVarP(&req.All, "all", "a", false, "Remove all unused images, not only dangling ones")
 	fs.BoolVar(&req.Volumes, "volumes", false, "Prune volumes no container uses")
 	fs.BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
-	fs.StringArrayVar(&req.Filters, "filter", nil, "Provide filter values (label=, label!=)")
+	fs.StringArrayVar(&req.Filters, "filter", nil, "Only what passes these filters: label=, label!=, until=")
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -25,28 +26,30 @@ func newPruneCommand() *cobra.Command {
 				return err
 			}
 			if !force {
-				unused, err := eng.VolumeList(cmd.Context(), append([]string{"dangling=true"}, filters...))
+				unused, err := eng.VolumePrune(cmd.Context(), engine.VolumePruneRequest{Filters: filters, DryRun: true})
 				if err != nil {
 					return err
 				}
 				warning := "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:"
-				for _, v := range unused {
-					warning += "\n" + v.Name
+				for _, n := range unused.Removed {
+					warning += "\n" + n
 				}
 				if !confirm(os.Stdin, warning) {
 					return nil
 				}
 			}
-			names, err := eng.VolumePrune(cmd.Context(), filters)
+			rep, err := eng.VolumePrune(cmd.Context(), engine.VolumePruneRequest{Filters: filters})
 			var b strings.Builder
-			for _, n := range names {
-				fmt.Fprintln(&b, n)
+			if rep != nil {
+				for _, n := range rep.Removed {
+					fmt.Fprintln(&b, n)
+				}
 			}
 			os.Stdout.WriteString(b.String())
 			return err
 		},
 	}
 	cmd.Flags().BoolVarP(&force, "force", "f", false, "Do not prompt for confirmation")
-	cmd.Flags().StringArrayVar(&filters, "filter", nil, "Provide filter values (e.g. label=<key>=<value>)")
+	cmd.Flags().StringArrayVar(&filters, "filter", nil, "Only volumes that pass these filters: label=, label!=, until=")
 	return cmd
 }

@@ -139,7 +139,10 @@ func Copy(src, dst Location, opts CopyOptions) error {
 	}
 	pr, pw := io.Pipe()
 	go func() {
-		pw.CloseWithError(WriteTar(pw, src.Root, sp, top, false))
+		var err error
+		defer func() { pw.CloseWithError(err) }()
+		defer define.Recover("writing a copy's tar stream", &err)
+		err = WriteTar(pw, src.Root, sp, top, false)
 	}()
 	err = Extract(pr, root, dir, xo)
 	pr.CloseWithError(errors.New("extraction stopped"))

@@ -17,9 +17,6 @@ import (
 	"github.com/pm-project/pm/pkg/api/handlers/compat"
 )
 
-// MinAPIVersion is the oldest Docker Engine API version pm answers.
-const MinAPIVersion = "1.40"
-
 var versionPrefix = regexp.MustCompile(`^/v(\d+)\.(\d+)(/.*)$`)
 
 // recorder notes whether a handler began its reply, so a late error is
@@ -96,16 +93,16 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	})
 }
 
-// checkVersion refuses API versions outside MinAPIVersion..APIVersion.
+// checkVersion refuses API versions outside define.MinAPIVersion..APIVersion.
 func checkVersion(major, minor string) error {
 	v := [2]int{atoi(major), atoi(minor)}
 	hi := parseVersion(define.APIVersion)
-	lo := parseVersion(MinAPIVersion)
+	lo := parseVersion(define.MinAPIVersion)
 	if less(hi, v) {
 		return handlers.BadRequest("client version %s.%s is too new. Maximum supported API version is %s", major, minor, define.APIVersion)
 	}
 	if less(v, lo) {
-		return handlers.BadRequest("client version %s.%s is too old. Minimum supported API version is %s, please upgrade your client to a newer version", major, minor, MinAPIVersion)
+		return handlers.BadRequest("client version %s.%s is too old. Minimum supported API version is %s, please upgrade your client to a newer version", major, minor, define.MinAPIVersion)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/api/handlers/compat"
@@ -114,7 +115,12 @@ func (s *Server) track(delta int) {
 // its idle time; it then stops listening and waits for requests in flight.
 func (s *Server) Serve(ctx context.Context, l net.Listener) error {
 	errc := make(chan error, 1)
-	go func() { errc <- s.http.Serve(l) }()
+	go func() {
+		var err error
+		defer func() { errc <- err }()
+		defer define.Recover("serving the API", &err)
+		err = s.http.Serve(l)
+	}()
 	var tick <-chan time.Time
 	if s.idle > 0 {
 		t := time.NewTicker(min(s.idle/4+time.Millisecond, 250*time.Millisecond))

@@ -94,7 +94,7 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		args = append([]string{InitDest, "--"}, args...)
 	}
 	hostname := s.Hostname
-	if hostname == "" {
+	if hostname == "" && s.UTS != specgen.NSHost {
 		hostname = h.Hostname
 	}
 	sp := &specs.Spec{
@@ -118,6 +118,10 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 	}
 	rlimits(sp, s, h)
 	sp.Linux = linux(sp, s, h)
+	sp.Domainname = s.Domainname
+	if cs := s.ConsoleSize; cs != nil && s.Terminal && cs[0] > 0 && cs[1] > 0 {
+		sp.Process.ConsoleSize = &specs.Box{Height: cs[0], Width: cs[1]}
+	}
 	if err := mounts(sp, s, h); err != nil {
 		return nil, err
 	}
@@ -234,6 +238,10 @@ func security(sp *specs.Spec, s *specgen.Spec, h Host) error {
 	if len(labels) > 0 {
 		sp.Annotations[define.InspectAnnotationLabel] = strings.Join(labels, ",label=")
 	}
+	if s.OOMScoreAdj != nil {
+		a := *s.OOMScoreAdj
+		sp.Process.OOMScoreAdj = &a
+	}
 	return nil
 }
 
@@ -270,6 +278,7 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 	}
 	l.Namespaces = cgroupNamespace(l.Namespaces, s.CgroupNS)
 	l.Namespaces = ipcNamespace(l.Namespaces, s.IPC)
+	l.Namespaces = pidUTSNamespaces(l.Namespaces, s)
 	if len(s.UIDMaps) > 0 {
 		l.Namespaces = append(l.Namespaces, specs.LinuxNamespace{Type: specs.UserNamespace})
 		for _, m := range s.UIDMaps {
@@ -286,6 +295,9 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 	if !s.Security.Privileged {
 		l.MaskedPaths = maskedPaths(s.Security)
 		l.ReadonlyPaths = append([]string{}, ReadOnlyPaths...)
+		if ro := s.Security.ReadOnlyPaths; ro != nil {
+			l.ReadonlyPaths = append([]string{}, *ro...)
+		}
 	}
 	l.Devices = standardDevices()
 	if h.Cgroups {
@@ -306,8 +318,12 @@ func linux(sp *specs.Spec, s *specgen.Spec, h Host) *specs.Linux {
 			quota := int64(s.Resources.CPUs * float64(period))
 			r.CPU = &specs.LinuxCPU{Period: &period, Quota: &quota}
 		}
+		limits(r, &s.Resources)
 		l.Resources = r
 		l.CgroupsPath = "pm/" + h.ContainerID
+		if p := s.Resources.CgroupParent; p != "" {
+			l.CgroupsPath = path.Join(p, "pm-"+h.ContainerID)
+		}
 	}
 	return l
 }

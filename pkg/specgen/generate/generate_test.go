@@ -26,6 +26,8 @@ func host(rootless bool) Host {
 	}
 }
 
+func ptr[T any](v T) *T { return &v }
+
 func TestGenerateGolden(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -37,6 +39,17 @@ func TestGenerateGolden(t *testing.T) {
 		{"default-root-limits", specgen.Spec{Image: "busybox", Resources: specgen.Resources{PidsLimit: 100, MemoryBytes: 64 << 20, CPUs: 1.5}}, host(false)},
 		{"privileged", specgen.Spec{Image: "busybox", Security: specgen.Security{Privileged: true}}, host(true)},
 		{"read-only-tmpfs", specgen.Spec{Image: "busybox", ReadOnly: true, ReadOnlyTmpfs: true}, host(true)},
+		{"docker-api-limits-root", specgen.Spec{
+			Image: "busybox", PID: "host", UTS: "host", OOMScoreAdj: ptr(300), Terminal: true, ConsoleSize: &[2]uint{30, 100},
+			Security: specgen.Security{ReadOnlyPaths: &[]string{"/proc/sys"}},
+			Resources: specgen.Resources{
+				CPUPeriod: 50000, CPUQuota: 25000, CPUShares: 512, CPUSetCPUs: "0", CPUSetMems: "0",
+				MemoryBytes: 64 << 20, MemoryReservation: 32 << 20, MemorySwap: 128 << 20, MemorySwappiness: ptr(int64(10)),
+				OOMKillDisable: true, BlkioWeight: 300, DeviceReadBps: []specgen.BlkioDevice{{Path: "/dev/sda", Major: 8, Value: 1 << 20}},
+				DeviceCgroupRules: []string{"c 10:200 rwm"}, CgroupParent: "/mine",
+			},
+		}, host(false)},
+		{"pid-host-rootless", specgen.Spec{Image: "busybox", PID: "host", Domainname: "example.org"}, host(true)},
 		{"hardened-options", specgen.Spec{
 			Image: "busybox", Command: []string{"id"}, Init: true, ReadOnly: true, Terminal: true,
 			Env:      map[string]string{"A": "b"},

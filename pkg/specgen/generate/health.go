@@ -53,6 +53,9 @@ func Healthcheck(s *specgen.Spec, img ImageConfig) *define.HealthConfig {
 	if h.StartPeriod != nil {
 		hc.StartPeriod = *h.StartPeriod
 	}
+	if h.StartInterval != nil {
+		hc.StartInterval = *h.StartInterval
+	}
 	if h.Retries != nil {
 		hc.Retries = *h.Retries
 	}

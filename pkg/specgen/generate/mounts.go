@@ -37,9 +37,15 @@ func mounts(sp *specs.Spec, s *specgen.Spec, h Host) error {
 		}
 		out = append(out, m)
 	}
-	// proc-opts= are added to the defaults, which a proc mount in a user
-	// namespace must keep.
-	add(specs.Mount{Destination: "/proc", Type: "proc", Source: "proc", Options: append([]string{"nosuid", "noexec", "nodev"}, s.Security.ProcOpts...)})
+	if h.Rootless && s.PID == specgen.NSHost {
+		// proc can be mounted only by the owner of the PID namespace: a
+		// rootless container sharing the host's binds the host's /proc.
+		add(specs.Mount{Destination: "/proc", Type: "bind", Source: "/proc", Options: []string{"rbind", "nosuid", "noexec", "nodev"}})
+	} else {
+		// proc-opts= are added to the defaults, which a proc mount in a
+		// user namespace must keep.
+		add(specs.Mount{Destination: "/proc", Type: "proc", Source: "proc", Options: append([]string{"nosuid", "noexec", "nodev"}, s.Security.ProcOpts...)})
+	}
 	add(specs.Mount{Destination: "/dev", Type: "tmpfs", Source: "tmpfs", Options: []string{"nosuid", "strictatime", "mode=755", "size=65536k"}})
 	pts := []string{"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"}
 	if !h.Rootless {

@@ -27,6 +27,8 @@ type hostFlags struct {
 	Quiet             bool
 	CPUShares         uint64
 	CPUSetCPUs        string
+	CPUPeriod         uint64
+	CPUQuota          int64
 	MemoryReservation string
 	MemorySwap        string
 }
@@ -47,6 +49,8 @@ func (f *hostFlags) bind(fs *pflag.FlagSet) {
 	fs.BoolVarP(&f.Quiet, "quiet", "q", false, "Suppress output information when pulling images")
 	fs.Uint64Var(&f.CPUShares, "cpu-shares", 0, "CPU shares (relative weight, 2 to 262144)")
 	fs.StringVar(&f.CPUSetCPUs, "cpuset-cpus", "", "CPUs in which to allow execution (0-3, 0,1)")
+	fs.Uint64Var(&f.CPUPeriod, "cpu-period", 0, "Limit the CPU CFS (Completely Fair Scheduler) period, in microseconds")
+	fs.Int64Var(&f.CPUQuota, "cpu-quota", 0, "Limit the CPU CFS (Completely Fair Scheduler) quota, in microseconds")
 	fs.StringVar(&f.MemoryReservation, "memory-reservation", "", "Memory soft limit (a number with an optional unit b, k, m, g, t or p)")
 	fs.StringVar(&f.MemorySwap, "memory-swap", "", "Swap limit equal to memory plus swap: -1 for unlimited swap")
 }
@@ -101,6 +105,7 @@ func (f *hostFlags) apply(s *specgen.Spec) error {
 	}
 	s.Umask, s.Unsetenv, s.UnsetenvAll, s.Quiet = f.Umask, f.Unsetenv, f.UnsetenvAll, f.Quiet
 	s.Resources.CPUShares, s.Resources.CPUSetCPUs = f.CPUShares, f.CPUSetCPUs
+	s.Resources.CPUPeriod, s.Resources.CPUQuota = f.CPUPeriod, f.CPUQuota
 	if f.MemoryReservation != "" {
 		if s.Resources.MemoryReservation, err = specgen.ParseBytes(f.MemoryReservation); err != nil {
 			return define.Invalidf("invalid --memory-reservation %q: %v", f.MemoryReservation, err)

@@ -15,6 +15,8 @@ import (
 type optFlags struct {
 	IPC           string
 	CgroupNS      string
+	PID           string
+	UTS           string
 	TZ            string
 	Replace       bool
 	HTTPProxy     bool
@@ -34,6 +36,8 @@ type optFlags struct {
 func (f *optFlags) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.IPC, "ipc", "", "IPC namespace to use (host, none, private, shareable, container:NAME, ns:PATH)")
 	fs.StringVar(&f.CgroupNS, "cgroupns", "", "Cgroup namespace to use (host, private, container:NAME, ns:PATH; default containers.conf's cgroupns, private)")
+	fs.StringVar(&f.PID, "pid", "", "PID namespace to use (host, private, container:NAME, ns:PATH)")
+	fs.StringVar(&f.UTS, "uts", "", "UTS namespace to use (host, private, ns:PATH)")
 	fs.StringVar(&f.TZ, "tz", "", "Set timezone in container (local or an IANA zone name)")
 	fs.BoolVar(&f.Replace, "replace", false, "If a container with the same name exists, replace it")
 	fs.BoolVar(&f.HTTPProxy, "http-proxy", true, "Set proxy environment variables in the container based on the host proxy vars")
@@ -58,6 +62,7 @@ var proxyVars = []string{"http_proxy", "https_proxy", "ftp_proxy", "no_proxy",
 // --env can override them.
 func (f *optFlags) apply(fs *pflag.FlagSet, s *specgen.Spec, userEnv map[string]string) error {
 	s.IPC, s.CgroupNS, s.Timezone, s.Replace = f.IPC, f.CgroupNS, f.TZ, f.Replace
+	s.PID, s.UTS = f.PID, f.UTS
 	s.PreserveFDs, s.Timeout, s.HostUsers = f.PreserveFDs, f.Timeout, f.HostUsers
 	s.Systemd = strings.ToLower(f.Systemd)
 	switch f.SdNotify {

@@ -7,7 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/specgen"
@@ -152,13 +154,19 @@ func buildOptions(q url.Values, req *engine.BuildRequest) error {
 }
 
 // streamLines sends text as Docker's {"stream": ...} messages, a line at
-// a time.
+// a time. A build's pulls write to it from each layer copy at once:
+// writes are serialised, and a panic in one is logged rather than ending
+// the service.
 type streamLines struct {
+	mu  sync.Mutex
 	out handlers.JSONLines
 	buf strings.Builder
 }
 
-func (s *streamLines) Write(p []byte) (int, error) {
+func (s *streamLines) Write(p []byte) (n int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	defer define.Recover("writing build output", &err)
 	s.buf.Write(p)
 	str := s.buf.String()
 	if i := strings.LastIndexByte(str, '\n'); i >= 0 {
@@ -170,6 +178,8 @@ func (s *streamLines) Write(p []byte) (int, error) {
 }
 
 func (s *streamLines) flush() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.buf.Len() > 0 {
 		s.out.Send(map[string]string{"stream": s.buf.String()})
 		s.buf.Reset()

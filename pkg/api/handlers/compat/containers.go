@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -41,6 +42,7 @@ func (a *api) containerRoutes() []handlers.Route {
 		{Method: "GET", Path: "/containers/{id}/archive", Handler: a.archiveGet},
 		{Method: "HEAD", Path: "/containers/{id}/archive", Handler: a.archiveHead},
 		{Method: "PUT", Path: "/containers/{id}/archive", Handler: a.archivePut},
+		{Method: "POST", Path: "/commit", Handler: a.commit},
 	}
 }
 
@@ -141,6 +143,10 @@ func (a *api) inspectOne(ctx context.Context, id string) (*define.InspectContain
 
 func (a *api) containerStart(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
+	// A non-empty JSON object is at least 7 bytes; -1 is a chunked body.
+	if r.ContentLength > 7 || r.ContentLength == -1 {
+		return handlers.BadRequest("starting container with non-empty request body was deprecated since API v1.22 and removed in v1.24")
+	}
 	d, err := a.inspectOne(r.Context(), id)
 	if err != nil {
 		return err
@@ -173,6 +179,16 @@ func startError(err error) error {
 	return err
 }
 
+// stopSignal reads stop's and restart's signal (API 1.42 and newer; older
+// versions had none, and Docker ignores it there).
+func stopSignal(r *http.Request) (syscall.Signal, error) {
+	v := r.URL.Query().Get("signal")
+	if v == "" || !versionAtLeast(r, "1.42") {
+		return 0, nil
+	}
+	return specgen.ParseSignal(v)
+}
+
 // timeoutParam reads Docker's stop timeout, t (or timeout) in seconds.
 func timeoutParam(r *http.Request) (*uint, error) {
 	for _, k := range []string{"t", "timeout"} {
@@ -197,6 +213,10 @@ func (a *api) containerStop(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	sig, err := stopSignal(r)
+	if err != nil {
+		return err
+	}
 	d, err := a.inspectOne(r.Context(), id)
 	if err != nil {
 		return err
@@ -204,7 +224,7 @@ func (a *api) containerStop(w http.ResponseWriter, r *http.Request) error {
 	if !d.State.Running && !d.State.Paused {
 		return handlers.ErrNotModified
 	}
-	if _, err := a.eng.ContainerStop(r.Context(), d.ID, t); err != nil {
+	if _, err := a.eng.ContainerStopSignal(r.Context(), d.ID, t, sig); err != nil {
 		return noSuchContainer(err, id)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -217,7 +237,11 @@ func (a *api) containerRestart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.eng.ContainerRestart(r.Context(), id, t); err != nil {
+	sig, err := stopSignal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := a.eng.ContainerRestartSignal(r.Context(), id, t, sig); err != nil {
 		return noSuchContainer(err, id)
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -341,15 +365,4 @@ func (a *api) containerUnpause(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-func (a *api) containerPrune(w http.ResponseWriter, r *http.Request) error {
-	if _, err := handlers.QueryFilters(r); err != nil {
-		return err
-	}
-	ids, err := a.eng.ContainerPrune(r.Context())
-	if err != nil {
-		return err
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"ContainersDeleted": nonNil(ids), "SpaceReclaimed": 0})
 }

@@ -2,9 +2,7 @@ package compat
 
 import (
 	"cmp"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -15,47 +13,6 @@ import (
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/specgen"
 )
-
-// createBody is Docker's container create request: Config with
-// HostConfig and NetworkingConfig. Fields pm cannot honour are accepted
-// and ignored, as Docker ignores what a platform lacks.
-type createBody struct {
-	Hostname     string
-	User         string
-	AttachStdin  bool
-	AttachStdout bool
-	AttachStderr bool
-	ExposedPorts map[string]struct{}
-	Tty          bool
-	OpenStdin    bool
-	StdinOnce    bool
-	Env          []string
-	Cmd          strSlice
-	Entrypoint   strSlice
-	Image        string
-	Volumes      map[string]struct{}
-	WorkingDir   string
-	Labels       map[string]string
-	StopSignal   string
-	StopTimeout  *int
-	Healthcheck  *healthConfig
-
-	HostConfig       hostConfig
-	NetworkingConfig struct {
-		EndpointsConfig map[string]*endpointConfig
-	}
-}
-
-// healthConfig is Docker's Config.Healthcheck: durations in nanoseconds,
-// 0 (and an empty Test) meaning the image's value or the default.
-type healthConfig struct {
-	Test          []string
-	Interval      int64
-	Timeout       int64
-	StartPeriod   int64
-	StartInterval int64 // accepted, not used: pm checks every Interval
-	Retries       int
-}
 
 // healthFromDocker sets s.Health from Docker's Config.Healthcheck, with
 // Docker's bounds and messages.
@@ -81,6 +38,7 @@ func healthFromDocker(s *specgen.Spec, hc *healthConfig) error {
 		{"Interval", hc.Interval, &h.Interval},
 		{"Timeout", hc.Timeout, &h.Timeout},
 		{"StartPeriod", hc.StartPeriod, &h.StartPeriod},
+		{"StartInterval", hc.StartInterval, &h.StartInterval},
 	} {
 		if d.ns == 0 {
 			continue
@@ -101,107 +59,16 @@ func healthFromDocker(s *specgen.Spec, hc *healthConfig) error {
 	return nil
 }
 
-// endpointConfig is a container's wish for one network.
-type endpointConfig struct {
-	Aliases    []string
-	IPAMConfig *struct {
-		IPv4Address string
-	}
-	MacAddress string
-}
-
-// strSlice is Docker's string-or-list field (Cmd, Entrypoint). Null is
-// nil; a JSON string is one element.
-type strSlice []string
-
-func (s *strSlice) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*s = nil
-		return nil
-	}
-	if len(b) > 0 && b[0] == '"' {
-		str, err := strconv.Unquote(string(b))
-		if err != nil {
-			return fmt.Errorf("invalid string: %w", err)
-		}
-		*s = strSlice{str}
-		return nil
-	}
-	var l []string
-	if err := json.Unmarshal(b, &l); err != nil {
-		return err
-	}
-	if l == nil {
-		l = []string{}
-	}
-	*s = l
-	return nil
-}
-
-type portBinding struct {
-	HostIP   string `json:"HostIp"`
-	HostPort string
-}
-
-type hostConfig struct {
-	Binds  []string
-	Mounts []struct {
-		Type     string
-		Source   string
-		Target   string
-		ReadOnly bool
-	}
-	PortBindings    map[string][]portBinding
-	PublishAllPorts bool
-	RestartPolicy   struct {
-		Name              string
-		MaximumRetryCount int
-	}
-	AutoRemove     bool
-	NetworkMode    string
-	Privileged     bool
-	CapAdd         []string
-	CapDrop        []string
-	ReadonlyRootfs bool
-	Init           *bool
-	SecurityOpt    []string
-	CgroupnsMode   string
-	Tmpfs          map[string]string
-	Memory         int64
-	PidsLimit      *int64
-	NanoCpus       int64
-	Ulimits        []struct {
-		Name string
-		Soft int64
-		Hard int64
-	}
-	LogConfig struct {
-		Type   string
-		Config map[string]string
-	}
-	DNS         []string `json:"Dns"`
-	DNSSearch   []string `json:"DnsSearch"`
-	DNSOptions  []string `json:"DnsOptions"`
-	ExtraHosts  []string
-	GroupAdd    []string
-	VolumesFrom []string
-	Runtime     string
-	Devices     []struct {
-		PathOnHost        string
-		PathInContainer   string
-		CgroupPermissions string
-	}
-	Sysctls           map[string]string
-	ShmSize           int64
-	CPUShares         uint64 `json:"CpuShares"`
-	CpusetCpus        string
-	MemoryReservation int64
-	MemorySwap        int64
-}
-
 func (a *api) containerCreate(w http.ResponseWriter, r *http.Request) error {
 	var body createBody
 	if err := handlers.DecodeJSON(r, &body); err != nil {
+		return err
+	}
+	if err := forVersion(r, &body); err != nil {
+		return err
+	}
+	warns, err := applyRules(&body)
+	if err != nil {
 		return err
 	}
 	s, err := specFromDocker(r.URL.Query().Get("name"), &body)
@@ -218,7 +85,7 @@ func (a *api) containerCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return handlers.WriteJSON(w, http.StatusCreated, map[string]any{"Id": rep.ID, "Warnings": nonNil(rep.Warnings)})
+	return handlers.WriteJSON(w, http.StatusCreated, map[string]any{"Id": rep.ID, "Warnings": nonNil(append(warns, rep.Warnings...))})
 }
 
 // specFromDocker turns Docker's create body into pm's Spec. A malformed
@@ -234,18 +101,23 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		WorkDir:     b.WorkingDir,
 		User:        b.User,
 		Hostname:    b.Hostname,
+		Domainname:  b.Domainname,
 		Labels:      b.Labels,
+		Annotations: hc.Annotations,
 		Terminal:    b.Tty,
 		Stdin:       b.OpenStdin,
-		Remove:      hc.AutoRemove,
-		StopSignal:  b.StopSignal,
-		PullPolicy:  "never", // Docker's create never pulls: clients pull on 404
-		ReadOnly:    hc.ReadonlyRootfs,
-		GroupAdd:    hc.GroupAdd,
-		VolumesFrom: hc.VolumesFrom,
-		Runtime:     hc.Runtime,
-		SigProxy:    true,
-		Env:         map[string]string{},
+		// Docker's attach closes stdin at the client's end of input only
+		// with StdinOnce (docker run -i); pm's attach always does.
+		LeaveStdinOpen: b.OpenStdin && !b.StdinOnce,
+		Remove:         hc.AutoRemove,
+		StopSignal:     b.StopSignal,
+		PullPolicy:     "never", // Docker's create never pulls: clients pull on 404
+		ReadOnly:       hc.ReadonlyRootfs,
+		GroupAdd:       hc.GroupAdd,
+		VolumesFrom:    hc.VolumesFrom,
+		Runtime:        hc.Runtime,
+		SigProxy:       true,
+		Env:            map[string]string{},
 	}
 	s.ReadOnlyTmpfs = true
 	if b.Cmd != nil {
@@ -261,6 +133,10 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		}
 		s.Env[k] = v
 	}
+	for p := range b.ExposedPorts {
+		s.Expose = append(s.Expose, p)
+	}
+	sort.Strings(s.Expose)
 	if err := healthFromDocker(s, b.Healthcheck); err != nil {
 		return nil, err
 	}
@@ -295,34 +171,16 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	default:
 		return nil, handlers.BadRequest("invalid cgroup namespace mode: %s", hc.CgroupnsMode)
 	}
+	if hc.MaskedPaths != nil {
+		s.Security.Unmask = []string{"ALL"}
+		s.Security.Mask = *hc.MaskedPaths
+	}
+	s.Security.ReadOnlyPaths = hc.ReadonlyPaths
 	if hc.Tmpfs != nil {
 		s.Tmpfs = hc.Tmpfs
 	}
-	s.Resources = specgen.Resources{MemoryBytes: hc.Memory, CPUs: float64(hc.NanoCpus) / 1e9,
-		CPUShares: hc.CPUShares, CPUSetCPUs: hc.CpusetCpus, MemoryReservation: hc.MemoryReservation, MemorySwap: hc.MemorySwap}
-	s.Sysctls, s.ShmSize = hc.Sysctls, hc.ShmSize
-	for _, d := range hc.Devices {
-		perms := d.CgroupPermissions
-		if perms == "" {
-			perms = "rwm"
-		}
-		dev, err := specgen.ParseDevice(d.PathOnHost + ":" + cmp.Or(d.PathInContainer, d.PathOnHost) + ":" + perms)
-		if err != nil {
-			return nil, err
-		}
-		s.Devices = append(s.Devices, dev)
-	}
-	if hc.PidsLimit != nil && *hc.PidsLimit > 0 {
-		s.Resources.PidsLimit = *hc.PidsLimit
-	}
-	for _, u := range hc.Ulimits {
-		// The --ulimit syntax, so that the same checks apply (a known
-		// name, soft not above hard; -1 is unlimited).
-		ul, err := specgen.ParseUlimit(fmt.Sprintf("%s=%d:%d", u.Name, u.Soft, u.Hard))
-		if err != nil {
-			return nil, err
-		}
-		s.Ulimits = append(s.Ulimits, ul)
+	if err := hostFromDocker(s, hc); err != nil {
+		return nil, err
 	}
 	switch hc.LogConfig.Type {
 	case "", "json-file", "local":
@@ -330,43 +188,20 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		s.LogDriver = hc.LogConfig.Type
 	}
 	s.LogOpts = hc.LogConfig.Config
-	for _, bind := range hc.Binds {
-		m, err := specgen.ParseVolume(bind)
-		if err != nil {
-			return nil, err
-		}
-		s.Mounts = append(s.Mounts, m)
-	}
-	for _, m := range hc.Mounts {
-		if !strings.HasPrefix(m.Target, "/") {
-			return nil, handlers.BadRequest("invalid mount target %q: not an absolute path", m.Target)
-		}
-		switch m.Type {
-		case "bind", "volume", "tmpfs":
-		default:
-			return nil, handlers.BadRequest("invalid mount type %q: use bind, volume or tmpfs", m.Type)
-		}
-		s.Mounts = append(s.Mounts, specgen.Mount{Type: m.Type, Source: m.Source, Destination: m.Target, ReadOnly: m.ReadOnly})
-	}
-	// Config.Volumes lists every volume path, those Binds and Mounts
-	// fill included (compose sends both): only the rest are anonymous.
-	taken := map[string]bool{}
-	for _, m := range s.Mounts {
-		taken[strings.TrimSuffix(m.Destination, "/")] = true
-	}
-	vols := make([]string, 0, len(b.Volumes))
-	for dst := range b.Volumes {
-		if !taken[strings.TrimSuffix(dst, "/")] {
-			vols = append(vols, dst)
-		}
-	}
-	sort.Strings(vols)
-	for _, dst := range vols {
-		s.Mounts = append(s.Mounts, specgen.Mount{Type: "volume", Destination: dst})
-	}
-	if err := networkFromDocker(s, hc.NetworkMode, b.NetworkingConfig.EndpointsConfig); err != nil {
+	if err := mountsFromDocker(s, b); err != nil {
 		return nil, err
 	}
+	mode := hc.NetworkMode
+	if b.NetworkDisabled {
+		mode = "none"
+	}
+	if err := networkFromDocker(s, mode, b.NetworkingConfig.EndpointsConfig); err != nil {
+		return nil, err
+	}
+	if b.MacAddress != "" && s.Net.MAC == "" {
+		s.Net.MAC = b.MacAddress
+	}
+	s.Net.Links = append(s.Net.Links, hc.Links...)
 	ports, err := portsFromDocker(hc.PortBindings)
 	if err != nil {
 		return nil, err
@@ -378,7 +213,8 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 }
 
 // portsFromDocker turns PortBindings {"80/tcp": [{"HostIp":"","HostPort":"8080"}]}
-// into pm's port mappings, in a stable order.
+// into pm's port mappings, in a stable order. A HostPort of "" or "0"
+// is any free port, chosen at create.
 func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) {
 	keys := make([]string, 0, len(pb))
 	for k := range pb {
@@ -396,6 +232,9 @@ func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) 
 			binds = []portBinding{{}}
 		}
 		for _, b := range binds {
+			if b.HostPort == "0" {
+				b.HostPort = "" // any free port, as "" is
+			}
 			spec := ctr + "/" + proto
 			if b.HostPort != "" || b.HostIP != "" {
 				spec = b.HostPort + ":" + spec
@@ -418,12 +257,28 @@ func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) 
 
 // networkFromDocker sets the network mode: NetworkMode names the first
 // network (Docker's "default" and "bridge" are pm's default mode), and
-// EndpointsConfig may add networks; the aliases, address and MAC given
-// for the first network apply.
+// EndpointsConfig may add networks, each with its aliases, address, MAC
+// and links.
 func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*endpointConfig) error {
 	switch mode {
 	case "", "default":
 		mode = ""
+	}
+	// The default network's endpoint: Docker's legacy bridge takes a
+	// MAC and links, not aliases or addresses.
+	for _, n := range []string{"", "default", "bridge"} {
+		ep := eps[n]
+		if ep == nil {
+			continue
+		}
+		if len(ep.Aliases) > 0 {
+			return handlers.BadRequest("network-scoped alias is supported only for containers in user defined networks")
+		}
+		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address != "" {
+			return handlers.BadRequest("user specified IP address is supported on user defined networks only")
+		}
+		s.Net.MAC = cmp.Or(s.Net.MAC, ep.MacAddress)
+		s.Net.Links = append(s.Net.Links, ep.Links...)
 	}
 	var names []string
 	if mode != "" && specgen.IsBridgeMode(mode) && mode != "bridge" {
@@ -453,12 +308,20 @@ func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*endpointCon
 		}
 	}
 	s.NetworkMode = strings.Join(names, ",")
-	if ep := eps[names[0]]; ep != nil {
-		s.Net.Aliases = ep.Aliases
-		if ep.IPAMConfig != nil {
-			s.Net.IP = ep.IPAMConfig.IPv4Address
+	for _, n := range names {
+		ep := eps[n]
+		if ep == nil {
+			continue
 		}
-		s.Net.MAC = ep.MacAddress
+		e := specgen.Endpoint{Aliases: ep.Aliases, MAC: ep.MacAddress}
+		if ep.IPAMConfig != nil {
+			e.IP = ep.IPAMConfig.IPv4Address
+		}
+		if s.Net.Endpoints == nil {
+			s.Net.Endpoints = map[string]specgen.Endpoint{}
+		}
+		s.Net.Endpoints[n] = e
+		s.Net.Links = append(s.Net.Links, ep.Links...)
 	}
 	return nil
 }

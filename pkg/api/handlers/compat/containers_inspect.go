@@ -77,7 +77,11 @@ func dockerInspect(d *define.InspectContainerData) (map[string]any, error) {
 		cfg["Image"] = d.ImageName
 		if d.Config != nil {
 			cfg["Labels"] = nonNilMap(d.Config.Labels)
+			// The image's EXPOSE ports, --expose's and the published.
 			ports := map[string]struct{}{}
+			for p := range d.Config.ExposedPorts {
+				ports[p] = struct{}{}
+			}
 			if d.HostConfig != nil {
 				for p := range d.HostConfig.PortBindings {
 					ports[p] = struct{}{}

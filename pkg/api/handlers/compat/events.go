@@ -39,6 +39,8 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 	if err := a.eng.Events(r.Context(), engine.EventsRequest{Filters: filters, Since: now.Add(time.Hour), Until: now.Add(time.Hour)}, func(engine.Event) error { return nil }); err != nil {
 		return err
 	}
+	a.listeners.Add(1)
+	defer a.listeners.Add(-1)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	handlers.Flush(w)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
@@ -22,6 +23,7 @@ func (a *api) imageRoutes() []handlers.Route {
 		{Method: "POST", Path: "/images/load", Handler: a.imageLoad},
 		{Method: "POST", Path: "/images/prune", Handler: a.imagePrune},
 		{Method: "POST", Path: "/build", Handler: a.build},
+		{Method: "POST", Path: "/build/prune", Handler: a.buildPrune},
 		// Image names hold slashes (registry:5000/ns/name), so the name
 		// is the path up to the verb, split off by imageVerb.
 		{Method: "GET", Path: "/images/{rest...}", Handler: a.imageVerb},
@@ -83,11 +85,15 @@ func (a *api) imageList(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := make([]map[string]any, 0, len(list))
 	for _, i := range list {
-		out = append(out, map[string]any{
+		m := map[string]any{
 			"Id": sha(i.ID), "ParentId": i.ParentID, "RepoTags": nonNil(i.RepoTags), "RepoDigests": nonNil(i.RepoDigests),
-			"Created": i.Created, "Size": i.Size, "SharedSize": -1, "VirtualSize": i.Size,
+			"Created": i.Created, "Size": i.Size, "SharedSize": -1,
 			"Labels": nonNilMap(i.Labels), "Containers": i.Containers,
-		})
+		}
+		if !versionAtLeast(r, "1.44") {
+			m["VirtualSize"] = i.Size // removed in API 1.44
+		}
+		out = append(out, m)
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -124,15 +130,19 @@ func (a *api) imageInspect(w http.ResponseWriter, r *http.Request, name string) 
 	if i.Created != nil {
 		created = i.Created.Format("2006-01-02T15:04:05.999999999Z07:00")
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{
+	out := map[string]any{
 		"Id": sha(i.ID), "RepoTags": i.RepoTags, "RepoDigests": i.RepoDigests, "Parent": i.Parent,
 		"Comment": i.Comment, "Created": created, "DockerVersion": "", "Author": i.Author,
 		"Config": cfg, "Architecture": i.Architecture, "Variant": i.Variant, "Os": i.Os,
-		"Size": i.Size, "VirtualSize": i.VirtualSize,
+		"Size":        i.Size,
 		"GraphDriver": map[string]any{"Name": i.GraphDriver.Name, "Data": nonNilMap(i.GraphDriver.Data)},
 		"RootFS":      map[string]any{"Type": i.RootFS.Type, "Layers": i.RootFS.Layers},
 		"Metadata":    map[string]any{"LastTagTime": "0001-01-01T00:00:00Z"},
-	})
+	}
+	if !versionAtLeast(r, "1.44") {
+		out["VirtualSize"] = i.VirtualSize // removed in API 1.44
+	}
+	return handlers.WriteJSON(w, http.StatusOK, out)
 }
 
 func (a *api) imageHistory(w http.ResponseWriter, r *http.Request, name string) error {
@@ -186,28 +196,6 @@ func (a *api) imageRemove(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, map[string]string{"Deleted": sha(d)})
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
-}
-
-func (a *api) imagePrune(w http.ResponseWriter, r *http.Request) error {
-	filters, err := handlers.QueryFilters(r)
-	if err != nil {
-		return err
-	}
-	all := false
-	for _, f := range filters {
-		if f == "dangling=false" || f == "dangling=0" {
-			all = true
-		}
-	}
-	ids, err := a.eng.ImagePrune(r.Context(), engine.ImagePruneRequest{All: all})
-	if err != nil {
-		return err
-	}
-	del := []map[string]string{}
-	for _, id := range ids {
-		del = append(del, map[string]string{"Deleted": sha(id)})
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"ImagesDeleted": del, "SpaceReclaimed": 0})
 }
 
 func (a *api) imageSearch(w http.ResponseWriter, r *http.Request) error {
@@ -277,13 +265,19 @@ func registryAuth(r *http.Request) (engine.RegistryAuth, error) {
 }
 
 // progressLines turns the engine's text progress into Docker's JSON
-// {"status": ...} messages, one per line.
+// {"status": ...} messages, one per line. The image library writes to it
+// from each layer copy at once: writes are serialised, and a panic in
+// one is logged rather than ending the service.
 type progressLines struct {
+	mu  sync.Mutex
 	out handlers.JSONLines
 	buf []byte
 }
 
-func (p *progressLines) Write(b []byte) (int, error) {
+func (p *progressLines) Write(b []byte) (n int, err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	defer define.Recover("writing pull progress", &err)
 	p.buf = append(p.buf, b...)
 	for {
 		i := strings.IndexAny(string(p.buf), "\r\n")

@@ -203,17 +203,6 @@ func (a *api) networkRemove(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *api) networkPrune(w http.ResponseWriter, r *http.Request) error {
-	if _, err := handlers.QueryFilters(r); err != nil {
-		return err
-	}
-	names, err := a.eng.NetworkPrune(r.Context())
-	if err != nil {
-		return err
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"NetworksDeleted": nonNil(names)})
-}
-
 // networkConnect attaches a container to a network, at once when it
 // runs, else from its next start.
 func (a *api) networkConnect(w http.ResponseWriter, r *http.Request) error {

@@ -43,8 +43,6 @@ func volumeFilters(r *http.Request) ([]string, error) {
 		switch k {
 		case "name", "label", "label!", "driver", "dangling":
 			out = append(out, f)
-		case "all":
-			// prune's all=true: pm's prune always takes named volumes too.
 		default:
 			return nil, handlers.BadRequest("invalid filter %q: use name, label, driver or dangling", f)
 		}
@@ -135,16 +133,4 @@ func (a *api) volumeRemove(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-func (a *api) volumePrune(w http.ResponseWriter, r *http.Request) error {
-	filters, err := volumeFilters(r)
-	if err != nil {
-		return err
-	}
-	names, err := a.eng.VolumePrune(r.Context(), filters)
-	if err != nil {
-		return err
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"VolumesDeleted": nonNil(names), "SpaceReclaimed": 0})
 }
