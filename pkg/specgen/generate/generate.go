@@ -84,7 +84,6 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		hostname = h.Hostname
 	}
 	sp := &specs.Spec{
-		Version:  specs.Version,
 		Hostname: hostname,
 		Root:     &specs.Root{Path: h.Rootfs, Readonly: s.ReadOnly},
 		Process: &specs.Process{
@@ -115,6 +114,7 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		}
 		sp.Linux.Seccomp = prof
 	}
+	sp.Version = specVersion(sp)
 	return sp, nil
 }
 
