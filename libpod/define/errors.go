@@ -55,6 +55,9 @@ var (
 	// ErrOCIRuntime marks the OCI runtime's own refusals (runc create,
 	// start): a container that cannot run exits 126, as in Podman.
 	ErrOCIRuntime = NewError(ErrInternal, "OCI runtime error")
+	// ErrRuntimeUnavailable marks an OCI runtime that cannot run on this
+	// host (binary missing, crun on a hybrid host as root).
+	ErrRuntimeUnavailable = NewError(ErrUnsupported, "OCI runtime cannot run here")
 )
 
 // Errorf formats an error of class; a %w verb in format also wraps its

@@ -7,19 +7,11 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 )
-
-// Binary is a helper program pm found on this host.
-type Binary struct {
-	Name    string
-	Path    string
-	Version string // first line of `--version`; "" when not asked
-}
 
 // Find returns the first existing path among candidates, then PATH.
 func Find(name string, candidates []string) (string, bool) {
@@ -32,28 +24,6 @@ func Find(name string, candidates []string) (string, bool) {
 		return p, true
 	}
 	return "", false
-}
-
-// FindRuntimes lists the OCI runtimes of order that exist, each with its
-// path; paths maps a runtime name to its candidate paths (containers.conf's
-// [engine.runtimes]).
-func FindRuntimes(order []string, paths map[string][]string) []Binary {
-	var out []Binary
-	for _, name := range order {
-		if p, ok := Find(name, paths[name]); ok {
-			out = append(out, Binary{Name: name, Path: p})
-		}
-	}
-	return out
-}
-
-// Usable reports whether runtime name can run containers on this host:
-// crun 1.8 refuses cgroup v1 "hybrid" hosts, where runc works.
-func Usable(name string) bool {
-	if filepath.Base(name) == "crun" && CgroupVersion() == "v1" && hybridCgroups() {
-		return false
-	}
-	return true
 }
 
 // VersionOf runs `path --version` and returns its first line.
@@ -75,9 +45,4 @@ func CgroupVersion() string {
 		return "v2"
 	}
 	return "v1"
-}
-
-func hybridCgroups() bool {
-	var st unix.Statfs_t
-	return unix.Statfs("/sys/fs/cgroup/unified", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
 }

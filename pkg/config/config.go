@@ -61,6 +61,9 @@ type Config struct {
 	// RuntimeFlags are global options for the OCI runtime, each with its
 	// leading "--" (from --runtime-flag); they go before its subcommand.
 	RuntimeFlags []string
+	// RuntimeChosenBy says who set Engine.Runtime: "--runtime", the
+	// containers.conf file that did, or "" (the first usable of the order).
+	RuntimeChosenBy string
 
 	// Image configuration files, handed to go.podman.io/image/v5.
 	RegistriesConfPath     string // "" means the library's default locations

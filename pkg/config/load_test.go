@@ -190,8 +190,8 @@ func TestContainersConfLayering(t *testing.T) {
 				o.Runtime = "runsc"
 			},
 			check: func(t *testing.T, c *Config) {
-				if c.Engine.Runtime != "runsc" {
-					t.Errorf("runtime = %q", c.Engine.Runtime)
+				if c.Engine.Runtime != "runsc" || c.RuntimeChosenBy != "--runtime" {
+					t.Errorf("runtime = %q chosen by %q", c.Engine.Runtime, c.RuntimeChosenBy)
 				}
 			},
 			files: 1,

@@ -1,0 +1,43 @@
+package oci
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestHostRefusal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		host    Host
+		runtime string
+		want    string // substring of the refusal; "" means usable
+	}{
+		{"crun rootless, hybrid hidden", Host{Rootless: true}, "crun", ""},
+		{"crun rootless, hybrid visible", Host{Rootless: true, HybridVisible: true}, "crun", "pm system migrate"},
+		{"crun root, hybrid", Host{HybridVisible: true}, "crun", "as root pm shares the host's mount namespace"},
+		{"crun by path, root, hybrid", Host{HybridVisible: true}, "/opt/bin/crun", "hybrid"},
+		{"crun on cgroup v2", Host{CgroupV2: true}, "crun", ""},
+		{"runc root, hybrid", Host{HybridVisible: true}, "runc", ""},
+		{"runsc rootless", Host{Rootless: true}, "runsc", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got := tt.host.Refusal(tt.runtime)
+			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+				t.Errorf("Refusal(%q) = %q, want %q", tt.runtime, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMissingBinary(t *testing.T) {
+	t.Parallel()
+	if got := MissingBinary("kata", []string{"/usr/bin/kata-runtime", "/bin/kata-runtime", "/usr/bin/kata-qemu"}); got != "no kata binary (kata-runtime, kata-qemu) in containers.conf's [engine.runtimes] paths or $PATH" {
+		t.Errorf("kata: %q", got)
+	}
+	if got := MissingBinary("youki", []string{"/usr/bin/youki"}); got != "no youki binary in containers.conf's [engine.runtimes] paths or $PATH" {
+		t.Errorf("youki: %q", got)
+	}
+}
