@@ -139,9 +139,25 @@ func (r *Runtime) newOCIRuntime(name, path, netMode string) *oci.Runtime {
 	}
 }
 
-// runtimeFlags are the global flags of a runtime: --runtime-flag's.
+// runtimeFlags are the global flags of a runtime: those gVisor needs here
+// first, then the user's (--runtime-flag, else containers.conf's
+// [engine.runtimes_flags] for this runtime), which thus win over pm's.
 func (r *Runtime) runtimeFlags(name, path, netMode string) []string {
-	return r.cfg.RuntimeFlags
+	var args []string
+	if oci.IsRunsc(path) {
+		args = append(args, oci.GVisorArgs(r.ociHost(), netMode)...)
+	}
+	if len(r.cfg.RuntimeFlags) > 0 {
+		return append(args, r.cfg.RuntimeFlags...)
+	}
+	conf, ok := r.cfg.Engine.OCIRuntimesFlags[name]
+	if !ok {
+		conf = r.cfg.Engine.OCIRuntimesFlags[filepath.Base(name)]
+	}
+	for _, f := range conf {
+		args = append(args, "--"+strings.TrimLeft(f, "-"))
+	}
+	return args
 }
 
 // runtimeInfo describes the runtime in use and every configured one for

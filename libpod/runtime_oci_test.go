@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,8 +31,9 @@ func runtimeTestConfig(t *testing.T) *config.Config {
 	return &config.Config{
 		Rootless: true, TmpDir: filepath.Join(dir, "tmp"),
 		Engine: config.EngineConfig{
-			RuntimeOrder: []string{"crun", "runc", "runsc", "kata"},
-			OCIRuntimes:  paths,
+			RuntimeOrder:     []string{"crun", "runc", "runsc", "kata"},
+			OCIRuntimes:      paths,
+			OCIRuntimesFlags: map[string][]string{},
 		},
 	}
 }
@@ -91,5 +93,29 @@ func TestChooseRuntime(t *testing.T) {
 				t.Errorf("reason = %q, want it to say %q", reason, tt.inReason)
 			}
 		})
+	}
+}
+
+func TestRuntimeFlags(t *testing.T) {
+	t.Parallel()
+	cfg := runtimeTestConfig(t)
+	cfg.Engine.OCIRuntimesFlags["runsc"] = []string{"debug", "--network=sandbox"}
+	cfg.Engine.OCIRuntimesFlags["crun"] = []string{"cgroup-manager=disabled"}
+	r := &Runtime{cfg: cfg}
+	runsc := cfg.Engine.OCIRuntimes["runsc"][0]
+	// The user's flags come after pm's, so the user's --network wins.
+	if got, want := r.runtimeFlags("runsc", runsc, "pasta"), []string{"--ignore-cgroups", "--network=host", "--debug", "--network=sandbox"}; !slices.Equal(got, want) {
+		t.Errorf("runsc flags = %q, want %q", got, want)
+	}
+	if got, want := r.runtimeFlags("crun", cfg.Engine.OCIRuntimes["crun"][0], "none"), []string{"--cgroup-manager=disabled"}; !slices.Equal(got, want) {
+		t.Errorf("crun flags = %q, want %q", got, want)
+	}
+	if got := r.runtimeFlags("runc", cfg.Engine.OCIRuntimes["runc"][0], "none"); len(got) != 0 {
+		t.Errorf("runc flags = %q, want none", got)
+	}
+	// --runtime-flag replaces containers.conf's flags.
+	cfg.RuntimeFlags = []string{"--debug"}
+	if got, want := r.runtimeFlags("runsc", runsc, "none"), []string{"--ignore-cgroups", "--network=none", "--debug"}; !slices.Equal(got, want) {
+		t.Errorf("runsc flags with --runtime-flag = %q, want %q", got, want)
 	}
 }

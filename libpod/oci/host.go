@@ -47,6 +47,28 @@ func (h Host) Refusal(name string) string {
 
 func isCrun(base string) bool { return base == "crun" || strings.HasPrefix(base, "crun-") }
 
+// IsRunsc reports whether the runtime at path is gVisor's runsc, which
+// needs its own flags (see GVisorArgs).
+func IsRunsc(name string) bool { return filepath.Base(name) == "runsc" }
+
+// GVisorArgs are the global flags runsc needs for a container on h: it
+// cannot manage cgroups rootless, and it uses the network namespace pm
+// prepared as it is (host), or none at all, since its own network stack
+// would need to take over the namespace's interfaces. netMode is the
+// container's network mode (none, host, pasta, bridge, ...).
+func GVisorArgs(h Host, netMode string) []string {
+	var args []string
+	if h.Rootless {
+		args = append(args, "--ignore-cgroups")
+	}
+	if netMode == "none" {
+		args = append(args, "--network=none")
+	} else {
+		args = append(args, "--network=host")
+	}
+	return args
+}
+
 // MissingBinary is the refusal of a runtime whose binary is not on this
 // host.
 func MissingBinary(name string, candidates []string) string {

@@ -1,6 +1,7 @@
 package oci
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,6 +30,25 @@ func TestHostRefusal(t *testing.T) {
 				t.Errorf("Refusal(%q) = %q, want %q", tt.runtime, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestGVisorArgs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		host Host
+		net  string
+		want []string
+	}{
+		{Host{Rootless: true}, "pasta", []string{"--ignore-cgroups", "--network=host"}},
+		{Host{Rootless: true}, "bridge", []string{"--ignore-cgroups", "--network=host"}},
+		{Host{Rootless: true}, "none", []string{"--ignore-cgroups", "--network=none"}},
+		{Host{}, "host", []string{"--network=host"}},
+	}
+	for _, tt := range tests {
+		if got := GVisorArgs(tt.host, tt.net); !slices.Equal(got, tt.want) {
+			t.Errorf("GVisorArgs(%+v, %q) = %q, want %q", tt.host, tt.net, got, tt.want)
+		}
 	}
 }
 

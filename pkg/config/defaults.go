@@ -37,6 +37,7 @@ func defaultConfig(opts Options) *Config {
 			"runsc": runtimePaths("runsc"),
 			"kata":  runtimePaths("kata-runtime", "kata-qemu", "kata-fc"),
 		},
+		OCIRuntimesFlags:   map[string][]string{},
 		ConmonPath: []string{
 			"/usr/libexec/podman/conmon",
 			"/usr/local/libexec/podman/conmon",

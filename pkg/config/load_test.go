@@ -196,6 +196,23 @@ func TestContainersConfLayering(t *testing.T) {
 			},
 			files: 1,
 		},
+		{
+			name: "runtimes_flags and the file that chose the runtime",
+			setup: func(t *testing.T, e testEnv, o *Options) {
+				e.sysFile(t, "etc/containers/containers.conf", "[engine]\nruntime = \"runsc\"\n"+
+					"[engine.runtimes_flags]\nrunsc = [\"debug\", \"network=host\"]\n")
+				e.userFile(t, "containers/containers.conf", "[engine]\ninfra_image = \"user\"\n")
+			},
+			check: func(t *testing.T, c *Config) {
+				if !reflect.DeepEqual(c.Engine.OCIRuntimesFlags["runsc"], []string{"debug", "network=host"}) {
+					t.Errorf("runtimes_flags = %v", c.Engine.OCIRuntimesFlags)
+				}
+				if c.Engine.Runtime != "runsc" || !strings.HasSuffix(c.RuntimeChosenBy, "etc/containers/containers.conf") {
+					t.Errorf("runtime = %q chosen by %q", c.Engine.Runtime, c.RuntimeChosenBy)
+				}
+			},
+			files: 2,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
