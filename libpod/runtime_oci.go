@@ -35,10 +35,10 @@ func (r *Runtime) candidate(name string, h oci.Host) runtimeCandidate {
 		c.Reason = oci.MissingBinary(name, r.cfg.Engine.OCIRuntimes[name])
 		return c
 	}
-	c.Reason = h.Refusal(name)
+	c.Reason = h.Refusal(name, r.cfg.Engine.RuntimeSupportsKVM)
 	if c.Reason == "" {
 		// Named by its path: the checks go by the binary's name.
-		c.Reason = h.Refusal(filepath.Base(c.Path))
+		c.Reason = h.Refusal(filepath.Base(c.Path), r.cfg.Engine.RuntimeSupportsKVM)
 	}
 	return c
 }

@@ -31,9 +31,10 @@ func runtimeTestConfig(t *testing.T) *config.Config {
 	return &config.Config{
 		Rootless: true, TmpDir: filepath.Join(dir, "tmp"),
 		Engine: config.EngineConfig{
-			RuntimeOrder:     []string{"crun", "runc", "runsc", "kata"},
-			OCIRuntimes:      paths,
-			OCIRuntimesFlags: map[string][]string{},
+			RuntimeOrder:       []string{"crun", "runc", "runsc", "kata"},
+			OCIRuntimes:        paths,
+			OCIRuntimesFlags:   map[string][]string{},
+			RuntimeSupportsKVM: []string{"kata"},
 		},
 	}
 }
@@ -58,6 +59,9 @@ func TestChooseRuntime(t *testing.T) {
 			want: "runc", inReason: "named by --runtime"},
 		{name: "request wins", setup: func(c *config.Config) { c.Engine.Runtime = "runc" }, request: "runsc", want: "runsc"},
 		{name: "kata missing", request: "kata", inReason: `OCI runtime "kata" cannot run here: no kata binary`},
+		{name: "kata without kvm", setup: func(c *config.Config) {
+			c.Engine.OCIRuntimes["kata"] = c.Engine.OCIRuntimes["runc"]
+		}, request: "kata", inReason: "no /dev/kvm"},
 		{name: "path that is not there", request: "/nonexistent/crun", inReason: "/nonexistent/crun is not an executable file"},
 		{name: "configured crun refused as root on hybrid", setup: func(c *config.Config) {
 			c.Rootless, c.Engine.Runtime = false, "crun"
@@ -75,8 +79,8 @@ func TestChooseRuntime(t *testing.T) {
 			r := &Runtime{cfg: cfg}
 			c, reason, err := r.chooseRuntime(tt.request, tt.host)
 			if tt.want == "" {
-				if !errors.Is(err, define.ErrRuntimeUnavailable) {
-					t.Fatalf("err = %v, want a refusal", err)
+				if !errors.Is(err, define.ErrRuntimeUnavailable) || define.ExitCode(err) != define.ExitCannotRun {
+					t.Fatalf("err = %v (exit %d), want a refusal with exit 126", err, define.ExitCode(err))
 				}
 				if !strings.Contains(err.Error(), tt.inReason) {
 					t.Errorf("err = %q, want it to say %q", err, tt.inReason)

@@ -56,7 +56,7 @@ var (
 	// start): a container that cannot run exits 126, as in Podman.
 	ErrOCIRuntime = NewError(ErrInternal, "OCI runtime error")
 	// ErrRuntimeUnavailable marks an OCI runtime that cannot run on this
-	// host (binary missing, crun on a hybrid host as root).
+	// host (binary missing, no /dev/kvm, ...): exit 126, as in Podman.
 	ErrRuntimeUnavailable = NewError(ErrUnsupported, "OCI runtime cannot run here")
 )
 
@@ -103,6 +103,9 @@ func ExitCode(err error) int {
 	var ec *ExitCodeError
 	if errors.As(err, &ec) {
 		return ec.Code
+	}
+	if errors.Is(err, ErrRuntimeUnavailable) {
+		return ExitCannotRun
 	}
 	return ExitPM
 }

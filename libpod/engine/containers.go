@@ -68,6 +68,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	// A runtime that cannot run here is refused before any image is pulled.
+	ort, err := e.rt.OCIRuntime(s.Runtime)
+	if err != nil {
+		return nil, err
+	}
 	img, name, err := e.resolveImage(ctx, s.Image, s.PullPolicy, e.pullOptions(s))
 	if err != nil {
 		return nil, err
@@ -85,10 +90,6 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		StopSignal: details.Config.Config.StopSignal,
 
 		Healthcheck: details.Healthcheck,
-	}
-	ort, err := e.rt.OCIRuntime(s.Runtime)
-	if err != nil {
-		return nil, err
 	}
 	ipcMode, err := e.resolveIPC(ctx, s)
 	if err != nil {

@@ -2,6 +2,7 @@ package oci
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ type Host struct {
 	// /sys/fs/cgroup/unified is visible here. Rootless pm hides it in its
 	// own mount namespace (the pause process mounts a tmpfs over it).
 	HybridVisible bool
+	KVM           bool // /dev/kvm exists
 }
 
 // ProbeHost looks at this host's cgroups and devices.
@@ -27,12 +29,15 @@ func ProbeHost(rootless bool) Host {
 		var st unix.Statfs_t
 		h.HybridVisible = unix.Statfs("/sys/fs/cgroup/unified", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
 	}
+	_, err := os.Stat("/dev/kvm")
+	h.KVM = err == nil
 	return h
 }
 
 // Refusal says why runtime name cannot run containers on h, or "" when it
-// can.
-func (h Host) Refusal(name string) string {
+// can. kvm lists the runtimes that need /dev/kvm (containers.conf's
+// runtime_supports_kvm).
+func (h Host) Refusal(name string, kvm []string) string {
 	base := filepath.Base(name)
 	switch {
 	case isCrun(base) && h.HybridVisible && h.Rootless:
@@ -41,6 +46,8 @@ func (h Host) Refusal(name string) string {
 	case isCrun(base) && h.HybridVisible:
 		return "crun refuses cgroup v1 hosts that also mount cgroup2 at /sys/fs/cgroup/unified (\"hybrid\"), " +
 			"and as root pm shares the host's mount namespace, where hiding it would change the host"
+	case (slices.Contains(kvm, name) || slices.Contains(kvm, base)) && !h.KVM:
+		return "it runs containers in KVM virtual machines and this host has no /dev/kvm"
 	}
 	return ""
 }

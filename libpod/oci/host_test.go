@@ -8,6 +8,7 @@ import (
 
 func TestHostRefusal(t *testing.T) {
 	t.Parallel()
+	kvm := []string{"kata", "kata-runtime"}
 	tests := []struct {
 		name    string
 		host    Host
@@ -21,11 +22,14 @@ func TestHostRefusal(t *testing.T) {
 		{"crun on cgroup v2", Host{CgroupV2: true}, "crun", ""},
 		{"runc root, hybrid", Host{HybridVisible: true}, "runc", ""},
 		{"runsc rootless", Host{Rootless: true}, "runsc", ""},
+		{"kata without kvm", Host{Rootless: true}, "kata", "no /dev/kvm"},
+		{"kata binary name without kvm", Host{}, "/usr/bin/kata-runtime", "no /dev/kvm"},
+		{"kata with kvm", Host{KVM: true}, "kata", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := tt.host.Refusal(tt.runtime)
+			got := tt.host.Refusal(tt.runtime, kvm)
 			if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
 				t.Errorf("Refusal(%q) = %q, want %q", tt.runtime, got, tt.want)
 			}

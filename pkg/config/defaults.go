@@ -38,6 +38,7 @@ func defaultConfig(opts Options) *Config {
 			"kata":  runtimePaths("kata-runtime", "kata-qemu", "kata-fc"),
 		},
 		OCIRuntimesFlags:   map[string][]string{},
+		RuntimeSupportsKVM: []string{"kata", "kata-runtime", "kata-qemu", "kata-fc"},
 		ConmonPath: []string{
 			"/usr/libexec/podman/conmon",
 			"/usr/local/libexec/podman/conmon",

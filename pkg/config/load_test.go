@@ -197,15 +197,18 @@ func TestContainersConfLayering(t *testing.T) {
 			files: 1,
 		},
 		{
-			name: "runtimes_flags and the file that chose the runtime",
+			name: "runtimes_flags, runtime_supports_kvm, and the file that chose the runtime",
 			setup: func(t *testing.T, e testEnv, o *Options) {
-				e.sysFile(t, "etc/containers/containers.conf", "[engine]\nruntime = \"runsc\"\n"+
+				e.sysFile(t, "etc/containers/containers.conf", "[engine]\nruntime = \"runsc\"\nruntime_supports_kvm = [\"kata\", \"krun\"]\n"+
 					"[engine.runtimes_flags]\nrunsc = [\"debug\", \"network=host\"]\n")
 				e.userFile(t, "containers/containers.conf", "[engine]\ninfra_image = \"user\"\n")
 			},
 			check: func(t *testing.T, c *Config) {
 				if !reflect.DeepEqual(c.Engine.OCIRuntimesFlags["runsc"], []string{"debug", "network=host"}) {
 					t.Errorf("runtimes_flags = %v", c.Engine.OCIRuntimesFlags)
+				}
+				if !reflect.DeepEqual(c.Engine.RuntimeSupportsKVM, []string{"kata", "krun"}) {
+					t.Errorf("runtime_supports_kvm = %v", c.Engine.RuntimeSupportsKVM)
 				}
 				if c.Engine.Runtime != "runsc" || !strings.HasSuffix(c.RuntimeChosenBy, "etc/containers/containers.conf") {
 					t.Errorf("runtime = %q chosen by %q", c.Engine.Runtime, c.RuntimeChosenBy)
