@@ -3,7 +3,7 @@
 # its tests. It is idempotent and quick when everything is already there.
 set -eu
 
-PKGS="runc crun conmon uidmap passt slirp4netns fuse-overlayfs catatonit
+PKGS="runc crun runsc conmon uidmap passt slirp4netns fuse-overlayfs catatonit
 netavark aardvark-dns busybox-static docker-registry iproute2 procps
 libsqlite3-dev gcc make git ca-certificates tar util-linux curl python3
 python3-docker docker-compose systemd iptables"

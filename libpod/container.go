@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
-	"github.com/pm-project/pm/libpod/oci"
 	"github.com/pm-project/pm/libpod/state"
 )
 
@@ -137,54 +134,3 @@ func (r *Runtime) BundleDir(id string) string { return r.bundleDir(id) }
 
 // exitDir is where conmon writes exit files.
 func (r *Runtime) exitDir() string { return filepath.Join(r.cfg.TmpDir, "exits") }
-
-// OCIRuntime returns the OCI runtime called name (a name or a path), or
-// the configured default: the first usable of the configured order.
-func (r *Runtime) OCIRuntime(name string) (*oci.Runtime, error) {
-	if name == "" {
-		name = r.cfg.Engine.Runtime
-	}
-	conmon, _ := oci.Find("conmon", r.cfg.Engine.ConmonPath)
-	mk := func(n, p string) *oci.Runtime {
-		return &oci.Runtime{
-			Name: n, Path: p, ConmonPath: conmon,
-			Root:      filepath.Join(r.cfg.TmpDir, "runtime", filepath.Base(n)),
-			ExitDir:   r.exitDir(),
-			ExtraArgs: r.cfg.RuntimeFlags, // --runtime-flag
-		}
-	}
-	if name != "" {
-		if strings.Contains(name, "/") {
-			if _, err := os.Stat(name); err != nil {
-				return nil, define.Invalidf("OCI runtime %s: %v", name, err)
-			}
-			// Named by the path it was given as, as in Podman's inspect.
-			return mk(name, name), nil
-		}
-		p, ok := oci.Find(name, r.cfg.Engine.OCIRuntimes[name])
-		if !ok {
-			return nil, define.Errorf(define.ErrNotFound, "OCI runtime %q not found", name)
-		}
-		return mk(name, p), nil
-	}
-	order := runtimeOrder(r.cfg.Engine.RuntimeOrder)
-	for _, b := range oci.FindRuntimes(order, r.cfg.Engine.OCIRuntimes) {
-		if oci.Usable(b.Name) {
-			return mk(b.Name, b.Path), nil
-		}
-	}
-	return nil, define.Errorf(define.ErrNotFound, "no usable OCI runtime found among %s", strings.Join(order, ", "))
-}
-
-// runtimeOf returns the OCI runtime a container was created with.
-func (r *Runtime) runtimeOf(c *Container) (*oci.Runtime, error) {
-	if c.Config.RuntimePath != "" {
-		rt, err := r.OCIRuntime(c.Config.RuntimePath)
-		if err == nil {
-			rt.Name = c.Config.RuntimeName
-			rt.Root = filepath.Join(r.cfg.TmpDir, "runtime", filepath.Base(c.Config.RuntimeName))
-			return rt, nil
-		}
-	}
-	return r.OCIRuntime(c.Config.RuntimeName)
-}

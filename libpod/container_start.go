@@ -260,15 +260,13 @@ func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime,
 }
 
 // classifyStartErr gives the exit codes of Podman to a runtime's refusal
-// to run the command: 127 when it is not found, 126 when it cannot run.
+// to run the command: 127 when it is not found, 126 when it cannot run or
+// the runtime refused the container.
 func classifyStartErr(err error) error {
-	s := err.Error()
-	switch {
-	case strings.Contains(s, "executable file not found") || strings.Contains(s, "no such file or directory"):
-		return &define.ExitCodeError{Code: define.ExitCmdNotFound, Err: define.Errorf(define.ErrNotFound, "%s: OCI runtime attempted to invoke a command that was not found", s)}
-	case strings.Contains(s, "permission denied") || strings.Contains(s, "is a directory"):
-		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: define.Errorf(define.ErrPermission, "%s: OCI runtime permission denied error", s)}
-	case errors.Is(err, define.ErrOCIRuntime):
+	if c, ok := oci.ClassifyCommandErr(err); ok {
+		return c
+	}
+	if errors.Is(err, define.ErrOCIRuntime) {
 		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 	}
 	return err

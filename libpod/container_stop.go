@@ -2,6 +2,7 @@ package libpod
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/lock"
 )
@@ -142,11 +144,17 @@ func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint
 		}
 		slog.Warn(fmt.Sprintf("StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL", signalName(sig), c.Name(), timeout))
 	}
-	if err := ort.Kill(ctx, c.ID(), syscall.SIGKILL, true); err != nil {
-		slog.Debug("killing container", "container", c.ID(), "err", err)
-		if err := ort.Kill(ctx, c.ID(), syscall.SIGKILL, false); err != nil {
+	// In its own PID namespace the container ends with its init process.
+	// Otherwise the runtime kills every process of its cgroup (--all),
+	// which crun quietly skips where there is none (rootless on cgroup
+	// v1): init is killed either way.
+	if !ownPIDNamespace(c) {
+		if err := ort.Kill(ctx, c.ID(), syscall.SIGKILL, true); err != nil {
 			slog.Debug("killing container", "container", c.ID(), "err", err)
 		}
+	}
+	if err := ort.Kill(ctx, c.ID(), syscall.SIGKILL, false); err != nil {
+		slog.Debug("killing container", "container", c.ID(), "err", err)
 	}
 	if r.waitExit(ctx, c, 10*time.Second) {
 		return nil
@@ -168,6 +176,23 @@ func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint
 // policy). The caller holds c's lock.
 func (r *Runtime) exitPending(c *Container) bool {
 	return (c.State.Status == define.StatusExited || c.State.Status == define.StatusStopped) && !c.State.ExitHandled
+}
+
+// ownPIDNamespace reports whether c's spec gives it a new PID namespace
+// (not the host's or another container's). A pod's members may join the
+// infra container's at start, and --pid container:ID another's, which the
+// recorded spec does not show.
+func ownPIDNamespace(c *Container) bool {
+	var sp specs.Spec
+	if c.Pod != "" || strings.HasPrefix(c.Config.PIDMode, "container:") || json.Unmarshal(c.Config.Spec, &sp) != nil || sp.Linux == nil {
+		return false
+	}
+	for _, ns := range sp.Linux.Namespaces {
+		if ns.Type == specs.PIDNamespace {
+			return ns.Path == ""
+		}
+	}
+	return false
 }
 
 // waitExit waits up to d for c to exit (exit file or process gone).

@@ -55,14 +55,7 @@ func (r *Runtime) Info(ctx context.Context) (*define.Info, error) {
 	if p, ok := oci.Find("conmon", cfg.Engine.ConmonPath); ok {
 		h.Conmon = define.ComponentInfo{Name: "conmon", Package: packageOf(p), Path: p, Version: oci.VersionOf(ctx, p)}
 	}
-	for _, b := range oci.FindRuntimes(runtimeOrder(cfg.Engine.RuntimeOrder), cfg.Engine.OCIRuntimes) {
-		ci := define.ComponentInfo{Name: b.Name, Path: b.Path, Version: oci.VersionOf(ctx, b.Path)}
-		h.OCIRuntimes = append(h.OCIRuntimes, ci)
-		if h.OCIRuntime.Path == "" && (cfg.Engine.Runtime == b.Name || (cfg.Engine.Runtime == "" && oci.Usable(b.Name))) {
-			h.OCIRuntime = ci
-			h.OCIRuntime.Package = packageOf(b.Path)
-		}
-	}
+	h.OCIRuntime, h.OCIRuntimes = r.runtimeInfo(func(p string) string { return oci.VersionOf(ctx, p) })
 	if p, ok := oci.Find("pasta", nil); ok {
 		h.Pasta = define.ComponentInfo{Name: "pasta", Path: p, Version: oci.VersionOf(ctx, p)}
 	}

@@ -1,6 +1,9 @@
 // Command bench times pm side by side with podman (when installed) and, for
 // container runs, bare runc (the floor). Runs are interleaved, so machine
-// noise hits every tool alike; it prints medians and ratios.
+// noise hits every tool alike; it prints medians and ratios. Then it runs
+// the seed's comparison of OCI runtimes: /bin/true in a new container, -seed
+// times, through pm (and podman) with crun, runc and runsc, and with each
+// bare runtime.
 //
 // As root it runs everything as the unprivileged user "pmbench" (created
 // with a subordinate id range when missing), since rootless is pm's case.
@@ -31,6 +34,8 @@ var (
 	runs     = flag.Int("n", 15, "runs per case and tool")
 	noPodman = flag.Bool("no-podman", false, "skip podman even when installed")
 	apiOnly  = flag.Bool("api", false, "only the API cases (docker CLI and requests through each system service)")
+	seedRuns = flag.Int("seed", 100, "runs per runtime and tool of the OCI runtime comparison; 0 skips it")
+	rtOnly   = flag.Bool("runtimes", false, "only the OCI runtime comparison")
 )
 
 const benchUser = "pmbench"
@@ -104,18 +109,25 @@ func main() {
 	bin := filepath.Join(base, "pm")
 	check(copyFile(pm, bin))
 
+	var bare *nsRunner
 	tools := []*runner{newRunner("pm", bin, base, cred, uid)}
 	if p, err := exec.LookPath("podman"); err == nil && !*noPodman {
 		tools = append(tools, newRunner("podman", p, base, cred, uid))
 	}
 	cleanup := func() {
+		// Read before reset, which may remove the pid files.
+		pauses := pausePIDs(base, uid)
 		for _, t := range tools {
 			t.run("rm", "-af", "-t", "0")
 			t.run("system", "reset", "-f")
 		}
-		if cred != nil {
-			exec.Command("pkill", "-KILL", "-u", benchUser).Run()
+		if bare != nil {
+			bare.stop()
 		}
+		for _, pid := range pauses {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+		killUnder(base)
 		os.RemoveAll(base)
 	}
 	// check exits on the first error: clean up then too, or the bench
@@ -123,8 +135,13 @@ func main() {
 	atExit = cleanup
 	defer cleanup()
 
-	// 20 distinct images, imported from small tarballs.
-	for i := 0; i < 20; i++ {
+	// 20 distinct images, imported from small tarballs (one is enough for
+	// the runtime comparison alone).
+	nImages := 20
+	if *rtOnly {
+		nImages = 1
+	}
+	for i := 0; i < nImages; i++ {
 		tarPath := filepath.Join(base, fmt.Sprintf("img%d.tar", i))
 		check(writeRootfs(tarPath, i))
 		for _, t := range tools {
@@ -194,6 +211,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "bench: pm has no `container inspect` yet: inspect skipped")
 	}
 
+	if *seedRuns > 0 {
+		bare = newNSRunner(base, cred, filepath.Join(base, "img0.tar"))
+	}
+	if *rtOnly {
+		compareRuntimes(tools, bare, img, *seedRuns)
+		return
+	}
 	printHeader(tools)
 	if *apiOnly {
 		apiCases(tools, base, img)
@@ -210,6 +234,53 @@ func main() {
 	}
 	for _, c := range with100 {
 		runCase(c, tools)
+	}
+	for _, t := range tools {
+		t.must("rm", "-af", "-t", "0")
+	}
+	if *seedRuns > 0 {
+		compareRuntimes(tools, bare, img, *seedRuns)
+	}
+}
+
+// pausePIDs returns the bench user's pause processes whose pid files are
+// under base.
+func pausePIDs(base string, uid int) []int {
+	var pids []int
+	filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.Name() != "pause.pid" {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+		var st syscall.Stat_t
+		if err == nil && pid > 1 && syscall.Stat(filepath.Join("/proc", strconv.Itoa(pid)), &st) == nil && int(st.Uid) == uid {
+			pids = append(pids, pid)
+		}
+		return nil
+	})
+	return pids
+}
+
+// killUnder kills what the bench started and left running: the processes
+// with one of its directories (under base) in their environment.
+func killUnder(base string) {
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		for _, kv := range strings.Split(string(env), "\x00") {
+			if strings.HasPrefix(kv, "XDG_RUNTIME_DIR="+base+"/") || strings.HasPrefix(kv, "HOME="+base+"/") {
+				syscall.Kill(pid, syscall.SIGKILL)
+				break
+			}
+		}
 	}
 }
 

@@ -56,6 +56,9 @@ var (
 	// ErrOCIRuntime marks the OCI runtime's own refusals (runc create,
 	// start): a container that cannot run exits 126, as in Podman.
 	ErrOCIRuntime = NewError(ErrInternal, "OCI runtime error")
+	// ErrRuntimeUnavailable marks an OCI runtime that cannot run on this
+	// host (binary missing, no /dev/kvm, ...): exit 126, as in Podman.
+	ErrRuntimeUnavailable = NewError(ErrUnsupported, "OCI runtime cannot run here")
 )
 
 // Errorf formats an error of class; a %w verb in format also wraps its
@@ -101,6 +104,9 @@ func ExitCode(err error) int {
 	var ec *ExitCodeError
 	if errors.As(err, &ec) {
 		return ec.Code
+	}
+	if errors.Is(err, ErrRuntimeUnavailable) {
+		return ExitCannotRun
 	}
 	return ExitPM
 }

@@ -30,8 +30,8 @@ type HostInfo struct {
 	MemFree            int64             `json:"memFree"`
 	MemTotal           int64             `json:"memTotal"`
 	NetworkBackend     string            `json:"networkBackend"`
-	OCIRuntime         ComponentInfo     `json:"ociRuntime"`
-	OCIRuntimes        []ComponentInfo   `json:"ociRuntimes"`
+	OCIRuntime         RuntimeInfo       `json:"ociRuntime"`  // the default for new containers
+	OCIRuntimes        []RuntimeInfo     `json:"ociRuntimes"` // every configured runtime
 	OS                 string            `json:"os"`
 	RootlessNetworkCmd string            `json:"rootlessNetworkCmd"`
 	RuntimeDir         string            `json:"runtimeDir"`
@@ -49,6 +49,18 @@ type ComponentInfo struct {
 	Package string `json:"package,omitempty"`
 	Path    string `json:"path"`
 	Version string `json:"version"`
+}
+
+// RuntimeInfo is an OCI runtime in `pm info`: where it is, and whether it
+// can run containers on this host. Reason says why it cannot, or, for the
+// runtime in use, why it was chosen.
+type RuntimeInfo struct {
+	Name    string `json:"name"`
+	Package string `json:"package,omitempty"`
+	Path    string `json:"path"`
+	Version string `json:"version"`
+	Usable  bool   `json:"usable"`
+	Reason  string `json:"reason,omitempty"`
 }
 
 // DistributionInfo is the host's /etc/os-release.

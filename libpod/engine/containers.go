@@ -96,6 +96,16 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err != nil {
 		return nil, err
 	}
+	// A runtime that cannot run here is refused before any image is pulled.
+	ort, err := e.rt.OCIRuntime(s.Runtime)
+	if err != nil {
+		return nil, err
+	}
+	if s.Domainname != "" {
+		if ok, v := oci.SetsDomainname(ctx, ort.Name, ort.Path); !ok {
+			return nil, define.Errorf(define.ErrUnsupported, "a domain name needs runc 1.2 or newer, or crun: %s cannot set it", v)
+		}
+	}
 	img, name, err := e.resolveImage(ctx, s.Image, s.PullPolicy, e.pullOptions(s))
 	if err != nil {
 		return nil, err
@@ -118,15 +128,6 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		StopSignal: details.Config.Config.StopSignal,
 
 		Healthcheck: details.Healthcheck,
-	}
-	ort, err := e.rt.OCIRuntime(s.Runtime)
-	if err != nil {
-		return nil, err
-	}
-	if s.Domainname != "" {
-		if ok, v := oci.SetsDomainname(ctx, ort.Name, ort.Path); !ok {
-			return nil, define.Errorf(define.ErrUnsupported, "a domain name needs runc 1.2 or newer, or crun: %s cannot set it", v)
-		}
 	}
 	ipcMode, err := e.resolveIPC(ctx, s)
 	if err != nil {

@@ -150,7 +150,8 @@ func (r *Runtime) Exec(ctx context.Context, o ExecOptions) (pid, conmonPid int, 
 		if msg == "" {
 			msg = "the OCI runtime could not run the command"
 		}
-		return 0, 0, classifyExecErr(fmt.Errorf("%s: %s", r.Name, msg))
+		err, _ := ClassifyCommandErr(fmt.Errorf("%s: %s", r.Name, msg))
+		return 0, 0, err
 	}
 	select {
 	case <-waitErr:
@@ -211,17 +212,21 @@ func readSync(ctx context.Context, f *os.File, what string) error {
 	return nil
 }
 
-// classifyExecErr gives a runtime's refusal to run an exec'd command
-// Podman's exit codes: 127 when it is not found, 126 when it cannot run.
-func classifyExecErr(err error) error {
+// ClassifyCommandErr gives a runtime's refusal to run a container's or an
+// exec'd command Podman's exit codes, whichever runtime said it: 127 when it
+// is not found, 126 when it cannot run (runc says "permission denied" or "is
+// a directory", crun "Operation not permitted", runsc "permission denied").
+// ok is false for any other error.
+func ClassifyCommandErr(err error) (classified error, ok bool) {
 	s := err.Error()
+	l := strings.ToLower(s)
 	switch {
-	case containsAny(s, "executable file not found", "no such file or directory", "No such file or directory"):
-		return &define.ExitCodeError{Code: define.ExitCmdNotFound, Err: define.Errorf(define.ErrNotFound, "%s: OCI runtime attempted to invoke a command that was not found", s)}
-	case containsAny(s, "permission denied", "Permission denied", "is a directory"):
-		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: define.Errorf(define.ErrPermission, "%s: OCI runtime permission denied error", s)}
+	case containsAny(l, "executable file not found", "no such file or directory"):
+		return &define.ExitCodeError{Code: define.ExitCmdNotFound, Err: define.Errorf(define.ErrNotFound, "%s: OCI runtime attempted to invoke a command that was not found", s)}, true
+	case containsAny(l, "permission denied", "is a directory", "operation not permitted"):
+		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: define.Errorf(define.ErrPermission, "%s: OCI runtime permission denied error", s)}, true
 	}
-	return err
+	return err, false
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -15,13 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Binary is a helper program pm found on this host.
-type Binary struct {
-	Name    string
-	Path    string
-	Version string // first line of `--version`; "" when not asked
-}
-
 // Find returns the first existing path among candidates, then PATH.
 func Find(name string, candidates []string) (string, bool) {
 	for _, p := range candidates {
@@ -33,28 +26,6 @@ func Find(name string, candidates []string) (string, bool) {
 		return p, true
 	}
 	return "", false
-}
-
-// FindRuntimes lists the OCI runtimes of order that exist, each with its
-// path; paths maps a runtime name to its candidate paths (containers.conf's
-// [engine.runtimes]).
-func FindRuntimes(order []string, paths map[string][]string) []Binary {
-	var out []Binary
-	for _, name := range order {
-		if p, ok := Find(name, paths[name]); ok {
-			out = append(out, Binary{Name: name, Path: p})
-		}
-	}
-	return out
-}
-
-// Usable reports whether runtime name can run containers on this host:
-// crun 1.8 refuses cgroup v1 "hybrid" hosts, where runc works.
-func Usable(name string) bool {
-	if filepath.Base(name) == "crun" && CgroupVersion() == "v1" && hybridCgroups() {
-		return false
-	}
-	return true
 }
 
 // VersionOf runs `path --version` and returns its first line.
@@ -76,11 +47,6 @@ func CgroupVersion() string {
 		return "v2"
 	}
 	return "v1"
-}
-
-func hybridCgroups() bool {
-	var st unix.Statfs_t
-	return unix.Statfs("/sys/fs/cgroup/unified", &st) == nil && st.Type == unix.CGROUP2_SUPER_MAGIC
 }
 
 // SetsDomainname reports whether the runtime at path applies the spec's

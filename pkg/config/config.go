@@ -61,6 +61,9 @@ type Config struct {
 	// RuntimeFlags are global options for the OCI runtime, each with its
 	// leading "--" (from --runtime-flag); they go before its subcommand.
 	RuntimeFlags []string
+	// RuntimeChosenBy says who set Engine.Runtime: "--runtime", the
+	// containers.conf file that did, or "" (the first usable of the order).
+	RuntimeChosenBy string
 
 	// Image configuration files, handed to go.podman.io/image/v5.
 	RegistriesConfPath     string // "" means the library's default locations
@@ -76,9 +79,11 @@ type Config struct {
 
 // EngineConfig is containers.conf's [engine] table.
 type EngineConfig struct {
-	Runtime               string              `toml:"runtime"`  // default OCI runtime name; "" picks the first that works
-	RuntimeOrder          []string            `toml:"-"`        // the order tried when Runtime is ""
-	OCIRuntimes           map[string][]string `toml:"runtimes"` // runtime name -> candidate paths
+	Runtime               string              `toml:"runtime"`              // default OCI runtime name; "" picks the first that works
+	RuntimeOrder          []string            `toml:"-"`                    // the order tried when Runtime is ""
+	OCIRuntimes           map[string][]string `toml:"runtimes"`             // runtime name -> candidate paths
+	OCIRuntimesFlags      map[string][]string `toml:"runtimes_flags"`       // runtime name -> global flags without "--"; --runtime-flag replaces them
+	RuntimeSupportsKVM    []string            `toml:"runtime_supports_kvm"` // runtimes that need /dev/kvm
 	ConmonPath            []string            `toml:"conmon_path"`
 	CgroupManager         string              `toml:"cgroup_manager"`          // "systemd" or "cgroupfs"
 	EventsLogger          string              `toml:"events_logger"`           // "file", "journald" or "none"

@@ -55,8 +55,12 @@ func containersConfPaths(opts Options) ([]string, error) {
 func readContainersConf(c *Config, paths []string) error {
 	for _, p := range paths {
 		file := containersConfFile{Engine: &c.Engine, Containers: &c.Containers, Network: &c.Network}
+		before := c.Engine.Runtime
 		if err := decodeTOML(p, &file); err != nil {
 			return err
+		}
+		if c.Engine.Runtime != before {
+			c.RuntimeChosenBy = p
 		}
 		c.Files = append(c.Files, p)
 	}

@@ -37,6 +37,8 @@ func defaultConfig(opts Options) *Config {
 			"runsc": runtimePaths("runsc"),
 			"kata":  runtimePaths("kata-runtime", "kata-qemu", "kata-fc"),
 		},
+		OCIRuntimesFlags:   map[string][]string{},
+		RuntimeSupportsKVM: []string{"kata", "kata-runtime", "kata-qemu", "kata-fc"},
 		ConmonPath: []string{
 			"/usr/libexec/podman/conmon",
 			"/usr/local/libexec/podman/conmon",

@@ -23,6 +23,7 @@ func Load(opts Options) (*Config, error) {
 	applyStorageFlags(c, opts)
 	if opts.Runtime != "" {
 		c.Engine.Runtime = opts.Runtime
+		c.RuntimeChosenBy = "--runtime"
 	}
 
 	c.TmpDir = filepath.Join(opts.RuntimeDir, "pm")

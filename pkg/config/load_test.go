@@ -190,11 +190,31 @@ func TestContainersConfLayering(t *testing.T) {
 				o.Runtime = "runsc"
 			},
 			check: func(t *testing.T, c *Config) {
-				if c.Engine.Runtime != "runsc" {
-					t.Errorf("runtime = %q", c.Engine.Runtime)
+				if c.Engine.Runtime != "runsc" || c.RuntimeChosenBy != "--runtime" {
+					t.Errorf("runtime = %q chosen by %q", c.Engine.Runtime, c.RuntimeChosenBy)
 				}
 			},
 			files: 1,
+		},
+		{
+			name: "runtimes_flags, runtime_supports_kvm, and the file that chose the runtime",
+			setup: func(t *testing.T, e testEnv, o *Options) {
+				e.sysFile(t, "etc/containers/containers.conf", "[engine]\nruntime = \"runsc\"\nruntime_supports_kvm = [\"kata\", \"krun\"]\n"+
+					"[engine.runtimes_flags]\nrunsc = [\"debug\", \"network=host\"]\n")
+				e.userFile(t, "containers/containers.conf", "[engine]\ninfra_image = \"user\"\n")
+			},
+			check: func(t *testing.T, c *Config) {
+				if !reflect.DeepEqual(c.Engine.OCIRuntimesFlags["runsc"], []string{"debug", "network=host"}) {
+					t.Errorf("runtimes_flags = %v", c.Engine.OCIRuntimesFlags)
+				}
+				if !reflect.DeepEqual(c.Engine.RuntimeSupportsKVM, []string{"kata", "krun"}) {
+					t.Errorf("runtime_supports_kvm = %v", c.Engine.RuntimeSupportsKVM)
+				}
+				if c.Engine.Runtime != "runsc" || !strings.HasSuffix(c.RuntimeChosenBy, "etc/containers/containers.conf") {
+					t.Errorf("runtime = %q chosen by %q", c.Engine.Runtime, c.RuntimeChosenBy)
+				}
+			},
+			files: 2,
 		},
 	}
 	for _, tt := range tests {

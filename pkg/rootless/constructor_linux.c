@@ -18,8 +18,13 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
 
 // Read by Go (see cgo_linux.go).
 int pm_rootless_uid = -1;      // the user's uid outside the namespace
@@ -221,6 +226,23 @@ static void pause_wait_maps(void)
 	fail_ready("re-executing the pause process");
 }
 
+// hide_unified_cgroup covers a cgroup v1 host's cgroup2 mount at
+// /sys/fs/cgroup/unified (the "hybrid" layout, which crun 1.8 refuses) with
+// an empty read-only tmpfs. The mount lives in the pause process's private
+// mount namespace only, the one every pm of this user joins: the host keeps
+// its layout. Rootless containers get no cgroups on v1 anyway. A failure is
+// not fatal: pm then finds crun unusable and says why.
+static void hide_unified_cgroup(void)
+{
+	struct statfs root, unified;
+
+	if (statfs("/sys/fs/cgroup", &root) < 0 || root.f_type == CGROUP2_SUPER_MAGIC)
+		return;
+	if (statfs("/sys/fs/cgroup/unified", &unified) < 0 || unified.f_type != CGROUP2_SUPER_MAGIC)
+		return;
+	(void)mount("tmpfs", "/sys/fs/cgroup/unified", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0555,size=4k");
+}
+
 // pause_main is the rest of the life of the pause process: it holds the user
 // and mount namespaces it was cloned into and does nothing else.
 static void pause_main(void)
@@ -230,6 +252,7 @@ static void pause_main(void)
 	prctl(PR_SET_NAME, PAUSE_NAME, 0, 0, 0);
 	if (mount("", "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail_ready("making / private");
+	hide_unified_cgroup();
 	if (chdir("/") < 0)
 		fail_ready("changing to /");
 	// fd 4: readiness, or the reason there is none.

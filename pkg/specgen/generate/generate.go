@@ -98,7 +98,6 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		hostname = h.Hostname
 	}
 	sp := &specs.Spec{
-		Version:  specs.Version,
 		Hostname: hostname,
 		Root:     &specs.Root{Path: h.Rootfs, Readonly: s.ReadOnly},
 		Process: &specs.Process{
@@ -132,6 +131,7 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 	if err := seccompFilter(sp, s, h); err != nil {
 		return nil, err
 	}
+	sp.Version = specVersion(sp)
 	return sp, nil
 }
 

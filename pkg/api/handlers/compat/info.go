@@ -54,7 +54,9 @@ func (a *api) info(w http.ResponseWriter, r *http.Request) error {
 	}
 	runtimes := map[string]any{}
 	for _, rt := range h.OCIRuntimes {
-		runtimes[rt.Name] = map[string]string{"path": rt.Path}
+		if rt.Usable {
+			runtimes[rt.Name] = map[string]string{"path": rt.Path}
+		}
 	}
 	driverStatus := [][2]string{}
 	for k, v := range st.GraphStatus {
