@@ -64,6 +64,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		rep.Warnings = append(rep.Warnings, cgroupWarning)
 		s.Resources = specgen.Resources{}
 	}
+	// The request as made, for container clone.
+	request, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the container request: %w", err)
+	}
 	devices, err := deviceNodes(s.Devices)
 	if err != nil {
 		return nil, err
@@ -125,6 +130,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cc.Pod = pod.id
+	if cc.CreateSpec, err = requestInPod(request, pod.id); err != nil {
+		return nil, err
+	}
 	cc.Secrets = secrets
 	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
 	cc.Timeout, cc.PreserveFDs, cc.ConmonPidFile = s.Timeout, s.PreserveFDs, s.ConmonPidFile

@@ -12,6 +12,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// errNoBlkioWeight refuses block I/O weights where the host has none.
+var errNoBlkioWeight = define.Errorf(define.ErrUnsupported, "--blkio-weight and --blkio-weight-device: this host's block I/O controller takes no weights (cgroup v1 without the CFQ or BFQ scheduler)")
+
 // ContainerUpdateRequest is what may change on a container after create.
 type ContainerUpdateRequest struct {
 	// Restart is a --restart value (no, on-failure[:N], always,
@@ -59,7 +62,7 @@ func (e *Engine) ContainerUpdate(ctx context.Context, idOrName string, req Conta
 		case e.rt.Config().Rootless && oci.CgroupVersion() == "v1":
 			rep.Warnings = append(rep.Warnings, cgroupWarning)
 		case (u.BlkioWeight != nil || len(u.BlkioWeightDevice) > 0) && !oci.BlkioWeightSupported():
-			return nil, define.Errorf(define.ErrUnsupported, "--blkio-weight and --blkio-weight-device: this host's block I/O controller takes no weights (cgroup v1 without the CFQ or BFQ scheduler)")
+			return nil, errNoBlkioWeight
 		default:
 			opts.Resources = func(r *specs.LinuxResources) { generate.UpdateResources(r, u, devs) }
 			opts.NotByRunc = notByRunc(u)
