@@ -110,19 +110,6 @@ func TestImageRows(t *testing.T) {
 	}
 }
 
-func TestParseCreds(t *testing.T) {
-	t.Parallel()
-	if u, p, err := parseCreds("bob:se:cret"); err != nil || u != "bob" || p != "se:cret" {
-		t.Errorf("parseCreds = %q %q %v", u, p, err)
-	}
-	if u, p, err := parseCreds("bob"); err != nil || u != "bob" || p != "" {
-		t.Errorf("parseCreds = %q %q %v", u, p, err)
-	}
-	if _, _, err := parseCreds(":x"); err == nil {
-		t.Error("parseCreds(\":x\"): want an error")
-	}
-}
-
 func TestHistoryRows(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2022, 10, 18, 22, 0, 0, 0, time.UTC)

@@ -25,7 +25,7 @@ type tagsJSON struct {
 
 func newSearchCommand(name string) *cobra.Command {
 	var (
-		auth       authFlags
+		auth       cli.AuthFlags
 		req        engine.ImageSearchRequest
 		fmtFlag    string
 		noTrunc    bool
@@ -42,7 +42,7 @@ registries.conf's unqualified-search-registries.`,
 			if req.ListTags && len(req.Filters) > 0 {
 				return invalid("filters are not applicable to list tags result")
 			}
-			ra, err := auth.auth()
+			ra, err := auth.Auth()
 			if err != nil {
 				return err
 			}
@@ -86,7 +86,7 @@ registries.conf's unqualified-search-registries.`,
 		},
 	}
 	f := cmd.Flags()
-	auth.bind(f, true)
+	auth.Bind(f, true)
 	f.StringSliceVarP(&req.Filters, "filter", "f", nil, "Filter output based on conditions provided (default [])")
 	f.StringVar(&fmtFlag, "format", "", "Change the output format to JSON or a Go template")
 	f.IntVar(&req.Limit, "limit", 0, "Limit the number of results (default 25 per registry)")
