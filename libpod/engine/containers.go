@@ -280,6 +280,9 @@ func (e *Engine) resolveImage(ctx context.Context, name, policy string, opts ima
 	}
 	if policy != "always" {
 		img, err := svc.Lookup(name)
+		if err == nil && img.IsManifestList() {
+			return nil, "", define.Invalidf("%s is a manifest list: pm makes containers from images; name one of its images (pm manifest inspect %s)", name, name)
+		}
 		if err == nil {
 			return img, firstName(img, name), nil
 		}
