@@ -110,7 +110,7 @@ func (r *Runtime) CleanupContainer(ctx context.Context, idOrName string) error {
 	}
 	c, err = r.getContainer(ctx, c.ID())
 	if errors.Is(err, define.ErrNoSuchCtr) {
-		l.Unlock()
+		l.Remove() // removed meanwhile: its lock file goes with it
 		return nil
 	}
 	if err != nil {

@@ -62,11 +62,12 @@ func (r *Runtime) lockContainer(ctx context.Context, idOrName string) (*Containe
 		return nil, nil, err
 	}
 	c, err = r.getContainer(ctx, c.ID())
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		l.Remove() // removed meanwhile: its lock file goes with it
+		return nil, nil, define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
+	}
 	if err != nil {
 		l.Unlock()
-		if errors.Is(err, define.ErrNoSuchCtr) {
-			return nil, nil, define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
-		}
 		return nil, nil, err
 	}
 	return c, l, nil
