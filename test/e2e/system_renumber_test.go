@@ -1,0 +1,70 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestSystemRenumber: pm system renumber verifies and rebuilds the lock
+// files: the directory's mode, lock paths that are not files, stale locks
+// of gone containers, pods, volumes and lists (not one that is held),
+// missing locks of existing containers and pods; other locks stay.
+func TestSystemRenumber(t *testing.T) {
+	env := ctrEnv(t)
+	t.Cleanup(func() { _ = env.quietRun("pod", "rm", "-af") })
+	ctr := strings.TrimSpace(env.PMOK("create", "--name", "r1", "busybox", "true").Stdout)
+	pod := strings.TrimSpace(env.PMOK("pod", "create", "--infra=false", "rp").Stdout)
+	env.PMOK("volume", "create", "rv")
+	locks := filepath.Join(env.pmRunDir(), "locks")
+	gone := strings.Repeat("cd", 32)
+	held := strings.Repeat("ef", 32)
+	for _, n := range []string{gone, "pod-" + gone, "vol-gone", "manifest-" + gone, "custom", held} {
+		if err := os.WriteFile(filepath.Join(locks, n+".lock"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(locks, "baddir.lock"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(locks, ctr+".lock"))
+	env.ownAll(locks)
+	if err := os.Chmod(locks, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// Another process holds one stale lock: it stays.
+	hf, err := os.Open(filepath.Join(locks, held+".lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hf.Close()
+	if err := unix.Flock(int(hf.Fd()), unix.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+
+	res := env.PMOK("system", "renumber")
+	if res.Stdout != "" || res.Stderr != "" {
+		t.Errorf("system renumber printed %q %q", res.Stdout, res.Stderr)
+	}
+	for _, n := range []string{gone, "pod-" + gone, "vol-gone", "manifest-" + gone, "baddir"} {
+		if _, err := os.Lstat(filepath.Join(locks, n+".lock")); !os.IsNotExist(err) {
+			t.Errorf("%s.lock after renumber: %v, want it removed", n, err)
+		}
+	}
+	for _, n := range []string{ctr, "pod-" + pod, "vol-rv", "custom", held} {
+		if fi, err := os.Lstat(filepath.Join(locks, n+".lock")); err != nil || !fi.Mode().IsRegular() {
+			t.Errorf("%s.lock after renumber: %v, want a lock file", n, err)
+		}
+	}
+	if fi, err := os.Stat(locks); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("lock directory after renumber: %v %v, want mode 0700", fi.Mode(), err)
+	}
+	// The objects still work under their locks.
+	env.PMOK("start", "r1")
+	env.PMOK("pod", "rm", "rp")
+	env.PMOK("volume", "rm", "rv")
+	env.PM("system", "renumber", "extra").ExpectError(t, 125, "takes no arguments")
+}
