@@ -57,17 +57,18 @@ func (s *Service) AddToList(ctx context.Context, l *List, ref string, opts AddOp
 			return nil, define.Invalidf("invalid image reference %q: %v", ref, perr)
 		}
 		added, src, err = s.remoteInstances(ctx, sys, r, opts.All)
+	case tr != nil: // docker://
+		added, src, err = s.registryInstances(ctx, sys, strings.TrimPrefix(rest, "//"), opts.All)
 	default:
-		name := ref
-		if tr != nil {
-			name = strings.TrimPrefix(rest, "//")
-		} else if img, lerr := s.Lookup(ref); lerr == nil {
+		img, lerr := s.Lookup(ref)
+		switch {
+		case lerr == nil:
 			added, src, err = s.localInstance(ctx, img, ref)
-			break
-		} else if !errors.Is(lerr, define.ErrNoSuchImage) {
+		case errors.Is(lerr, define.ErrNoSuchImage):
+			added, src, err = s.registryInstances(ctx, sys, ref, opts.All)
+		default:
 			return nil, lerr
 		}
-		added, src, err = s.registryInstances(ctx, sys, name, opts.All)
 	}
 	if err != nil {
 		return nil, err

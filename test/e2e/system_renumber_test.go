@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -67,4 +68,40 @@ func TestSystemRenumber(t *testing.T) {
 	env.PMOK("pod", "rm", "rp")
 	env.PMOK("volume", "rm", "rv")
 	env.PM("system", "renumber", "extra").ExpectError(t, 125, "takes no arguments")
+}
+
+// busyProcs returns the live processes of the environment other than its
+// pause process: conmons, exit commands, pasta.
+func (e *Env) busyProcs() []procInfo {
+	marker := "XDG_RUNTIME_DIR=" + e.RuntimeDir
+	pause := e.PausePID()
+	var out []procInfo
+	for _, p := range listProcs() {
+		if p.pid == pause || p.comm == "pm-pause" || !p.hasEnv(marker) {
+			continue
+		}
+		if st, err := os.ReadFile(filepath.Join("/proc", itoa(p.pid), "stat")); err == nil && strings.Contains(string(st), ") Z ") {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// TestRemovedContainerLeavesNoLock: a running container removed with
+// rm -f, whose exit command (pm container cleanup) waits on its lock
+// meanwhile, leaves no lock file once everything has settled.
+func TestRemovedContainerLeavesNoLock(t *testing.T) {
+	env := ctrEnv(t)
+	var ids []string
+	for _, n := range []string{"l1", "l2", "l3"} {
+		ids = append(ids, env.runID("--name", n, "busybox", "sleep", "1000"))
+	}
+	env.PMOK("rm", "-f", "-t", "0", "l1", "l2", "l3")
+	env.waitFor(60*time.Second, "the exit commands of the removed containers to end", func() bool { return len(env.busyProcs()) == 0 })
+	for _, id := range ids {
+		if _, err := os.Stat(filepath.Join(env.pmRunDir(), "locks", id+".lock")); !os.IsNotExist(err) {
+			t.Errorf("lock file of removed container %s: %v, want none", id, err)
+		}
+	}
 }
