@@ -124,3 +124,16 @@ func TestHistoryRows(t *testing.T) {
 		t.Errorf("row = %+v", r)
 	}
 }
+
+func TestTruncateDescriptions(t *testing.T) {
+	t.Parallel()
+	long := "OpenSSH / Supervisor / EPEL/IUS/SCL Repos - CentOS 7"
+	res := []engine.ImageSearchResult{{Description: long}, {Description: "short"}, {Description: ""}}
+	truncateDescriptions(res)
+	if want := "OpenSSH / Supervisor / EPEL/IUS/SCL Repos -..."; res[0].Description != want {
+		t.Errorf("long description: %q, want %q", res[0].Description, want)
+	}
+	if res[1].Description != "short" || res[2].Description != "" {
+		t.Errorf("short descriptions changed: %q %q", res[1].Description, res[2].Description)
+	}
+}

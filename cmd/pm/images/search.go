@@ -57,11 +57,7 @@ registries.conf's unqualified-search-registries.`,
 			}
 			isJSON := format.IsJSON(fmtFlag)
 			if !noTrunc && !isJSON {
-				for i := range res {
-					if d := res[i].Description; len(d) > searchTrunc {
-						res[i].Description = strings.TrimSpace(d[:searchTrunc]) + "..."
-					}
-				}
+				truncateDescriptions(res)
 			}
 			opts := format.Options{Format: fmtFlag, Headers: map[string]string{"Index": "INDEX"}}
 			switch {
@@ -94,4 +90,14 @@ registries.conf's unqualified-search-registries.`,
 	f.BoolVar(&compatible, "compatible", false, "List stars, official and automated columns (Docker compatibility)")
 	f.BoolVar(&req.ListTags, "list-tags", false, "List the tags of the input registry")
 	return cmd
+}
+
+// truncateDescriptions shortens descriptions to searchTrunc characters and
+// "...", as Podman prints them without --no-trunc.
+func truncateDescriptions(res []engine.ImageSearchResult) {
+	for i := range res {
+		if d := res[i].Description; len(d) > searchTrunc {
+			res[i].Description = strings.TrimSpace(d[:searchTrunc]) + "..."
+		}
+	}
 }
