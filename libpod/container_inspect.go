@@ -405,36 +405,8 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 			h.CgroupMode = cc.CgroupNSMode
 		}
 		h.Sysctls = l.Sysctl
-		if res := l.Resources; res != nil {
-			if res.Memory != nil && res.Memory.Limit != nil {
-				h.Memory = *res.Memory.Limit
-			}
-			if res.Memory != nil && res.Memory.Reservation != nil {
-				h.MemoryReservation = *res.Memory.Reservation
-			}
-			if res.Memory != nil && res.Memory.Swap != nil {
-				h.MemorySwap = *res.Memory.Swap
-			}
-			if res.Pids != nil && res.Pids.Limit != nil {
-				h.PidsLimit = *res.Pids.Limit
-			}
-			if cpu := res.CPU; cpu != nil {
-				if cpu.Period != nil {
-					h.CPUPeriod = *cpu.Period
-				}
-				if cpu.Quota != nil {
-					h.CPUQuota = *cpu.Quota
-				}
-				if cpu.Period != nil && cpu.Quota != nil && *cpu.Period > 0 {
-					h.NanoCPUs = *cpu.Quota * 1e9 / int64(*cpu.Period)
-				}
-				if cpu.Shares != nil {
-					h.CPUShares = *cpu.Shares
-				}
-				h.CpusetCpus = cpu.Cpus
-			}
-		}
 	}
+	inspectResources(h, sp.Linux)
 	return h
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/pm-project/pm/cmd/pm/images"
 	"github.com/pm-project/pm/cmd/pm/inspect"
 	"github.com/pm-project/pm/cmd/pm/kube"
+	"github.com/pm-project/pm/cmd/pm/manifests"
 	"github.com/pm-project/pm/cmd/pm/networks"
 	"github.com/pm-project/pm/cmd/pm/pods"
 	"github.com/pm-project/pm/cmd/pm/secrets"
@@ -18,6 +19,7 @@ import (
 func init() {
 	registrars = append(registrars, system.Register)
 	registrars = append(registrars, images.Register)
+	registrars = append(registrars, manifests.Register)
 	registrars = append(registrars, containers.Register)
 	registrars = append(registrars, inspect.Register)
 	registrars = append(registrars, networks.Register)

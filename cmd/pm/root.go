@@ -35,6 +35,10 @@ per-user SQLite database; user namespaces stand in for root.`,
 		Args: cobra.ArbitraryArgs,
 	}
 	root.SetUsageTemplate(usageTemplate)
+	// pm --version is the short form of pm version, as podman --version.
+	root.Version = define.PMVersion
+	root.SetVersionTemplate("pm version {{.Version}}\n")
+	root.Flags().BoolP("version", "v", false, "Version of pm")
 	// Podman's help lists no -h/--help option. The flag is hidden when
 	// help or usage is printed, not on every command at start: that would
 	// cost each invocation a flag set per command.

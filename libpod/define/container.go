@@ -163,6 +163,10 @@ type ContainerConfig struct {
 	ServiceExitCodePropagation string `json:",omitempty"`
 	// CreateCommand is the command line that created the container.
 	CreateCommand []string `json:",omitempty"`
+	// CreateSpec is the validated request the container was made from
+	// (a specgen.Spec as JSON, with its pod resolved to an ID), for
+	// container clone; empty for containers made before it was kept.
+	CreateSpec json.RawMessage `json:",omitempty"`
 }
 
 // ContainerState is a container's changing state.

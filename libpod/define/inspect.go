@@ -227,6 +227,30 @@ type InspectContainerHostConfig struct {
 	Init              bool              `json:"Init"`
 	PidsLimit         int64             `json:"PidsLimit"`
 	Ulimits           []InspectUlimit   `json:"Ulimits"`
+	// The rest of the cgroup limits (run, pm update), under Podman's
+	// names. MemorySwappiness is -1 when unset.
+	BlkioWeight          uint16                       `json:"BlkioWeight"`
+	BlkioWeightDevice    []InspectBlkioWeightDevice   `json:"BlkioWeightDevice"`
+	BlkioDeviceReadBps   []InspectBlkioThrottleDevice `json:"BlkioDeviceReadBps"`
+	BlkioDeviceWriteBps  []InspectBlkioThrottleDevice `json:"BlkioDeviceWriteBps"`
+	BlkioDeviceReadIOps  []InspectBlkioThrottleDevice `json:"BlkioDeviceReadIOps"`
+	BlkioDeviceWriteIOps []InspectBlkioThrottleDevice `json:"BlkioDeviceWriteIOps"`
+	CpuRealtimePeriod    uint64                       `json:"CpuRealtimePeriod"`
+	CpuRealtimeRuntime   int64                        `json:"CpuRealtimeRuntime"`
+	CpusetMems           string                       `json:"CpusetMems"`
+	MemorySwappiness     int64                        `json:"MemorySwappiness"`
+}
+
+// InspectBlkioWeightDevice is one --blkio-weight-device.
+type InspectBlkioWeightDevice struct {
+	Path   string `json:"Path"`
+	Weight uint16 `json:"Weight"`
+}
+
+// InspectBlkioThrottleDevice is one --device-{read,write}-{bps,iops}.
+type InspectBlkioThrottleDevice struct {
+	Path string `json:"Path"`
+	Rate uint64 `json:"Rate"`
 }
 
 // InspectDevice is one --device in Docker's shape.

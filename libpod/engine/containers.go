@@ -92,6 +92,11 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err := blkioDevices(&s.Resources); err != nil {
 		return nil, err
 	}
+	// The request as made, for container clone.
+	request, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("encoding the container request: %w", err)
+	}
 	devices, err := deviceNodes(s.Devices)
 	if err != nil {
 		return nil, err
@@ -175,6 +180,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		return nil, err
 	}
 	cc.Pod = pod.id
+	if cc.CreateSpec, err = requestInPod(request, pod.id); err != nil {
+		return nil, err
+	}
 	cc.Secrets = secrets
 	cc.IPCMode, cc.ShareShm = ipcMode, s.PodInfra || s.IPC == specgen.IPCShareable
 	if strings.HasPrefix(s.CgroupNS, "container:") {
@@ -339,6 +347,8 @@ func (e *Engine) resolveImage(ctx context.Context, name, policy string, opts ima
 	if policy != "always" {
 		img, err := svc.Lookup(name)
 		switch {
+		case err == nil && img.IsManifestList():
+			return nil, "", define.Invalidf("%s is a manifest list: pm makes containers from images; name one of its images (pm manifest inspect %s)", name, name)
 		case err == nil && policy == "newer":
 			// Pull what the registry has when it differs from the local
 			// image (a pull of the same image fetches only its

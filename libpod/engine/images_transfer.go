@@ -86,6 +86,18 @@ func (e *Engine) ImagePush(ctx context.Context, req ImagePushRequest) (*ImagePus
 	if err != nil {
 		return nil, err
 	}
+	if img, err := svc.Lookup(req.Name); err == nil && img.IsManifestList() {
+		// A manifest list goes with its images, as Podman pushes it.
+		if strings.EqualFold(req.Format, "v2s1") {
+			return nil, define.Invalidf("%s is a manifest list: --format v2s1 has no list type", req.Name)
+		}
+		d, err := e.ManifestPush(ctx, ManifestPushRequest{RegistryAuth: req.RegistryAuth, List: img.ID(), Destination: req.Destination,
+			All: true, Format: req.Format, CompressionFormat: req.CompressionFormat, RemoveSignatures: req.RemoveSignatures, Progress: req.Progress})
+		if err != nil {
+			return nil, err
+		}
+		return &ImagePushReport{Digest: d}, nil
+	}
 	id := imageID(svc, req.Name)
 	d, err := svc.Push(ctx, req.Name, req.Destination, image.PushOptions{
 		RegistryOptions:   req.RegistryAuth.options(),

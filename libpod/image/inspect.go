@@ -48,6 +48,14 @@ func dockerFields(blob []byte) DockerFields {
 
 // Details reads the image's manifest and config from storage.
 func (i *Image) Details(ctx context.Context) (*Details, error) {
+	if i.IsManifestList() {
+		// A list has no config: what there is to say, from storage.
+		size, err := i.Size()
+		if err != nil {
+			return nil, err
+		}
+		return &Details{ManifestType: imgspecv1.MediaTypeImageIndex, Size: size, DriverName: i.s.store.GraphDriverName()}, nil
+	}
 	ref, err := i.reference()
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,9 +49,15 @@ func (r *Runtime) globalArgs() []string {
 // run runs the runtime with args and returns its stdout; its stderr becomes
 // the error message.
 func (r *Runtime) run(ctx context.Context, args ...string) ([]byte, error) {
+	return r.runInput(ctx, nil, args...)
+}
+
+// runInput is run with stdin.
+func (r *Runtime) runInput(ctx context.Context, stdin io.Reader, args ...string) ([]byte, error) {
 	full := append(r.globalArgs(), args...)
 	cmd := exec.CommandContext(ctx, r.Path, full...)
 	cmd.Env = WithoutSystemdEnv(os.Environ())
+	cmd.Stdin = stdin
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -50,7 +50,7 @@ func Register(root *cobra.Command) {
 var latestVerbs = map[string]bool{
 	"kill": true, "rm": true, "stop": true, "restart": true, "pause": true, "unpause": true,
 	"start": true, "wait": true, "init": true, "cleanup": true, "mount": true, "unmount": true,
-	"diff": true, "export": true,
+	"diff": true, "export": true, "update": true, "checkpoint": true, "restore": true,
 }
 
 // withLatest gives cmd --latest: the latest container pm created stands

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/cmd/pm/internal/format"
 	"github.com/pm-project/pm/libpod/define"
-	"github.com/pm-project/pm/pkg/rootless"
 	"github.com/spf13/cobra"
 )
 
@@ -32,7 +32,7 @@ func newMountCommand(name string) *cobra.Command {
 list the mounted containers. Rootless, the mount exists only in pm's mount
 namespace, so the command must run inside "pm unshare".`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needUnshare(cmd); err != nil {
+			if err := cli.NeedUnshare(cmd); err != nil {
 				return err
 			}
 			if fmtStr != "" && !format.IsJSON(fmtStr) {
@@ -76,13 +76,4 @@ namespace, so the command must run inside "pm unshare".`,
 	fs.BoolVar(&noTrunc, "no-trunc", false, "Do not truncate output")
 	fs.StringVar(&fmtStr, "format", "", "Print the mounted containers in specified format (json)")
 	return cmd
-}
-
-// needUnshare refuses mount commands run rootless outside "pm unshare":
-// the mount would be visible only inside pm's namespace.
-func needUnshare(cmd *cobra.Command) error {
-	if rootless.IsRootless() && os.Getenv("_PM_UNSHARE") == "" {
-		return define.Errorf(define.ErrUnsupported, "cannot run command %q in rootless mode, must execute `pm unshare` first", cmd.CommandPath())
-	}
-	return nil
 }

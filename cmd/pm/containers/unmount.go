@@ -3,6 +3,7 @@ package containers
 import (
 	"context"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
 )
@@ -27,7 +28,7 @@ its own mount.`,
 			if len(args) > 0 && all {
 				return define.Invalidf("--all and a container name cannot be used together")
 			}
-			if err := needUnshare(cmd); err != nil {
+			if err := cli.NeedUnshare(cmd); err != nil {
 				return err
 			}
 			eng, err := engineOf(cmd)

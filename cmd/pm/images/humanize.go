@@ -3,7 +3,6 @@ package images
 import (
 	"fmt"
 	"github.com/pm-project/pm/cmd/pm/internal/format"
-	"strings"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -44,15 +43,6 @@ func humanAgo(t, now time.Time) string {
 		return "N/A"
 	}
 	return humanDuration(now.Sub(t)) + " ago"
-}
-
-// parseCreds splits "user:pass"; a missing password is empty.
-func parseCreds(s string) (string, string, error) {
-	u, p, _ := strings.Cut(s, ":")
-	if u == "" {
-		return "", "", invalid("invalid --creds %q: want USERNAME[:PASSWORD]", s)
-	}
-	return u, p, nil
 }
 
 func invalid(format string, args ...any) error { return define.Invalidf(format, args...) }

@@ -6,9 +6,7 @@ import (
 	"io"
 	"os"
 
-	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -41,48 +39,6 @@ func Register(root *cobra.Command) {
 		}
 	}
 	root.AddCommand(img)
-}
-
-// authFlags binds the registry flags pull, push and login share.
-type authFlags struct {
-	creds     string
-	authFile  string
-	tlsVerify bool
-	fs        *pflag.FlagSet
-	mustExist bool // --authfile must name an existing file (pull, push)
-}
-
-func (a *authFlags) bind(fs *pflag.FlagSet, withCreds bool) {
-	a.fs = fs
-	fs.StringVar(&a.authFile, "authfile", "", "Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)")
-	fs.BoolVar(&a.tlsVerify, "tls-verify", true, "Require HTTPS and verify certificates when contacting registries")
-	a.mustExist = withCreds
-	if withCreds {
-		fs.StringVar(&a.creds, "creds", "", "Use `USERNAME[:PASSWORD]` for accessing the registry")
-	}
-}
-
-// auth returns the engine's form of the flags; --tls-verify counts only
-// when given, so registries.conf's insecure setting applies otherwise.
-func (a *authFlags) auth() (engine.RegistryAuth, error) {
-	r := engine.RegistryAuth{AuthFile: a.authFile}
-	if a.fs.Changed("tls-verify") {
-		v := a.tlsVerify
-		r.TLSVerify = &v
-	}
-	if a.creds != "" {
-		u, p, err := parseCreds(a.creds)
-		if err != nil {
-			return r, err
-		}
-		r.Username, r.Password = u, p
-	}
-	if a.authFile != "" && a.mustExist {
-		if _, err := os.Stat(a.authFile); err != nil {
-			return r, invalid("credential file is not accessible: %v", err)
-		}
-	}
-	return r, nil
 }
 
 // progress returns where copy progress goes: stderr, or nowhere with -q.

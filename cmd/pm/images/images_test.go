@@ -110,19 +110,6 @@ func TestImageRows(t *testing.T) {
 	}
 }
 
-func TestParseCreds(t *testing.T) {
-	t.Parallel()
-	if u, p, err := parseCreds("bob:se:cret"); err != nil || u != "bob" || p != "se:cret" {
-		t.Errorf("parseCreds = %q %q %v", u, p, err)
-	}
-	if u, p, err := parseCreds("bob"); err != nil || u != "bob" || p != "" {
-		t.Errorf("parseCreds = %q %q %v", u, p, err)
-	}
-	if _, _, err := parseCreds(":x"); err == nil {
-		t.Error("parseCreds(\":x\"): want an error")
-	}
-}
-
 func TestHistoryRows(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2022, 10, 18, 22, 0, 0, 0, time.UTC)
@@ -135,5 +122,18 @@ func TestHistoryRows(t *testing.T) {
 	r = historyRows(hist, false, false, now)[0]
 	if r.Created != at.Format(time.RFC3339) || r.CreatedSince != r.Created || r.Size != "2000" {
 		t.Errorf("row = %+v", r)
+	}
+}
+
+func TestTruncateDescriptions(t *testing.T) {
+	t.Parallel()
+	long := "OpenSSH / Supervisor / EPEL/IUS/SCL Repos - CentOS 7"
+	res := []engine.ImageSearchResult{{Description: long}, {Description: "short"}, {Description: ""}}
+	truncateDescriptions(res)
+	if want := "OpenSSH / Supervisor / EPEL/IUS/SCL Repos -..."; res[0].Description != want {
+		t.Errorf("long description: %q, want %q", res[0].Description, want)
+	}
+	if res[1].Description != "short" || res[2].Description != "" {
+		t.Errorf("short descriptions changed: %q %q", res[1].Description, res[2].Description)
 	}
 }

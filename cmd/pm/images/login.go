@@ -19,7 +19,7 @@ func init() {
 
 func newLoginCommand(name string) *cobra.Command {
 	var (
-		auth                authFlags
+		auth                cli.AuthFlags
 		user, pass          string
 		passStdin, getLogin bool
 	)
@@ -30,7 +30,7 @@ func newLoginCommand(name string) *cobra.Command {
 auth file. Asks for what is missing when stdin is a terminal.`,
 		Args: cli.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ra, err := auth.auth()
+			ra, err := auth.Auth()
 			if err != nil {
 				return err
 			}
@@ -76,7 +76,7 @@ auth file. Asks for what is missing when stdin is a terminal.`,
 		},
 	}
 	f := cmd.Flags()
-	auth.bind(f, false)
+	auth.Bind(f, false)
 	f.StringVarP(&user, "username", "u", "", "Registry user name")
 	f.StringVarP(&pass, "password", "p", "", "Registry password")
 	f.BoolVar(&passStdin, "password-stdin", false, "Read the password from stdin")

@@ -16,7 +16,7 @@ func init() {
 
 func newPullCommand(name string) *cobra.Command {
 	var (
-		auth                      authFlags
+		auth                      cli.AuthFlags
 		platform, arch, os_, vari string
 		quiet, allTags            bool
 	)
@@ -29,7 +29,7 @@ a transport: docker://, oci:, oci-archive:, docker-archive:, dir:,
 containers-storage:. Prints the ID of each image pulled.`,
 		Args: cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ra, err := auth.auth()
+			ra, err := auth.Auth()
 			if err != nil {
 				return err
 			}
@@ -61,7 +61,7 @@ containers-storage:. Prints the ID of each image pulled.`,
 		},
 	}
 	f := cmd.Flags()
-	auth.bind(f, true)
+	auth.Bind(f, true)
 	f.StringVar(&platform, "platform", "", "Pull the image for `OS/ARCH[/VARIANT]`")
 	f.StringVar(&arch, "arch", "", "Pull the image for `ARCH` instead of this host's")
 	f.StringVar(&os_, "os", "", "Pull the image for `OS` instead of this host's")

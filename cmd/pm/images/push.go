@@ -12,7 +12,7 @@ func init() {
 
 func newPushCommand(name string) *cobra.Command {
 	var (
-		auth                    authFlags
+		auth                    cli.AuthFlags
 		manifestFmt, compFormat string
 		quiet, removeSigs       bool
 	)
@@ -24,7 +24,7 @@ carry a transport (docker://, oci:, oci-archive:, docker-archive:, dir:),
 and without one is a registry name.`,
 		Args: cli.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ra, err := auth.auth()
+			ra, err := auth.Auth()
 			if err != nil {
 				return err
 			}
@@ -42,7 +42,7 @@ and without one is a registry name.`,
 		},
 	}
 	f := cmd.Flags()
-	auth.bind(f, true)
+	auth.Bind(f, true)
 	f.StringVarP(&manifestFmt, "format", "f", "", "Manifest type to push: oci, v2s2 or v2s1 (default: the stored type)")
 	f.StringVar(&compFormat, "compression-format", "", "Compress layers with `FORMAT`: gzip, zstd or zstd:chunked")
 	f.BoolVarP(&quiet, "quiet", "q", false, "Print no progress")

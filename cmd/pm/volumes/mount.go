@@ -2,11 +2,8 @@ package volumes
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
-	"github.com/pm-project/pm/libpod/define"
-	"github.com/pm-project/pm/pkg/rootless"
 	"github.com/spf13/cobra"
 )
 
@@ -20,7 +17,7 @@ func newMountCommand() *cobra.Command {
 written from the host. Rootless, it must run inside "pm unshare".`,
 		Args: cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needUnshare(cmd); err != nil {
+			if err := cli.NeedUnshare(cmd); err != nil {
 				return err
 			}
 			eng, err := engineOf(cmd)
@@ -46,7 +43,7 @@ mount of their own, so this only checks that they exist. Rootless, it must run
 inside "pm unshare".`,
 		Args: cli.MinArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needUnshare(cmd); err != nil {
+			if err := cli.NeedUnshare(cmd); err != nil {
 				return err
 			}
 			eng, err := engineOf(cmd)
@@ -60,13 +57,4 @@ inside "pm unshare".`,
 			return err
 		},
 	}
-}
-
-// needUnshare refuses the mount commands run rootless outside "pm
-// unshare", where the mountpoint would not be the one pm's containers see.
-func needUnshare(cmd *cobra.Command) error {
-	if rootless.IsRootless() && os.Getenv("_PM_UNSHARE") == "" {
-		return define.Errorf(define.ErrUnsupported, "cannot run command %q in rootless mode, must execute `pm unshare` first", cmd.CommandPath())
-	}
-	return nil
 }

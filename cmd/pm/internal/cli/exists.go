@@ -11,7 +11,7 @@ import (
 // ExistsCommand builds `pm NOUN exists NAME`: exit 0 when it exists, 1
 // when it does not, 125 on other errors; nothing is printed.
 func ExistsCommand(noun string, exists func(ctx context.Context, eng *engine.Engine, name string) (bool, error)) *cobra.Command {
-	upper := map[string]string{"network": "NETWORK", "pod": "POD", "volume": "VOLUME"}[noun]
+	upper := map[string]string{"network": "NETWORK", "pod": "POD", "volume": "VOLUME", "manifest": "MANIFEST"}[noun]
 	if upper == "" {
 		upper = "NAME"
 	}

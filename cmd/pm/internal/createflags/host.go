@@ -2,7 +2,6 @@ package createflags
 
 import (
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -120,7 +119,7 @@ func (f *hostFlags) apply(s *specgen.Spec) error {
 			return define.Invalidf("invalid --memory-swap %q: %v", f.MemorySwap, err)
 		}
 	}
-	if f.CPUSetCPUs != "" && !validCPUList(f.CPUSetCPUs) {
+	if f.CPUSetCPUs != "" && !specgen.ValidCPUList(f.CPUSetCPUs) {
 		return define.Invalidf("invalid --cpuset-cpus %q: use a list such as 0-3 or 0,2", f.CPUSetCPUs)
 	}
 	return nil
@@ -145,23 +144,4 @@ func readLabelFile(labels map[string]string, path string) error {
 		}
 	}
 	return nil
-}
-
-// validCPUList reports whether s is a CPU list: numbers and ranges,
-// separated by commas.
-func validCPUList(s string) bool {
-	for _, part := range strings.Split(s, ",") {
-		lo, hi, isRange := strings.Cut(part, "-")
-		a, err := strconv.Atoi(lo)
-		if err != nil || a < 0 {
-			return false
-		}
-		if isRange {
-			b, err := strconv.Atoi(hi)
-			if err != nil || b < a {
-				return false
-			}
-		}
-	}
-	return true
 }
