@@ -146,6 +146,14 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 		k, v, _ := strings.Cut(l, "=")
 		s.Labels[k] = v
 	}
+	// A container created by a systemd unit (pm's units set PM_SYSTEMD_UNIT,
+	// Podman's PODMAN_SYSTEMD_UNIT) records it, as Podman does, so that
+	// auto-update restarts the unit.
+	for _, name := range []string{"PM_SYSTEMD_UNIT", "PODMAN_SYSTEMD_UNIT"} {
+		if unit, ok := os.LookupEnv(name); ok && unit != "" && s.Labels["PODMAN_SYSTEMD_UNIT"] == "" {
+			s.Labels["PODMAN_SYSTEMD_UNIT"] = unit
+		}
+	}
 	for _, a := range f.Annotations {
 		k, v, ok := strings.Cut(a, "=")
 		if !ok || k == "" {
