@@ -139,6 +139,9 @@ type ContainerConfig struct {
 	SdNotifyMode string `json:",omitempty"`
 	// CreateCommand is the command line that created the container.
 	CreateCommand []string `json:",omitempty"`
+	// WorkDirMustExist says WorkDir was given (--workdir) and must be in
+	// the container's file system or a mount: pm does not create it.
+	WorkDirMustExist bool `json:",omitempty"`
 }
 
 // ContainerState is a container's changing state.

@@ -34,8 +34,9 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 		CapAdd:      s.Security.CapAdd,
 		CapDrop:     s.Security.CapDrop,
 
-		SdNotifyMode:  s.SdNotifyMode,
-		CreateCommand: s.CreateCommand,
+		SdNotifyMode:     s.SdNotifyMode,
+		CreateCommand:    s.CreateCommand,
+		WorkDirMustExist: s.WorkDirMustExist && s.WorkDir != "",
 	}
 	if c.Restart.Name == "" {
 		c.Restart.Name = "no"

@@ -113,6 +113,10 @@ type Spec struct {
 	// Replace is --replace: an existing container of the same name is
 	// removed (forcibly) first.
 	Replace bool
+	// WorkDirMustExist refuses to start the container when WorkDir is in
+	// neither its file system nor a mount, as Podman's --workdir does;
+	// when false the runtime creates it, as Docker does.
+	WorkDirMustExist bool
 	// SdNotifyMode is --sdnotify: conmon (default), container or ignore.
 	SdNotifyMode string
 	// CreateCommand is the command line that created the container, for

@@ -108,7 +108,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 	s := &specgen.Spec{
 		Name: f.Name, Image: args[0], Command: args[1:],
-		WorkDir: f.Workdir, User: f.User, Hostname: f.Hostname,
+		WorkDir: f.Workdir, WorkDirMustExist: f.Workdir != "", User: f.User, Hostname: f.Hostname,
 		EnvHost: f.EnvHost, Terminal: f.TTY, Stdin: f.Interactive,
 		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs, ImageVolumeMode: f.ImageVolume,
 		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
