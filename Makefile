@@ -5,7 +5,7 @@ TAGS    := containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdrive
 GOFLAGS := -tags "$(TAGS)"
 export CGO_ENABLED := 1
 
-.PHONY: all build deps test unit e2e demo bench docs lint clean
+.PHONY: all build deps test unit e2e demo bench docs lint clean conformance
 
 all: build
 
@@ -31,6 +31,11 @@ demo: deps build
 
 bench: deps build
 	./hack/bench.sh
+
+# Podman's own system tests against bin/pm (not part of test: it takes an
+# hour or more). See docs/conformance.md.
+conformance: build
+	./hack/conformance.sh
 
 docs: build
 	$(GO) test $(GOFLAGS) -count=1 -run TestDocs ./cmd/pm/

@@ -160,6 +160,9 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 			r.failStart(ctx, c, ort, retErr)
 		}
 	}()
+	if err := checkWorkDir(c, mountpoint); err != nil {
+		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
+	}
 	if err := r.setupNetwork(ctx, c); err != nil {
 		return err
 	}

@@ -4,6 +4,9 @@
 //
 //	go run -tags "..." ./hack/testimages -out DIR [-registry 127.0.0.1:PORT]
 //
+// With -podman it builds instead the stand-ins for the images Podman's
+// system tests pull (see podman.go), for hack/conformance.sh.
+//
 // The layers are built deterministically (fixed mtimes, uid/gid 0, sorted
 // entries), so the image IDs and digests are the same on every run and host.
 // It uses go.podman.io/image/v5 and nothing of pm, so a bug in pm cannot hide
@@ -48,12 +51,17 @@ func main() {
 	out := flag.String("out", "", "output directory (required)")
 	registry := flag.String("registry", "", "registry host:port to push the images to (insecure)")
 	busybox := flag.String("busybox", "/bin/busybox", "path of a static busybox binary")
+	podman := flag.Bool("podman", false, "build the stand-ins for Podman's system tests instead (needs -registry)")
 	flag.Parse()
 	if *out == "" {
 		fmt.Fprintln(os.Stderr, "Error: -out is required")
 		os.Exit(2)
 	}
-	if err := run(context.Background(), *out, *registry, *busybox); err != nil {
+	do := run
+	if *podman {
+		do = runPodman
+	}
+	if err := do(context.Background(), *out, *registry, *busybox); err != nil {
 		fmt.Fprintf(os.Stderr, "Error: %v\n", err)
 		os.Exit(1)
 	}
@@ -66,6 +74,7 @@ type entry struct {
 	mode     int64
 	data     []byte
 	linkname string
+	mtime    time.Time // zero: created
 }
 
 // blob is a content-addressed blob of the OCI layout.
@@ -106,12 +115,15 @@ func tarEntries(entries []entry) ([]byte, error) {
 			Typeflag: e.typ,
 			Mode:     e.mode,
 			Linkname: e.linkname,
-			ModTime:  created,
+			ModTime:  e.mtime,
 			Uid:      0,
 			Gid:      0,
 			Uname:    "root",
 			Gname:    "root",
 			Format:   tar.FormatPAX,
+		}
+		if h.ModTime.IsZero() {
+			h.ModTime = created
 		}
 		if e.typ == tar.TypeDir && !strings.HasSuffix(h.Name, "/") {
 			h.Name += "/"
@@ -200,11 +212,16 @@ type image struct {
 	layers  []layer
 	config  v1.ImageConfig
 	history []v1.History
+	created *time.Time // nil: created
 }
 
 func (b *builder) image(img image) (v1.Descriptor, error) {
+	when := img.created
+	if when == nil {
+		when = &created
+	}
 	cfg := v1.Image{
-		Created:  &created,
+		Created:  when,
 		Platform: v1.Platform{Architecture: runtime.GOARCH, OS: "linux"},
 		Config:   img.config,
 		RootFS:   v1.RootFS{Type: "layers"},
@@ -243,15 +260,94 @@ func (b *builder) image(img image) (v1.Descriptor, error) {
 	}, nil
 }
 
+// newBuilder starts an empty OCI layout in dir, removing what was there.
+func newBuilder(dir string) (*builder, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "blobs", "sha256"), 0o755); err != nil {
+		return nil, err
+	}
+	return &builder{layout: dir}, nil
+}
+
+// writeImages writes images and the layout's index naming them.
+func (b *builder) writeImages(images []image) error {
+	index := v1.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: v1.MediaTypeImageIndex}
+	for _, img := range images {
+		d, err := b.image(img)
+		if err != nil {
+			return fmt.Errorf("building %s: %w", img.ref, err)
+		}
+		index.Manifests = append(index.Manifests, d)
+	}
+	indexJSON, err := json.Marshal(index)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(b.layout, "index.json"), indexJSON, 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(b.layout, v1.ImageLayoutFile), []byte(`{"imageLayoutVersion":"1.0.0"}`), 0o644)
+}
+
+// copier copies images between transports, trusting any signature and any
+// registry certificate (the registry is a local, plain-HTTP one).
+type copier struct {
+	ctx    context.Context
+	policy *signature.PolicyContext
+	sys    *types.SystemContext
+	layout string
+}
+
+func newCopier(ctx context.Context, layout string) (*copier, error) {
+	policy, err := signature.NewPolicyContext(&signature.Policy{
+		Default: signature.PolicyRequirements{signature.NewPRInsecureAcceptAnything()},
+	})
+	if err != nil {
+		return nil, err
+	}
+	sys := &types.SystemContext{
+		DockerInsecureSkipTLSVerify: types.OptionalBoolTrue,
+		OSChoice:                    "linux",
+	}
+	return &copier{ctx: ctx, policy: policy, sys: sys, layout: layout}, nil
+}
+
+func (c *copier) close() { _ = c.policy.Destroy() }
+
+func (c *copier) copy(src, dst types.ImageReference) error {
+	_, err := copy.Image(c.ctx, c.policy, dst, src, &copy.Options{SourceCtx: c.sys, DestinationCtx: c.sys})
+	if err != nil {
+		return fmt.Errorf("copying %s to %s: %w", transportName(src), transportName(dst), err)
+	}
+	return nil
+}
+
+// src returns the layout's image named name (as in image.ref).
+func (c *copier) src(name string) (types.ImageReference, error) {
+	return alltransports.ParseImageName("oci:" + c.layout + ":" + name)
+}
+
+// push copies the layout's image named ref to registry/ref.
+func (c *copier) push(registry, ref string) error {
+	src, err := c.src(ref)
+	if err != nil {
+		return err
+	}
+	dst, err := alltransports.ParseImageName("docker://" + registry + "/" + ref)
+	if err != nil {
+		return err
+	}
+	return c.copy(src, dst)
+}
+
 func run(ctx context.Context, out, registry, busybox string) error {
 	layout := filepath.Join(out, "oci")
-	if err := os.RemoveAll(layout); err != nil {
+	b, err := newBuilder(layout)
+	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Join(layout, "blobs", "sha256"), 0o755); err != nil {
-		return err
-	}
-	b := &builder{layout: layout}
 
 	bbEntries, err := busyboxEntries(busybox)
 	if err != nil {
@@ -308,48 +404,17 @@ func run(ctx context.Context, out, registry, busybox string) error {
 			history: []v1.History{hist("ADD busybox /bin/busybox"), hist("ADD one /data/one"),
 				hist("ADD two /data/two && rm /data/one")}},
 	}
-	index := v1.Index{Versioned: specs.Versioned{SchemaVersion: 2}, MediaType: v1.MediaTypeImageIndex}
-	for _, img := range images {
-		d, err := b.image(img)
-		if err != nil {
-			return fmt.Errorf("building %s: %w", img.ref, err)
-		}
-		index.Manifests = append(index.Manifests, d)
-	}
-	indexJSON, err := json.Marshal(index)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(layout, "index.json"), indexJSON, 0o644); err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(layout, v1.ImageLayoutFile), []byte(`{"imageLayoutVersion":"1.0.0"}`), 0o644); err != nil {
+	if err := b.writeImages(images); err != nil {
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(out, "rootfs.tar"), base.tar, 0o644); err != nil {
 		return err
 	}
-
-	policy, err := signature.NewPolicyContext(&signature.Policy{
-		Default: signature.PolicyRequirements{signature.NewPRInsecureAcceptAnything()},
-	})
+	c, err := newCopier(ctx, layout)
 	if err != nil {
 		return err
 	}
-	defer policy.Destroy()
-	sys := &types.SystemContext{
-		DockerInsecureSkipTLSVerify: types.OptionalBoolTrue,
-		OSChoice:                    "linux",
-	}
-	cp := func(src, dst types.ImageReference) error {
-		_, err := copy.Image(ctx, policy, dst, src, &copy.Options{SourceCtx: sys, DestinationCtx: sys})
-		if err != nil {
-			return fmt.Errorf("copying %s to %s: %w", transportName(src), transportName(dst), err)
-		}
-		return nil
-	}
-	parse := func(s string) (types.ImageReference, error) { return alltransports.ParseImageName(s) }
-	srcOf := func(name string) (types.ImageReference, error) { return parse("oci:" + layout + ":" + name) }
+	defer c.close()
 
 	for _, f := range []string{"busybox.oci.tar", "busybox.docker.tar", "multi.docker.tar"} {
 		if err := os.Remove(filepath.Join(out, f)); err != nil && !os.IsNotExist(err) {
@@ -359,7 +424,7 @@ func run(ctx context.Context, out, registry, busybox string) error {
 	if err := os.RemoveAll(filepath.Join(out, "busybox.dir")); err != nil {
 		return err
 	}
-	bb, err := srcOf("busybox:latest")
+	bb, err := c.src("busybox:latest")
 	if err != nil {
 		return err
 	}
@@ -368,17 +433,17 @@ func run(ctx context.Context, out, registry, busybox string) error {
 		"docker-archive:" + filepath.Join(out, "busybox.docker.tar") + ":busybox:latest",
 		"dir:" + filepath.Join(out, "busybox.dir"),
 	} {
-		d, err := parse(dst)
+		d, err := alltransports.ParseImageName(dst)
 		if err != nil {
 			return err
 		}
-		if err := cp(bb, d); err != nil {
+		if err := c.copy(bb, d); err != nil {
 			return err
 		}
 	}
 
 	// One docker-archive holding two images.
-	w, err := archive.NewWriter(sys, filepath.Join(out, "multi.docker.tar"))
+	w, err := archive.NewWriter(c.sys, filepath.Join(out, "multi.docker.tar"))
 	if err != nil {
 		return err
 	}
@@ -391,11 +456,11 @@ func run(ctx context.Context, out, registry, busybox string) error {
 		if err != nil {
 			return err
 		}
-		src, err := srcOf(name)
+		src, err := c.src(name)
 		if err != nil {
 			return err
 		}
-		if err := cp(src, dst); err != nil {
+		if err := c.copy(src, dst); err != nil {
 			w.Close()
 			return err
 		}
@@ -406,15 +471,7 @@ func run(ctx context.Context, out, registry, busybox string) error {
 
 	if registry != "" {
 		for _, img := range images {
-			src, err := srcOf(img.ref)
-			if err != nil {
-				return err
-			}
-			dst, err := parse("docker://" + registry + "/" + img.ref)
-			if err != nil {
-				return err
-			}
-			if err := cp(src, dst); err != nil {
+			if err := c.push(registry, img.ref); err != nil {
 				return err
 			}
 		}

@@ -167,6 +167,9 @@ type ContainerConfig struct {
 	// (a specgen.Spec as JSON, with its pod resolved to an ID), for
 	// container clone; empty for containers made before it was kept.
 	CreateSpec json.RawMessage `json:",omitempty"`
+	// WorkDirMustExist says WorkDir was given (--workdir) and must be in
+	// the container's file system or a mount: pm does not create it.
+	WorkDirMustExist bool `json:",omitempty"`
 }
 
 // ContainerState is a container's changing state.

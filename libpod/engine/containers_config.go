@@ -42,6 +42,7 @@ func (e *Engine) containerConfig(s *specgen.Spec, ic generate.ImageConfig, img *
 
 		ServiceExitCodePropagation: s.ServiceExitCodePropagation,
 		CreateCommand:              s.CreateCommand,
+		WorkDirMustExist:           s.WorkDirMustExist && s.WorkDir != "",
 	}
 	if c.Restart.Name == "" {
 		c.Restart.Name = "no"

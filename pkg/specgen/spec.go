@@ -136,6 +136,10 @@ type Spec struct {
 	// Replace is --replace: an existing container of the same name is
 	// removed (forcibly) first.
 	Replace bool
+	// WorkDirMustExist refuses to start the container when WorkDir is in
+	// neither its file system nor a mount, as Podman's --workdir does;
+	// when false the runtime creates it, as Docker does.
+	WorkDirMustExist bool
 	// SdNotifyMode is --sdnotify: conmon (default), container or ignore.
 	SdNotifyMode string
 	// IsService makes the container kube play's service container, with

@@ -138,7 +138,7 @@ func TestContainerRunOptions(t *testing.T) {
 	check("2", "-e", "PM_TEST=2", "busybox", "sh", "-c", `echo $PM_TEST`)
 	check("yes|a b", "--env-file", envFile, "busybox", "sh", "-c", `echo "$FROMFILE|$SPACED"`)
 	check("/tmp", "-w", "/tmp", "busybox", "pwd")
-	check("/new/dir", "-w", "/new/dir", "busybox", "pwd")
+	check("/var/www", "-w", "/var/www", "busybox", "pwd")
 	check("1000", "-u", "tuser", "busybox", "id", "-u")
 	check("1000", "-u", "1000", "busybox", "id", "-u")
 	check("1234:5678", "-u", "1234:5678", "busybox", "sh", "-c", "echo $(id -u):$(id -g)")

@@ -10,18 +10,18 @@ import (
 // to the container's working directory; `cp -` takes gzip-compressed tar.
 func TestCpWorkDirAndCompressedStream(t *testing.T) {
 	env := ctrEnv(t)
-	env.runID("--name", "wd", "--workdir", "/srv", "busybox", "sleep", "100")
+	env.runID("--name", "wd", "--workdir", "/var/www", "busybox", "sleep", "100")
 	f := env.Path("note.txt")
 	if err := os.WriteFile(f, []byte("relative\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env.Exec("chmod", "-R", "a+rX", env.Dir)
 	env.PMOK("cp", f, "wd:.")
-	if out := env.PMOK("exec", "wd", "cat", "/srv/note.txt").Stdout; out != "relative\n" {
+	if out := env.PMOK("exec", "wd", "cat", "/var/www/note.txt").Stdout; out != "relative\n" {
 		t.Errorf("cp HOST ctr:. landed elsewhere: %q", out)
 	}
 	env.PMOK("cp", f, "wd:sub.txt")
-	env.PMOK("exec", "wd", "test", "-f", "/srv/sub.txt")
+	env.PMOK("exec", "wd", "test", "-f", "/var/www/sub.txt")
 	back := env.Path("back.txt")
 	env.PMOK("cp", "wd:note.txt", back)
 	if b, err := os.ReadFile(back); err != nil || string(b) != "relative\n" {

@@ -110,7 +110,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 	s := &specgen.Spec{
 		Name: f.Name, Image: args[0], Command: args[1:],
-		WorkDir: f.Workdir, User: f.User, Hostname: f.Hostname,
+		WorkDir: f.Workdir, WorkDirMustExist: f.Workdir != "", User: f.User, Hostname: f.Hostname,
 		EnvHost: f.EnvHost, Terminal: f.TTY, Stdin: f.Interactive,
 		Remove: f.Remove, Init: f.Init, InitPath: f.InitPath, ReadOnly: f.ReadOnly, ReadOnlyTmpfs: f.ReadOnlyTmpfs, ImageVolumeMode: f.ImageVolume,
 		StopSignal: f.StopSignal, LogDriver: f.LogDriver, PullPolicy: f.Pull,
@@ -159,6 +159,14 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 	for _, l := range f.Labels {
 		k, v, _ := strings.Cut(l, "=")
 		s.Labels[k] = v
+	}
+	// A container created by a systemd unit (pm's units set PM_SYSTEMD_UNIT,
+	// Podman's PODMAN_SYSTEMD_UNIT) records it, as Podman does, so that
+	// auto-update restarts the unit.
+	for _, name := range []string{"PM_SYSTEMD_UNIT", "PODMAN_SYSTEMD_UNIT"} {
+		if unit, ok := os.LookupEnv(name); ok && unit != "" && s.Labels["PODMAN_SYSTEMD_UNIT"] == "" {
+			s.Labels["PODMAN_SYSTEMD_UNIT"] = unit
+		}
 	}
 	for _, a := range f.Annotations {
 		k, v, ok := strings.Cut(a, "=")
