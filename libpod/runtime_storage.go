@@ -3,6 +3,7 @@ package libpod
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,9 +49,19 @@ func openStore(sc config.StorageConfig) (storage.Store, error) {
 			errs = append(errs, err)
 			continue
 		}
-		if err := writeChoice(choiceFile, c.name, c.opts); err != nil {
+		recorded, err := writeChoice(choiceFile, c.name, c.opts)
+		if err != nil {
 			st.Shutdown(false)
 			return nil, err
+		}
+		if recorded != "" {
+			// Another pm chose first: use its choice, as every pm
+			// after it will.
+			st.Shutdown(false)
+			name, extra := parseChoice(recorded)
+			opts.GraphDriverName = name
+			opts.GraphDriverOptions = append(append([]string{}, sc.Options...), extra...)
+			return getStore(opts)
 		}
 		return st, nil
 	}
@@ -92,17 +103,40 @@ func parseChoice(s string) (string, []string) {
 	return strings.TrimSpace(lines[0]), lines[1:]
 }
 
-func writeChoice(path, name string, opts []string) error {
+// writeChoice records the driver chosen for a new graph root, unless
+// another pm process recorded its choice first: then it returns that
+// choice's text and records nothing. Several pm processes may start at
+// once on a new graph root.
+func writeChoice(path, name string, opts []string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("recording storage driver: %w", err)
+		return "", fmt.Errorf("recording storage driver: %w", err)
 	}
-	tmp := path + ".tmp"
 	data := strings.Join(append([]string{name}, opts...), "\n") + "\n"
-	if err := os.WriteFile(tmp, []byte(data), 0o600); err != nil {
-		return fmt.Errorf("recording storage driver: %w", err)
+	tmp, err := os.CreateTemp(filepath.Dir(path), "driver-*.tmp")
+	if err != nil {
+		return "", fmt.Errorf("recording storage driver: %w", err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("recording storage driver: %w", err)
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	return nil
+	if err != nil {
+		return "", fmt.Errorf("recording storage driver: %w", err)
+	}
+	// A link fails where the name exists: the first choice stays.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if !errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("recording storage driver: %w", err)
+		}
+		b, rerr := os.ReadFile(path)
+		if rerr != nil {
+			return "", fmt.Errorf("reading the recorded storage driver: %w", rerr)
+		}
+		if string(b) == data {
+			return "", nil
+		}
+		return string(b), nil
+	}
+	return "", nil
 }

@@ -128,11 +128,6 @@ func TestAPICreateResourcesAndRefusals(t *testing.T) {
 	env.dockerFails("iso", "invalid isolation", "create", "--name", "iso", "--isolation", "hyperv", img)
 	env.dockerFails("sto", "--storage-opt is supported only", "create", "--name", "sto", "--storage-opt", "size=1G", img)
 	env.dockerFails("vdrv", "plugin", "create", "--name", "vdrv", "--volume-driver", "nfs", "-v", "x:/x", img)
-	if !cgroupV1() {
-		t.Log("cgroup v2 host: CgroupnsMode host is refused instead")
-	} else {
-		env.dockerFails("cgns", "CgroupnsMode", "create", "--name", "cgns", "--cgroupns", "private", img)
-	}
 	// Windows-only CPU fields: warned and dropped, as Docker does with
 	// CpuPercent.
 	code, body := env.curl(svc.Sock, "POST", "/v1.44/containers/create?name=wincpu", `{"Image":"`+img+`","HostConfig":{"CpuPercent":50,"CpuCount":2}}`)

@@ -145,9 +145,6 @@ func hostFromDocker(s *specgen.Spec, hc *hostConfig) error {
 		s.Ulimits = append(s.Ulimits, ul)
 	}
 	s.Sysctls, s.ShmSize = hc.Sysctls, hc.ShmSize
-	if hc.ShmSize < 0 {
-		return handlers.BadRequest("SHM size can not be less than 0")
-	}
 	if hc.OomScoreAdj != 0 {
 		a := hc.OomScoreAdj
 		s.OOMScoreAdj = &a
