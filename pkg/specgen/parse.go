@@ -143,8 +143,10 @@ func ParseVolume(s string) (Mount, error) {
 			case "ro":
 				m.ReadOnly = true
 			case "rw", "z", "Z", "U", "copy", "nocopy", "private", "rprivate", "shared", "rshared",
-				"slave", "rslave", "bind", "rbind", "nosuid", "suid", "nodev", "dev", "noexec", "exec", "O", "idmap":
+				"slave", "rslave", "bind", "rbind", "nosuid", "suid", "nodev", "dev", "noexec", "exec":
 				m.Options = append(m.Options, o)
+			case "O", "idmap":
+				return Mount{}, unsupportedMountOption(s, o)
 			default:
 				return Mount{}, define.Invalidf("invalid volume %q: unknown option %q", s, o)
 			}
@@ -152,6 +154,14 @@ func ParseVolume(s string) (Mount, error) {
 	}
 	m.Destination = filepath.Clean(m.Destination)
 	return m, nil
+}
+
+// unsupportedMountOption refuses a mount option of Podman's that pm does
+// not implement: overlay mounts of host directories (O) and idmapped
+// mounts (idmap).
+func unsupportedMountOption(mount, opt string) error {
+	what := map[string]string{"O": "overlay mounts of host directories", "idmap": "idmapped mounts"}[opt]
+	return define.Invalidf("invalid mount %q: option %s: pm does not support %s", mount, opt, what)
 }
 
 // ParseMount parses --mount type=bind|tmpfs|volume|devpts,source=,target=,...
@@ -170,9 +180,11 @@ func ParseMount(s string) (Mount, error) {
 			m.ReadOnly = !hasV || v == "true" || v == "1"
 		case "rw":
 			m.ReadOnly = hasV && (v == "false" || v == "0")
-		case "bind-propagation", "tmpfs-size", "tmpfs-mode", "relabel", "volume-opt", "bind-nonrecursive", "chown", "U", "idmap", "consistency",
+		case "bind-propagation", "tmpfs-size", "tmpfs-mode", "relabel", "volume-opt", "bind-nonrecursive", "chown", "U", "consistency",
 			"tmpcopyup", "notmpcopyup":
 			m.Options = append(m.Options, kv)
+		case "idmap":
+			return Mount{}, unsupportedMountOption(s, k)
 		case "":
 			continue
 		default:

@@ -78,7 +78,7 @@ func TestParseVolumeAndMount(t *testing.T) {
 			t.Errorf("ParseVolume(%q) = %+v, %v; want %+v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"/src", ":/dst", "/src:dst", "/a:/b:bogus", "a:b:c:d"} {
+	for _, in := range []string{"/src", ":/dst", "/src:dst", "/a:/b:bogus", "a:b:c:d", "/a:/b:O", "/a:/b:idmap"} {
 		if _, err := ParseVolume(in); in != "/src" && !errors.Is(err, define.ErrInvalidArg) {
 			t.Errorf("ParseVolume(%q) = %v, want invalid argument", in, err)
 		}
@@ -86,7 +86,7 @@ func TestParseVolumeAndMount(t *testing.T) {
 	if m, err := ParseMount("type=tmpfs,target=/t"); err != nil || m.Type != "tmpfs" || m.Destination != "/t" {
 		t.Errorf("tmpfs mount: %+v %v", m, err)
 	}
-	for _, in := range []string{"type=bind,target=/t", "target=/t", "type=nope,target=/t", "type=tmpfs,target=rel", "type=bind,src=/a,dst=/b,bogus=1"} {
+	for _, in := range []string{"type=bind,target=/t", "target=/t", "type=nope,target=/t", "type=tmpfs,target=rel", "type=bind,src=/a,dst=/b,bogus=1", "type=bind,src=/a,dst=/b,idmap"} {
 		if _, err := ParseMount(in); !errors.Is(err, define.ErrInvalidArg) {
 			t.Errorf("ParseMount(%q) = %v, want invalid argument", in, err)
 		}

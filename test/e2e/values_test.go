@@ -56,6 +56,9 @@ func TestValueRanges(t *testing.T) {
 		{[]string{"--stop-signal=0"}, "invalid signal: 0"},
 		{[]string{"--stop-signal=RTMIN+40"}, "invalid signal: RTMIN+40"},
 		{[]string{"--log-opt=max-size=nan"}, "invalid --log-opt max-size=nan"},
+		{[]string{"-v", "/tmp:/x:O"}, "option O: pm does not support overlay mounts of host directories"},
+		{[]string{"-v", "/tmp:/x:ro,idmap"}, "option idmap: pm does not support idmapped mounts"},
+		{[]string{"--mount", "type=bind,src=/tmp,dst=/x,idmap"}, "option idmap: pm does not support idmapped mounts"},
 	}
 	for _, b := range bad {
 		for _, verb := range []string{"create", "run"} {

@@ -118,7 +118,7 @@ func userMount(m specgen.Mount) (specs.Mount, error) {
 			switch o {
 			case "bind":
 				opts[0] = "bind"
-			case "z", "Z", "U", "copy", "nocopy", "O", "idmap":
+			case "z", "Z", "U", "copy", "nocopy":
 				// Labels and ownership are applied by libpod, not the runtime.
 			default:
 				if strings.HasPrefix(o, "bind-propagation=") {
