@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -144,18 +145,25 @@ func (e *Engine) withList(ctx context.Context, list string, change func(*image.S
 	if err != nil {
 		return "", err
 	}
-	lk, err := e.rt.Locks().Lock(ctx, "manifest-"+l.ID())
+	id := l.ID()
+	lk, err := e.rt.Locks().Lock(ctx, "manifest-"+id)
 	if err != nil {
 		return "", err
 	}
-	defer lk.Unlock()
-	if l, err = svc.LookupList(l.ID()); err != nil { // as saved by whoever held the lock
+	// The lock file goes when the change is made: lists are changed
+	// seldom, and a waiter takes a new file (see libpod/lock).
+	defer func() {
+		if err := lk.Remove(); err != nil {
+			slog.Debug("removing manifest list lock", "list", id, "err", err)
+		}
+	}()
+	if l, err = svc.LookupList(id); err != nil { // as saved by whoever held the lock
 		return "", err
 	}
 	if err := change(svc, l); err != nil {
 		return "", err
 	}
-	return l.ID(), nil
+	return id, nil
 }
 
 // ManifestInspectReport is a list as manifest inspect prints it.

@@ -110,12 +110,10 @@ func (r *Runtime) Kill(ctx context.Context, id string, sig syscall.Signal, all b
 
 // Delete removes the runtime's record of the container.
 func (r *Runtime) Delete(ctx context.Context, id string, force bool) error {
-	// runc and crun keep a container's state in ROOT/ID: without it there
-	// is nothing to delete, and no process needs to be started to say so.
-	if r.Root != "" {
-		if _, err := os.Stat(filepath.Join(r.Root, id)); errors.Is(err, os.ErrNotExist) {
-			return nil
-		}
+	// Without the runtime's state there is nothing to delete, and no
+	// process needs to be started to say so.
+	if r.Root != "" && !r.hasState(id) {
+		return nil
 	}
 	args := []string{"delete"}
 	if force {
@@ -126,6 +124,17 @@ func (r *Runtime) Delete(ctx context.Context, id string, force bool) error {
 		return nil
 	}
 	return err
+}
+
+// hasState reports whether the runtime may hold state of container id
+// under its root: runc and crun keep it in ROOT/ID, runsc in
+// ROOT/SANDBOX_sandbox:ID.state (and .lock).
+func (r *Runtime) hasState(id string) bool {
+	if _, err := os.Stat(filepath.Join(r.Root, id)); !errors.Is(err, os.ErrNotExist) {
+		return true
+	}
+	m, err := filepath.Glob(filepath.Join(r.Root, "*_sandbox:"+id+".state"))
+	return err != nil || len(m) > 0
 }
 
 // Pause freezes the container.

@@ -68,6 +68,12 @@ func TestSystemRenumber(t *testing.T) {
 	env.PMOK("pod", "rm", "rp")
 	env.PMOK("volume", "rm", "rv")
 	env.PM("system", "renumber", "extra").ExpectError(t, 125, "takes no arguments")
+	// Released, the stale lock goes at the next renumber.
+	hf.Close()
+	env.PMOK("system", "renumber")
+	if _, err := os.Lstat(filepath.Join(locks, held+".lock")); !os.IsNotExist(err) {
+		t.Errorf("%s.lock after it was released and renumber ran: %v, want it removed", held, err)
+	}
 }
 
 // busyProcs returns the live processes of the environment other than its
