@@ -13,7 +13,7 @@ import (
 func TestAPIDockerNetworksVolumes(t *testing.T) {
 	needTool(t, "docker")
 	env := newEnv(t)
-	env.startService(nil, "--time", "0", "--log-level", "info")
+	svc := env.startService(nil, "--time", "0", "--log-level", "info")
 	img := env.Registry + "/busybox"
 	env.docker("pull", "-q", img)
 	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
@@ -87,6 +87,24 @@ func TestAPIDockerNetworksVolumes(t *testing.T) {
 	env.docker("update", "--restart", "no", "web")
 	if r := env.Exec("docker", "update", "--restart", "sometimes", "web"); r.Code == 0 {
 		t.Errorf("docker update with a bad restart policy succeeded")
+	}
+	// Limits go through pm update: applied, or (rootless on cgroup v1)
+	// warned about; a field pm cannot change is refused.
+	code, body := env.curl(svc.Sock, "POST", "/v1.44/containers/web/update", `{"Memory":67108864,"PidsLimit":50,"KernelMemory":0}`)
+	switch {
+	case code != "200":
+		t.Errorf("update of Memory and PidsLimit: %s %s", code, body)
+	case cgroupV1() && !isRootEnv(env):
+		if !strings.Contains(body, "Resource limits are not supported and ignored on cgroups V1 rootless systems") {
+			t.Errorf("update without cgroups: no warning in %s", body)
+		}
+	default:
+		if out := env.docker("inspect", "--format", "{{.HostConfig.Memory}} {{.HostConfig.PidsLimit}}", "web").Stdout; out != "67108864 50\n" {
+			t.Errorf("limits after update: %q", out)
+		}
+	}
+	if code, body := env.curl(svc.Sock, "POST", "/v1.44/containers/web/update", `{"Memory":1,"Ulimits":[{"Name":"nofile","Soft":1,"Hard":1}]}`); code != "400" || !strings.Contains(body, "cannot change Ulimits") {
+		t.Errorf("update of Ulimits: %s %s, want 400", code, body)
 	}
 
 	if r := env.Exec("docker", "run", "--name", "dier", img, "sh", "-c", "exit 3"); r.Code != 3 {

@@ -5,39 +5,86 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
+	"github.com/pm-project/pm/pkg/specgen"
 )
 
-// containerUpdate applies Docker's update body. pm changes the restart
-// policy; the resource limits it cannot change on a created container
-// are named in Warnings.
+// updateBody is Docker's update body: the restart policy and the resource
+// limits a created container may change. Docker's clients send every
+// field, zero for "leave it": only non-zero values change anything.
+type updateBody struct {
+	RestartPolicy *struct {
+		Name              string
+		MaximumRetryCount int
+	}
+	Memory             int64
+	MemoryReservation  int64
+	MemorySwap         int64
+	MemorySwappiness   *int64
+	CPUShares          int64 `json:"CpuShares"`
+	CPUPeriod          int64 `json:"CpuPeriod"`
+	CPUQuota           int64 `json:"CpuQuota"`
+	NanoCPUs           int64 `json:"NanoCpus"`
+	CPURealtimePeriod  int64 `json:"CpuRealtimePeriod"`
+	CPURealtimeRuntime int64 `json:"CpuRealtimeRuntime"`
+	CpusetCpus         string
+	CpusetMems         string
+	PidsLimit          *int64
+	BlkioWeight        uint16
+	BlkioWeightDevice  []struct {
+		Path   string
+		Weight uint16
+	}
+	BlkioDeviceReadBps   []throttleDevice
+	BlkioDeviceWriteBps  []throttleDevice
+	BlkioDeviceReadIOps  []throttleDevice
+	BlkioDeviceWriteIOps []throttleDevice
+}
+
+// updateApplied are the fields of updateBody; any other field with a
+// value that is not zero is refused, as pm cannot change it.
+var updateApplied = map[string]bool{
+	"RestartPolicy": true, "Memory": true, "MemoryReservation": true, "MemorySwap": true, "MemorySwappiness": true,
+	"CpuShares": true, "CpuPeriod": true, "CpuQuota": true, "NanoCpus": true, "CpuRealtimePeriod": true,
+	"CpuRealtimeRuntime": true, "CpusetCpus": true, "CpusetMems": true, "PidsLimit": true, "BlkioWeight": true,
+	"BlkioWeightDevice": true, "BlkioDeviceReadBps": true, "BlkioDeviceWriteBps": true,
+	"BlkioDeviceReadIOps": true, "BlkioDeviceWriteIOps": true,
+}
+
+// containerUpdate applies Docker's update body: the restart policy and
+// the resource limits, through the engine as `pm update` does (live on a
+// running container, kept for its next start; a host without cgroups for
+// the user warns). A field pm cannot change is refused and nothing
+// changes.
 func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	var body map[string]json.RawMessage
-	if err := handlers.DecodeJSON(r, &body); err != nil {
+	var raw map[string]json.RawMessage
+	if err := handlers.DecodeJSON(r, &raw); err != nil {
 		return err
 	}
+	var refused []string
+	for k, v := range raw {
+		if !updateApplied[k] && !zeroJSON(v) {
+			refused = append(refused, k)
+		}
+	}
+	if len(refused) > 0 {
+		sort.Strings(refused)
+		return handlers.BadRequest("pm cannot change %s of a created container", strings.Join(refused, ", "))
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return err
+	}
+	var body updateBody
+	if err := json.Unmarshal(b, &body); err != nil {
+		return handlers.BadRequest("invalid update body: %v", err)
+	}
 	var req engine.ContainerUpdateRequest
-	var ignored []string
-	for k, raw := range body {
-		if k != "RestartPolicy" {
-			if string(raw) != "null" && string(raw) != "0" && string(raw) != `""` && string(raw) != "[]" && string(raw) != "false" {
-				ignored = append(ignored, k)
-			}
-			continue
-		}
-		var rp *struct {
-			Name              string
-			MaximumRetryCount int
-		}
-		if err := json.Unmarshal(raw, &rp); err != nil {
-			return handlers.BadRequest("invalid RestartPolicy: %v", err)
-		}
-		if rp == nil {
-			continue
-		}
+	if rp := body.RestartPolicy; rp != nil && (rp.Name != "" || rp.MaximumRetryCount != 0) {
 		if rp.MaximumRetryCount < 0 {
 			return handlers.BadRequest("invalid RestartPolicy: MaximumRetryCount %d is negative", rp.MaximumRetryCount)
 		}
@@ -49,13 +96,95 @@ func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.Restart = &spec
 	}
-	if _, err := a.eng.ContainerUpdate(r.Context(), id, req); err != nil {
+	u, err := body.resources()
+	if err != nil {
+		return err
+	}
+	req.Resources = u
+	rep, err := a.eng.ContainerUpdate(r.Context(), id, req)
+	if err != nil {
 		return noSuchContainer(err, id)
 	}
-	sort.Strings(ignored)
-	warnings := []string{}
-	for _, k := range ignored {
-		warnings = append(warnings, "pm cannot change "+k+" of a created container: ignored")
+	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Warnings": nonNil(rep.Warnings)})
+}
+
+// resources turns the body's non-zero limits into a ResourceUpdate.
+func (b *updateBody) resources() (*specgen.ResourceUpdate, error) {
+	u := &specgen.ResourceUpdate{}
+	set := func(v int64, dst **int64) {
+		if v != 0 {
+			*dst = &v
+		}
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Warnings": warnings})
+	set(b.Memory, &u.Memory)
+	set(b.MemoryReservation, &u.MemoryReservation)
+	set(b.MemorySwap, &u.MemorySwap)
+	set(b.CPUQuota, &u.CPUQuota)
+	set(b.CPURealtimeRuntime, &u.CPURtRuntime)
+	for _, v := range []struct {
+		name string
+		n    int64
+		dst  **uint64
+	}{{"CpuShares", b.CPUShares, &u.CPUShares}, {"CpuPeriod", b.CPUPeriod, &u.CPUPeriod}, {"CpuRealtimePeriod", b.CPURealtimePeriod, &u.CPURtPeriod}} {
+		if v.n < 0 {
+			return nil, handlers.BadRequest("invalid %s %d: must not be negative", v.name, v.n)
+		}
+		if v.n > 0 {
+			n := uint64(v.n)
+			*v.dst = &n
+		}
+	}
+	if sw := b.MemorySwappiness; sw != nil && *sw != -1 {
+		if *sw < 0 || *sw > 100 {
+			return nil, handlers.BadRequest("invalid MemorySwappiness %d: must be between 0 and 100", *sw)
+		}
+		n := uint64(*sw)
+		u.MemorySwappiness = &n
+	}
+	if b.NanoCPUs < 0 {
+		return nil, handlers.BadRequest("invalid NanoCpus %d: must not be negative", b.NanoCPUs)
+	}
+	if b.NanoCPUs > 0 {
+		c := float64(b.NanoCPUs) / 1e9
+		u.CPUs = &c
+	}
+	if b.CpusetCpus != "" {
+		u.CpusetCPUs = &b.CpusetCpus
+	}
+	if b.CpusetMems != "" {
+		u.CpusetMems = &b.CpusetMems
+	}
+	if b.PidsLimit != nil && *b.PidsLimit != 0 {
+		u.PidsLimit = b.PidsLimit
+	}
+	if b.BlkioWeight != 0 {
+		u.BlkioWeight = &b.BlkioWeight
+	}
+	for _, d := range b.BlkioWeightDevice {
+		u.BlkioWeightDevice = append(u.BlkioWeightDevice, specgen.WeightDevice{Path: d.Path, Weight: d.Weight})
+	}
+	for _, t := range []struct {
+		from []throttleDevice
+		to   *[]specgen.ThrottleDevice
+	}{
+		{b.BlkioDeviceReadBps, &u.DeviceReadBps}, {b.BlkioDeviceWriteBps, &u.DeviceWriteBps},
+		{b.BlkioDeviceReadIOps, &u.DeviceReadIOps}, {b.BlkioDeviceWriteIOps, &u.DeviceWriteIOps},
+	} {
+		for _, d := range t.from {
+			*t.to = append(*t.to, specgen.ThrottleDevice{Path: d.Path, Rate: d.Rate})
+		}
+	}
+	if u.Empty() {
+		return nil, nil
+	}
+	return u, nil
+}
+
+// zeroJSON reports whether a JSON value is its type's zero (or null).
+func zeroJSON(v json.RawMessage) bool {
+	switch strings.TrimSpace(string(v)) {
+	case "null", "0", `""`, "[]", "{}", "false":
+		return true
+	}
+	return false
 }
