@@ -121,14 +121,19 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 
 // removeRuntimeFiles removes what a container keeps in pm's runtime
 // directory besides its network's files and its lock: its bundle (attach
-// socket, fifos, pid files, log), its exit file and the OCI runtime's
-// state directory. The caller holds its lock.
+// socket, fifos, pid files, log), its exit file, a stale cleanup claim
+// and the OCI runtime's state directory. The caller holds its lock.
 func (r *Runtime) removeRuntimeFiles(id string) error {
 	if err := os.RemoveAll(r.bundleDir(id)); err != nil {
 		return fmt.Errorf("removing bundle of %s: %w", id, err)
 	}
 	if err := os.Remove(filepath.Join(r.exitDir(), id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing exit file of %s: %w", id, err)
+	}
+	// A claim a killed claimant left (see CleanupClaim); a live claimant
+	// finds its file gone and keeps its flock.
+	if err := os.Remove(r.ClaimPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing cleanup claim of %s: %w", id, err)
 	}
 	rts, _ := os.ReadDir(filepath.Join(r.cfg.TmpDir, "runtime"))
 	for _, rt := range rts {
