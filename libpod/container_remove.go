@@ -18,10 +18,11 @@ import (
 // when it runs), storage, bundle and record. timeout is the stop timeout
 // with force (nil: 0, kill at once).
 func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bool, timeout *uint) (*Container, error) {
-	c, l, err := r.lockContainer(ctx, idOrName)
+	c, l, claim, err := r.claimAndLock(ctx, idOrName)
 	if err != nil {
 		return nil, err
 	}
+	defer claim.Release()
 	if err := r.refuseInfraRemoval(ctx, c); err != nil {
 		l.Unlock()
 		return c, err
@@ -53,7 +54,11 @@ func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bo
 		// Its exit is handled here; the exit command finds it gone.
 		r.diedEvent(c)
 	}
-	return c, r.removeLocked(ctx, c, l)
+	if err := r.removeLocked(ctx, c, l); err != nil {
+		return c, err
+	}
+	claim.done()
+	return c, nil
 }
 
 // removeLocked removes c, whatever its recorded state says: it kills any
