@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -183,7 +184,7 @@ func (r *Runtime) orphanStorage(store storage.Store, known map[string]bool, maxA
 	return out, nil
 }
 
-var idPrefix = regexp.MustCompile(`^[0-9a-f]{12,64}`)
+var idPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{12,64}`) })
 
 // staleAge is how old a runtime file of a container pm has no record of
 // must be to be stale: a container being removed keeps its exit file until
@@ -212,7 +213,7 @@ func (r *Runtime) staleRuntimeFiles(known map[string]bool) (map[string][]string,
 			return nil, fmt.Errorf("reading %s: %w", dir, err)
 		}
 		for _, e := range ents {
-			id := idPrefix.FindString(e.Name())
+			id := idPrefix().FindString(e.Name())
 			if id == "" || known[id] || (len(id) < 64 && byShort[id[:12]] != "") {
 				continue
 			}

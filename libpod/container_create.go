@@ -79,7 +79,7 @@ func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfi
 	// The read-write layer's ID is the container's: storage writes the
 	// layer before its container record, and a pm killed in between
 	// leaves a layer that removeStorage still finds.
-	if _, err := store.CreateContainer(id, []string{c.Config.Name}, cfg.Image.ID, id, storageMetadata, storageOptions(cfg.IDMaps)); err != nil {
+	if _, err := store.CreateContainer(id, []string{c.Config.Name}, cfg.Image.ID, id, storageMetadata, storageOptions(&cfg)); err != nil {
 		return nil, fmt.Errorf("creating storage for container %s: %w", c.Config.Name, err)
 	}
 	if err := r.copySecrets(ctx, c); err != nil {

@@ -18,10 +18,15 @@ import (
 
 // storageOptions asks storage for a root filesystem whose files appear
 // with the container's own id maps (owned by its root, not pm's), when the
-// container has a user namespace of its own.
-func storageOptions(m *define.ContainerIDMaps) *storage.ContainerOptions {
+// container has a user namespace of its own. A --rm container's storage is
+// volatile, as in Podman: storage records it without an fsync, since a
+// container meant to vanish when it exits need not survive a power loss
+// (its leftovers are orphans system check finds).
+func storageOptions(cfg *define.ContainerConfig) *storage.ContainerOptions {
+	o := &storage.ContainerOptions{Volatile: cfg.AutoRemove}
+	m := cfg.IDMaps
 	if m == nil {
-		return nil
+		return o
 	}
 	conv := func(in []define.IDMap) []idtools.IDMap {
 		out := make([]idtools.IDMap, len(in))
@@ -30,10 +35,11 @@ func storageOptions(m *define.ContainerIDMaps) *storage.ContainerOptions {
 		}
 		return out
 	}
-	return &storage.ContainerOptions{IDMappingOptions: stypes.IDMappingOptions{
+	o.IDMappingOptions = stypes.IDMappingOptions{
 		UIDMap: conv(m.UIDMap),
 		GIDMap: conv(m.GIDMap),
-	}}
+	}
+	return o
 }
 
 // usedIDMaps lists the host-side blocks of every container with a user

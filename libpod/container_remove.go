@@ -18,10 +18,11 @@ import (
 // when it runs), storage, bundle and record. timeout is the stop timeout
 // with force (nil: 0, kill at once).
 func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bool, timeout *uint) (*Container, error) {
-	c, l, err := r.lockContainer(ctx, idOrName)
+	c, l, claim, err := r.claimAndLock(ctx, idOrName)
 	if err != nil {
 		return nil, err
 	}
+	defer claim.Release()
 	if err := r.refuseInfraRemoval(ctx, c); err != nil {
 		l.Unlock()
 		return c, err
@@ -53,7 +54,11 @@ func (r *Runtime) RemoveContainer(ctx context.Context, idOrName string, force bo
 		// Its exit is handled here; the exit command finds it gone.
 		r.diedEvent(c)
 	}
-	return c, r.removeLocked(ctx, c, l)
+	if err := r.removeLocked(ctx, c, l); err != nil {
+		return c, err
+	}
+	claim.done()
+	return c, nil
 }
 
 // removeLocked removes c, whatever its recorded state says: it kills any
@@ -121,14 +126,19 @@ func (r *Runtime) removeLocked(ctx context.Context, c *Container, l *lock.Lock) 
 
 // removeRuntimeFiles removes what a container keeps in pm's runtime
 // directory besides its network's files and its lock: its bundle (attach
-// socket, fifos, pid files, log), its exit file and the OCI runtime's
-// state directory. The caller holds its lock.
+// socket, fifos, pid files, log), its exit file, a stale cleanup claim
+// and the OCI runtime's state directory. The caller holds its lock.
 func (r *Runtime) removeRuntimeFiles(id string) error {
 	if err := os.RemoveAll(r.bundleDir(id)); err != nil {
 		return fmt.Errorf("removing bundle of %s: %w", id, err)
 	}
 	if err := os.Remove(filepath.Join(r.exitDir(), id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing exit file of %s: %w", id, err)
+	}
+	// A claim a killed claimant left (see CleanupClaim); a live claimant
+	// finds its file gone and keeps its flock.
+	if err := os.Remove(r.ClaimPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing cleanup claim of %s: %w", id, err)
 	}
 	rts, _ := os.ReadDir(filepath.Join(r.cfg.TmpDir, "runtime"))
 	for _, rt := range rts {

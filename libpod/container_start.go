@@ -286,13 +286,14 @@ func conmonLogLevel(l string) string {
 }
 
 // exitCommand is the command conmon runs when the container exits: this
-// pm binary with the global options that locate the same state.
+// pm binary with the global options that locate the same state, and the
+// container's cleanup claim (see CleanupClaim).
 func (r *Runtime) exitCommand(id, logLevel string) ([]string, error) {
 	args, err := r.pmCommand(logLevel)
 	if err != nil {
 		return nil, err
 	}
-	return append(args, "container", "cleanup", id), nil
+	return append(args, "container", "cleanup", "--exit-claim", r.ClaimPath(id), id), nil
 }
 
 // pmCommand is this pm binary with the global options that locate the

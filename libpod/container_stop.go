@@ -33,10 +33,11 @@ func (r *Runtime) StopContainerWith(ctx context.Context, idOrName string, timeou
 			return nil, err
 		}
 	}
-	c, l, err := r.lockContainer(ctx, idOrName)
+	c, l, claim, err := r.claimAndLock(ctx, idOrName)
 	if err != nil {
 		return nil, err
 	}
+	defer claim.Release()
 	if err := r.syncLocked(ctx, c); err != nil {
 		l.Unlock()
 		return c, err
@@ -68,7 +69,36 @@ func (r *Runtime) StopContainerWith(ctx context.Context, idOrName string, timeou
 		l.Unlock()
 		return c, err
 	}
-	return c, r.cleanupLocked(ctx, c, l)
+	if err := r.cleanupLocked(ctx, c, l); err != nil {
+		return c, err
+	}
+	// The exit command the stop caused has nothing left to do.
+	claim.done()
+	return c, nil
+}
+
+// claimAndLock is lockContainer for a verb that ends its container's run
+// and cleans up after it (stop, rm): it claims the cleanup first (see
+// CleanupClaim), so that the exit command the verb causes waits for it
+// instead of racing it. The claim may be nil; the caller releases it.
+func (r *Runtime) claimAndLock(ctx context.Context, idOrName string) (*Container, *lock.Lock, *CleanupClaim, error) {
+	c, err := r.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var claim *CleanupClaim
+	if c.State.Status.Active() {
+		claim = r.ClaimCleanup(c.ID())
+	}
+	c, l, err := r.lockByID(ctx, c.ID())
+	if errors.Is(err, define.ErrNoSuchCtr) {
+		err = define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", idOrName, define.ErrNoSuchCtr)
+	}
+	if err != nil {
+		claim.Release()
+		return nil, nil, nil, err
+	}
+	return c, l, claim, nil
 }
 
 // lockContainer finds a container, takes its lock and re-reads it.

@@ -37,11 +37,31 @@ func (r *Runtime) InspectContainer(ctx context.Context, idOrName string) (*Conta
 // that exits is cleaned up (with its policies) before WaitContainer
 // returns; one removed by --rm while waited on reports the code of its
 // exit file.
+//
+// While it waits it claims the container's cleanup (see CleanupClaim), so
+// that conmon's exit command leaves the cleanup to it; WaitClaimed waits
+// under a claim its caller took earlier.
 func (r *Runtime) WaitContainer(ctx context.Context, idOrName string, conds []define.ContainerStatus, interval time.Duration) (int, error) {
 	c, err := r.LookupContainer(ctx, idOrName)
 	if err != nil {
 		return -1, err
 	}
+	claim := r.ClaimCleanup(c.ID())
+	defer claim.Release()
+	return r.waitContainer(ctx, c, conds, interval, claim)
+}
+
+// WaitClaimed is WaitContainer under claim, the caller's claim on the
+// container's cleanup (nil for none), which it still releases.
+func (r *Runtime) WaitClaimed(ctx context.Context, idOrName string, conds []define.ContainerStatus, interval time.Duration, claim *CleanupClaim) (int, error) {
+	c, err := r.LookupContainer(ctx, idOrName)
+	if err != nil {
+		return -1, err
+	}
+	return r.waitContainer(ctx, c, conds, interval, claim)
+}
+
+func (r *Runtime) waitContainer(ctx context.Context, c *Container, conds []define.ContainerStatus, interval time.Duration, claim *CleanupClaim) (int, error) {
 	id := c.ID()
 	if len(conds) == 0 {
 		conds = []define.ContainerStatus{define.StatusExited, define.StatusStopped}
@@ -57,17 +77,37 @@ func (r *Runtime) WaitContainer(ctx context.Context, idOrName string, conds []de
 		}
 		return false
 	}
+	// exited returns the exit code once the container exited, first
+	// making sure, under a claim, that its cleanup is made (a stop may
+	// have recorded the exit before anyone cleaned up), so that the exit
+	// command can skip it.
+	cleaned := false
+	exited := func() (int, error) {
+		st := c.State.Status
+		if claim == nil || (st != define.StatusExited && st != define.StatusStopped) {
+			return c.State.ExitCode, nil
+		}
+		if !cleaned && r.CleanupContainer(ctx, id) == nil {
+			cleaned = true
+		}
+		if cleaned {
+			claim.done()
+		}
+		return c.State.ExitCode, nil
+	}
 	for {
 		if changed := r.observe(c); changed {
-			if err := r.CleanupContainer(ctx, id); err != nil && !errors.Is(err, define.ErrInvalidState) {
+			err := r.CleanupContainer(ctx, id)
+			if err != nil && !errors.Is(err, define.ErrInvalidState) {
 				return -1, err
 			}
+			cleaned = err == nil
 			if want(c.State.Status) {
-				return c.State.ExitCode, nil
+				return exited()
 			}
 		}
 		if want(c.State.Status) {
-			return c.State.ExitCode, nil
+			return exited()
 		}
 		select {
 		case <-ctx.Done():
@@ -76,6 +116,8 @@ func (r *Runtime) WaitContainer(ctx context.Context, idOrName string, conds []de
 		}
 		nc, err := r.getContainer(ctx, id)
 		if errors.Is(err, define.ErrNoSuchCtr) {
+			// Removed: nothing is left to clean up.
+			claim.done()
 			if code, ok := r.ExitCodeOf(id); ok {
 				return code, nil
 			}

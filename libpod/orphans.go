@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/lock"
@@ -194,7 +195,7 @@ func (r *Runtime) containerIDs(ctx context.Context) (map[string]bool, error) {
 	return ids, nil
 }
 
-var fullID = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var fullID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}$`) })
 
 // sweepRuntimeFiles removes the lock files of containers, pods and
 // volumes that do not exist (the lock file is the one runtime file a pm
@@ -214,7 +215,7 @@ func (r *Runtime) sweepRuntimeFiles(ctx context.Context) error {
 	exists := func(name string) (bool, error) {
 		var err error
 		switch {
-		case fullID.MatchString(name):
+		case fullID().MatchString(name):
 			err = db.View(ctx, func(tx *state.Tx) error { _, err := tx.GetContainer(name); return err })
 		case strings.HasPrefix(name, "pod-"):
 			err = db.View(ctx, func(tx *state.Tx) error { _, err := tx.GetPod(strings.TrimPrefix(name, "pod-")); return err })

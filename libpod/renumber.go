@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/lock"
 	stypes "go.podman.io/storage/types"
@@ -19,7 +20,7 @@ type RenumberReport struct {
 	Created []string // lock files made for existing objects
 }
 
-var hexID = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var hexID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}$`) })
 
 // RenumberLocks is pm's system renumber. Podman numbers a fixed pool of
 // locks; pm's locks are files named after what they lock (TmpDir/locks),
@@ -123,13 +124,13 @@ func (r *Runtime) RenumberLocks(ctx context.Context) (*RenumberReport, error) {
 // no longer exists. Names pm does not know are never stale.
 func (r *Runtime) staleLock(name string, live map[string]bool) (bool, error) {
 	switch {
-	case hexID.MatchString(name):
+	case hexID().MatchString(name):
 		return !live[name], nil
-	case strings.HasPrefix(name, "pod-") && hexID.MatchString(name[4:]):
+	case strings.HasPrefix(name, "pod-") && hexID().MatchString(name[4:]):
 		return !live[name], nil
 	case strings.HasPrefix(name, "vol-"):
 		return !live[name], nil
-	case strings.HasPrefix(name, "manifest-") && hexID.MatchString(name[9:]):
+	case strings.HasPrefix(name, "manifest-") && hexID().MatchString(name[9:]):
 		store, err := r.Store()
 		if err != nil {
 			return false, err

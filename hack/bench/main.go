@@ -157,7 +157,7 @@ func main() {
 	const img = "localhost/bench0:latest"
 	seq := 0
 	uniq := func() string { seq++; return fmt.Sprintf("b%d", seq) }
-	conc := map[string]int{}
+	conc, concRm := map[string]int{}, map[string]int{}
 	cases := []benchCase{
 		timed("version", "version"),
 		timed("images (20 images)", "images"),
@@ -197,8 +197,16 @@ func main() {
 			_, err := t.run("rm", "-af", "-t", "0")
 			return msOf(d), err
 		}},
+		{name: "20 concurrent rm -f", n: 3, errs: concRm, sample: func(t *runner) (float64, error) {
+			ms, failed, err := concurrentRms(t, 20, img)
+			concRm[t.name] += failed
+			return ms, err
+		}},
 		{name: "conmon RSS per container", unit: "MB", n: 1, sample: func(t *runner) (float64, error) {
-			return conmonRSS(t, 10, img)
+			return helperRSS(t, 10, img, "--network=none", "conmon")
+		}},
+		{name: "RSS/ctr, default network", unit: "MB", n: 1, sample: func(t *runner) (float64, error) {
+			return helperRSS(t, 10, img, "", "conmon", "pasta", "passt", "passt.avx2", "slirp4netns")
 		}},
 	}
 	// With 100 containers present.
@@ -235,9 +243,11 @@ func main() {
 	for _, c := range with100 {
 		runCase(c, tools)
 	}
-	for _, t := range tools {
-		t.must("rm", "-af", "-t", "0")
-	}
+	// The removal of the 100 is a row too: one sample each.
+	runCase(benchCase{name: "rm -fa (100 created)", n: 1, sample: func(t *runner) (float64, error) {
+		d, err := t.run("rm", "-af", "-t", "0")
+		return msOf(d), err
+	}}, tools)
 	if *seedRuns > 0 {
 		compareRuntimes(tools, bare, img, *seedRuns)
 	}
@@ -380,32 +390,75 @@ func concurrentRuns(t *runner, n int, img string) (time.Duration, int) {
 	return time.Since(start), int(failed.Load())
 }
 
-// conmonRSS starts n idle containers and returns the RSS (MB) of the
-// conmons the tool left running, per container.
-func conmonRSS(t *runner, n int, img string) (float64, error) {
+// concurrentRms starts n containers, then times n `rm -f` of them at
+// once; it returns how many failed too.
+func concurrentRms(t *runner, n int, img string) (float64, int, error) {
+	var ids []string
 	for i := 0; i < n; i++ {
-		if _, err := t.run("run", "-d", "--network=none", img, "sleep", "1000"); err != nil {
+		out, err := t.cmd("run", "-d", "--network=none", img, "sleep", "1000").Output()
+		if err != nil {
+			return 0, 0, fmt.Errorf("%s run -d: %v", t.name, err)
+		}
+		ids = append(ids, strings.TrimSpace(string(out)))
+	}
+	var wg sync.WaitGroup
+	var failed atomic.Int64
+	start := time.Now()
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := t.run("rm", "-f", "-t", "0", id); err != nil {
+				fmt.Fprintln(os.Stderr, "bench:", err)
+				failed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	d := time.Since(start)
+	_, err := t.run("rm", "-af", "-t", "0")
+	return msOf(d), int(failed.Load()), err
+}
+
+// helperRSS starts n idle containers (with network, or the default one
+// when it is "") and returns the RSS (MB) of the helper processes named
+// comms that the tool left running, per container. A helper shared by
+// several containers counts once, as it should.
+func helperRSS(t *runner, n int, img, network string, comms ...string) (float64, error) {
+	for i := 0; i < n; i++ {
+		args := []string{"run", "-d"}
+		if network != "" {
+			args = append(args, network)
+		}
+		if _, err := t.run(append(args, img, "sleep", "1000")...); err != nil {
 			return 0, err
 		}
 	}
 	time.Sleep(500 * time.Millisecond)
-	var kb, count int
-	for _, pid := range conmonsOf(t) {
-		kb += vmRSS(pid)
-		count++
+	var kb, conmons int
+	for _, p := range procsOf(t, comms...) {
+		kb += vmRSS(p.pid)
+		if p.comm == "conmon" {
+			conmons++
+		}
 	}
 	if _, err := t.run("rm", "-af", "-t", "0"); err != nil {
 		return 0, err
 	}
-	if count != n {
-		return 0, fmt.Errorf("%s: %d conmon processes for %d containers", t.name, count, n)
+	if conmons != n {
+		return 0, fmt.Errorf("%s: %d conmon processes for %d containers", t.name, conmons, n)
 	}
 	return float64(kb) / 1024 / float64(n), nil
 }
 
-// conmonsOf lists the conmon processes of one tool: its XDG_RUNTIME_DIR in
-// their environment.
-func conmonsOf(t *runner) []int {
+type proc struct {
+	pid  int
+	comm string
+}
+
+// procsOf lists the processes of one tool named one of comms: its
+// XDG_RUNTIME_DIR in their environment.
+func procsOf(t *runner, comms ...string) []proc {
 	var marker string
 	for _, e := range t.env {
 		if strings.HasPrefix(e, "XDG_RUNTIME_DIR=") {
@@ -413,20 +466,25 @@ func conmonsOf(t *runner) []int {
 		}
 	}
 	ents, _ := os.ReadDir("/proc")
-	var out []int
+	var out []proc
 	for _, e := range ents {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		comm, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
-		if strings.TrimSpace(string(comm)) != "conmon" {
+		b, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		comm := strings.TrimSpace(string(b))
+		wanted := false
+		for _, c := range comms {
+			wanted = wanted || c == comm
+		}
+		if !wanted {
 			continue
 		}
 		env, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
 		for _, kv := range strings.Split(string(env), "\x00") {
 			if kv == marker {
-				out = append(out, pid)
+				out = append(out, proc{pid, comm})
 				break
 			}
 		}

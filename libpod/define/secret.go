@@ -2,6 +2,7 @@ package define
 
 import (
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -14,13 +15,13 @@ const SecretMaxSize = 512000
 // SecretIDLength is the length of a secret's hex ID, as in Podman.
 const SecretIDLength = 25
 
-var secretNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+var secretNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`) })
 
 // ValidateSecretName checks a secret's name: the container name rule, at
 // most 253 characters. Such a name never holds a path separator, so it
 // can name a file.
 func ValidateSecretName(name string) error {
-	if !secretNameRE.MatchString(name) || len(name) > 253 {
+	if !secretNameRE().MatchString(name) || len(name) > 253 {
 		return Invalidf("invalid secret name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]* and be at most 253 characters", name)
 	}
 	return nil

@@ -2,6 +2,7 @@ package define
 
 import (
 	"regexp"
+	"sync"
 	"time"
 )
 
@@ -43,13 +44,13 @@ type InspectVolumeData struct {
 	Anonymous   bool              `json:"Anonymous,omitempty"`
 }
 
-var volumeNameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+var volumeNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`) })
 
 // ValidateVolumeName refuses names that could not be a single path
 // component of pm's volume directory: empty, ".", "..", names with "/" or
 // NUL, or names not starting with a letter or digit.
 func ValidateVolumeName(name string) error {
-	if !volumeNameRE.MatchString(name) || len(name) > 255 {
+	if !volumeNameRE().MatchString(name) || len(name) > 255 {
 		return Invalidf("invalid volume name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", name)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -280,12 +281,12 @@ func checkStep(st buildStep) error {
 		_, err = parseOnBuild(st.Args)
 	case "COPY", "ADD":
 		_, err = parseCopyArgs(st.Cmd, st.Args)
-		if err == nil && heredoc.MatchString(st.Args) {
+		if err == nil && heredoc().MatchString(st.Args) {
 			err = define.Invalidf("heredocs (<<EOF) are not supported by pm's builder")
 		}
 	case "RUN":
 		err = runFlags(st.Args)
-		if err == nil && heredoc.MatchString(st.Args) {
+		if err == nil && heredoc().MatchString(st.Args) {
 			err = define.Invalidf("heredocs (<<EOF) are not supported by pm's builder")
 		}
 	case "STOPSIGNAL":
@@ -298,7 +299,7 @@ func checkStep(st buildStep) error {
 
 // heredoc finds a heredoc (<<EOF, <<-"EOF") in RUN, COPY or ADD, whose
 // body would otherwise be read as instructions.
-var heredoc = regexp.MustCompile(`<<-?["']?[A-Za-z_]`)
+var heredoc = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`<<-?["']?[A-Za-z_]`) })
 
 // runFlags refuses the options of RUN (--mount, --network, --security),
 // which pm's builder does not have.

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 
 	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/pm-project/pm/libpod/define"
@@ -138,13 +139,15 @@ func strconvQuoteList(l []string) string {
 }
 
 // escapeDirective is the parser directive of the escape character.
-var escapeDirective = regexp.MustCompile(`^#\s*(?i:escape)\s*=\s*(\S+)\s*$`)
+var escapeDirective = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*(?i:escape)\s*=\s*(\S+)\s*$`) })
 
-var varRef = regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+var varRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+})
 
 // expandWith replaces $VAR and ${VAR} with the first of maps that has it.
 func expandWith(s string, maps ...map[string]string) string {
-	return varRef.ReplaceAllStringFunc(s, func(m string) string {
+	return varRef().ReplaceAllStringFunc(s, func(m string) string {
 		k := strings.Trim(m[1:], "{}")
 		for _, mp := range maps {
 			if v, ok := mp[k]; ok {
@@ -218,7 +221,7 @@ func parseDockerfile(s string) ([]buildStep, error) {
 	for sc.Scan() {
 		t := strings.TrimSpace(sc.Text())
 		if strings.HasPrefix(t, "#") {
-			if m := escapeDirective.FindStringSubmatch(t); directives && m != nil && m[1] != "\\" {
+			if m := escapeDirective().FindStringSubmatch(t); directives && m != nil && m[1] != "\\" {
 				return nil, define.Invalidf("the parser directive escape=%s is not supported by pm's builder: its escape character is \\", m[1])
 			}
 			continue

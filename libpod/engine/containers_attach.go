@@ -51,6 +51,8 @@ func (e *Engine) ContainerAttach(ctx context.Context, idOrName string, req Attac
 	if !c.Config.Terminal {
 		keys = nil // detach keys need a terminal
 	}
+	claim := e.rt.ClaimCleanup(c.ID())
+	defer claim.Release()
 	att, err := libpod.AttachDetachable(e.rt.BundleDir(c.ID()), c.ID(), s, keys)
 	if err != nil {
 		return nil, fmt.Errorf("attaching to %s: %w", c.Name(), err)
@@ -68,7 +70,7 @@ func (e *Engine) ContainerAttach(ctx context.Context, idOrName string, req Attac
 		}
 		return nil, fmt.Errorf("copying output of %s: %w", c.Name(), err)
 	}
-	code, err := e.rt.WaitContainer(context.WithoutCancel(ctx), c.ID(), nil, 20*time.Millisecond)
+	code, err := e.rt.WaitClaimed(context.WithoutCancel(ctx), c.ID(), nil, 20*time.Millisecond, claim)
 	if err != nil {
 		return nil, err
 	}

@@ -121,3 +121,70 @@ func (e *Engine) removePodOfInfra(ctx context.Context, pod *libpod.Pod, force bo
 	}
 	return out, nil
 }
+
+// ContainerLevels orders names for a verb that works on many containers
+// side by side (rm, stop, kill): level i runs after level i-1 is done,
+// the containers of one level in parallel. A container's level is above
+// that of every container in names that depends on it (joined its network
+// namespace), so that dependents go first, as removing them in names'
+// order would. A name that matches no container is at level 0; the verb
+// reports it.
+func (e *Engine) ContainerLevels(ctx context.Context, names []string) ([]int, error) {
+	levels := make([]int, len(names))
+	if len(names) < 2 {
+		return levels, nil
+	}
+	all, err := e.rt.Containers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*libpod.Container{}
+	for _, c := range all {
+		byID[c.ID()] = c
+	}
+	ids := make([]string, len(names))
+	in := map[string]bool{}
+	for i, n := range names {
+		c, err := e.rt.LookupContainer(ctx, n)
+		if err != nil {
+			continue
+		}
+		ids[i] = c.ID()
+		in[c.ID()] = true
+	}
+	users := map[string][]string{} // id -> ids in names that depend on it
+	for _, o := range all {
+		dep, ok := strings.CutPrefix(o.Config.NetworkMode, "container:")
+		if !ok || !in[o.ID()] {
+			continue
+		}
+		// Pod members follow the pod rules (ContainerDependents).
+		if d, found := byID[dep]; found && o.Config.Pod != "" && o.Config.Pod == d.Config.Pod {
+			continue
+		}
+		users[dep] = append(users[dep], o.ID())
+	}
+	memo := map[string]int{}
+	var level func(id string, depth int) int
+	level = func(id string, depth int) int {
+		if l, ok := memo[id]; ok {
+			return l
+		}
+		l := 0
+		if depth <= len(names) { // a cycle cannot be made; bound it anyway
+			for _, u := range users[id] {
+				if ul := level(u, depth+1) + 1; ul > l {
+					l = ul
+				}
+			}
+		}
+		memo[id] = l
+		return l
+	}
+	for i, id := range ids {
+		if id != "" {
+			levels[i] = level(id, 0)
+		}
+	}
+	return levels, nil
+}

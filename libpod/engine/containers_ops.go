@@ -105,6 +105,14 @@ func (e *Engine) ContainerCleanup(ctx context.Context, idOrName string) error {
 	return e.rt.CleanupContainer(ctx, idOrName)
 }
 
+// CleanedByClaimant is the exit command's first step, taken before any
+// engine exists: when a waiting pm claimed the container's cleanup (claim
+// is its file), it waits for that pm and reports whether it cleaned up.
+// False means the exit command cleans up itself.
+func CleanedByClaimant(ctx context.Context, claim string) bool {
+	return libpod.CleanedByClaimant(ctx, claim)
+}
+
 // ContainerExists reports whether a container exists.
 func (e *Engine) ContainerExists(ctx context.Context, idOrName string) (bool, error) {
 	_, err := e.rt.LookupContainer(ctx, idOrName)

@@ -156,6 +156,10 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 			return nil
 		}
 	}
+	// Claimed before the start: the exit command, which may run as soon
+	// as the container does, then leaves the cleanup to this pm.
+	claim := e.rt.ClaimCleanup(id)
+	defer claim.Release()
 	notified := e.sdNotify(ctx, id)
 	c, err = e.rt.StartContainer(ctx, id, e.startOptions(before))
 	if err != nil {
@@ -193,7 +197,7 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 		}
 		return -1, fmt.Errorf("copying output of %s: %w", c.Name(), err)
 	}
-	code, err := e.rt.WaitContainer(context.WithoutCancel(ctx), id, nil, 20*time.Millisecond)
+	code, err := e.rt.WaitClaimed(context.WithoutCancel(ctx), id, nil, 20*time.Millisecond, claim)
 	if c.Config.AutoRemove && !o.KeepExitFile {
 		e.rt.ForgetExit(id)
 	}

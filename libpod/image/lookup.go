@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/define"
 	"go.podman.io/image/v5/docker/reference"
@@ -13,7 +14,7 @@ import (
 	stypes "go.podman.io/storage/types"
 )
 
-var idPrefixRE = regexp.MustCompile(`^(sha256:)?[a-f0-9]{1,64}$`)
+var idPrefixRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(sha256:)?[a-f0-9]{1,64}$`) })
 
 // query is a user's image name, parsed for local lookup.
 type query struct {
@@ -100,7 +101,7 @@ func (s *Service) lookup(name string) (*Image, string, error) {
 	if name == "" {
 		return nil, "", define.Invalidf("image name must not be empty")
 	}
-	if idPrefixRE.MatchString(name) {
+	if idPrefixRE().MatchString(name) {
 		id := strings.TrimPrefix(name, "sha256:")
 		img, err := s.store.Image(id)
 		switch {

@@ -22,6 +22,11 @@
 // it while holding another lock (start and stop end a scheduler with
 // SIGKILL instead).
 //
+// A waiting pm's cleanup claim (libpod's CleanupClaim, TmpDir/
+// exit-claims/<container ID>) is also taken before and outside the order:
+// conmon's exit command waits for it holding no other lock, and the
+// claimant never waits for an exit command.
+//
 // The scratch lock ("scratch", see libpod/scratch.go) is held shared by
 // whatever writes temporary files in pm's scratch directory or makes
 // layers no image refers to yet (pull, load, import, save, push, commit,

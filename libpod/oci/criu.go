@@ -7,10 +7,11 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // criuError is a line of `criu check`'s report of a problem.
-var criuError = regexp.MustCompile(`^Error \([^)]*\): (.*)$`)
+var criuError = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^Error \([^)]*\): (.*)$`) })
 
 // CRIUCheck runs `criu check` and returns why CRIU cannot checkpoint
 // processes on this host (its first error), or nil when it can.
@@ -24,7 +25,7 @@ func CRIUCheck(ctx context.Context) error {
 		return nil
 	}
 	for _, l := range strings.Split(string(out), "\n") {
-		if m := criuError.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+		if m := criuError().FindStringSubmatch(strings.TrimSpace(l)); m != nil {
 			return fmt.Errorf("criu check: %s", m[1])
 		}
 	}

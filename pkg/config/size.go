@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/define"
 )
@@ -13,11 +14,11 @@ import (
 // 1000; a trailing "b" or "ib" changes nothing).
 type Size int64
 
-var sizeRE = regexp.MustCompile(`^(\d+(?:\.\d+)?) ?([kmgt]?)i?b?$`)
+var sizeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+(?:\.\d+)?) ?([kmgt]?)i?b?$`) })
 
 // UnmarshalText reads a size; the TOML decoder hands it numbers as text.
 func (s *Size) UnmarshalText(text []byte) error {
-	m := sizeRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(string(text))))
+	m := sizeRE().FindStringSubmatch(strings.ToLower(strings.TrimSpace(string(text))))
 	if m == nil {
 		return define.Invalidf("invalid size %q: use a number of bytes or a number with b, k, m or g", text)
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -163,12 +164,12 @@ func k8sRestart(p string) string {
 	return "Never"
 }
 
-var nonDNS = regexp.MustCompile(`[^a-z0-9-]+`)
+var nonDNS = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9-]+`) })
 
 // dnsLabel makes s a Kubernetes name: lower case letters, digits and
 // dashes, starting and ending with a letter or digit.
 func dnsLabel(s string) string {
-	s = nonDNS.ReplaceAllString(strings.ToLower(s), "-")
+	s = nonDNS().ReplaceAllString(strings.ToLower(s), "-")
 	s = strings.Trim(s, "-")
 	if len(s) > 63 {
 		s = strings.Trim(s[len(s)-63:], "-")
@@ -254,7 +255,7 @@ func containerPorts(ports []define.PortMapping) []ContainerPort {
 	return out
 }
 
-var numericUser = regexp.MustCompile(`^([0-9]+)(?::([0-9]+))?$`)
+var numericUser = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)(?::([0-9]+))?$`) })
 
 // securityContext writes what differs from pm's defaults, or nil.
 func securityContext(c *GenContainer, defaults []string) *SecurityContext {
@@ -287,7 +288,7 @@ func securityContext(c *GenContainer, defaults []string) *SecurityContext {
 		sc.Capabilities, set = caps, true
 	}
 	if c.User != "" && c.User != c.Image0.User {
-		if m := numericUser.FindStringSubmatch(c.User); m != nil {
+		if m := numericUser().FindStringSubmatch(c.User); m != nil {
 			uid, _ := strconv.ParseInt(m[1], 10, 64)
 			sc.RunAsUser, set = &uid, true
 			if m[2] != "" {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/pm-project/pm/libpod/define"
 	"golang.org/x/sys/unix"
@@ -80,7 +81,7 @@ func parseLimit(s string) (uint64, error) {
 
 // sizeRE is a size as Podman reads one: a number, an optional space, an
 // optional unit letter, then optional "i" and "b" (512m, 1.5GiB, 10 KB).
-var sizeRE = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?) ?([kmgtp]?)i?b?$`)
+var sizeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?) ?([kmgtp]?)i?b?$`) })
 
 // maxSize is the largest size in bytes an int64 holds.
 const maxSize = float64(math.MaxInt64)
@@ -88,7 +89,7 @@ const maxSize = float64(math.MaxInt64)
 // parseSize reads s with sizeRE; base is 1024 or 1000, how says how to
 // write a size, for the error.
 func parseSize(s string, base float64, how string) (int64, error) {
-	m := sizeRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	m := sizeRE().FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
 	if m == nil {
 		return 0, define.Invalidf("not a size: %s", how)
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -12,11 +13,11 @@ import (
 )
 
 // nameRE is the name rule of Podman and Docker.
-var nameRE = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`)
+var nameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]*$`) })
 
 // ValidName reports whether a container or pod name is acceptable.
 func ValidName(name string) error {
-	if !nameRE.MatchString(name) {
+	if !nameRE().MatchString(name) {
 		return define.Invalidf("invalid name %q: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*", name)
 	}
 	if len(name) > 253 {

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
 )
 
@@ -12,7 +13,8 @@ func init() {
 }
 
 func newCleanupCommand(name string) *cobra.Command {
-	return &cobra.Command{
+	var claim string
+	cmd := &cobra.Command{
 		Use:    name + " [options] CONTAINER [CONTAINER...]",
 		Short:  "Clean up the network and mountpoints of exited containers",
 		Hidden: false,
@@ -25,6 +27,11 @@ func newCleanupCommand(name string) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// conmon's exit command: a waiting pm that claimed the cleanup
+			// and made it leaves nothing to do, and nothing is opened.
+			if claim != "" && len(args) == 1 && engine.CleanedByClaimant(cmd.Context(), claim) {
+				return nil
+			}
 			eng, err := engineOf(cmd)
 			if err != nil {
 				return err
@@ -42,4 +49,9 @@ func newCleanupCommand(name string) *cobra.Command {
 			})
 		},
 	}
+	// Set by the exit command pm gives conmon: the container's cleanup
+	// claim (libpod's CleanupClaim). Not for users.
+	cmd.Flags().StringVar(&claim, "exit-claim", "", "cleanup claim file of a waiting pm")
+	_ = cmd.Flags().MarkHidden("exit-claim")
+	return cmd
 }

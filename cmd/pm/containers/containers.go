@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
+	"sync"
 
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/libpod/define"
@@ -116,6 +118,57 @@ func forEach(ctx context.Context, names []string, fn func(ctx context.Context, n
 		}
 	}
 	return last
+}
+
+// parallelWorkers bounds how many containers a verb works on at once: the
+// work is mostly waiting for processes (the runtime, conmon, a stop
+// timeout), so a few per CPU.
+var parallelWorkers = 3 * runtime.NumCPU()
+
+// forEachParallel is forEach for verbs whose containers are independent
+// (rm, stop, kill): fn runs on several names at once, each under its own
+// container lock, a container's dependents before it (the engine's
+// levels). Output and errors come in names' order once all are done, as
+// forEach prints them.
+func forEachParallel(ctx context.Context, eng *engine.Engine, names []string, fn func(ctx context.Context, name string) (string, error)) error {
+	if len(names) < 2 {
+		return forEach(ctx, names, fn)
+	}
+	levels, err := eng.ContainerLevels(ctx, names)
+	if err != nil {
+		return err
+	}
+	outs := make([]string, len(names))
+	errs := make([]error, len(names))
+	sem := make(chan struct{}, parallelWorkers)
+	for lv := 0; ; lv++ {
+		var wg sync.WaitGroup
+		more := false
+		for i, n := range names {
+			if levels[i] > lv {
+				more = true
+			}
+			if levels[i] != lv {
+				continue
+			}
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				defer define.Recover("working on container "+n, &errs[i])
+				outs[i], errs[i] = fn(ctx, n)
+			}()
+		}
+		wg.Wait()
+		if !more {
+			break
+		}
+	}
+	i := 0
+	return forEach(ctx, names, func(context.Context, string) (string, error) {
+		defer func() { i++ }()
+		return outs[i], errs[i]
+	})
 }
 
 // targets returns the containers a multi-container verb acts on: args, or

@@ -34,7 +34,7 @@ func newKillCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+			return forEachParallel(cmd.Context(), eng, names, func(ctx context.Context, n string) (string, error) {
 				if _, err := eng.ContainerKill(ctx, n, sig); err != nil {
 					return "", err
 				}

@@ -86,7 +86,7 @@ func newRmCommand(name string) *cobra.Command {
 			running := func(err error) bool {
 				return errors.Is(err, define.ErrInvalidState) && strings.Contains(err.Error(), "running or paused")
 			}
-			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+			return forEachParallel(cmd.Context(), eng, names, func(ctx context.Context, n string) (string, error) {
 				id, err := one(ctx, n)
 				return id, cli.RemoveExit(err, running)
 			})

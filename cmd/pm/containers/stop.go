@@ -44,7 +44,7 @@ func newStopCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return forEach(cmd.Context(), names, func(ctx context.Context, n string) (string, error) {
+			return forEachParallel(cmd.Context(), eng, names, func(ctx context.Context, n string) (string, error) {
 				_, err := eng.ContainerStop(ctx, n, t)
 				if err != nil {
 					if ignore && errors.Is(err, define.ErrNoSuchCtr) {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -17,7 +18,7 @@ import (
 	"github.com/pm-project/pm/pkg/api/handlers/compat"
 )
 
-var versionPrefix = regexp.MustCompile(`^/v(\d+)\.(\d+)(/.*)$`)
+var versionPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/v(\d+)\.(\d+)(/.*)$`) })
 
 // recorder notes whether a handler began its reply, so a late error is
 // not written into a stream.
@@ -78,7 +79,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				"status", rec.status, "duration", time.Since(start).Round(time.Microsecond))
 		}()
 		version := define.APIVersion
-		if m := versionPrefix.FindStringSubmatch(r.URL.Path); m != nil {
+		if m := versionPrefix().FindStringSubmatch(r.URL.Path); m != nil {
 			if err := checkVersion(m[1], m[2]); err != nil {
 				writeError(rec, r, err)
 				return

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"text/template"
 
@@ -56,10 +57,10 @@ func Parse(f string) (*template.Template, error) {
 	return t, nil
 }
 
-var fieldRE = regexp.MustCompile(`{{\s*\.(\w+)[^}]*}}`)
+var fieldRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`{{\s*\.(\w+)[^}]*}}`) })
 
 // columnGap is blank space between two template actions.
-var columnGap = regexp.MustCompile(`}}[ ]+{{`)
+var columnGap = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`}}[ ]+{{`) })
 
 // Header derives a table header from a "table ..." template: each {{.Field}}
 // becomes its entry in headers, or the field name in capitals.
@@ -70,7 +71,7 @@ func Header(row string, headers map[string]string) string {
 	}
 	out := make([]string, 0, len(cells))
 	for _, c := range cells {
-		m := fieldRE.FindStringSubmatch(c)
+		m := fieldRE().FindStringSubmatch(c)
 		switch {
 		case m == nil:
 			out = append(out, strings.ToUpper(strings.TrimSpace(c)))
@@ -94,14 +95,14 @@ type Options struct {
 	Inspect bool
 }
 
-var idField = regexp.MustCompile(`\.Id\b`)
+var idField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\.Id\b`) })
 
 // Write prints items, a slice, per opts. Output is built in full before any
 // of it is written, so a failing template prints nothing.
 func Write(w io.Writer, items any, opts Options) error {
 	f := opts.Format
 	if opts.Inspect {
-		f = idField.ReplaceAllString(f, ".ID")
+		f = idField().ReplaceAllString(f, ".ID")
 	}
 	if f == "" {
 		f = opts.Default
@@ -131,7 +132,7 @@ func Write(w io.Writer, items any, opts Options) error {
 	if table {
 		// In a table, spaces between two fields separate columns, as in
 		// Podman: "table {{.Repository}} {{.Tag}}" is aligned.
-		row = columnGap.ReplaceAllString(row, "}}\t{{")
+		row = columnGap().ReplaceAllString(row, "}}\t{{")
 	}
 	t, err := Parse(row)
 	if err != nil {

@@ -1,0 +1,99 @@
+package e2e
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A pm waiting for its container (foreground run, wait) claims its
+// cleanup, so that conmon's exit command leaves the cleanup to it; if that
+// pm dies, the exit command cleans up as before.
+
+// untilGo is a container command that exits (with code) once /tmp/go
+// exists in it.
+func untilGo(code string) []string {
+	return []string{"sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.1; done; exit " + code}
+}
+
+// claims lists the environment's cleanup claim files.
+func (e *Env) claims() []string {
+	var out []string
+	for _, f := range e.runtimeFiles() {
+		if strings.Contains(f, "exit-claims/") {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// TestExitClaimKilledWaiter: a foreground run --rm killed while its
+// container runs leaves the cleanup to the exit command, which removes
+// the container when it exits, claim file included.
+func TestExitClaimKilledWaiter(t *testing.T) {
+	env := newEnv(t)
+	env.pull("busybox")
+	cmd := env.command(append([]string{"run", "--rm", "--name", "fg", "busybox"}, untilGo("0")...)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+	env.waitFor(30*time.Second, "fg running, its cleanup claimed", func() bool {
+		return strings.HasPrefix(env.ctrField("fg", ".Status"), "Up") && len(env.claims()) == 1
+	})
+	cmd.Process.Kill()
+	cmd.Wait()
+	done = true
+	env.PMOK("exec", "fg", "touch", "/tmp/go")
+	env.waitFor(30*time.Second, "the exit command to remove fg", func() bool {
+		return strings.TrimSpace(env.PMOK("ps", "-aq", "--filter", "name=^fg$").Stdout) == ""
+	})
+	if c := env.claims(); len(c) > 0 {
+		t.Errorf("claim files left behind: %v", c)
+	}
+}
+
+// TestExitClaimWait: pm wait claims the cleanup, records the exit itself
+// (the container is Exited with its code, not left running in the
+// state), and lets go of its claim.
+func TestExitClaimWait(t *testing.T) {
+	env := newEnv(t)
+	env.pull("busybox")
+	env.PMOK(append([]string{"run", "-d", "--name", "w", "busybox"}, untilGo("3")...)...)
+	cmd := env.command("wait", "w")
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waited := false
+	defer func() {
+		if !waited {
+			cmd.Process.Kill()
+			cmd.Wait()
+		}
+	}()
+	env.waitFor(30*time.Second, "pm wait to claim the cleanup of w", func() bool { return len(env.claims()) == 1 })
+	env.PMOK("exec", "w", "touch", "/tmp/go")
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("pm wait w: %v", err)
+	}
+	waited = true
+	if got := strings.TrimSpace(out.String()); got != "3" {
+		t.Errorf("pm wait w printed %q, want 3", got)
+	}
+	if st := env.ctrField("w", ".Status"); !strings.HasPrefix(st, "Exited (3)") {
+		t.Errorf("status of w after pm wait = %q, want Exited (3)", st)
+	}
+	if c := env.claims(); len(c) > 0 {
+		t.Errorf("claim files left behind: %v", c)
+	}
+	env.PMOK("rm", "w")
+}
