@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
@@ -57,5 +58,5 @@ func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range ignored {
 		warnings = append(warnings, "pm cannot change "+k+" of a created container: ignored")
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Warnings": warnings})
+	return handlers.WriteJSON(w, http.StatusOK, container.UpdateResponse{Warnings: warnings})
 }
