@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/moby/moby/api/types/network"
+
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -206,10 +208,7 @@ func (a *api) networkRemove(w http.ResponseWriter, r *http.Request) error {
 // networkConnect attaches a container to a network, at once when it
 // runs, else from its next start.
 func (a *api) networkConnect(w http.ResponseWriter, r *http.Request) error {
-	var b struct {
-		Container      string
-		EndpointConfig *endpointConfig
-	}
+	var b network.ConnectRequest
 	if err := handlers.DecodeJSON(r, &b); err != nil {
 		return err
 	}
@@ -220,8 +219,8 @@ func (a *api) networkConnect(w http.ResponseWriter, r *http.Request) error {
 	req := engine.NetworkConnectRequest{Network: n.Name, Container: b.Container}
 	if ep := b.EndpointConfig; ep != nil {
 		req.Aliases = ep.Aliases
-		if ep.IPAMConfig != nil {
-			req.IP = ep.IPAMConfig.IPv4Address
+		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address.IsValid() {
+			req.IP = ep.IPAMConfig.IPv4Address.String()
 		}
 	}
 	if err := a.eng.NetworkConnect(r.Context(), req); err != nil {
