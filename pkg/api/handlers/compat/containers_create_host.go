@@ -59,6 +59,13 @@ func forVersion(r *http.Request, b *createBody) error {
 	if !versionAtLeast(r, "1.43") {
 		hc.Annotations = nil
 	}
+	if !versionAtLeast(r, "1.48") {
+		for _, ep := range b.NetworkingConfig.EndpointsConfig {
+			if ep != nil {
+				ep.GwPriority = 0
+			}
+		}
+	}
 	if !versionAtLeast(r, "1.56") {
 		hc.Umask = nil
 	}
@@ -299,7 +306,7 @@ func mountFromDocker(m mount.Mount) (specgen.Mount, error) {
 			}
 		}
 	case "image":
-		return sm, handlers.BadRequest(`Mount type "Image" needs API v1.48 or newer`)
+		return sm, handlers.BadRequest(`mount type "image" is not supported by pm`)
 	default:
 		return sm, handlers.BadRequest("invalid mount config: mount type unknown: %q: use bind, volume or tmpfs", m.Type)
 	}
