@@ -5,7 +5,7 @@ TAGS    := containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdrive
 GOFLAGS := -tags "$(TAGS)"
 export CGO_ENABLED := 1
 
-.PHONY: all build deps test unit e2e demo bench docs lint clean conformance
+.PHONY: all build deps test unit e2e e2e-race demo bench docs lint clean conformance
 
 all: build
 
@@ -24,7 +24,14 @@ unit:
 e2e: build
 	$(GO) test $(GOFLAGS) -count=1 -timeout 25m ./test/e2e/...
 
-test: deps build unit e2e
+# The API's e2e tests (TestAPI*) against a service built with the race
+# detector, bin/pm-race: a data race it reports fails the test that drove
+# it. PM_E2E_LOAD_DURATION sets the length of the load test (TestAPILoad).
+e2e-race:
+	$(GO) build $(GOFLAGS) -race -o bin/pm-race ./cmd/pm
+	PM_BINARY=$(CURDIR)/bin/pm-race $(GO) test $(GOFLAGS) -count=1 -timeout 40m -run 'TestAPI' ./test/e2e/...
+
+test: deps build unit e2e e2e-race
 
 demo: deps build
 	./hack/demo.sh

@@ -180,6 +180,7 @@ func (r *Runtime) ExecContainer(ctx context.Context, idOrName string, cfg ExecCo
 	var timer *time.Timer
 	if cfg.Timeout > 0 {
 		timer = time.AfterFunc(cfg.Timeout, func() {
+			defer define.Recover("ending an exec at its timeout", nil)
 			fired.Store(true)
 			killTree(pid)
 			// An orphan of the killed process may hold its output open.

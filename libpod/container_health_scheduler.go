@@ -55,7 +55,11 @@ func (r *Runtime) startHealthScheduler(c *Container, logLevel string) {
 		return
 	}
 	pid := cmd.Process.Pid
-	go cmd.Wait() // reaps it in a long-lived pm (system service)
+	// Reaps it in a long-lived pm (system service).
+	go func() {
+		defer define.Recover("reaping the healthcheck scheduler", nil)
+		cmd.Wait()
+	}()
 	if err := os.WriteFile(r.healthPidFile(c.ID()), []byte(strconv.Itoa(pid)), 0o600); err != nil {
 		syscall.Kill(pid, syscall.SIGKILL)
 		slog.Warn("recording the healthcheck scheduler", "container", c.ID(), "err", err)

@@ -42,6 +42,7 @@ func startupGC() {
 	percent := debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(256 << 20)
 	time.AfterFunc(time.Second, func() {
+		defer define.Recover("restoring the garbage collector", nil)
 		debug.SetGCPercent(percent)
 		debug.SetMemoryLimit(math.MaxInt64)
 	})

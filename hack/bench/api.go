@@ -102,10 +102,31 @@ func apiCases(tools []*runner, base, img string) {
 			s.stop()
 		}
 	}()
+	// A registry with a multi-layer image for the pull case, reached
+	// over plain HTTP by both tools.
+	reg, err := startRegistry(base)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bench: %v: API pull skipped\n", err)
+	} else {
+		defer reg.stop()
+		conf, err := reg.registriesConf(base)
+		check(err)
+		for _, t := range tools {
+			t.env = append(t.env, "CONTAINERS_REGISTRIES_CONF="+conf)
+		}
+	}
 	for _, t := range tools {
 		s, err := startAPI(t, base)
 		check(err)
 		svcs[t.name] = s
+	}
+	if reg != nil {
+		ref, err := reg.layeredImage(tools[0], base, img, 6)
+		check(err)
+		runCase(benchCase{name: "API: pull (7 layers, 3 MiB)", sample: func(t *runner) (float64, error) {
+			d, err := svcs[t.name].pull(ref)
+			return msOf(d), err
+		}}, tools)
 	}
 	dockerCase := func(name string, args ...string) benchCase {
 		return benchCase{name: name, sample: func(t *runner) (float64, error) {

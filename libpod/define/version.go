@@ -10,8 +10,10 @@ var (
 	BuildTime = ""
 )
 
-// APIVersion is the Docker Engine API version pm's REST API speaks at most.
-const APIVersion = "1.44"
+// APIVersion is the Docker Engine API version pm's REST API speaks at most:
+// the newest that github.com/moby/moby/api, whose types its bodies are,
+// describes (a test in pkg/api/handlers/compat keeps the two in step).
+const APIVersion = "1.57"
 
 // MinAPIVersion is the oldest Docker Engine API version pm's REST API
 // answers: Docker's own oldest.

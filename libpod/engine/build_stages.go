@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"github.com/pm-project/pm/libpod/define"
 	"io"
 	"strings"
 	"sync"
@@ -40,6 +41,7 @@ func (bs *buildState) buildStages(last int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer define.Recover("scheduling a build stage", nil)
 			for _, d := range deps[i] {
 				select {
 				case <-done[d]:
@@ -52,7 +54,12 @@ func (bs *buildState) buildStages(last int) error {
 			case <-ctx.Done():
 				return
 			}
-			err := bs.buildStage(i, last)
+			// A panic in a stage fails the build like an error: the
+			// slot is given back and the other stages cancelled.
+			err := func() (err error) {
+				defer define.Recover("building a stage", &err)
+				return bs.buildStage(i, last)
+			}()
 			<-slots
 			if err != nil {
 				mu.Lock()

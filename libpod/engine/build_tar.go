@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/internal/fscopy"
 )
 
@@ -180,9 +181,13 @@ func pipeTar(write func(io.Writer) error, read func(io.Reader) error) error {
 	pr, pw := io.Pipe()
 	werr := make(chan error, 1)
 	go func() {
-		err := write(pw)
-		pw.CloseWithError(err)
-		werr <- err
+		var err error
+		defer func() {
+			pw.CloseWithError(err)
+			werr <- err
+		}()
+		defer define.Recover("writing a tar stream", &err)
+		err = write(pw)
 	}()
 	rerr := read(pr)
 	if rerr == nil {

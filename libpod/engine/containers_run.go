@@ -183,6 +183,7 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 	notifyDone := make(chan struct{})
 	go func() {
 		defer close(notifyDone)
+		defer define.Recover("telling systemd the container is ready", nil)
 		notified(c)
 	}()
 	defer func() { <-notifyDone }()

@@ -97,7 +97,11 @@ func StartForwarder(o ForwardOptions) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting the port forwarder: %w", err)
 	}
-	go cmd.Wait() // reaps it in a long-lived pm (system service)
+	// Reaps it in a long-lived pm (system service).
+	go func() {
+		defer define.Recover("reaping the port forwarder", nil)
+		cmd.Wait()
+	}()
 	if err := os.WriteFile(o.PidFile, []byte(strconv.Itoa(cmd.Process.Pid)), 0o600); err != nil {
 		cmd.Process.Kill()
 		return err
@@ -187,13 +191,19 @@ func forwarderMain() {
 			if err != nil {
 				os.Exit(1)
 			}
-			go forwardTCP(l, spec.NS, m.Target)
+			go func() {
+				defer define.Recover("forwarding a TCP port", nil)
+				forwardTCP(l, spec.NS, m.Target)
+			}()
 		case "udp":
 			c, err := net.FilePacketConn(f)
 			if err != nil {
 				os.Exit(1)
 			}
-			go forwardUDP(c, spec.NS, m.Target)
+			go func() {
+				defer define.Recover("forwarding a UDP port", nil)
+				forwardUDP(c, spec.NS, m.Target)
+			}()
 		}
 		f.Close()
 	}
@@ -240,9 +250,10 @@ func forwardTCP(l net.Listener, ns, target string) {
 		defer up.Close()
 		done := make(chan struct{})
 		go func() {
+			defer close(done)
+			defer define.Recover("copying a forwarded connection", nil)
 			io.Copy(up, c)
 			up.(*net.TCPConn).CloseWrite()
-			close(done)
 		}()
 		io.Copy(c, up)
 		c.(*net.TCPConn).CloseWrite()
@@ -274,7 +285,10 @@ func serveTCP(l net.Listener, serve func(net.Conn)) {
 			continue
 		}
 		delay = 0
-		go serve(c)
+		go func() {
+			defer define.Recover("serving a forwarded connection", nil)
+			serve(c)
+		}()
 	}
 }
 
@@ -317,6 +331,7 @@ func forwardUDP(pc net.PacketConn, ns, target string) {
 			ups[key] = up
 			mu.Unlock()
 			go func(up net.Conn, from net.Addr) {
+				defer define.Recover("forwarding UDP replies", nil)
 				b := make([]byte, 65535)
 				for {
 					up.SetReadDeadline(time.Now().Add(time.Minute))

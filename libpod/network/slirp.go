@@ -96,7 +96,10 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	readyW.Close()
 	pid = cmd.Process.Pid
 	// slirp4netns keeps running; nothing in this process waits for it.
-	go cmd.Wait()
+	go func() {
+		defer define.Recover("reaping slirp4netns", nil)
+		cmd.Wait()
+	}()
 	defer func() {
 		if retErr != nil {
 			syscall.Kill(pid, syscall.SIGKILL)

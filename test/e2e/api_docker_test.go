@@ -16,8 +16,8 @@ func TestAPIDockerCLI(t *testing.T) {
 	env.startService(nil, "--time", "0")
 	img := env.Registry + "/busybox"
 
-	if v := env.docker("version", "--format", "{{.Server.APIVersion}}").Stdout; strings.TrimSpace(v) != "1.44" {
-		t.Errorf("docker version: server API %q, want 1.44", v)
+	if v := env.docker("version", "--format", "{{.Server.APIVersion}}").Stdout; strings.TrimSpace(v) != "1.57" {
+		t.Errorf("docker version: server API %q, want 1.57", v)
 	}
 	if v := env.docker("info", "--format", "{{.ServerVersion}} {{.OSType}}").Stdout; !strings.Contains(v, "linux") {
 		t.Errorf("docker info: %q", v)

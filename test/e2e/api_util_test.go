@@ -58,6 +58,12 @@ func (e *Env) startService(prefix []string, args ...string) *apiService {
 			<-s.done
 			t.Errorf("pm system service did not exit on SIGTERM")
 		}
+		// A service built with -race (make e2e-race) reports data races
+		// in its log; each is a failure of the test that drove it.
+		if i := strings.Index(log.String(), "WARNING: DATA RACE"); i >= 0 {
+			report := log.String()[i:]
+			t.Errorf("data race in pm system service:\n%s", report[:min(len(report), 6000)])
+		}
 		if t.Failed() {
 			t.Logf("service log:\n%s", lastLines(log.String(), 60))
 		}

@@ -1,9 +1,12 @@
 package e2e
 
 import (
+	"encoding/json"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // pythonOldAPIScript drives docker-py pinned to API 1.24.
@@ -36,7 +39,7 @@ assert "oldvol" in (res["VolumesDeleted"] or []), res
 print("old-api-ok")
 `
 
-// TestAPIVersions: every API version from 1.24 to 1.44 is answered, with
+// TestAPIVersions: every API version from 1.24 to 1.57 is answered, with
 // Docker's differences between versions; older and newer ones are
 // refused.
 func TestAPIVersions(t *testing.T) {
@@ -44,7 +47,7 @@ func TestAPIVersions(t *testing.T) {
 	env := newEnv(t)
 	svc := env.startService(nil, "--time", "0", "--log-level", "info")
 	img := env.Registry + "/busybox"
-	for _, v := range []string{"1.24", "1.30", "1.39", "1.41", "1.44"} {
+	for _, v := range []string{"1.24", "1.30", "1.39", "1.41", "1.44", "1.50", "1.57"} {
 		if code, body := env.curl(svc.Sock, "GET", "/v"+v+"/version", ""); code != "200" || !strings.Contains(body, `"MinAPIVersion":"1.24"`) {
 			t.Errorf("GET /v%s/version: %s %s", v, code, body)
 		}
@@ -52,8 +55,15 @@ func TestAPIVersions(t *testing.T) {
 	if code, body := env.curl(svc.Sock, "GET", "/v1.23/version", ""); code != "400" || !strings.Contains(body, "Minimum supported API version is 1.24") {
 		t.Errorf("GET /v1.23/version: %s %s", code, body)
 	}
-	if code, body := env.curl(svc.Sock, "GET", "/v1.45/version", ""); code != "400" || !strings.Contains(body, "too new") {
-		t.Errorf("GET /v1.45/version: %s %s", code, body)
+	if code, body := env.curl(svc.Sock, "GET", "/v1.58/version", ""); code != "400" || !strings.Contains(body, "too new. Maximum supported API version is 1.57") {
+		t.Errorf("GET /v1.58/version: %s %s", code, body)
+	}
+	// KernelMemoryTCP left /info in 1.52.
+	if _, body := env.curl(svc.Sock, "GET", "/v1.51/info", ""); !strings.Contains(body, `"KernelMemoryTCP":false`) {
+		t.Errorf("API 1.51 /info lacks KernelMemoryTCP: %s", body)
+	}
+	if _, body := env.curl(svc.Sock, "GET", "/v1.52/info", ""); strings.Contains(body, "KernelMemoryTCP") {
+		t.Errorf("API 1.52 /info has KernelMemoryTCP: %s", body)
 	}
 	// The docker CLI pinned to 1.24.
 	env.SetEnv("DOCKER_API_VERSION=1.24")
@@ -77,6 +87,50 @@ func TestAPIVersions(t *testing.T) {
 	defer env.Exec("docker", "rm", "-f", "trap")
 	if code, body := env.curl(svc.Sock, "POST", "/v1.42/containers/trap/stop?signal=USR1&t=20", ""); code != "204" {
 		t.Fatalf("stop with signal USR1: %s %s", code, body)
+	}
+	// NetworkSettings' top-level addresses went in 1.52.
+	for v, want := range map[string]bool{"1.51": true, "1.52": false} {
+		_, body := env.curl(svc.Sock, "GET", "/v"+v+"/containers/trap/json", "")
+		var d struct{ NetworkSettings, HostConfig map[string]json.RawMessage }
+		if err := json.Unmarshal([]byte(body), &d); err != nil {
+			t.Fatalf("API %s inspect: %v: %s", v, err, body)
+		}
+		_, ip := d.NetworkSettings["IPAddress"]
+		_, kmem := d.HostConfig["KernelMemoryTCP"]
+		if ip != want || kmem != want {
+			t.Errorf("API %s inspect: NetworkSettings.IPAddress %v, HostConfig.KernelMemoryTCP %v, want %v: %s", v, ip, kmem, want, body)
+		}
+	}
+	// Before 1.52 events carry status, id and from; from 1.52 not.
+	now := strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10)
+	if _, body := env.curl(svc.Sock, "GET", "/v1.51/events?since=0&until="+now+"&filters=%7B%22container%22%3A%5B%22trap%22%5D%7D", ""); !strings.Contains(body, `"status":"start"`) {
+		t.Errorf("API 1.51 events lack status: %s", body)
+	}
+	if _, body := env.curl(svc.Sock, "GET", "/v1.52/events?since=0&until="+now+"&filters=%7B%22container%22%3A%5B%22trap%22%5D%7D", ""); strings.Contains(body, `"status"`) || !strings.Contains(body, `"Action":"start"`) {
+		t.Errorf("API 1.52 events: %s", body)
+	}
+	// /system/df: flat lists before 1.52, both in 1.52, summaries from
+	// 1.53 (items only with verbose).
+	for _, c := range []struct {
+		path      string
+		has, lack []string
+	}{
+		{"/v1.51/system/df", []string{`"LayersSize":`, `"Images":[`, `"Containers":[`}, []string{"ImageUsage"}},
+		{"/v1.52/system/df", []string{`"LayersSize":`, `"ImageUsage":{`}, nil},
+		{"/v1.53/system/df", []string{`"ImageUsage":{"ActiveCount":1`, `"ContainerUsage":{`}, []string{"LayersSize", `"Items"`}},
+		{"/v1.57/system/df?verbose=1", []string{`"ImageUsage":{`, `"Items":[`}, []string{"LayersSize"}},
+	} {
+		_, body := env.curl(svc.Sock, "GET", c.path, "")
+		for _, h := range c.has {
+			if !strings.Contains(body, h) {
+				t.Errorf("GET %s lacks %s: %s", c.path, h, body)
+			}
+		}
+		for _, l := range c.lack {
+			if strings.Contains(body, l) {
+				t.Errorf("GET %s has %s: %s", c.path, l, body)
+			}
+		}
 	}
 	if out := env.docker("logs", "trap").Stdout; out != "got-usr1\n" {
 		t.Errorf("stop?signal=USR1: logs %q", out)

@@ -128,6 +128,7 @@ func attachOptions(tty, stdin, sigProxy bool) (engine.AttachOptions, func(), err
 		ch := make(chan os.Signal, 1)
 		signal.Notify(ch, syscall.SIGWINCH)
 		go func() {
+			defer define.Recover("resizing the terminal", nil)
 			for range ch {
 				resize()
 			}

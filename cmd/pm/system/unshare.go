@@ -72,6 +72,7 @@ func runForwarding(c *exec.Cmd) error {
 	done := make(chan struct{})
 	defer close(done)
 	go func() {
+		defer define.Recover("forwarding signals", nil)
 		for {
 			select {
 			case s := <-sigs:

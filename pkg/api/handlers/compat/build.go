@@ -2,6 +2,7 @@ package compat
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/api/types/jsonstream"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -60,9 +63,13 @@ func (a *api) build(w http.ResponseWriter, r *http.Request) error {
 	}
 	if quiet {
 		// What the docker CLI's -q prints: the ID alone.
-		out.Send(map[string]string{"stream": sha(rep.ID) + "\n"})
+		out.Send(jsonstream.Message{Stream: sha(rep.ID) + "\n"})
 	}
-	return out.Send(map[string]any{"aux": map[string]string{"ID": sha(rep.ID)}})
+	aux, err := json.Marshal(build.Result{ID: sha(rep.ID)})
+	if err != nil {
+		return fmt.Errorf("encoding build result: %w", err)
+	}
+	return out.Send(jsonstream.Message{Aux: (*json.RawMessage)(&aux)})
 }
 
 // queryTrue reads a boolean query parameter as Docker does: 1 or true.
@@ -170,7 +177,7 @@ func (s *streamLines) Write(p []byte) (n int, err error) {
 	s.buf.Write(p)
 	str := s.buf.String()
 	if i := strings.LastIndexByte(str, '\n'); i >= 0 {
-		s.out.Send(map[string]string{"stream": str[:i+1]})
+		s.out.Send(jsonstream.Message{Stream: str[:i+1]})
 		s.buf.Reset()
 		s.buf.WriteString(str[i+1:])
 	}
@@ -181,7 +188,7 @@ func (s *streamLines) flush() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.buf.Len() > 0 {
-		s.out.Send(map[string]string{"stream": s.buf.String()})
+		s.out.Send(jsonstream.Message{Stream: s.buf.String()})
 		s.buf.Reset()
 	}
 }

@@ -6,28 +6,16 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
 
 // commitConfig is the body of POST /commit: the container's config to
-// change in the image, Docker's ContainerConfig. The fields an image's
-// config keeps become Dockerfile changes; those only a running container
-// has (Hostname, Tty, ...) mean nothing in an image and are not kept.
-type commitConfig struct {
-	Cmd          strSlice
-	Entrypoint   strSlice
-	Env          []string
-	Labels       map[string]string
-	ExposedPorts map[string]struct{}
-	Volumes      map[string]struct{}
-	WorkingDir   string
-	User         string
-	StopSignal   string
-	Healthcheck  *healthConfig
-	OnBuild      []string
-	Shell        strSlice
-}
+// change in the image, Docker's Config. The fields an image's config
+// keeps become Dockerfile changes; those only a running container has
+// (Hostname, Tty, ...) mean nothing in an image and are not kept.
+type commitConfig = configBody
 
 // changes turns the body into Dockerfile instructions, applied after the
 // changes of the query.
@@ -66,10 +54,14 @@ func (c *commitConfig) changes() ([]string, error) {
 		}
 		out = append(out, "LABEL "+qk+"="+qv)
 	}
+	ports := make(map[string]struct{}, len(c.ExposedPorts))
+	for p := range c.ExposedPorts {
+		ports[p.String()] = struct{}{}
+	}
 	for _, set := range []struct {
 		instr string
 		m     map[string]struct{}
-	}{{"EXPOSE ", c.ExposedPorts}, {"VOLUME ", c.Volumes}} {
+	}{{"EXPOSE ", ports}, {"VOLUME ", c.Volumes}} {
 		keys := make([]string, 0, len(set.m))
 		for k := range set.m {
 			keys = append(keys, k)
@@ -150,5 +142,5 @@ func (a *api) commit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return handlers.WriteJSON(w, http.StatusCreated, map[string]string{"Id": sha(rep.ID)})
+	return handlers.WriteJSON(w, http.StatusCreated, container.CommitResponse{ID: sha(rep.ID)})
 }

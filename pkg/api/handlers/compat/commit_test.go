@@ -1,22 +1,23 @@
 package compat
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/moby/moby/api/types/container"
 	imgspecv1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/pm-project/pm/libpod/engine"
 )
 
 func TestCommitConfigChanges(t *testing.T) {
 	t.Parallel()
-	c := commitConfig{
-		Cmd: strSlice{"sh", "-c", "echo hi"}, Entrypoint: strSlice{"/init"},
-		Env:          []string{"A=1", `Q=say "hi"`, "EMPTY="},
-		Labels:       map[string]string{"b": "two words", "a": "x"},
-		ExposedPorts: map[string]struct{}{"80/tcp": {}, "53/udp": {}},
-		Volumes:      map[string]struct{}{"/data": {}},
-		WorkingDir:   "/w", User: "1000", StopSignal: "SIGINT",
+	var c commitConfig
+	body := `{"Cmd":["sh","-c","echo hi"],"Entrypoint":"/init","Env":["A=1","Q=say \"hi\"","EMPTY="],
+		"Labels":{"b":"two words","a":"x"},"ExposedPorts":{"80/tcp":{},"53/udp":{}},"Volumes":{"/data":{}},
+		"WorkingDir":"/w","User":"1000","StopSignal":"SIGINT"}`
+	if err := json.Unmarshal([]byte(body), &c); err != nil {
+		t.Fatal(err)
 	}
 	changes, err := c.changes()
 	if err != nil {
@@ -34,7 +35,7 @@ func TestCommitConfigChanges(t *testing.T) {
 	if _, err := (&commitConfig{Shell: strSlice{"bash"}}).changes(); err == nil {
 		t.Errorf("a Shell in a commit's config was accepted")
 	}
-	if _, err := (&commitConfig{Env: []string{`X=a"b'c`}}).changes(); err == nil {
+	if _, err := (&commitConfig{Config: container.Config{Env: []string{`X=a"b'c`}}}).changes(); err == nil {
 		t.Errorf("a value with both quotes was accepted")
 	}
 }

@@ -1,4 +1,4 @@
-// Package compat serves the Docker Engine API (versions 1.24 to 1.44) over
+// Package compat serves the Docker Engine API (versions 1.24 to 1.57) over
 // pm's engine: the routes the docker CLI, docker-compose and docker-py use.
 package compat
 

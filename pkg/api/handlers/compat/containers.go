@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -86,7 +87,7 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 	if len(eps) > 0 {
 		ids = a.networkIDs(r.Context())
 	}
-	out := make([]map[string]any, 0, len(list))
+	out := make([]container.Summary, 0, len(list))
 	for _, c := range list {
 		mode := "default"
 		for name := range eps[c.ID] {
@@ -97,18 +98,20 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 		for _, n := range c.Names {
 			names = append(names, "/"+n)
 		}
-		mounts := []map[string]string{}
+		mounts := []container.MountPoint{}
 		for _, m := range c.Mounts {
-			mounts = append(mounts, map[string]string{"Destination": m})
+			mounts = append(mounts, container.MountPoint{Destination: m})
 		}
-		out = append(out, map[string]any{
-			"Id": c.ID, "Names": names, "Image": c.Image, "ImageID": "sha256:" + c.ImageID,
-			"Command": strings.Join(c.Command, " "), "Created": c.Created,
-			"Ports": dockerPorts(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": dockerStatusText(c.Status),
-			"HostConfig":      map[string]string{"NetworkMode": mode},
-			"NetworkSettings": map[string]any{"Networks": dockerEndpoints(eps[c.ID], ids)},
-			"Mounts":          mounts,
-		})
+		s := container.Summary{
+			ID: c.ID, Names: names, Image: c.Image, ImageID: "sha256:" + c.ImageID,
+			Command: strings.Join(c.Command, " "), Created: c.Created,
+			Ports: dockerPorts(c.Ports), Labels: nonNilMap(c.Labels), State: container.ContainerState(c.State),
+			Status:          dockerStatusText(c.Status),
+			NetworkSettings: &container.NetworkSettingsSummary{Networks: dockerEndpoints(eps[c.ID], ids)},
+			Mounts:          mounts,
+		}
+		s.HostConfig.NetworkMode = mode
+		out = append(out, s)
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -306,12 +309,12 @@ func (a *api) containerWait(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
-	res := map[string]any{"StatusCode": code, "Error": nil}
+	res := container.WaitResponse{StatusCode: int64(code)}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		res["Error"] = map[string]string{"Message": err.Error()}
+		res.Error = &container.WaitExitError{Message: err.Error()}
 	}
 	return json.NewEncoder(w).Encode(res)
 }

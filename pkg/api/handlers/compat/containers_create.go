@@ -3,12 +3,15 @@ package compat
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/specgen"
@@ -16,7 +19,7 @@ import (
 
 // healthFromDocker sets s.Health from Docker's Config.Healthcheck, with
 // Docker's bounds and messages.
-func healthFromDocker(s *specgen.Spec, hc *healthConfig) error {
+func healthFromDocker(s *specgen.Spec, hc *container.HealthConfig) error {
 	if hc == nil {
 		return nil
 	}
@@ -35,10 +38,10 @@ func healthFromDocker(s *specgen.Spec, hc *healthConfig) error {
 		ns   int64
 		dst  **time.Duration
 	}{
-		{"Interval", hc.Interval, &h.Interval},
-		{"Timeout", hc.Timeout, &h.Timeout},
-		{"StartPeriod", hc.StartPeriod, &h.StartPeriod},
-		{"StartInterval", hc.StartInterval, &h.StartInterval},
+		{"Interval", int64(hc.Interval), &h.Interval},
+		{"Timeout", int64(hc.Timeout), &h.Timeout},
+		{"StartPeriod", int64(hc.StartPeriod), &h.StartPeriod},
+		{"StartInterval", int64(hc.StartInterval), &h.StartInterval},
 	} {
 		if d.ns == 0 {
 			continue
@@ -85,7 +88,7 @@ func (a *api) containerCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	return handlers.WriteJSON(w, http.StatusCreated, map[string]any{"Id": rep.ID, "Warnings": nonNil(append(warns, rep.Warnings...))})
+	return handlers.WriteJSON(w, http.StatusCreated, container.CreateResponse{ID: rep.ID, Warnings: nonNil(append(warns, rep.Warnings...))})
 }
 
 // specFromDocker turns Docker's create body into pm's Spec. A malformed
@@ -134,7 +137,7 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 		s.Env[k] = v
 	}
 	for p := range b.ExposedPorts {
-		s.Expose = append(s.Expose, p)
+		s.Expose = append(s.Expose, p.String())
 	}
 	sort.Strings(s.Expose)
 	if err := healthFromDocker(s, b.Healthcheck); err != nil {
@@ -150,7 +153,13 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	if hc.Init != nil {
 		s.Init = *hc.Init
 	}
-	if rp := hc.RestartPolicy.Name; rp != "" && rp != "no" {
+	if hc.Umask != nil {
+		if *hc.Umask > 0o777 {
+			return nil, handlers.BadRequest("invalid Umask %#o: use a value from 0 to 0777", *hc.Umask)
+		}
+		s.Umask = fmt.Sprintf("%04o", *hc.Umask)
+	}
+	if rp := string(hc.RestartPolicy.Name); rp != "" && rp != "no" {
 		spec := rp
 		if rp == "on-failure" && hc.RestartPolicy.MaximumRetryCount > 0 {
 			spec += ":" + strconv.Itoa(hc.RestartPolicy.MaximumRetryCount)
@@ -167,15 +176,17 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	}
 	switch hc.CgroupnsMode {
 	case "", "host", "private":
-		s.CgroupNS = hc.CgroupnsMode
+		s.CgroupNS = string(hc.CgroupnsMode)
 	default:
 		return nil, handlers.BadRequest("invalid cgroup namespace mode: %s", hc.CgroupnsMode)
 	}
 	if hc.MaskedPaths != nil {
 		s.Security.Unmask = []string{"ALL"}
-		s.Security.Mask = *hc.MaskedPaths
+		s.Security.Mask = hc.MaskedPaths
 	}
-	s.Security.ReadOnlyPaths = hc.ReadonlyPaths
+	if hc.ReadonlyPaths != nil {
+		s.Security.ReadOnlyPaths = &hc.ReadonlyPaths
+	}
 	if hc.Tmpfs != nil {
 		s.Tmpfs = hc.Tmpfs
 	}
@@ -191,7 +202,7 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	if err := mountsFromDocker(s, b); err != nil {
 		return nil, err
 	}
-	mode := hc.NetworkMode
+	mode := string(hc.NetworkMode)
 	if b.NetworkDisabled {
 		mode = "none"
 	}
@@ -208,46 +219,50 @@ func specFromDocker(name string, b *createBody) (*specgen.Spec, error) {
 	}
 	s.Net.Ports = ports
 	s.Net.PublishAll = hc.PublishAllPorts
-	s.Net.DNS, s.Net.DNSSearch, s.Net.DNSOptions, s.Net.AddHosts = hc.DNS, hc.DNSSearch, hc.DNSOptions, hc.ExtraHosts
+	for _, ip := range hc.DNS {
+		s.Net.DNS = append(s.Net.DNS, ip.String())
+	}
+	s.Net.DNSSearch, s.Net.DNSOptions, s.Net.AddHosts = hc.DNSSearch, hc.DNSOptions, hc.ExtraHosts
 	return s, nil
 }
 
 // portsFromDocker turns PortBindings {"80/tcp": [{"HostIp":"","HostPort":"8080"}]}
 // into pm's port mappings, in a stable order. A HostPort of "" or "0"
 // is any free port, chosen at create.
-func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) {
-	keys := make([]string, 0, len(pb))
+func portsFromDocker(pb network.PortMap) ([]define.PortMapping, error) {
+	keys := make([]network.Port, 0, len(pb))
 	for k := range pb {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
 	var out []define.PortMapping
 	for _, k := range keys {
-		ctr, proto, _ := strings.Cut(k, "/")
-		if proto == "" {
-			proto = "tcp"
-		}
+		ctr, proto := strconv.Itoa(int(k.Num())), string(k.Proto())
 		binds := pb[k]
 		if len(binds) == 0 {
-			binds = []portBinding{{}}
+			binds = []network.PortBinding{{}}
 		}
 		for _, b := range binds {
-			if b.HostPort == "0" {
-				b.HostPort = "" // any free port, as "" is
+			hostIP, hostPort := "", b.HostPort
+			if b.HostIP.IsValid() {
+				hostIP = b.HostIP.String()
+			}
+			if hostPort == "0" {
+				hostPort = "" // any free port, as "" is
 			}
 			spec := ctr + "/" + proto
-			if b.HostPort != "" || b.HostIP != "" {
-				spec = b.HostPort + ":" + spec
+			if hostPort != "" || hostIP != "" {
+				spec = hostPort + ":" + spec
 			}
-			if b.HostIP != "" {
-				spec = b.HostIP + ":" + spec
-				if strings.Contains(b.HostIP, ":") {
-					spec = "[" + b.HostIP + "]:" + b.HostPort + ":" + ctr + "/" + proto
+			if hostIP != "" {
+				spec = hostIP + ":" + spec
+				if b.HostIP.Is6() {
+					spec = "[" + hostIP + "]:" + hostPort + ":" + ctr + "/" + proto
 				}
 			}
 			m, err := specgen.ParsePort(spec)
 			if err != nil {
-				return nil, define.Invalidf("invalid port binding %q -> %q: %v", k, b.HostIP+":"+b.HostPort, err)
+				return nil, define.Invalidf("invalid port binding %q -> %q: %v", k.String(), hostIP+":"+b.HostPort, err)
 			}
 			out = append(out, m)
 		}
@@ -259,7 +274,7 @@ func portsFromDocker(pb map[string][]portBinding) ([]define.PortMapping, error) 
 // network (Docker's "default" and "bridge" are pm's default mode), and
 // EndpointsConfig may add networks, each with its aliases, address, MAC
 // and links.
-func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*endpointConfig) error {
+func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*network.EndpointSettings) error {
 	switch mode {
 	case "", "default":
 		mode = ""
@@ -274,10 +289,10 @@ func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*endpointCon
 		if len(ep.Aliases) > 0 {
 			return handlers.BadRequest("network-scoped alias is supported only for containers in user defined networks")
 		}
-		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address != "" {
+		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address.IsValid() {
 			return handlers.BadRequest("user specified IP address is supported on user defined networks only")
 		}
-		s.Net.MAC = cmp.Or(s.Net.MAC, ep.MacAddress)
+		s.Net.MAC = cmp.Or(s.Net.MAC, ep.MacAddress.String())
 		s.Net.Links = append(s.Net.Links, ep.Links...)
 	}
 	var names []string
@@ -313,9 +328,9 @@ func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*endpointCon
 		if ep == nil {
 			continue
 		}
-		e := specgen.Endpoint{Aliases: ep.Aliases, MAC: ep.MacAddress}
-		if ep.IPAMConfig != nil {
-			e.IP = ep.IPAMConfig.IPv4Address
+		e := specgen.Endpoint{Aliases: ep.Aliases, MAC: ep.MacAddress.String()}
+		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address.IsValid() {
+			e.IP = ep.IPAMConfig.IPv4Address.String()
 		}
 		if s.Net.Endpoints == nil {
 			s.Net.Endpoints = map[string]specgen.Endpoint{}

@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/moby/moby/api/types/blkiodev"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/specgen"
 )
@@ -39,7 +42,7 @@ func forVersion(r *http.Request, b *createBody) error {
 				m.TmpfsOptions = nil
 			}
 		}
-		hc.ConsoleSize = nil
+		hc.ConsoleSize = [2]uint{}
 	} else {
 		for _, m := range hc.Mounts {
 			if m.VolumeOptions != nil && m.Type != "volume" {
@@ -55,6 +58,16 @@ func forVersion(r *http.Request, b *createBody) error {
 	}
 	if !versionAtLeast(r, "1.43") {
 		hc.Annotations = nil
+	}
+	if !versionAtLeast(r, "1.48") {
+		for _, ep := range b.NetworkingConfig.EndpointsConfig {
+			if ep != nil {
+				ep.GwPriority = 0
+			}
+		}
+	}
+	if !versionAtLeast(r, "1.56") {
+		hc.Umask = nil
 	}
 	if !versionAtLeast(r, "1.44") {
 		if b.Healthcheck != nil {
@@ -79,9 +92,12 @@ func forVersion(r *http.Request, b *createBody) error {
 
 // hostFromDocker maps HostConfig's resources, namespaces and host-facing
 // fields onto s.
-func hostFromDocker(s *specgen.Spec, hc *hostConfig) error {
-	s.Resources = specgen.Resources{MemoryBytes: hc.Memory, CPUs: float64(hc.NanoCpus) / 1e9,
-		CPUShares: hc.CPUShares, CPUSetCPUs: hc.CpusetCpus, CPUSetMems: hc.CpusetMems,
+func hostFromDocker(s *specgen.Spec, hc *container.HostConfig) error {
+	if hc.CPUShares < 0 {
+		return handlers.BadRequest("invalid CpuShares %d: must not be negative", hc.CPUShares)
+	}
+	s.Resources = specgen.Resources{MemoryBytes: hc.Memory, CPUs: float64(hc.NanoCPUs) / 1e9,
+		CPUShares: uint64(hc.CPUShares), CPUSetCPUs: hc.CpusetCpus, CPUSetMems: hc.CpusetMems,
 		MemoryReservation: hc.MemoryReservation, MemorySwap: hc.MemorySwap, MemorySwappiness: hc.MemorySwappiness,
 		BlkioWeight: hc.BlkioWeight, DeviceCgroupRules: hc.DeviceCgroupRules, CgroupParent: hc.CgroupParent}
 	if sw := hc.MemorySwappiness; sw != nil && *sw == -1 {
@@ -105,7 +121,7 @@ func hostFromDocker(s *specgen.Spec, hc *hostConfig) error {
 		s.Resources.BlkioWeightDevices = append(s.Resources.BlkioWeightDevices, specgen.BlkioDevice{Path: d.Path, Value: uint64(d.Weight)})
 	}
 	for _, t := range []struct {
-		from []throttleDevice
+		from []*blkiodev.ThrottleDevice
 		to   *[]specgen.BlkioDevice
 	}{
 		{hc.BlkioDeviceReadBps, &s.Resources.DeviceReadBps}, {hc.BlkioDeviceWriteBps, &s.Resources.DeviceWriteBps},
@@ -149,27 +165,27 @@ func hostFromDocker(s *specgen.Spec, hc *hostConfig) error {
 		a := hc.OomScoreAdj
 		s.OOMScoreAdj = &a
 	}
-	if cs := hc.ConsoleSize; cs != nil && cs[0] > 0 && cs[1] > 0 {
-		s.ConsoleSize = cs
+	if cs := hc.ConsoleSize; cs[0] > 0 && cs[1] > 0 {
+		s.ConsoleSize = &cs
 	}
 	// Docker's IPC modes are pm's; Docker's "private" default keeps
 	// pm's, which others may join (shareable).
-	s.IPC = hc.IpcMode
+	s.IPC = string(hc.IpcMode)
 	switch hc.PidMode {
 	case "", "private":
 	default:
-		s.PID = hc.PidMode
+		s.PID = string(hc.PidMode)
 	}
 	switch hc.UTSMode {
 	case "", "private":
 	default:
-		s.UTS = hc.UTSMode
+		s.UTS = string(hc.UTSMode)
 	}
 	switch hc.UsernsMode {
 	case "", "private":
 		// Docker's default is pm's: the rootless user namespace.
 	default:
-		s.UserNS = hc.UsernsMode
+		s.UserNS = string(hc.UsernsMode)
 	}
 	switch hc.Isolation {
 	case "", "default":
@@ -221,11 +237,11 @@ func mountsFromDocker(s *specgen.Spec, b *createBody) error {
 
 // mountFromDocker turns one of HostConfig.Mounts into a Spec mount, its
 // options as --mount spells them.
-func mountFromDocker(m mountSpec) (specgen.Mount, error) {
+func mountFromDocker(m mount.Mount) (specgen.Mount, error) {
 	if !path.IsAbs(m.Target) {
 		return specgen.Mount{}, handlers.BadRequest("invalid mount target %q: not an absolute path", m.Target)
 	}
-	sm := specgen.Mount{Type: m.Type, Source: m.Source, Destination: path.Clean(m.Target), ReadOnly: m.ReadOnly}
+	sm := specgen.Mount{Type: string(m.Type), Source: m.Source, Destination: path.Clean(m.Target), ReadOnly: m.ReadOnly}
 	switch m.Type {
 	case "bind":
 		if m.Source == "" {
@@ -233,7 +249,7 @@ func mountFromDocker(m mountSpec) (specgen.Mount, error) {
 		}
 		if o := m.BindOptions; o != nil {
 			if o.Propagation != "" {
-				sm.Options = append(sm.Options, "bind-propagation="+o.Propagation)
+				sm.Options = append(sm.Options, "bind-propagation="+string(o.Propagation))
 			}
 			if o.NonRecursive {
 				sm.Options = append(sm.Options, "bind-nonrecursive")
@@ -290,7 +306,7 @@ func mountFromDocker(m mountSpec) (specgen.Mount, error) {
 			}
 		}
 	case "image":
-		return sm, handlers.BadRequest(`Mount type "Image" needs API v1.48 or newer`)
+		return sm, handlers.BadRequest(`mount type "image" is not supported by pm`)
 	default:
 		return sm, handlers.BadRequest("invalid mount config: mount type unknown: %q: use bind, volume or tmpfs", m.Type)
 	}

@@ -73,7 +73,7 @@ func init() {
 		HostConfig.IpcMode HostConfig.Links HostConfig.OomScoreAdj HostConfig.PidMode HostConfig.Privileged
 		HostConfig.PublishAllPorts HostConfig.ReadonlyRootfs HostConfig.SecurityOpt HostConfig.Tmpfs
 		HostConfig.UTSMode HostConfig.UsernsMode HostConfig.ShmSize HostConfig.Sysctls HostConfig.Runtime
-		HostConfig.Isolation HostConfig.MaskedPaths HostConfig.ReadonlyPaths
+		HostConfig.Isolation HostConfig.MaskedPaths HostConfig.ReadonlyPaths HostConfig.Umask
 		NetworkingConfig NetworkingConfig.EndpointsConfig NetworkingConfig.EndpointsConfig.IPAMConfig
 		NetworkingConfig.EndpointsConfig.IPAMConfig.IPv4Address NetworkingConfig.EndpointsConfig.Links
 		NetworkingConfig.EndpointsConfig.MacAddress NetworkingConfig.EndpointsConfig.Aliases
@@ -90,8 +90,8 @@ func init() {
 		"HostConfig.Mounts.Consistency": {inert, "macOS only: Docker ignores it on Linux"},
 		"OnBuild":                       {inert, "image builds only: create ignores it, as Docker does"},
 		"Shell":                         {inert, "image builds only: create ignores it, as Docker does"},
-		// Before API 1.48 Docker resets it; pm answers 1.44 at most.
-		"NetworkingConfig.EndpointsConfig.GwPriority": {inert, "needs API v1.48: Docker ignores it before"},
+		// Before API 1.48 Docker resets it (forVersion does).
+		"NetworkingConfig.EndpointsConfig.GwPriority": {refused, "GwPriority is not supported: pm's containers take the gateway of their first network"},
 
 		"HostConfig.CpuCount":   {warned, "linux does not support CPU count. Count discarded."},
 		"HostConfig.CpuPercent": {warned, "linux does not support CPU percent. Percent discarded."},
@@ -100,10 +100,11 @@ func init() {
 		"HostConfig.IOMaximumBandwidth":                            {refused, "invalid option: QoS maximum bandwidth configuration is not supported on linux"},
 		"HostConfig.StorageOpt":                                    {refused, "--storage-opt is supported only for overlay over xfs with 'pquota' mount option"},
 		"HostConfig.Cgroup":                                        {refused, "Cgroup (joining another container's cgroup) is not supported by pm"},
-		"HostConfig.Mounts.VolumeOptions.Subpath":                  {refused, "VolumeOptions.Subpath needs API v1.45 or newer"},
-		"HostConfig.Mounts.ImageOptions":                           {refused, `Mount type "Image" needs API v1.48 or newer`},
-		"HostConfig.Mounts.ImageOptions.Subpath":                   {refused, `Mount type "Image" needs API v1.48 or newer`},
-		"HostConfig.Mounts.TmpfsOptions.Options":                   {refused, "TmpfsOptions.Options needs API v1.46 or newer"},
+		"HostConfig.Mounts.VolumeOptions.Subpath":                  {refused, "VolumeOptions.Subpath is not supported: pm mounts a volume whole"},
+		"HostConfig.Mounts.ImageOptions":                           {refused, `mount type "image" is not supported by pm`},
+		"HostConfig.Mounts.ClusterOptions":                         {refused, "ClusterOptions are for swarm services: pm has no swarm"},
+		"HostConfig.Mounts.ImageOptions.Subpath":                   {refused, `mount type "image" is not supported by pm`},
+		"HostConfig.Mounts.TmpfsOptions.Options":                   {refused, "TmpfsOptions.Options are not supported: use SizeBytes and Mode, or HostConfig.Tmpfs"},
 		"NetworkingConfig.EndpointsConfig.IPAMConfig.IPv6Address":  {refused, "IPv6Address is not supported: pm's networks give containers IPv4 addresses only"},
 		"NetworkingConfig.EndpointsConfig.IPAMConfig.LinkLocalIPs": {refused, "LinkLocalIPs are not supported by pm's networks"},
 		"NetworkingConfig.EndpointsConfig.DriverOpts":              {refused, "DriverOpts of an endpoint are not supported by pm's networks"},
@@ -141,14 +142,12 @@ func applyRules(body *createBody) ([]string, error) {
 // walkFields calls fn on every field under v (a struct), by path, and
 // goes down into structs, pointers to them and lists and maps of them.
 func walkFields(v reflect.Value, prefix string, fn func(string, reflect.Value) error) error {
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
+	for _, f := range bodyFields(v.Type()) {
 		path := jsonName(f)
 		if prefix != "" {
 			path = prefix + "." + path
 		}
-		fv := v.Field(i)
+		fv := v.FieldByIndex(f.Index)
 		if err := fn(path, fv); err != nil {
 			return err
 		}
@@ -189,6 +188,20 @@ func walkValue(v reflect.Value, path string, fn func(string, reflect.Value) erro
 		}
 	}
 	return nil
+}
+
+// bodyFields are the fields of t the JSON decoder fills: exported, the
+// fields of embedded structs promoted, those shadowed by a shallower one
+// of the same name left out.
+func bodyFields(t reflect.Type) []reflect.StructField {
+	var out []reflect.StructField
+	for _, f := range reflect.VisibleFields(t) {
+		if f.Anonymous || !f.IsExported() {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // jsonName is the name of a field in JSON: its tag's, else its own.

@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"encoding"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -79,8 +80,7 @@ func bodyPaths(t reflect.Type, prefix string, out map[string]reflect.Type) {
 	if t.Kind() != reflect.Struct {
 		return
 	}
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
+	for _, f := range bodyFields(t) {
 		p := jsonName(f)
 		if prefix != "" {
 			p = prefix + "." + p
@@ -167,7 +167,15 @@ func sampleValue(path string, typ reflect.Type) (reflect.Value, bool) {
 		if ev.Kind() == reflect.String {
 			ev.SetString("v")
 		}
-		m.SetMapIndex(reflect.ValueOf("80/tcp").Convert(typ.Key()), ev)
+		key := reflect.New(typ.Key())
+		if u, ok := key.Interface().(encoding.TextUnmarshaler); ok {
+			if err := u.UnmarshalText([]byte("80/tcp")); err != nil {
+				return v, false
+			}
+		} else {
+			key.Elem().Set(reflect.ValueOf("80/tcp").Convert(typ.Key()))
+		}
+		m.SetMapIndex(key.Elem(), ev)
 		v = m
 	case reflect.Pointer:
 		ev, ok := sampleValue(path, typ.Elem())
@@ -190,7 +198,11 @@ func sampleValue(path string, typ reflect.Type) (reflect.Value, bool) {
 // a mapped field must change the Spec or be refused.
 func TestCreateMappedFieldsTakeEffect(t *testing.T) {
 	t.Parallel()
-	base := func() *createBody { return &createBody{Image: "img"} }
+	base := func() *createBody {
+		b := &createBody{}
+		b.Image = "img"
+		return b
+	}
 	want, err := specFromDocker("", base())
 	if err != nil {
 		t.Fatal(err)
@@ -318,6 +330,11 @@ func TestSpecFromDockerFields(t *testing.T) {
 		{`{"NetworkingConfig":{"EndpointsConfig":{"bridge":{"Aliases":["a"]}}}}`, nil, "network-scoped alias"},
 		{`{"Healthcheck":{"Test":["CMD","true"],"StartInterval":2000000000}}`, func(s *specgen.Spec) bool {
 			return s.Health.StartInterval != nil && s.Health.StartInterval.Seconds() == 2
+		}, ""},
+		{`{"HostConfig":{"Umask":18}}`, func(s *specgen.Spec) bool { return s.Umask == "0022" }, ""},
+		{`{"HostConfig":{"Umask":4095}}`, nil, "invalid Umask 07777"},
+		{`{"Cmd":"echo hi","Entrypoint":null}`, func(s *specgen.Spec) bool {
+			return len(s.Command) == 1 && s.Command[0] == "echo hi" && s.Entrypoint == nil
 		}, ""},
 		{`{"HostConfig":{"OomScoreAdj":300,"ConsoleSize":[30,100]}}`, func(s *specgen.Spec) bool {
 			return *s.OOMScoreAdj == 300 && s.ConsoleSize[1] == 100

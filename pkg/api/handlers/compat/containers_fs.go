@@ -3,9 +3,11 @@ package compat
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
@@ -29,10 +31,10 @@ func (a *api) containerChanges(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return noSuchContainer(err, id)
 	}
-	kinds := map[string]int{"C": 0, "A": 1, "D": 2}
-	out := make([]map[string]any, 0, len(changes))
+	kinds := map[string]container.ChangeType{"C": container.ChangeModify, "A": container.ChangeAdd, "D": container.ChangeDelete}
+	out := make([]container.FilesystemChange, 0, len(changes))
 	for _, c := range changes {
-		out = append(out, map[string]any{"Path": c.Path, "Kind": kinds[c.Kind]})
+		out = append(out, container.FilesystemChange{Path: c.Path, Kind: kinds[c.Kind]})
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -60,9 +62,9 @@ func (a *api) statHeader(w http.ResponseWriter, r *http.Request) (*engine.PathSt
 	if err != nil {
 		return nil, noSuchContainer(err, id)
 	}
-	b, err := json.Marshal(st)
+	b, err := json.Marshal(container.PathStat{Name: st.Name, Size: st.Size, Mode: st.Mode, Mtime: st.Mtime, LinkTarget: st.LinkTarget})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("encoding the stat of %s: %w", path, err)
 	}
 	w.Header().Set("X-Docker-Container-Path-Stat", base64.StdEncoding.EncodeToString(b))
 	return st, nil

@@ -2,6 +2,11 @@ package compat
 
 import (
 	"context"
+	"net"
+	"net/netip"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
@@ -9,8 +14,8 @@ import (
 
 // dockerPorts turns pm's port mappings into the Ports of Docker's
 // container list: one entry per port of each range.
-func dockerPorts(ports []any) []map[string]any {
-	out := []map[string]any{}
+func dockerPorts(ports []any) []container.PortSummary {
+	out := []container.PortSummary{}
 	for _, p := range ports {
 		m, ok := p.(define.PortMapping)
 		if !ok {
@@ -20,10 +25,11 @@ func dockerPorts(ports []any) []map[string]any {
 		if ip == "" {
 			ip = "0.0.0.0"
 		}
+		addr, _ := netip.ParseAddr(ip)
 		for i := uint16(0); i < max(m.Range, 1); i++ {
-			e := map[string]any{"PrivatePort": m.ContainerPort + i, "Type": m.Protocol}
+			e := container.PortSummary{PrivatePort: m.ContainerPort + i, Type: m.Protocol}
 			if m.HostPort != 0 {
-				e["IP"], e["PublicPort"] = ip, m.HostPort+i
+				e.IP, e.PublicPort = addr, m.HostPort+i
 			}
 			out = append(out, e)
 		}
@@ -44,14 +50,15 @@ func (a *api) networkIDs(ctx context.Context) map[string]string {
 }
 
 // dockerEndpoints is NetworkSettings.Networks in Docker's shape.
-func dockerEndpoints(eps map[string]engine.ContainerEndpoint, ids map[string]string) map[string]any {
-	out := map[string]any{}
+func dockerEndpoints(eps map[string]engine.ContainerEndpoint, ids map[string]string) map[string]*network.EndpointSettings {
+	out := map[string]*network.EndpointSettings{}
 	for name, ep := range eps {
-		out[name] = map[string]any{
-			"IPAMConfig": nil, "Links": nil, "Aliases": nonNil(ep.Aliases), "NetworkID": ids[name],
-			"EndpointID": "", "Gateway": ep.Gateway, "IPAddress": ep.IP, "IPPrefixLen": ep.Prefix,
-			"IPv6Gateway": "", "GlobalIPv6Address": "", "GlobalIPv6PrefixLen": 0,
-			"MacAddress": ep.MAC, "DriverOpts": nil, "DNSNames": nonNil(append([]string{ep.ContainerName}, ep.Aliases...)),
+		ip, _ := netip.ParseAddr(ep.IP)
+		gw, _ := netip.ParseAddr(ep.Gateway)
+		mac, _ := net.ParseMAC(ep.MAC)
+		out[name] = &network.EndpointSettings{
+			Aliases: nonNil(ep.Aliases), NetworkID: ids[name], Gateway: gw, IPAddress: ip, IPPrefixLen: ep.Prefix,
+			MacAddress: network.HardwareAddr(mac), DNSNames: nonNil(append([]string{ep.ContainerName}, ep.Aliases...)),
 		}
 	}
 	return out

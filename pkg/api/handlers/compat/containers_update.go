@@ -7,45 +7,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/moby/moby/api/types/blkiodev"
+	"github.com/moby/moby/api/types/container"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/specgen"
 )
 
-// updateBody is Docker's update body: the restart policy and the resource
-// limits a created container may change. Docker's clients send every
+// updateApplied are the fields of Docker's update body (the module's
+// UpdateConfig) that pm applies; any other field with a value that is not
+// zero is refused, as pm cannot change it. Docker's clients send every
 // field, zero for "leave it": only non-zero values change anything.
-type updateBody struct {
-	RestartPolicy *struct {
-		Name              string
-		MaximumRetryCount int
-	}
-	Memory             int64
-	MemoryReservation  int64
-	MemorySwap         int64
-	MemorySwappiness   *int64
-	CPUShares          int64 `json:"CpuShares"`
-	CPUPeriod          int64 `json:"CpuPeriod"`
-	CPUQuota           int64 `json:"CpuQuota"`
-	NanoCPUs           int64 `json:"NanoCpus"`
-	CPURealtimePeriod  int64 `json:"CpuRealtimePeriod"`
-	CPURealtimeRuntime int64 `json:"CpuRealtimeRuntime"`
-	CpusetCpus         string
-	CpusetMems         string
-	PidsLimit          *int64
-	BlkioWeight        uint16
-	BlkioWeightDevice  []struct {
-		Path   string
-		Weight uint16
-	}
-	BlkioDeviceReadBps   []throttleDevice
-	BlkioDeviceWriteBps  []throttleDevice
-	BlkioDeviceReadIOps  []throttleDevice
-	BlkioDeviceWriteIOps []throttleDevice
-}
-
-// updateApplied are the fields of updateBody; any other field with a
-// value that is not zero is refused, as pm cannot change it.
 var updateApplied = map[string]bool{
 	"RestartPolicy": true, "Memory": true, "MemoryReservation": true, "MemorySwap": true, "MemorySwappiness": true,
 	"CpuShares": true, "CpuPeriod": true, "CpuQuota": true, "NanoCpus": true, "CpuRealtimePeriod": true,
@@ -79,16 +51,16 @@ func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var body updateBody
+	var body container.UpdateConfig
 	if err := json.Unmarshal(b, &body); err != nil {
 		return handlers.BadRequest("invalid update body: %v", err)
 	}
 	var req engine.ContainerUpdateRequest
-	if rp := body.RestartPolicy; rp != nil && (rp.Name != "" || rp.MaximumRetryCount != 0) {
+	if rp := body.RestartPolicy; rp.Name != "" || rp.MaximumRetryCount != 0 {
 		if rp.MaximumRetryCount < 0 {
 			return handlers.BadRequest("invalid RestartPolicy: MaximumRetryCount %d is negative", rp.MaximumRetryCount)
 		}
-		spec := rp.Name
+		spec := string(rp.Name)
 		if rp.Name == "on-failure" && rp.MaximumRetryCount > 0 {
 			spec += ":" + strconv.Itoa(rp.MaximumRetryCount)
 		} else if rp.MaximumRetryCount > 0 {
@@ -96,7 +68,7 @@ func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 		}
 		req.Restart = &spec
 	}
-	u, err := body.resources()
+	u, err := updateResources(&body.Resources)
 	if err != nil {
 		return err
 	}
@@ -105,11 +77,12 @@ func (a *api) containerUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return noSuchContainer(err, id)
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Warnings": nonNil(rep.Warnings)})
+	return handlers.WriteJSON(w, http.StatusOK, container.UpdateResponse{Warnings: nonNil(rep.Warnings)})
 }
 
-// resources turns the body's non-zero limits into a ResourceUpdate.
-func (b *updateBody) resources() (*specgen.ResourceUpdate, error) {
+// updateResources turns an update body's non-zero limits into a
+// ResourceUpdate.
+func updateResources(b *container.Resources) (*specgen.ResourceUpdate, error) {
 	u := &specgen.ResourceUpdate{}
 	set := func(v int64, dst **int64) {
 		if v != 0 {
@@ -161,17 +134,21 @@ func (b *updateBody) resources() (*specgen.ResourceUpdate, error) {
 		u.BlkioWeight = &b.BlkioWeight
 	}
 	for _, d := range b.BlkioWeightDevice {
-		u.BlkioWeightDevice = append(u.BlkioWeightDevice, specgen.WeightDevice{Path: d.Path, Weight: d.Weight})
+		if d != nil {
+			u.BlkioWeightDevice = append(u.BlkioWeightDevice, specgen.WeightDevice{Path: d.Path, Weight: d.Weight})
+		}
 	}
 	for _, t := range []struct {
-		from []throttleDevice
+		from []*blkiodev.ThrottleDevice
 		to   *[]specgen.ThrottleDevice
 	}{
 		{b.BlkioDeviceReadBps, &u.DeviceReadBps}, {b.BlkioDeviceWriteBps, &u.DeviceWriteBps},
 		{b.BlkioDeviceReadIOps, &u.DeviceReadIOps}, {b.BlkioDeviceWriteIOps, &u.DeviceWriteIOps},
 	} {
 		for _, d := range t.from {
-			*t.to = append(*t.to, specgen.ThrottleDevice{Path: d.Path, Rate: d.Rate})
+			if d != nil {
+				*t.to = append(*t.to, specgen.ThrottleDevice{Path: d.Path, Rate: d.Rate})
+			}
 		}
 	}
 	if u.Empty() {

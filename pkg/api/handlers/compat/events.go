@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/moby/moby/api/types/events"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
@@ -46,7 +47,11 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 	handlers.Flush(w)
 	out := handlers.JSONLines{W: w}
 	return a.eng.Events(r.Context(), req, func(ev engine.Event) error {
-		return out.Send(dockerEvent(ev))
+		m, err := dockerEvent(r, ev)
+		if err != nil {
+			return err
+		}
+		return out.Send(m)
 	})
 }
 
@@ -56,9 +61,9 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 var nameActor = map[string]bool{"tag": true, "untag": true, "push": true, "save": true, "load": true, "loadfromarchive": true}
 
 // dockerEvent is an event in Docker's shape and words (a removal is a
-// destroy), with the old top-level status/id/from fields that older
-// clients read.
-func dockerEvent(ev engine.Event) map[string]any {
+// destroy), with the old top-level status/id/from fields that clients of
+// API versions before 1.52 read.
+func dockerEvent(r *http.Request, ev engine.Event) (any, error) {
 	attrs := map[string]string{}
 	for k, v := range ev.Attributes {
 		attrs[k] = v
@@ -73,20 +78,21 @@ func dockerEvent(ev engine.Event) map[string]any {
 	if id == "" || (ev.Type == "image" && nameActor[ev.Action] && ev.Name != "") {
 		id = ev.Name
 	}
-	m := map[string]any{
-		"Type":     ev.Type,
-		"Action":   ev.DockerAction(),
-		"Actor":    map[string]any{"ID": id, "Attributes": attrs},
-		"scope":    "local",
-		"time":     ev.TimeNano / int64(time.Second),
-		"timeNano": ev.TimeNano,
+	m := events.Message{
+		Type:     events.Type(ev.Type),
+		Action:   events.Action(ev.DockerAction()),
+		Actor:    events.Actor{ID: id, Attributes: attrs},
+		Scope:    "local",
+		Time:     ev.TimeNano / int64(time.Second),
+		TimeNano: ev.TimeNano,
 	}
-	if ev.Type == "container" || ev.Type == "image" {
-		m["status"] = ev.DockerAction()
-		m["id"] = id
-		if ev.Image != "" {
-			m["from"] = ev.Image
-		}
+	if versionAtLeast(r, "1.52") || (ev.Type != "container" && ev.Type != "image") {
+		return m, nil
 	}
-	return m
+	// The top-level fields Docker sent until API 1.52.
+	extra := map[string]any{"status": ev.DockerAction(), "id": id}
+	if ev.Image != "" {
+		extra["from"] = ev.Image
+	}
+	return withFields(m, extra)
 }

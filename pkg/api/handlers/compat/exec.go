@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -10,24 +11,11 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/moby/moby/api/types/container"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
-
-// execConfig is Docker's exec create body.
-type execConfig struct {
-	AttachStdin  bool
-	AttachStdout bool
-	AttachStderr bool
-	DetachKeys   string
-	Tty          bool
-	Env          []string
-	Cmd          []string
-	Privileged   bool
-	User         string
-	WorkingDir   string
-}
 
 // execSession is a Docker exec instance: created by one request, run by
 // another. Sessions live in the server process only, as Docker's do in
@@ -35,7 +23,7 @@ type execConfig struct {
 type execSession struct {
 	ID          string
 	ContainerID string
-	Config      execConfig
+	Config      container.ExecCreateRequest
 	Running     bool
 	ExitCode    *int
 	Resizer     engine.Resizer
@@ -70,7 +58,7 @@ func (a *api) execRoutes() []handlers.Route {
 
 func (a *api) execCreate(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	var cfg execConfig
+	var cfg container.ExecCreateRequest
 	if err := handlers.DecodeJSON(r, &cfg); err != nil {
 		return err
 	}
@@ -90,7 +78,7 @@ func (a *api) execCreate(w http.ResponseWriter, r *http.Request) error {
 	a.execs.mu.Lock()
 	a.execs.m[s.ID] = s
 	a.execs.mu.Unlock()
-	return handlers.WriteJSON(w, http.StatusCreated, map[string]string{"Id": s.ID})
+	return handlers.WriteJSON(w, http.StatusCreated, container.ExecCreateResponse{ID: s.ID})
 }
 
 func (a *api) execStart(w http.ResponseWriter, r *http.Request) error {
@@ -98,10 +86,7 @@ func (a *api) execStart(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var body struct {
-		Detach bool
-		Tty    bool
-	}
+	var body container.ExecStartRequest
 	if err := handlers.DecodeJSON(r, &body); err != nil {
 		return err
 	}
@@ -143,10 +128,17 @@ func (a *api) execStart(w http.ResponseWriter, r *http.Request) error {
 	}
 	defer h.Close()
 	outW, errW := handlers.OutputStreams(h.Out, req.Tty)
+	// The terminal's first size: start's, else create's.
+	size := cmp.Or(body.ConsoleSize, cfg.ConsoleSize)
 	o := engine.AttachOptions{Stdout: outW, Stderr: errW, OnAttach: func(rz engine.Resizer) {
 		a.execs.mu.Lock()
 		s.Resizer = rz
 		a.execs.mu.Unlock()
+		if size != nil && size[0] > 0 && size[1] > 0 && req.Tty {
+			if err := rz.Resize(uint16(size[0]), uint16(size[1])); err != nil {
+				slog.Debug("exec: setting the console size", "container", s.ContainerID, "err", err)
+			}
+		}
 	}}
 	if !cfg.AttachStdout {
 		o.Stdout = io.Discard
@@ -202,16 +194,13 @@ func (a *api) execInspect(w http.ResponseWriter, r *http.Request) error {
 	}
 	a.execs.mu.Lock()
 	defer a.execs.mu.Unlock()
-	var code any
-	if s.ExitCode != nil {
-		code = *s.ExitCode
-	}
 	cmd := s.Config.Cmd
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{
-		"ID": s.ID, "ContainerID": s.ContainerID, "Running": s.Running, "ExitCode": code,
-		"OpenStdin": s.Config.AttachStdin, "OpenStdout": s.Config.AttachStdout, "OpenStderr": s.Config.AttachStderr,
-		"CanRemove": false, "DetachKeys": s.Config.DetachKeys, "Pid": 0,
-		"ProcessConfig": map[string]any{"entrypoint": cmd[0], "arguments": nonNil(cmd[1:]), "tty": s.Config.Tty,
-			"privileged": s.Config.Privileged, "user": s.Config.User},
+	priv := s.Config.Privileged
+	return handlers.WriteJSON(w, http.StatusOK, container.ExecInspectResponse{
+		ID: s.ID, ContainerID: s.ContainerID, Running: s.Running, ExitCode: s.ExitCode,
+		OpenStdin: s.Config.AttachStdin, OpenStdout: s.Config.AttachStdout, OpenStderr: s.Config.AttachStderr,
+		DetachKeys: []byte(s.Config.DetachKeys),
+		ProcessConfig: &container.ExecProcessConfig{Entrypoint: cmd[0], Arguments: nonNil(cmd[1:]), Tty: s.Config.Tty,
+			Privileged: &priv, User: s.Config.User},
 	})
 }

@@ -5,9 +5,17 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
+	"time"
+
+	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/api/types/registry"
+	"github.com/moby/moby/api/types/storage"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
@@ -83,17 +91,21 @@ func (a *api) imageList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(list))
+	out := make([]any, 0, len(list))
 	for _, i := range list {
-		m := map[string]any{
-			"Id": sha(i.ID), "ParentId": i.ParentID, "RepoTags": nonNil(i.RepoTags), "RepoDigests": nonNil(i.RepoDigests),
-			"Created": i.Created, "Size": i.Size, "SharedSize": -1,
-			"Labels": nonNilMap(i.Labels), "Containers": i.Containers,
+		sum := image.Summary{
+			ID: sha(i.ID), ParentID: i.ParentID, RepoTags: nonNil(i.RepoTags), RepoDigests: nonNil(i.RepoDigests),
+			Created: i.Created, Size: i.Size, SharedSize: -1, Labels: nonNilMap(i.Labels), Containers: int64(i.Containers),
 		}
-		if !versionAtLeast(r, "1.44") {
-			m["VirtualSize"] = i.Size // removed in API 1.44
+		if versionAtLeast(r, "1.44") {
+			out = append(out, sum)
+			continue
 		}
-		out = append(out, m)
+		old, err := withFields(sum, map[string]any{"VirtualSize": i.Size}) // removed in API 1.44
+		if err != nil {
+			return err
+		}
+		out = append(out, old)
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -107,42 +119,54 @@ func (a *api) imageInspect(w http.ResponseWriter, r *http.Request, name string) 
 		return noSuchImage(err, name)
 	}
 	i := imgs[0]
-	cfg := map[string]any{}
+	cfg := &dockerspec.DockerOCIImageConfig{}
 	if i.Config != nil {
-		b, _ := json.Marshal(i.Config)
-		json.Unmarshal(b, &cfg)
+		cfg.ImageConfig = *i.Config
 	}
-	for _, k := range []string{"Env", "Cmd", "Entrypoint"} {
-		if cfg[k] == nil {
-			cfg[k] = nil
-		}
+	cfg.Labels = i.Labels
+	cfg.Shell, cfg.OnBuild = i.Shell, i.OnBuild
+	if h := i.Healthcheck; h != nil {
+		cfg.Healthcheck = &dockerspec.HealthcheckConfig{Test: h.Test, Interval: h.Interval, Timeout: h.Timeout,
+			StartPeriod: h.StartPeriod, StartInterval: h.StartInterval, Retries: h.Retries}
 	}
-	cfg["Image"] = ""
-	cfg["Labels"] = nonNilMap(i.Labels)
-	if i.Healthcheck != nil {
-		cfg["Healthcheck"] = i.Healthcheck
-	}
-	if i.Shell != nil {
-		cfg["Shell"] = i.Shell
-	}
-	cfg["OnBuild"] = i.OnBuild
 	created := ""
 	if i.Created != nil {
-		created = i.Created.Format("2006-01-02T15:04:05.999999999Z07:00")
+		created = i.Created.Format(time.RFC3339Nano)
 	}
-	out := map[string]any{
-		"Id": sha(i.ID), "RepoTags": i.RepoTags, "RepoDigests": i.RepoDigests, "Parent": i.Parent,
-		"Comment": i.Comment, "Created": created, "DockerVersion": "", "Author": i.Author,
-		"Config": cfg, "Architecture": i.Architecture, "Variant": i.Variant, "Os": i.Os,
-		"Size":        i.Size,
-		"GraphDriver": map[string]any{"Name": i.GraphDriver.Name, "Data": nonNilMap(i.GraphDriver.Data)},
-		"RootFS":      map[string]any{"Type": i.RootFS.Type, "Layers": i.RootFS.Layers},
-		"Metadata":    map[string]any{"LastTagTime": "0001-01-01T00:00:00Z"},
+	out := image.InspectResponse{
+		ID: sha(i.ID), RepoTags: nonNil(i.RepoTags), RepoDigests: nonNil(i.RepoDigests),
+		Comment: i.Comment, Created: created, Author: i.Author,
+		Config: cfg, Architecture: i.Architecture, Variant: i.Variant, Os: i.Os,
+		Size:        i.Size,
+		GraphDriver: &storage.DriverData{Name: i.GraphDriver.Name, Data: nonNilMap(i.GraphDriver.Data)},
+		RootFS:      image.RootFS{Type: i.RootFS.Type, Layers: i.RootFS.Layers},
+	}
+	if versionAtLeast(r, "1.52") {
+		return handlers.WriteJSON(w, http.StatusOK, out)
+	}
+	// Older versions always had these, empty or not.
+	extra := map[string]any{"Parent": i.Parent, "Comment": i.Comment, "DockerVersion": "", "Author": i.Author}
+	if !versionAtLeast(r, "1.50") {
+		// Config was a container's Config, with fields no image sets.
+		c, err := withFields(cfg, map[string]any{"Hostname": "", "Domainname": "", "AttachStdin": false, "AttachStdout": false,
+			"AttachStderr": false, "Tty": false, "OpenStdin": false, "StdinOnce": false, "Image": "",
+			"Cmd": cfg.Cmd, "Entrypoint": cfg.Entrypoint, "Env": cfg.Env, "Labels": nonNilMap(cfg.Labels), "OnBuild": cfg.OnBuild})
+		if err != nil {
+			return err
+		}
+		extra["Config"] = c
+	}
+	if !versionAtLeast(r, "1.45") {
+		extra["Container"], extra["ContainerConfig"] = "", map[string]any{}
 	}
 	if !versionAtLeast(r, "1.44") {
-		out["VirtualSize"] = i.VirtualSize // removed in API 1.44
+		extra["VirtualSize"] = i.VirtualSize // removed in API 1.44
 	}
-	return handlers.WriteJSON(w, http.StatusOK, out)
+	old, err := withFields(out, extra)
+	if err != nil {
+		return err
+	}
+	return handlers.WriteJSON(w, http.StatusOK, old)
 }
 
 func (a *api) imageHistory(w http.ResponseWriter, r *http.Request, name string) error {
@@ -150,14 +174,14 @@ func (a *api) imageHistory(w http.ResponseWriter, r *http.Request, name string) 
 	if err != nil {
 		return noSuchImage(err, name)
 	}
-	out := make([]map[string]any, 0, len(hist))
+	out := make([]image.HistoryResponseItem, 0, len(hist))
 	for _, h := range hist {
 		id := h.ID
 		if id != "" && id != "<missing>" {
 			id = sha(id)
 		}
-		out = append(out, map[string]any{"Id": id, "Created": h.Created.Unix(), "CreatedBy": h.CreatedBy,
-			"Tags": nonNil(h.Tags), "Size": h.Size, "Comment": h.Comment})
+		out = append(out, image.HistoryResponseItem{ID: id, Created: h.Created.Unix(), CreatedBy: h.CreatedBy,
+			Tags: nonNil(h.Tags), Size: h.Size, Comment: h.Comment})
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -188,12 +212,12 @@ func (a *api) imageRemove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return noSuchImage(err, name)
 	}
-	out := []map[string]string{}
+	out := []image.DeleteResponse{}
 	for _, u := range rep.Untagged {
-		out = append(out, map[string]string{"Untagged": u})
+		out = append(out, image.DeleteResponse{Untagged: u})
 	}
 	for _, d := range rep.Deleted {
-		out = append(out, map[string]string{"Deleted": sha(d)})
+		out = append(out, image.DeleteResponse{Deleted: sha(d)})
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -235,7 +259,7 @@ func (a *api) imageLoad(w http.ResponseWriter, r *http.Request) error {
 		if strings.HasPrefix(n, "sha256:") {
 			msg = "Loaded image ID: " + n + "\n"
 		}
-		out.Send(map[string]string{"stream": msg})
+		out.Send(jsonstream.Message{Stream: msg})
 	}
 	return nil
 }
@@ -255,7 +279,7 @@ func registryAuth(r *http.Request) (engine.RegistryAuth, error) {
 			}
 		}
 	}
-	var ac authConfig
+	var ac registry.AuthConfig
 	if len(b) > 0 && string(b) != "{}" {
 		if err := json.Unmarshal(b, &ac); err != nil {
 			return engine.RegistryAuth{}, handlers.BadRequest("invalid X-Registry-Auth header: %v", err)
@@ -287,14 +311,22 @@ func (p *progressLines) Write(b []byte) (n int, err error) {
 		line := strings.TrimSpace(string(p.buf[:i]))
 		p.buf = p.buf[i+1:]
 		if line != "" {
-			p.out.Send(map[string]string{"status": line})
+			p.out.Send(jsonstream.Message{Status: line})
 		}
 	}
 }
 
+// errorMessage is a stream's last message when it fails: the module's
+// Message with the top-level error that Docker still sends and older
+// clients (docker-py, compose v1) read.
+type errorMessage struct {
+	jsonstream.Message
+	ErrorText string `json:"error"`
+}
+
 // sendError ends a progress stream with Docker's error message.
 func sendError(out handlers.JSONLines, err error) {
-	out.Send(map[string]any{"error": err.Error(), "errorDetail": map[string]string{"message": err.Error()}})
+	out.Send(errorMessage{Message: jsonstream.Message{Error: &jsonstream.Error{Message: err.Error()}}, ErrorText: err.Error()})
 }
 
 func (a *api) imageCreate(w http.ResponseWriter, r *http.Request) error {
@@ -321,7 +353,7 @@ func (a *api) imageCreate(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	out := handlers.JSONLines{W: w}
-	out.Send(map[string]string{"status": "Pulling from " + from, "id": tagOr(tag)})
+	out.Send(jsonstream.Message{Status: "Pulling from " + from, ID: tagOr(tag)})
 	req := engine.ImagePullRequest{RegistryAuth: auth, Name: ref, Progress: &progressLines{out: out}}
 	if p := q.Get("platform"); p != "" {
 		parts := strings.Split(p, "/")
@@ -339,9 +371,9 @@ func (a *api) imageCreate(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	if len(rep.IDs) > 0 {
-		out.Send(map[string]string{"status": "Digest: " + sha(rep.IDs[0])})
+		out.Send(jsonstream.Message{Status: "Digest: " + sha(rep.IDs[0])})
 	}
-	out.Send(map[string]string{"status": "Status: Downloaded newer image for " + ref})
+	out.Send(jsonstream.Message{Status: "Status: Downloaded newer image for " + ref})
 	return nil
 }
 
@@ -367,7 +399,7 @@ func (a *api) imageImport(w http.ResponseWriter, r *http.Request, src string) er
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	return handlers.JSONLines{W: w}.Send(map[string]string{"status": sha(rep.ID)})
+	return handlers.JSONLines{W: w}.Send(jsonstream.Message{Status: sha(rep.ID)})
 }
 
 func (a *api) imagePush(w http.ResponseWriter, r *http.Request, name string) error {
@@ -385,14 +417,20 @@ func (a *api) imagePush(w http.ResponseWriter, r *http.Request, name string) err
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusOK)
 	out := handlers.JSONLines{W: w}
-	out.Send(map[string]string{"status": "The push refers to repository [" + name + "]"})
+	out.Send(jsonstream.Message{Status: "The push refers to repository [" + name + "]"})
 	rep, err := a.eng.ImagePush(r.Context(), engine.ImagePushRequest{RegistryAuth: auth, Name: ref, Progress: &progressLines{out: out}})
 	if err != nil {
 		sendError(out, err)
 		return nil
 	}
 	tag := tagOr(r.URL.Query().Get("tag"))
-	out.Send(map[string]string{"status": tag + ": digest: " + rep.Digest})
-	out.Send(map[string]any{"progressDetail": map[string]any{}, "aux": map[string]any{"Tag": tag, "Digest": rep.Digest}})
+	out.Send(jsonstream.Message{Status: tag + ": digest: " + rep.Digest})
+	// The module describes no type for the push result; its fields are
+	// Docker's (Tag, Digest, Size).
+	aux, err := json.Marshal(map[string]any{"Tag": tag, "Digest": rep.Digest})
+	if err != nil {
+		return fmt.Errorf("encoding push result: %w", err)
+	}
+	out.Send(jsonstream.Message{Progress: &jsonstream.Progress{}, Aux: (*json.RawMessage)(&aux)})
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"runtime"
 	"slices"
@@ -11,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/registry"
+	"github.com/moby/moby/api/types/swarm"
+	"github.com/moby/moby/api/types/system"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
@@ -52,10 +56,10 @@ func (a *api) info(w http.ResponseWriter, r *http.Request) error {
 	if h.CgroupsVersion == "v2" {
 		secopts = append(secopts, "name=cgroupns")
 	}
-	runtimes := map[string]any{}
+	runtimes := map[string]system.RuntimeWithStatus{}
 	for _, rt := range h.OCIRuntimes {
 		if rt.Usable {
-			runtimes[rt.Name] = map[string]string{"path": rt.Path}
+			runtimes[rt.Name] = system.RuntimeWithStatus{Runtime: system.Runtime{Path: rt.Path}}
 		}
 	}
 	driverStatus := [][2]string{}
@@ -71,63 +75,68 @@ func (a *api) info(w http.ResponseWriter, r *http.Request) error {
 	}
 	fds, _ := os.ReadDir("/proc/self/fd")
 	hostname, _ := os.Hostname()
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{
-		"ID":                 "pm",
-		"Containers":         st.ContainerStore.Number,
-		"ContainersRunning":  st.ContainerStore.Running,
-		"ContainersPaused":   st.ContainerStore.Paused,
-		"ContainersStopped":  st.ContainerStore.Stopped,
-		"Images":             st.ImageStore.Number,
-		"Driver":             st.GraphDriverName,
-		"DriverStatus":       driverStatus,
-		"Plugins":            map[string][]string{"Volume": {"local"}, "Network": networks, "Log": {"k8s-file", "journald", "none", "passthrough"}},
-		"MemoryLimit":        has("memory"),
-		"SwapLimit":          has("memory"),
-		"CpuCfsPeriod":       has("cpu"),
-		"CpuCfsQuota":        has("cpu"),
-		"CPUShares":          has("cpu"),
-		"CPUSet":             has("cpuset"),
-		"PidsLimit":          has("pids"),
-		"OomKillDisable":     has("memory") && h.CgroupsVersion == "v1",
-		"KernelMemoryTCP":    false,
-		"IPv4Forwarding":     facts.IPv4Forwarding,
-		"Debug":              slog.Default().Enabled(context.Background(), slog.LevelDebug),
-		"NFd":                len(fds),
-		"NGoroutines":        runtime.NumGoroutine(),
-		"SystemTime":         time.Now().Format(time.RFC3339Nano),
-		"LoggingDriver":      h.LogDriver,
-		"CgroupDriver":       cgroupDriver,
-		"CgroupVersion":      strings.TrimPrefix(h.CgroupsVersion, "v"),
-		"NEventsListener":    a.listeners.Load(),
-		"KernelVersion":      h.Kernel,
-		"OperatingSystem":    h.Distribution.Distribution + " " + h.Distribution.Version,
-		"OSVersion":          h.Distribution.Version,
-		"OSType":             h.OS,
-		"Architecture":       h.Arch,
-		"IndexServerAddress": "https://index.docker.io/v1/",
-		"RegistryConfig":     map[string]any{"IndexConfigs": map[string]any{}, "InsecureRegistryCIDRs": []string{}},
-		"NCPU":               h.CPUs,
-		"MemTotal":           h.MemTotal,
-		"DockerRootDir":      st.GraphRoot,
-		"HttpProxy":          proxyEnv("HTTP_PROXY"),
-		"HttpsProxy":         proxyEnv("HTTPS_PROXY"),
-		"NoProxy":            proxyEnv("NO_PROXY"),
-		"Name":               hostname,
-		"Labels":             []string{},
-		"ExperimentalBuild":  false,
-		"ServerVersion":      in.Version.Version,
-		"Runtimes":           runtimes,
-		"DefaultRuntime":     h.OCIRuntime.Name,
-		"Swarm":              map[string]any{"LocalNodeState": "inactive", "ControlAvailable": false, "NodeID": "", "NodeAddr": ""},
-		"LiveRestoreEnabled": false,
-		"Isolation":          "",
-		"InitBinary":         facts.InitPath,
-		"ContainerdCommit":   map[string]string{"ID": ""},
-		"RuncCommit":         map[string]string{"ID": h.OCIRuntime.Version},
-		"InitCommit":         map[string]string{"ID": facts.InitVersion},
-		"SecurityOptions":    nonNil(secopts),
-		"Warnings":           warnings,
-	})
+	out := system.Info{
+		ID:                 "pm",
+		Containers:         st.ContainerStore.Number,
+		ContainersRunning:  st.ContainerStore.Running,
+		ContainersPaused:   st.ContainerStore.Paused,
+		ContainersStopped:  st.ContainerStore.Stopped,
+		Images:             st.ImageStore.Number,
+		Driver:             st.GraphDriverName,
+		DriverStatus:       driverStatus,
+		Plugins:            system.PluginsInfo{Volume: []string{"local"}, Network: networks, Log: []string{"k8s-file", "journald", "none", "passthrough"}},
+		MemoryLimit:        has("memory"),
+		SwapLimit:          has("memory"),
+		CPUCfsPeriod:       has("cpu"),
+		CPUCfsQuota:        has("cpu"),
+		CPUShares:          has("cpu"),
+		CPUSet:             has("cpuset"),
+		PidsLimit:          has("pids"),
+		OomKillDisable:     has("memory") && h.CgroupsVersion == "v1",
+		IPv4Forwarding:     facts.IPv4Forwarding,
+		Debug:              slog.Default().Enabled(context.Background(), slog.LevelDebug),
+		NFd:                len(fds),
+		NGoroutines:        runtime.NumGoroutine(),
+		SystemTime:         time.Now().Format(time.RFC3339Nano),
+		LoggingDriver:      h.LogDriver,
+		CgroupDriver:       cgroupDriver,
+		CgroupVersion:      strings.TrimPrefix(h.CgroupsVersion, "v"),
+		NEventsListener:    int(a.listeners.Load()),
+		KernelVersion:      h.Kernel,
+		OperatingSystem:    h.Distribution.Distribution + " " + h.Distribution.Version,
+		OSVersion:          h.Distribution.Version,
+		OSType:             h.OS,
+		Architecture:       h.Arch,
+		IndexServerAddress: "https://index.docker.io/v1/",
+		RegistryConfig:     &registry.ServiceConfig{IndexConfigs: map[string]*registry.IndexInfo{}, InsecureRegistryCIDRs: []netip.Prefix{}},
+		NCPU:               h.CPUs,
+		MemTotal:           h.MemTotal,
+		DockerRootDir:      st.GraphRoot,
+		HTTPProxy:          proxyEnv("HTTP_PROXY"),
+		HTTPSProxy:         proxyEnv("HTTPS_PROXY"),
+		NoProxy:            proxyEnv("NO_PROXY"),
+		Name:               hostname,
+		Labels:             []string{},
+		ServerVersion:      in.Version.Version,
+		Runtimes:           runtimes,
+		DefaultRuntime:     h.OCIRuntime.Name,
+		Swarm:              swarm.Info{LocalNodeState: swarm.LocalNodeStateInactive},
+		InitBinary:         facts.InitPath,
+		RuncCommit:         system.Commit{ID: h.OCIRuntime.Version},
+		InitCommit:         system.Commit{ID: facts.InitVersion},
+		SecurityOptions:    nonNil(secopts),
+		CDISpecDirs:        []string{},
+		Warnings:           warnings,
+	}
+	if versionAtLeast(r, "1.52") {
+		return handlers.WriteJSON(w, http.StatusOK, out)
+	}
+	// KernelMemoryTCP left the answer in API 1.52.
+	old, err := withFields(out, map[string]any{"KernelMemoryTCP": false})
+	if err != nil {
+		return err
+	}
+	return handlers.WriteJSON(w, http.StatusOK, old)
 }
 
 // proxyEnv is the service's proxy variable, upper or lower case.

@@ -2,10 +2,14 @@ package compat
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
-	"fmt"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
+
+	"github.com/moby/moby/api/types/network"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
@@ -68,9 +72,15 @@ func (a *api) networkList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(nets))
+	// From API 1.28 the list leaves the containers out.
+	out := make([]any, 0, len(nets))
 	for _, n := range nets {
-		out = append(out, dockerNetwork(n, eps))
+		in := dockerNetwork(n, eps)
+		if versionAtLeast(r, "1.28") {
+			out = append(out, network.Summary{Network: in.Network})
+			continue
+		}
+		out = append(out, in)
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }
@@ -98,69 +108,79 @@ func (a *api) lookupNetwork(ctx context.Context, id string) (*define.Network, er
 }
 
 // dockerNetwork is n in Docker's shape, with the containers attached.
-func dockerNetwork(n *define.Network, eps map[string]map[string]engine.ContainerEndpoint) map[string]any {
-	cfgs := []map[string]string{}
+func dockerNetwork(n *define.Network, eps map[string]map[string]engine.ContainerEndpoint) network.Inspect {
+	cfgs := []network.IPAMConfig{}
 	for _, s := range n.Subnets {
-		c := map[string]string{"Subnet": s.Subnet}
-		if s.Gateway != "" {
-			c["Gateway"] = s.Gateway
-		}
+		var c network.IPAMConfig
+		c.Subnet, _ = netip.ParsePrefix(s.Subnet)
+		c.Gateway, _ = netip.ParseAddr(s.Gateway)
 		if s.LeaseRange != nil && s.LeaseRange.StartIP != "" {
-			c["IPRange"] = s.LeaseRange.StartIP + "-" + s.LeaseRange.EndIP
+			c.IPRange = rangePrefix(s.LeaseRange.StartIP, s.LeaseRange.EndIP)
 		}
 		cfgs = append(cfgs, c)
 	}
-	ctrs := map[string]any{}
+	ctrs := map[string]network.EndpointResource{}
 	for id, byNet := range eps {
 		ep, ok := byNet[n.Name]
 		if !ok {
 			continue
 		}
-		addr := ""
-		if ep.IP != "" {
-			addr = fmt.Sprintf("%s/%d", ep.IP, ep.Prefix)
+		res := network.EndpointResource{Name: ep.ContainerName}
+		if ip, err := netip.ParseAddr(ep.IP); err == nil {
+			res.IPv4Address = netip.PrefixFrom(ip, ep.Prefix)
 		}
-		ctrs[id] = map[string]string{"Name": ep.ContainerName, "EndpointID": "", "MacAddress": ep.MAC, "IPv4Address": addr, "IPv6Address": ""}
+		if mac, err := net.ParseMAC(ep.MAC); err == nil {
+			res.MacAddress = network.HardwareAddr(mac)
+		}
+		ctrs[id] = res
 	}
-	opts := nonNilMap(n.Options)
-	return map[string]any{
-		"Name": n.Name, "Id": n.ID, "Created": n.Created, "Scope": "local", "Driver": n.Driver,
-		"EnableIPv6": n.IPv6Enabled,
-		"IPAM":       map[string]any{"Driver": "default", "Options": map[string]string{}, "Config": cfgs},
-		"Internal":   n.Internal, "Attachable": false, "Ingress": false,
-		"ConfigFrom": map[string]string{"Network": ""}, "ConfigOnly": false,
-		"Containers": ctrs, "Options": opts, "Labels": nonNilMap(n.Labels),
+	return network.Inspect{
+		Network: network.Network{
+			Name: n.Name, ID: n.ID, Created: n.Created, Scope: "local", Driver: n.Driver,
+			EnableIPv4: true, EnableIPv6: n.IPv6Enabled,
+			IPAM:     network.IPAM{Driver: "default", Options: map[string]string{}, Config: cfgs},
+			Internal: n.Internal, Options: nonNilMap(n.Options), Labels: nonNilMap(n.Labels),
+		},
+		Containers: ctrs,
 	}
 }
 
-type networkCreateBody struct {
-	Name           string
-	CheckDuplicate bool
-	Driver         string
-	Internal       bool
-	EnableIPv6     bool
-	Attachable     bool
-	IPAM           *struct {
-		Driver string
-		Config []struct {
-			Subnet  string
-			Gateway string
-			IPRange string
+// rangePrefix is the prefix whose addresses run from start to end, as
+// Docker's IPRange says it; the zero prefix when there is none.
+func rangePrefix(start, end string) netip.Prefix {
+	s, err1 := netip.ParseAddr(start)
+	e, err2 := netip.ParseAddr(end)
+	if err1 != nil || err2 != nil || !s.Is4() || !e.Is4() {
+		return netip.Prefix{}
+	}
+	a, b := s.As4(), e.As4()
+	lo, hi := binary.BigEndian.Uint32(a[:]), binary.BigEndian.Uint32(b[:])
+	for bits := 32; bits >= 0; bits-- {
+		size := uint64(1) << (32 - bits)
+		if uint64(lo)%size == 0 && uint64(lo)+size-1 == uint64(hi) {
+			return netip.PrefixFrom(s, bits)
 		}
 	}
-	Options map[string]string
-	Labels  map[string]string
+	return netip.Prefix{}
 }
 
 func (a *api) networkCreate(w http.ResponseWriter, r *http.Request) error {
-	var b networkCreateBody
+	var b network.CreateRequest
 	if err := handlers.DecodeJSON(r, &b); err != nil {
 		return err
+	}
+	switch {
+	case b.EnableIPv4 != nil && !*b.EnableIPv4:
+		return handlers.BadRequest("invalid network %s: pm networks are IPv4 networks (EnableIPv4)", b.Name)
+	case b.Scope != "" && b.Scope != "local":
+		return handlers.BadRequest("invalid network %s: scope %q: pm networks are local", b.Name, b.Scope)
+	case b.Ingress, b.ConfigOnly, b.ConfigFrom != nil && b.ConfigFrom.Network != "":
+		return handlers.BadRequest("invalid network %s: ingress and config-only networks are swarm's: pm has none", b.Name)
 	}
 	if b.Name == "" {
 		return handlers.BadRequest("network name is required (Name)")
 	}
-	if b.EnableIPv6 {
+	if b.EnableIPv6 != nil && *b.EnableIPv6 {
 		return handlers.BadRequest("invalid network %s: pm networks are IPv4 only (EnableIPv6)", b.Name)
 	}
 	req := engine.NetworkCreateRequest{Name: b.Name, Driver: b.Driver, Internal: b.Internal, Labels: b.Labels}
@@ -172,7 +192,18 @@ func (a *api) networkCreate(w http.ResponseWriter, r *http.Request) error {
 		case 0:
 		case 1:
 			c := b.IPAM.Config[0]
-			req.Subnet, req.Gateway, req.IPRange = c.Subnet, c.Gateway, c.IPRange
+			if len(c.AuxAddress) > 0 {
+				return handlers.BadRequest("invalid IPAM config: AuxiliaryAddresses are not supported by pm's networks")
+			}
+			if c.Subnet.IsValid() {
+				req.Subnet = c.Subnet.String()
+			}
+			if c.Gateway.IsValid() {
+				req.Gateway = c.Gateway.String()
+			}
+			if c.IPRange.IsValid() {
+				req.IPRange = c.IPRange.String()
+			}
 		default:
 			return handlers.BadRequest("invalid IPAM config: pm networks have one subnet, got %d", len(b.IPAM.Config))
 		}
@@ -184,7 +215,7 @@ func (a *api) networkCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return handlers.WriteJSON(w, http.StatusCreated, map[string]string{"Id": n.ID, "Warning": ""})
+	return handlers.WriteJSON(w, http.StatusCreated, network.CreateResponse{ID: n.ID})
 }
 
 func (a *api) networkRemove(w http.ResponseWriter, r *http.Request) error {
@@ -206,10 +237,7 @@ func (a *api) networkRemove(w http.ResponseWriter, r *http.Request) error {
 // networkConnect attaches a container to a network, at once when it
 // runs, else from its next start.
 func (a *api) networkConnect(w http.ResponseWriter, r *http.Request) error {
-	var b struct {
-		Container      string
-		EndpointConfig *endpointConfig
-	}
+	var b network.ConnectRequest
 	if err := handlers.DecodeJSON(r, &b); err != nil {
 		return err
 	}
@@ -220,8 +248,8 @@ func (a *api) networkConnect(w http.ResponseWriter, r *http.Request) error {
 	req := engine.NetworkConnectRequest{Network: n.Name, Container: b.Container}
 	if ep := b.EndpointConfig; ep != nil {
 		req.Aliases = ep.Aliases
-		if ep.IPAMConfig != nil {
-			req.IP = ep.IPAMConfig.IPv4Address
+		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address.IsValid() {
+			req.IP = ep.IPAMConfig.IPv4Address.String()
 		}
 	}
 	if err := a.eng.NetworkConnect(r.Context(), req); err != nil {

@@ -1,6 +1,11 @@
 package compat
 
 import (
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/api/types/volume"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -16,7 +21,7 @@ import (
 
 // pruneDone answers a prune that ran: a failure on some objects, with
 // others removed, is logged and the report sent, as Docker does.
-func pruneDone(w http.ResponseWriter, r *http.Request, rep *engine.PruneReport, err error, body func(*engine.PruneReport) map[string]any) error {
+func pruneDone(w http.ResponseWriter, r *http.Request, rep *engine.PruneReport, err error, body func(*engine.PruneReport) any) error {
 	if rep == nil {
 		return err
 	}
@@ -32,8 +37,8 @@ func (a *api) containerPrune(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rep, err := a.eng.ContainerPrune(r.Context(), filters)
-	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) map[string]any {
-		return map[string]any{"ContainersDeleted": nonNil(rep.Removed), "SpaceReclaimed": rep.Reclaimed}
+	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) any {
+		return container.PruneReport{ContainersDeleted: nonNil(rep.Removed), SpaceReclaimed: rep.Reclaimed}
 	})
 }
 
@@ -43,15 +48,15 @@ func (a *api) imagePrune(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rep, err := a.eng.ImagePrune(r.Context(), engine.ImagePruneRequest{Filters: filters})
-	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) map[string]any {
-		del := []map[string]string{}
+	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) any {
+		del := []image.DeleteResponse{}
 		for _, n := range rep.Untagged {
-			del = append(del, map[string]string{"Untagged": n})
+			del = append(del, image.DeleteResponse{Untagged: n})
 		}
 		for _, id := range rep.Removed {
-			del = append(del, map[string]string{"Deleted": sha(id)})
+			del = append(del, image.DeleteResponse{Deleted: sha(id)})
 		}
-		return map[string]any{"ImagesDeleted": del, "SpaceReclaimed": rep.Reclaimed}
+		return image.PruneReport{ImagesDeleted: del, SpaceReclaimed: rep.Reclaimed}
 	})
 }
 
@@ -81,8 +86,8 @@ func (a *api) volumePrune(w http.ResponseWriter, r *http.Request) error {
 		req.AnonymousOnly = req.AnonymousOnly && !all
 	}
 	rep, err := a.eng.VolumePrune(r.Context(), req)
-	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) map[string]any {
-		return map[string]any{"VolumesDeleted": nonNil(rep.Removed), "SpaceReclaimed": rep.Reclaimed}
+	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) any {
+		return volume.PruneReport{VolumesDeleted: nonNil(rep.Removed), SpaceReclaimed: rep.Reclaimed}
 	})
 }
 
@@ -92,8 +97,8 @@ func (a *api) networkPrune(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rep, err := a.eng.NetworkPrune(r.Context(), filters)
-	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) map[string]any {
-		return map[string]any{"NetworksDeleted": nonNil(rep.Removed)}
+	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) any {
+		return network.PruneReport{NetworksDeleted: nonNil(rep.Removed)}
 	})
 }
 
@@ -129,7 +134,7 @@ func (a *api) buildPrune(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	rep, err := a.eng.BuildCachePrune(r.Context(), req)
-	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) map[string]any {
-		return map[string]any{"CachesDeleted": nonNil(rep.Removed), "SpaceReclaimed": rep.Reclaimed}
+	return pruneDone(w, r, rep, err, func(rep *engine.PruneReport) any {
+		return build.CachePruneReport{CachesDeleted: nonNil(rep.Removed), SpaceReclaimed: rep.Reclaimed}
 	})
 }

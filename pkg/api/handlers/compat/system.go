@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/registry"
+	"github.com/moby/moby/api/types/system"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -42,25 +44,24 @@ func (a *api) version(w http.ResponseWriter, r *http.Request) error {
 	if v.Built > 0 {
 		built = time.Unix(v.Built, 0).Format(time.RFC3339)
 	}
-	comp := map[string]any{
-		"Name": "Engine", "Version": v.Version,
-		"Details": map[string]string{
-			"ApiVersion": define.APIVersion, "MinAPIVersion": define.MinAPIVersion, "Experimental": "false", "GitCommit": v.GitCommit,
-			"GoVersion": v.GoVersion, "Os": runtime.GOOS, "Arch": runtime.GOARCH, "KernelVersion": kernel, "BuildTime": built,
-		},
-	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{
-		"Platform":      map[string]string{"Name": "pm"},
-		"Components":    []any{comp},
-		"Version":       v.Version,
-		"ApiVersion":    define.APIVersion,
-		"MinAPIVersion": define.MinAPIVersion,
-		"GitCommit":     v.GitCommit,
-		"GoVersion":     v.GoVersion,
-		"Os":            runtime.GOOS,
-		"Arch":          runtime.GOARCH,
-		"KernelVersion": kernel,
-		"BuildTime":     built,
+	return handlers.WriteJSON(w, http.StatusOK, system.VersionResponse{
+		Platform: system.PlatformInfo{Name: "pm"},
+		Components: []system.ComponentVersion{{
+			Name: "Engine", Version: v.Version,
+			Details: map[string]string{
+				"ApiVersion": define.APIVersion, "MinAPIVersion": define.MinAPIVersion, "Experimental": "false", "GitCommit": v.GitCommit,
+				"GoVersion": v.GoVersion, "Os": runtime.GOOS, "Arch": runtime.GOARCH, "KernelVersion": kernel, "BuildTime": built,
+			},
+		}},
+		Version:       v.Version,
+		APIVersion:    define.APIVersion,
+		MinAPIVersion: define.MinAPIVersion,
+		GitCommit:     v.GitCommit,
+		GoVersion:     v.GoVersion,
+		Os:            runtime.GOOS,
+		Arch:          runtime.GOARCH,
+		KernelVersion: kernel,
+		BuildTime:     built,
 	})
 }
 
@@ -79,16 +80,8 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// authConfig is Docker's registry credential body.
-type authConfig struct {
-	Username      string `json:"username"`
-	Password      string `json:"password"`
-	ServerAddress string `json:"serveraddress"`
-	IdentityToken string `json:"identitytoken"`
-}
-
 func (a *api) auth(w http.ResponseWriter, r *http.Request) error {
-	var ac authConfig
+	var ac registry.AuthConfig
 	if err := handlers.DecodeJSON(r, &ac); err != nil {
 		return err
 	}
@@ -104,5 +97,5 @@ func (a *api) auth(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return handlers.WithStatus(http.StatusUnauthorized, err)
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]string{"Status": "Login Succeeded", "IdentityToken": ""})
+	return handlers.WriteJSON(w, http.StatusOK, registry.AuthResponse{Status: "Login Succeeded"})
 }

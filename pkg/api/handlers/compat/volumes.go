@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/volume"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
@@ -22,11 +23,11 @@ func (a *api) volumeRoutes() []handlers.Route {
 }
 
 // dockerVolume is v in Docker's shape.
-func dockerVolume(v *define.InspectVolumeData) map[string]any {
-	return map[string]any{
-		"Name": v.Name, "Driver": v.Driver, "Mountpoint": v.Mountpoint,
-		"CreatedAt": v.CreatedAt.Format(time.RFC3339), "Labels": nonNilMap(v.Labels),
-		"Scope": "local", "Options": nonNilMap(v.Options),
+func dockerVolume(v *define.InspectVolumeData) volume.Volume {
+	return volume.Volume{
+		Name: v.Name, Driver: v.Driver, Mountpoint: v.Mountpoint,
+		CreatedAt: v.CreatedAt.Format(time.RFC3339), Labels: nonNilMap(v.Labels),
+		Scope: "local", Options: nonNilMap(v.Options),
 	}
 }
 
@@ -59,22 +60,20 @@ func (a *api) volumeList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, 0, len(vols))
+	out := volume.ListResponse{Volumes: make([]volume.Volume, 0, len(vols)), Warnings: []string{}}
 	for _, v := range vols {
-		out = append(out, dockerVolume(v))
+		out.Volumes = append(out.Volumes, dockerVolume(v))
 	}
-	return handlers.WriteJSON(w, http.StatusOK, map[string]any{"Volumes": out, "Warnings": []string{}})
+	return handlers.WriteJSON(w, http.StatusOK, out)
 }
 
 func (a *api) volumeCreate(w http.ResponseWriter, r *http.Request) error {
-	var b struct {
-		Name       string
-		Driver     string
-		DriverOpts map[string]string
-		Labels     map[string]string
-	}
+	var b volume.CreateRequest
 	if err := handlers.DecodeJSON(r, &b); err != nil {
 		return err
+	}
+	if b.ClusterVolumeSpec != nil {
+		return handlers.BadRequest("ClusterVolumeSpec is not supported: pm has no swarm cluster")
 	}
 	if b.Driver == "local" {
 		b.Driver = ""

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
@@ -33,7 +34,10 @@ func (a *api) podLogs(w http.ResponseWriter, r *http.Request) error {
 	if req.Follow {
 		// An unknown pod or member is found at once; past that, a client
 		// following a quiet pod is told it is connected.
-		t := time.AfterFunc(250*time.Millisecond, out.begin)
+		t := time.AfterFunc(250*time.Millisecond, func() {
+			defer define.Recover("starting a pod log stream", nil)
+			out.begin()
+		})
 		defer t.Stop()
 	}
 	if err := a.eng.PodLogs(r.Context(), r.PathValue("name"), q.Get("container"), req, out, out); err != nil {
