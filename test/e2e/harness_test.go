@@ -385,11 +385,63 @@ func (e *Env) run(stdin io.Reader, bin string, args ...string) Result {
 }
 
 // PausePID returns the pid in the environment's pause.pid file, or 0.
+//
+// The pid file outlives its process (pm system migrate, a killed pause
+// process), and pids wrap around quickly while the tests run: a pid whose
+// process started after the file was written belongs to someone else, and
+// is not returned (killing "the pause process's namespace" would kill
+// another test's processes).
 func (e *Env) PausePID() int {
 	if e.root {
 		return 0
 	}
-	return readPid(filepath.Join(e.runtimeDir(), "pm", "pause.pid"))
+	file := filepath.Join(e.runtimeDir(), "pm", "pause.pid")
+	pid := readPid(file)
+	fi, err := os.Stat(file)
+	if pid <= 0 || err != nil {
+		return 0
+	}
+	if started, ok := procStart(pid); !ok || started.After(fi.ModTime().Add(time.Second)) {
+		return 0
+	}
+	return pid
+}
+
+// procStart returns when process pid started, from /proc (to the clock
+// tick); false when there is no such process.
+func procStart(pid int) (time.Time, bool) {
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return time.Time{}, false
+	}
+	// Fields after the command name, which may hold spaces: state is
+	// field 3, starttime field 22.
+	i := bytes.LastIndexByte(st, ')')
+	f := strings.Fields(string(st[i+1:]))
+	if i < 0 || len(f) < 20 {
+		return time.Time{}, false
+	}
+	ticks, err := strconv.ParseInt(f[19], 10, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return bootTime().Add(time.Duration(ticks) * time.Second / clockTicks), true
+}
+
+// clockTicks is USER_HZ, the unit of /proc's process times: 100 on every
+// Linux architecture pm runs on.
+const clockTicks = 100
+
+// bootTime is the system's boot time, from /proc/stat's btime.
+func bootTime() time.Time {
+	b, _ := os.ReadFile("/proc/stat")
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "btime "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return time.Unix(n, 0)
+		}
+	}
+	return time.Time{}
 }
 
 func readPid(file string) int {
