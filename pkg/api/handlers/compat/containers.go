@@ -82,10 +82,6 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var ids map[string]string
-	if len(eps) > 0 {
-		ids = a.networkIDs(r.Context())
-	}
 	out := make([]map[string]any, 0, len(list))
 	for _, c := range list {
 		mode := "default"
@@ -106,7 +102,7 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 			"Command": strings.Join(c.Command, " "), "Created": c.Created,
 			"Ports": dockerPorts(c.Ports), "Labels": nonNilMap(c.Labels), "State": c.State, "Status": dockerStatusText(c.Status),
 			"HostConfig":      map[string]string{"NetworkMode": mode},
-			"NetworkSettings": map[string]any{"Networks": dockerEndpoints(eps[c.ID], ids)},
+			"NetworkSettings": map[string]any{"Networks": dockerEndpoints(eps[c.ID])},
 			"Mounts":          mounts,
 		})
 	}

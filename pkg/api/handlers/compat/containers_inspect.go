@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
 
@@ -40,10 +41,10 @@ func (a *api) containerInspect(w http.ResponseWriter, r *http.Request) error {
 	}
 	if mine := eps[d.ID]; len(mine) > 0 {
 		ns := out["NetworkSettings"].(map[string]any)
-		ns["Networks"] = dockerEndpoints(mine, a.networkIDs(r.Context()))
-		if ep, ok := firstEndpoint(mine); ok && d.NetworkSettings != nil && d.NetworkSettings.IPAddress == "" {
-			ns["IPAddress"], ns["IPPrefixLen"], ns["Gateway"], ns["MacAddress"] = ep.IP, ep.Prefix, ep.Gateway, ep.MAC
-		}
+		ns["Networks"] = dockerEndpoints(mine)
+		// Docker's top-level fields describe the default network alone.
+		ep := mine[engine.DockerDefaultNetwork]
+		ns["IPAddress"], ns["IPPrefixLen"], ns["Gateway"], ns["MacAddress"], ns["EndpointID"] = ep.IP, ep.Prefix, ep.Gateway, ep.MAC, ep.EndpointID
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
 }

@@ -60,7 +60,7 @@ func (a *api) networkList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	nets, err := a.eng.NetworkList(r.Context(), filters)
+	nets, err := a.eng.DockerNetworkList(r.Context(), filters)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func dockerNetwork(n *define.Network, eps map[string]map[string]engine.Container
 		if ep.IP != "" {
 			addr = fmt.Sprintf("%s/%d", ep.IP, ep.Prefix)
 		}
-		ctrs[id] = map[string]string{"Name": ep.ContainerName, "EndpointID": "", "MacAddress": ep.MAC, "IPv4Address": addr, "IPv6Address": ""}
+		ctrs[id] = map[string]string{"Name": ep.ContainerName, "EndpointID": ep.EndpointID, "MacAddress": ep.MAC, "IPv4Address": addr, "IPv6Address": ""}
 	}
 	opts := nonNilMap(n.Options)
 	return map[string]any{
@@ -177,7 +177,7 @@ func (a *api) networkCreate(w http.ResponseWriter, r *http.Request) error {
 			return handlers.BadRequest("invalid IPAM config: pm networks have one subnet, got %d", len(b.IPAM.Config))
 		}
 	}
-	if exists, err := a.eng.NetworkExists(r.Context(), b.Name); err == nil && exists {
+	if _, err := a.eng.NetworkGet(r.Context(), b.Name); err == nil {
 		return define.Errorf(define.ErrAlreadyExists, "network with name %s already exists", b.Name)
 	}
 	n, err := a.eng.NetworkCreate(r.Context(), req)
@@ -192,7 +192,7 @@ func (a *api) networkRemove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.eng.NetworkRemove(r.Context(), n.Name, false); err != nil {
+	if _, err := a.eng.NetworkRemove(r.Context(), n.ID, false); err != nil {
 		if errors.Is(err, define.ErrInvalidArg) {
 			// The default network, which Docker refuses with 403.
 			return handlers.WithStatus(http.StatusForbidden, err)
