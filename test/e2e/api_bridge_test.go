@@ -170,3 +170,45 @@ func TestAPIDefaultBridge(t *testing.T) {
 	env.docker("network", "rm", "side")
 	env.expectNoHelpers("after the bridge containers")
 }
+
+// TestAPIUserNetworkDNS: on a user network, containers run through the
+// socket resolve each other by name, alias and short ID (aardvark-dns);
+// the default bridge and other networks resolve none of them, as in
+// Docker.
+func TestAPIUserNetworkDNS(t *testing.T) {
+	needTool(t, "docker")
+	env := newEnv(t)
+	env.startService(nil, "--time", "0")
+	img := env.Registry + "/busybox"
+	env.docker("pull", "-q", img)
+	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	env.docker("network", "create", "dnsnet")
+	defer env.Exec("docker", "network", "rm", "dnsnet")
+	env.docker("network", "create", "othernet")
+	defer env.Exec("docker", "network", "rm", "othernet")
+
+	id := strings.TrimSpace(env.docker("run", "-d", "--name", "db", "--network", "dnsnet", "--network-alias", "database", img, "sh", "-c", httpdCmd).Stdout)
+	defer env.Exec("docker", "rm", "-f", "db")
+	if len(id) != 64 {
+		t.Fatalf("docker run -d printed %q", id)
+	}
+	env.waitListening("db", 80)
+	var names []string
+	decodeJSON(t, env.docker("inspect", "--format", "{{json .NetworkSettings.Networks.dnsnet.DNSNames}}", "db").Stdout, &names)
+	for _, want := range []string{"db", "database", id[:12]} {
+		if !strings.Contains(" "+strings.Join(names, " ")+" ", " "+want+" ") {
+			t.Errorf("DNSNames %q lack %q", names, want)
+		}
+		if r := env.Exec("docker", "run", "--rm", "--network", "dnsnet", img, "wget", "-qO-", "http://"+want+"/"); r.Code != 0 || r.Stdout != "hello from pm\n" {
+			t.Errorf("fetch %s on dnsnet: %s", want, r)
+		}
+	}
+	for _, mode := range []string{"bridge", "othernet"} {
+		if r := env.Exec("docker", "run", "--rm", "--network", mode, img, "nslookup", "db"); r.Code == 0 {
+			t.Errorf("db resolved from %s: %s", mode, r)
+		}
+	}
+	env.docker("rm", "-f", "db")
+	env.docker("network", "rm", "dnsnet", "othernet")
+	env.expectNoHelpers("after the DNS containers")
+}
