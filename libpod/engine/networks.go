@@ -298,6 +298,7 @@ func (e *Engine) NetworkPrune(ctx context.Context, filters []string) (*PruneRepo
 			rep.Removed = append(rep.Removed, n.Name)
 		}
 	}
+	e.emitPrune(events.Network, rep)
 	return rep, nil
 }
 

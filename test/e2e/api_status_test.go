@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAPIStatusWords: docker ps says a container's status in Docker's
@@ -78,4 +80,58 @@ func TestAPIStatusWords(t *testing.T) {
 		t.Errorf("containers after the failed starts: %q, want up, done, fresh, nocmd, dircmd", out)
 	}
 	env.docker("rm", "-f", "up", "done", "fresh", "nocmd", "dircmd")
+}
+
+// TestAPIObjectEvents: volume, network and pod events, and one event per
+// prune with the bytes reclaimed, reach docker events in Docker's
+// Type/Action/Actor shape, and pm events shows them too.
+func TestAPIObjectEvents(t *testing.T) {
+	needTool(t, "docker")
+	env := newEnv(t)
+	env.startService(nil, "--time", "0")
+	img := env.Registry + "/busybox"
+	env.docker("pull", "-q", img)
+	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	since := unixNano(time.Now().Add(-time.Second))
+
+	env.docker("volume", "create", "ev1")
+	env.docker("volume", "rm", "ev1")
+	env.docker("volume", "create", "ev2")
+	env.docker("network", "create", "evnet")
+	env.docker("network", "prune", "-f")
+	env.docker("volume", "prune", "-af")
+	defer env.Exec("docker", "rm", "-f", "evc")
+	env.docker("run", "--name", "evc", img, "dd", "if=/dev/zero", "of=/big", "bs=1024", "count=100")
+	env.docker("container", "prune", "-f")
+	env.docker("image", "prune", "-f")
+	env.PMOK("pod", "create", "--name", "evpod")
+	defer env.PM("pod", "rm", "-f", "evpod")
+	env.PMOK("pod", "rm", "evpod")
+	until := unixNano(time.Now().Add(time.Second))
+
+	out := env.docker("events", "--since", since, "--until", until, "--format",
+		`{{.Type}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes "name"}} {{index .Actor.Attributes "reclaimed"}}`).Lines()
+	for _, want := range []string{"volume create ev1 ev1 ", "volume destroy ev1 ev1 ", "volume create ev2 ev2 ",
+		"volume destroy ev2 ev2 ", "network destroy", "network prune   0", "volume prune   ", "container destroy",
+		"container prune   ", "image prune   0", "pod create", "pod destroy"} {
+		found := false
+		for _, l := range out {
+			found = found || strings.HasPrefix(l, want)
+		}
+		if !found {
+			t.Errorf("docker events: no %q in\n%s", want, strings.Join(out, "\n"))
+		}
+	}
+	for _, l := range out {
+		if !strings.HasPrefix(l, "container prune") {
+			continue
+		}
+		if n, err := strconv.Atoi(l[strings.LastIndex(l, " ")+1:]); err != nil || n < 100*1024 {
+			t.Errorf("container prune reclaimed %q, want at least the 100 KiB evc wrote", l)
+		}
+	}
+	pm := env.PMOK("events", "--stream=false", "--since", since, "--filter", "event=prune", "--format", "{{.Type}} {{.Status}}").Lines()
+	if strings.Join(pm, ",") != "network prune,volume prune,volume prune,container prune,image prune" {
+		t.Errorf("pm events --filter event=prune: %q", pm)
+	}
 }
