@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
 )
@@ -110,14 +111,36 @@ func (e *Engine) NetworkGet(ctx context.Context, nameOrID string) (*define.Netwo
 }
 
 // DockerNetworkList is NetworkList as the Docker API shows it: the
-// default network is bridge, and the filters see that name.
+// default network is bridge, and the filters see that name. Docker's
+// type filter is builtin (bridge) or custom (the others).
 func (e *Engine) DockerNetworkList(ctx context.Context, filters []string) ([]*define.Network, error) {
 	all, err := e.rt.Networks().List()
 	if err != nil {
 		return nil, err
 	}
-	for i, n := range all {
-		all[i] = e.dockerNetwork(n)
+	var rest []string
+	types := map[string]bool{}
+	for _, f := range filters {
+		k, v, _ := strings.Cut(f, "=")
+		if k != "type" {
+			rest = append(rest, f)
+			continue
+		}
+		if v != "builtin" && v != "custom" {
+			return nil, define.Invalidf("invalid filter: 'type'='%s': use builtin or custom", v)
+		}
+		types[v] = true
 	}
-	return filterNetworks(all, filters)
+	var out []*define.Network
+	for _, n := range all {
+		n = e.dockerNetwork(n)
+		typ := "custom"
+		if n.Name == DockerDefaultNetwork {
+			typ = "builtin"
+		}
+		if len(types) == 0 || types[typ] {
+			out = append(out, n)
+		}
+	}
+	return filterNetworks(out, rest)
 }

@@ -92,6 +92,14 @@ func TestAPIDefaultBridge(t *testing.T) {
 	// connect and disconnect: a user network next to bridge, with DNS.
 	env.docker("network", "create", "side")
 	defer env.Exec("docker", "network", "rm", "side")
+	for filter, want := range map[string]string{"type=builtin": "bridge\n", "type=custom": "side\n", "name=bridge": "bridge\n", "id=" + bridge.Id[:10]: "bridge\n"} {
+		if out := env.docker("network", "ls", "--filter", filter, "--format", "{{.Name}}").Stdout; out != want {
+			t.Errorf("docker network ls --filter %s: %q, want %q", filter, out, want)
+		}
+	}
+	if r := env.Exec("docker", "network", "ls", "--filter", "type=other"); r.Code == 0 || !strings.Contains(r.Stderr, "type") {
+		t.Errorf("docker network ls --filter type=other: exit %d, %s", r.Code, r.Stderr)
+	}
 	env.docker("network", "connect", "--alias", "www", "side", "web")
 	ns = env.dockerNetSettings("web")
 	side := ns.Networks["side"]
@@ -118,6 +126,10 @@ func TestAPIDefaultBridge(t *testing.T) {
 	env.docker("network", "connect", "bridge", "web")
 	if ns = env.dockerNetSettings("web"); !strings.HasPrefix(ns.Networks["bridge"].IPAddress, "10.88.") {
 		t.Errorf("web's networks after connecting bridge again: %+v", ns.Networks)
+	}
+	// Docker's legacy links on the default network.
+	if r := env.Exec("docker", "run", "--rm", "--link", "web:w", img, "wget", "-qO-", "http://w/"); r.Code != 0 || r.Stdout != "hello from pm\n" {
+		t.Errorf("fetch a linked container on bridge: %s", r)
 	}
 
 	// Refusals, which change nothing.

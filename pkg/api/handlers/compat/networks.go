@@ -43,10 +43,10 @@ func dockerNetworkFilters(r *http.Request) ([]string, error) {
 	for _, f := range fs {
 		k, v, _ := strings.Cut(f, "=")
 		switch k {
-		case "name", "label", "driver", "id":
+		case "name", "label", "driver", "id", "type":
 			out = append(out, f)
-		case "type", "scope":
-			// pm's networks are all custom and local.
+		case "scope":
+			// pm's networks are all local.
 		case "dangling":
 		default:
 			return nil, handlers.BadRequest("invalid filter %q: use name, id, label, driver, type or scope", k+"="+v)
