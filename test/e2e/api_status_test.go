@@ -123,6 +123,9 @@ func TestAPIObjectEvents(t *testing.T) {
 		}
 	}
 	for _, l := range out {
+		if strings.HasPrefix(l, "volume prune ev2") {
+			t.Errorf("docker events has Podman's prune event of each volume: %q", l)
+		}
 		if !strings.HasPrefix(l, "container prune") {
 			continue
 		}
