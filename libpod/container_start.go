@@ -66,8 +66,9 @@ func (r *Runtime) StartContainer(ctx context.Context, idOrName string, opts Star
 		slog.Warn("removing a --rm container that could not start", "container", c.ID(), "err", rmErr)
 		return c, err
 	}
+	// Its exit code (127, 126) stays a while, as for any removed
+	// container, for whoever waits for its removal: docker run --rm.
 	r.ContainerEvent(c, "destroy", nil)
-	r.ForgetExit(c.ID()) // no one waits on a start that failed
 	return c, err
 }
 

@@ -71,6 +71,8 @@ type ContainerSummary struct {
 	StartedAt  int64
 	State      string
 	Status     string
+	// DockerStatus is Status in Docker's words, for the Docker API.
+	DockerStatus string `json:"-"`
 
 	CreatedTime  time.Time `json:"-"`
 	StartedTime  time.Time `json:"-"`
@@ -151,6 +153,7 @@ func hasStatusFilter(fs []string) bool {
 
 func summarize(c *libpod.Container) ContainerSummary {
 	st := c.State
+	now := time.Now()
 	s := ContainerSummary{
 		AutoRemove: c.Config.AutoRemove,
 		Command:    append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...),
@@ -172,7 +175,9 @@ func summarize(c *libpod.Container) ContainerSummary {
 		Restarts:   st.RestartCount,
 		StartedAt:  st.StartedAt.Unix(),
 		State:      string(st.Status),
-		Status:     StatusText(st, time.Now()),
+		Status:     StatusText(st, now),
+
+		DockerStatus: DockerStatusText(st, now),
 
 		CreatedTime:  c.Config.Created,
 		StartedTime:  st.StartedAt,
@@ -211,6 +216,35 @@ func StatusText(st define.ContainerState, now time.Time) string {
 		return "Created"
 	case define.StatusRemoving:
 		return "Removing"
+	}
+	return string(st.Status)
+}
+
+// DockerStatusText is the STATUS column of docker ps: "Up 3 seconds",
+// "Up 3 seconds (healthy)", "Up 3 seconds (health: starting)", "Up 3
+// seconds (Paused)", "Exited (1) 2 seconds ago", "Created".
+func DockerStatusText(st define.ContainerState, now time.Time) string {
+	switch st.Status {
+	case define.StatusRunning, define.StatusStopping, define.StatusPaused:
+		s := "Up " + HumanDuration(now.Sub(st.StartedAt))
+		switch {
+		case st.Status == define.StatusPaused:
+			s += " (Paused)"
+		case st.Health != nil && st.Health.Status == "starting":
+			s += " (health: starting)"
+		case st.Health != nil && st.Health.Status != "":
+			s += " (" + st.Health.Status + ")"
+		}
+		return s
+	case define.StatusExited, define.StatusStopped:
+		if st.FinishedAt.IsZero() {
+			return "Created"
+		}
+		return "Exited (" + strconv.Itoa(st.ExitCode) + ") " + HumanDuration(now.Sub(st.FinishedAt)) + " ago"
+	case define.StatusCreated, define.StatusConfigured:
+		return "Created"
+	case define.StatusRemoving:
+		return "Removal In Progress"
 	}
 	return string(st.Status)
 }

@@ -34,6 +34,34 @@ func TestStatusText(t *testing.T) {
 	}
 }
 
+func TestDockerStatusText(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	up5 := now.Add(-5 * time.Second)
+	cases := []struct {
+		st   define.ContainerState
+		want string
+	}{
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-11 * time.Second)}, "Up 11 seconds"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: now.Add(-70 * time.Second)}, "Up About a minute"},
+		{define.ContainerState{Status: define.StatusStopping, StartedAt: up5}, "Up 5 seconds"},
+		{define.ContainerState{Status: define.StatusPaused, StartedAt: up5}, "Up 5 seconds (Paused)"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: up5, Health: &define.HealthState{Status: define.HealthHealthy}}, "Up 5 seconds (healthy)"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: up5, Health: &define.HealthState{Status: define.HealthUnhealthy}}, "Up 5 seconds (unhealthy)"},
+		{define.ContainerState{Status: define.StatusRunning, StartedAt: up5, Health: &define.HealthState{Status: define.HealthStarting}}, "Up 5 seconds (health: starting)"},
+		{define.ContainerState{Status: define.StatusExited, ExitCode: 0, FinishedAt: now.Add(-5 * time.Second)}, "Exited (0) 5 seconds ago"},
+		{define.ContainerState{Status: define.StatusStopped, ExitCode: 137, FinishedAt: now.Add(-3 * time.Hour)}, "Exited (137) 3 hours ago"},
+		{define.ContainerState{Status: define.StatusCreated}, "Created"},
+		{define.ContainerState{Status: define.StatusConfigured}, "Created"},
+		{define.ContainerState{Status: define.StatusRemoving}, "Removal In Progress"},
+	}
+	for _, c := range cases {
+		if got := DockerStatusText(c.st, now); got != c.want {
+			t.Errorf("DockerStatusText(%+v) = %q, want %q", c.st, got, c.want)
+		}
+	}
+}
+
 func TestFilters(t *testing.T) {
 	t.Parallel()
 	base := time.Now()

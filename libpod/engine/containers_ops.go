@@ -9,6 +9,7 @@ import (
 
 	"github.com/pm-project/pm/libpod"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/events"
 )
 
 // ContainerStart starts a created or stopped container.
@@ -151,6 +152,7 @@ func (e *Engine) ContainerPrune(ctx context.Context, filters []string) (*PruneRe
 		rep.Removed = append(rep.Removed, c.ID())
 		rep.Reclaimed += uint64(max(size, 0))
 	}
+	e.emitPrune(events.Container, rep)
 	return rep, errors.Join(errs...)
 }
 

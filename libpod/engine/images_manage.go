@@ -170,5 +170,7 @@ func (e *Engine) ImagePrune(ctx context.Context, req ImagePruneRequest) (*PruneR
 	for _, id := range irep.Deleted {
 		e.emitImage("delete", id, id)
 	}
-	return &PruneReport{Removed: irep.Deleted, Untagged: irep.Untagged, Reclaimed: irep.Reclaimed}, err
+	rep := &PruneReport{Removed: irep.Deleted, Untagged: irep.Untagged, Reclaimed: irep.Reclaimed}
+	e.emitPrune(events.Image, rep)
+	return rep, err
 }

@@ -179,6 +179,11 @@ func (e *Engine) NetworkList(ctx context.Context, filters []string) ([]*define.N
 	if err != nil {
 		return nil, err
 	}
+	return filterNetworks(all, filters)
+}
+
+// filterNetworks are the networks of all that pass every filter.
+func filterNetworks(all []*define.Network, filters []string) ([]*define.Network, error) {
 	type pred func(*define.Network) bool
 	var preds []pred
 	for _, f := range filters {
@@ -293,6 +298,7 @@ func (e *Engine) NetworkPrune(ctx context.Context, filters []string) (*PruneRepo
 			rep.Removed = append(rep.Removed, n.Name)
 		}
 	}
+	e.emitPrune(events.Network, rep)
 	return rep, nil
 }
 

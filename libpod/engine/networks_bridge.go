@@ -22,7 +22,7 @@ func (e *Engine) bridgeRequests(ctx context.Context, s *specgen.Spec, mode strin
 	st := e.rt.Networks()
 	out := map[string]define.NetworkRequest{}
 	for i, name := range specgen.BridgeNetworks(mode) {
-		if name == "bridge" {
+		if name == DockerDefaultNetwork {
 			name = st.DefaultName
 		}
 		n, err := st.Get(name)

@@ -34,7 +34,7 @@ func (e *Engine) NetworkConnect(ctx context.Context, req NetworkConnectRequest) 
 	}
 	nr.Aliases = req.Aliases
 	name := req.Network
-	if name == "bridge" {
+	if name == DockerDefaultNetwork {
 		name = e.rt.Networks().DefaultName
 	}
 	c, err := e.rt.ConnectNetwork(ctx, req.Container, name, nr)
@@ -49,7 +49,7 @@ func (e *Engine) NetworkConnect(ctx context.Context, req NetworkConnectRequest) 
 // NetworkDisconnect detaches a container from a bridge network; force
 // detaches it even when netavark's teardown fails.
 func (e *Engine) NetworkDisconnect(ctx context.Context, netName, ctr string, force bool) error {
-	if netName == "bridge" {
+	if netName == DockerDefaultNetwork {
 		netName = e.rt.Networks().DefaultName
 	}
 	c, err := e.rt.DisconnectNetwork(ctx, ctr, netName, force)

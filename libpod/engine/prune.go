@@ -2,10 +2,12 @@ package engine
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/events"
 )
 
 // PruneReport is what one prune removed and the space that freed.
@@ -17,6 +19,14 @@ type PruneReport struct {
 	Untagged []string
 	// Reclaimed is the bytes the removed objects took on disk.
 	Reclaimed uint64
+}
+
+// emitPrune records a finished prune of typ as Docker does: one event
+// with no actor, after those of the objects removed, saying the bytes
+// reclaimed.
+func (e *Engine) emitPrune(typ string, rep *PruneReport) {
+	e.emit(events.Event{Type: typ, Action: "prune",
+		Attributes: map[string]string{"reclaimed": strconv.FormatUint(rep.Reclaimed, 10)}})
 }
 
 // pruneFilter is a prune's filters, parsed once: labels an object must

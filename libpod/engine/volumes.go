@@ -228,6 +228,9 @@ func (e *Engine) VolumePrune(ctx context.Context, req VolumePruneRequest) (*Prun
 		rep.Removed = append(rep.Removed, v.Name())
 		rep.Reclaimed += uint64(max(size, 0))
 	}
+	if !req.DryRun {
+		e.emitPrune(events.Volume, rep)
+	}
 	return rep, errors.Join(errs...)
 }
 

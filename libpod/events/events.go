@@ -70,6 +70,13 @@ func (e *Event) DockerAction() string {
 	return e.Action
 }
 
+// PodmanOnly reports whether Docker records nothing like e: the prune
+// event Podman records for each volume a prune removes (Docker records
+// its destroy, which pm also has, and one prune for the whole prune).
+func (e *Event) PodmanOnly() bool {
+	return e.Type == Volume && e.Action == "prune" && e.ID != ""
+}
+
 // PodmanAction is the action as Podman's CLI names it.
 func (e *Event) PodmanAction() string {
 	switch e.Action {

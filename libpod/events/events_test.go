@@ -330,6 +330,23 @@ func TestJournalFollowAfterRemoval(t *testing.T) {
 	}
 }
 
+func TestPodmanOnly(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		ev   Event
+		want bool
+	}{
+		{Event{Type: Volume, Action: "prune", ID: "v1", Name: "v1"}, true},
+		{Event{Type: Volume, Action: "prune", Attributes: map[string]string{"reclaimed": "0"}}, false},
+		{Event{Type: Volume, Action: "remove", ID: "v1"}, false},
+		{Event{Type: Container, Action: "prune"}, false},
+	} {
+		if got := c.ev.PodmanOnly(); got != c.want {
+			t.Errorf("PodmanOnly(%+v) = %v, want %v", c.ev, got, c.want)
+		}
+	}
+}
+
 func TestActionNames(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ typ, action, docker, podman string }{

@@ -2,6 +2,7 @@ package network
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -25,14 +26,16 @@ type Store struct {
 	DefaultIfcName string // "pm0"
 }
 
-// Default is the default network's configuration.
+// Default is the default network's configuration. Its ID is the
+// SHA-256 of its name, as Podman derives its default network's: stable
+// across processes and machines, with no file to keep it in.
 func (s *Store) Default() *define.Network {
 	_, ipn, err := net.ParseCIDR(s.DefaultSubnet)
 	if err != nil {
 		_, ipn, _ = net.ParseCIDR("10.88.0.0/16")
 	}
 	return &define.Network{
-		Name: s.DefaultName, ID: hex.EncodeToString(make([]byte, 32))[:63] + "0", Driver: "bridge",
+		Name: s.DefaultName, ID: NameID(s.DefaultName), Driver: "bridge",
 		NetworkInterface: s.DefaultIfcName, Created: time.Unix(0, 0).UTC(),
 		Subnets:     []define.Subnet{{Subnet: ipn.String(), Gateway: firstHost(ipn).String()}},
 		IPAMOptions: map[string]string{"driver": "host-local"},
@@ -160,6 +163,12 @@ func (s *Store) Remove(n *define.Network) error {
 		return fmt.Errorf("removing network %s: %w", n.Name, err)
 	}
 	return nil
+}
+
+// NameID is the 64-hex ID derived from a network's name.
+func NameID(name string) string {
+	sum := sha256.Sum256([]byte(name))
+	return hex.EncodeToString(sum[:])
 }
 
 // NewID returns a random 64-hex network ID.

@@ -212,7 +212,8 @@ func TestEventsAnonymousVolumes(t *testing.T) {
 	for _, v := range a2 {
 		want = append(want, "remove "+v)
 	}
-	want = append(want, "create "+a3, "remove "+a3, "create firstuse", "remove firstuse", "create pv1", "remove pv1", "prune pv1")
+	// Podman's prune event for each volume, then Docker's for the prune.
+	want = append(want, "create "+a3, "remove "+a3, "create firstuse", "remove firstuse", "create pv1", "remove pv1", "prune pv1", "prune ")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("volume events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -228,7 +229,7 @@ func TestEventsAnonymousVolumes(t *testing.T) {
 
 // TestEventsNetworkRemove: network rm -f records the removal of the
 // containers it removes, then the network's; network prune records each
-// network it removes.
+// network it removes, then the prune.
 func TestEventsNetworkRemove(t *testing.T) {
 	env := ctrEnv(t)
 	env.PMOK("network", "create", "evnet")
@@ -244,7 +245,8 @@ func TestEventsNetworkRemove(t *testing.T) {
 
 	got := env.events("{{.Type}} {{.Status}} {{.Name}}", "type=network")
 	want := []string{"network create evnet", "network remove evnet", "network create evp1", "network create evp2"}
-	if !inOrder(got, want) || len(got) != 6 || !contains(got, "network remove evp1") || !contains(got, "network remove evp2") {
+	if !inOrder(got, want) || len(got) != 7 || !contains(got, "network remove evp1") || !contains(got, "network remove evp2") ||
+		got[6] != "network prune " {
 		t.Errorf("network events:\n%s", strings.Join(got, "\n"))
 	}
 	all := env.events("{{.Type}} {{.Status}} {{.Name}}")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -83,10 +84,6 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var ids map[string]string
-	if len(eps) > 0 {
-		ids = a.networkIDs(r.Context())
-	}
 	out := make([]container.Summary, 0, len(list))
 	for _, c := range list {
 		mode := "default"
@@ -106,23 +103,14 @@ func (a *api) containerList(w http.ResponseWriter, r *http.Request) error {
 			ID: c.ID, Names: names, Image: c.Image, ImageID: "sha256:" + c.ImageID,
 			Command: strings.Join(c.Command, " "), Created: c.Created,
 			Ports: dockerPorts(c.Ports), Labels: nonNilMap(c.Labels), State: container.ContainerState(c.State),
-			Status:          dockerStatusText(c.Status),
-			NetworkSettings: &container.NetworkSettingsSummary{Networks: dockerEndpoints(eps[c.ID], ids)},
+			Status:          c.DockerStatus,
+			NetworkSettings: &container.NetworkSettingsSummary{Networks: dockerEndpoints(eps[c.ID])},
 			Mounts:          mounts,
 		}
 		s.HostConfig.NetworkMode = mode
 		out = append(out, s)
 	}
 	return handlers.WriteJSON(w, http.StatusOK, out)
-}
-
-// dockerStatusText is ps's status in Docker's words, which spell a
-// healthcheck that has not decided yet "(health: starting)".
-func dockerStatusText(s string) string {
-	if rest, ok := strings.CutSuffix(s, " (starting)"); ok {
-		return rest + " (health: starting)"
-	}
-	return s
 }
 
 func nonNilMap[V any](m map[string]V) map[string]V {
@@ -173,13 +161,19 @@ func (a *api) containerStart(w http.ResponseWriter, r *http.Request) error {
 
 // startError answers a start whose command cannot run (exit code 126 or
 // 127: not found, not executable) as Docker does, with 400 and the
-// runtime's message, from which its clients take their exit code.
+// runtime's message, from which its clients take their exit code: 127
+// needs "executable file not found" or "no such file or directory",
+// which crun spells otherwise.
 func startError(err error) error {
 	var ec *define.ExitCodeError
-	if errors.As(err, &ec) && (ec.Code == define.ExitCmdNotFound || ec.Code == define.ExitCannotRun) {
-		return handlers.WithStatus(http.StatusBadRequest, err)
+	if !errors.As(err, &ec) || (ec.Code != define.ExitCmdNotFound && ec.Code != define.ExitCannotRun) {
+		return err
 	}
-	return err
+	if msg := err.Error(); ec.Code == define.ExitCmdNotFound &&
+		!strings.Contains(msg, "executable file not found") && !strings.Contains(msg, "no such file or directory") {
+		err = fmt.Errorf("%w (executable file not found)", err)
+	}
+	return handlers.WithStatus(http.StatusBadRequest, err)
 }
 
 // stopSignal reads stop's and restart's signal (API 1.42 and newer; older

@@ -13,6 +13,7 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 	"github.com/pm-project/pm/pkg/specgen"
 )
@@ -271,17 +272,17 @@ func portsFromDocker(pb network.PortMap) ([]define.PortMapping, error) {
 }
 
 // networkFromDocker sets the network mode: NetworkMode names the first
-// network (Docker's "default" and "bridge" are pm's default mode), and
-// EndpointsConfig may add networks, each with its aliases, address, MAC
-// and links.
+// network (Docker's "default", "bridge" or none at all: Docker's default
+// network, which is pm's default bridge network), and EndpointsConfig
+// may add networks, each with its aliases, address, MAC and links.
 func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*network.EndpointSettings) error {
 	switch mode {
 	case "", "default":
-		mode = ""
+		mode = engine.DockerDefaultNetwork
 	}
 	// The default network's endpoint: Docker's legacy bridge takes a
 	// MAC and links, not aliases or addresses.
-	for _, n := range []string{"", "default", "bridge"} {
+	for _, n := range []string{"", "default", engine.DockerDefaultNetwork} {
 		ep := eps[n]
 		if ep == nil {
 			continue
@@ -295,28 +296,21 @@ func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*network.End
 		s.Net.MAC = cmp.Or(s.Net.MAC, ep.MacAddress.String())
 		s.Net.Links = append(s.Net.Links, ep.Links...)
 	}
-	var names []string
-	if mode != "" && specgen.IsBridgeMode(mode) && mode != "bridge" {
-		names = append(names, mode)
-	}
 	others := make([]string, 0, len(eps))
 	for name := range eps {
-		if name != mode && name != "" && name != "bridge" && name != "default" {
+		if name != mode && name != "" && name != engine.DockerDefaultNetwork && name != "default" {
 			others = append(others, name)
 		}
 	}
 	sort.Strings(others)
-	if len(names) == 0 && len(others) == 0 {
-		if mode == "bridge" {
-			mode = ""
+	if !specgen.IsBridgeMode(mode) {
+		if len(others) > 0 {
+			return handlers.BadRequest("invalid NetworkMode %q with networks in NetworkingConfig: use a network name", mode)
 		}
 		s.NetworkMode = mode
 		return nil
 	}
-	if mode != "" && !specgen.IsBridgeMode(mode) {
-		return handlers.BadRequest("invalid NetworkMode %q with networks in NetworkingConfig: use a network name", mode)
-	}
-	names = append(names, others...)
+	names := append([]string{mode}, others...)
 	for _, n := range names {
 		if strings.Contains(n, ",") {
 			return handlers.BadRequest("invalid network name %q", n)
@@ -325,8 +319,8 @@ func networkFromDocker(s *specgen.Spec, mode string, eps map[string]*network.End
 	s.NetworkMode = strings.Join(names, ",")
 	for _, n := range names {
 		ep := eps[n]
-		if ep == nil {
-			continue
+		if ep == nil || n == engine.DockerDefaultNetwork {
+			continue // the default network's, read above
 		}
 		e := specgen.Endpoint{Aliases: ep.Aliases, MAC: ep.MacAddress.String()}
 		if ep.IPAMConfig != nil && ep.IPAMConfig.IPv4Address.IsValid() {

@@ -328,6 +328,12 @@ func TestSpecFromDockerFields(t *testing.T) {
 			return s.NetworkMode == "n1,n2" && s.Net.Endpoints["n2"].IP == "10.9.0.5" && s.Net.Endpoints["n1"].Aliases[0] == "a1"
 		}, ""},
 		{`{"NetworkingConfig":{"EndpointsConfig":{"bridge":{"Aliases":["a"]}}}}`, nil, "network-scoped alias"},
+		{`{"Tty":false}`, func(s *specgen.Spec) bool { return s.NetworkMode == "bridge" }, ""},
+		{`{"HostConfig":{"NetworkMode":"default"}}`, func(s *specgen.Spec) bool { return s.NetworkMode == "bridge" }, ""},
+		{`{"HostConfig":{"NetworkMode":"bridge"},"NetworkingConfig":{"EndpointsConfig":{"bridge":{"MacAddress":"02:42:ac:11:00:09"},"n1":{"Aliases":["a1"]}}}}`, func(s *specgen.Spec) bool {
+			return s.NetworkMode == "bridge,n1" && s.Net.MAC == "02:42:ac:11:00:09" && s.Net.Endpoints["n1"].Aliases[0] == "a1" && len(s.Net.Endpoints) == 1
+		}, ""},
+		{`{"HostConfig":{"NetworkMode":"host"},"NetworkingConfig":{"EndpointsConfig":{"n1":{}}}}`, nil, "invalid NetworkMode"},
 		{`{"Healthcheck":{"Test":["CMD","true"],"StartInterval":2000000000}}`, func(s *specgen.Spec) bool {
 			return s.Health.StartInterval != nil && s.Health.StartInterval.Seconds() == 2
 		}, ""},

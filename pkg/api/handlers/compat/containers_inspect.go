@@ -12,6 +12,7 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/api/types/storage"
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/engine"
 	"github.com/pm-project/pm/pkg/api/handlers"
 )
 
@@ -46,10 +47,10 @@ func (a *api) containerInspect(w http.ResponseWriter, r *http.Request) error {
 		top = *d.NetworkSettings
 	}
 	if mine := eps[d.ID]; len(mine) > 0 {
-		out.NetworkSettings.Networks = dockerEndpoints(mine, a.networkIDs(r.Context()))
-		if ep, ok := firstEndpoint(mine); ok && top.IPAddress == "" {
-			top.IPAddress, top.IPPrefixLen, top.Gateway, top.MacAddress = ep.IP, ep.Prefix, ep.Gateway, ep.MAC
-		}
+		out.NetworkSettings.Networks = dockerEndpoints(mine)
+		// Docker's top-level fields describe the default network alone.
+		ep := mine[engine.DockerDefaultNetwork]
+		top.IPAddress, top.IPPrefixLen, top.Gateway, top.MacAddress, top.EndpointID = ep.IP, ep.Prefix, ep.Gateway, ep.MAC, ep.EndpointID
 	}
 	if versionAtLeast(r, "1.52") {
 		return handlers.WriteJSON(w, http.StatusOK, out)

@@ -1,7 +1,6 @@
 package compat
 
 import (
-	"context"
 	"net"
 	"net/netip"
 
@@ -37,40 +36,17 @@ func dockerPorts(ports []any) []container.PortSummary {
 	return out
 }
 
-// networkIDs maps network names to IDs, for the NetworkID of endpoints;
-// a failure leaves the IDs empty.
-func (a *api) networkIDs(ctx context.Context) map[string]string {
-	ids := map[string]string{}
-	if ns, err := a.eng.NetworkList(ctx, nil); err == nil {
-		for _, n := range ns {
-			ids[n.Name] = n.ID
-		}
-	}
-	return ids
-}
-
 // dockerEndpoints is NetworkSettings.Networks in Docker's shape.
-func dockerEndpoints(eps map[string]engine.ContainerEndpoint, ids map[string]string) map[string]*network.EndpointSettings {
+func dockerEndpoints(eps map[string]engine.ContainerEndpoint) map[string]*network.EndpointSettings {
 	out := map[string]*network.EndpointSettings{}
 	for name, ep := range eps {
 		ip, _ := netip.ParseAddr(ep.IP)
 		gw, _ := netip.ParseAddr(ep.Gateway)
 		mac, _ := net.ParseMAC(ep.MAC)
 		out[name] = &network.EndpointSettings{
-			Aliases: nonNil(ep.Aliases), NetworkID: ids[name], Gateway: gw, IPAddress: ip, IPPrefixLen: ep.Prefix,
+			Aliases: nonNil(ep.Aliases), NetworkID: ep.NetworkID, EndpointID: ep.EndpointID, Gateway: gw, IPAddress: ip, IPPrefixLen: ep.Prefix,
 			MacAddress: network.HardwareAddr(mac), DNSNames: nonNil(append([]string{ep.ContainerName}, ep.Aliases...)),
 		}
 	}
 	return out
-}
-
-// firstEndpoint is the endpoint Docker's top-level NetworkSettings
-// fields describe, when pm's own are empty.
-func firstEndpoint(eps map[string]engine.ContainerEndpoint) (engine.ContainerEndpoint, bool) {
-	for _, ep := range eps {
-		if ep.IP != "" {
-			return ep, true
-		}
-	}
-	return engine.ContainerEndpoint{}, false
 }

@@ -47,6 +47,9 @@ func (a *api) events(w http.ResponseWriter, r *http.Request) error {
 	handlers.Flush(w)
 	out := handlers.JSONLines{W: w}
 	return a.eng.Events(r.Context(), req, func(ev engine.Event) error {
+		if ev.PodmanOnly() {
+			return nil
+		}
 		m, err := dockerEvent(r, ev)
 		if err != nil {
 			return err

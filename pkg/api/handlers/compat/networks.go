@@ -47,10 +47,10 @@ func dockerNetworkFilters(r *http.Request) ([]string, error) {
 	for _, f := range fs {
 		k, v, _ := strings.Cut(f, "=")
 		switch k {
-		case "name", "label", "driver", "id":
+		case "name", "label", "driver", "id", "type":
 			out = append(out, f)
-		case "type", "scope":
-			// pm's networks are all custom and local.
+		case "scope":
+			// pm's networks are all local.
 		case "dangling":
 		default:
 			return nil, handlers.BadRequest("invalid filter %q: use name, id, label, driver, type or scope", k+"="+v)
@@ -64,7 +64,7 @@ func (a *api) networkList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	nets, err := a.eng.NetworkList(r.Context(), filters)
+	nets, err := a.eng.DockerNetworkList(r.Context(), filters)
 	if err != nil {
 		return err
 	}
@@ -125,7 +125,7 @@ func dockerNetwork(n *define.Network, eps map[string]map[string]engine.Container
 		if !ok {
 			continue
 		}
-		res := network.EndpointResource{Name: ep.ContainerName}
+		res := network.EndpointResource{Name: ep.ContainerName, EndpointID: ep.EndpointID}
 		if ip, err := netip.ParseAddr(ep.IP); err == nil {
 			res.IPv4Address = netip.PrefixFrom(ip, ep.Prefix)
 		}
@@ -208,7 +208,7 @@ func (a *api) networkCreate(w http.ResponseWriter, r *http.Request) error {
 			return handlers.BadRequest("invalid IPAM config: pm networks have one subnet, got %d", len(b.IPAM.Config))
 		}
 	}
-	if exists, err := a.eng.NetworkExists(r.Context(), b.Name); err == nil && exists {
+	if _, err := a.eng.NetworkGet(r.Context(), b.Name); err == nil {
 		return define.Errorf(define.ErrAlreadyExists, "network with name %s already exists", b.Name)
 	}
 	n, err := a.eng.NetworkCreate(r.Context(), req)
@@ -223,7 +223,7 @@ func (a *api) networkRemove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := a.eng.NetworkRemove(r.Context(), n.Name, false); err != nil {
+	if _, err := a.eng.NetworkRemove(r.Context(), n.ID, false); err != nil {
 		if errors.Is(err, define.ErrInvalidArg) {
 			// The default network, which Docker refuses with 403.
 			return handlers.WithStatus(http.StatusForbidden, err)

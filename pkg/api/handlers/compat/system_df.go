@@ -99,7 +99,7 @@ func (a *api) df(w http.ResponseWriter, r *http.Request) error {
 		status := map[string]string{}
 		if list, err := a.eng.ContainerList(r.Context(), engine.ContainerListRequest{All: true}); err == nil {
 			for _, c := range list {
-				status[c.ID] = dockerStatusText(c.Status)
+				status[c.ID] = c.DockerStatus
 			}
 		}
 		ctrs := []container.Summary{}
