@@ -58,6 +58,9 @@ func run(args []string) int {
 	}
 	env := &cli.Env{}
 	root := newRootCommand(env)
+	if isCompletion(args) {
+		installCompletions(root, env)
+	}
 	root.SetArgs(args)
 	ctx := cli.WithEnv(context.Background(), env)
 	err := root.ExecuteContext(ctx)
