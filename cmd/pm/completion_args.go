@@ -63,17 +63,12 @@ func kindOf(word string) objKind {
 // of its own one of its arguments, and the flags that name pm's objects
 // a completion of their values.
 func installCompletions(root *cobra.Command, env *cli.Env) {
-	var walk func(c *cobra.Command)
-	walk = func(c *cobra.Command) {
+	walk(root, func(c *cobra.Command) {
 		if c.Runnable() && c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 {
 			c.ValidArgsFunction = argsCompletion(env, usageWords(c))
 		}
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) { registerFlagCompletion(c, f, env) })
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
-	}
-	walk(root)
+	})
 }
 
 // usageWords are the argument words of c's usage line.

@@ -188,3 +188,39 @@ func TestInfoPodmanKeys(t *testing.T) {
 		t.Errorf("{{.Host.RemoteSocket.Path}} = %q", out)
 	}
 }
+
+// TestLogLevels: each --log-level shows its level and those above it, in
+// Podman's format off a terminal (level=...); --debug and -D are
+// --log-level=debug, and refused together with --log-level (exit 1).
+func TestLogLevels(t *testing.T) {
+	env := newEnv(t)
+	cases := []struct {
+		args       []string
+		want, none []string
+	}{
+		{[]string{"--log-level=trace"}, []string{" level=trace ", " level=debug ", " level=info "}, []string{" level=warn"}},
+		{[]string{"--log-level=debug"}, []string{" level=debug ", " level=info "}, []string{" level=trace ", " level=warn"}},
+		{[]string{"--log-level=info"}, []string{" level=info "}, []string{" level=trace ", " level=debug "}},
+		{[]string{"--log-level=warn"}, nil, []string{"level="}},
+		{[]string{"--log-level=error"}, nil, []string{"level="}},
+		{[]string{"--debug"}, []string{" level=debug "}, []string{" level=trace "}},
+		{[]string{"-D"}, []string{" level=debug "}, nil},
+	}
+	for _, c := range cases {
+		res := env.PMOK(append(c.args, "version")...)
+		for _, w := range c.want {
+			if !strings.Contains(res.Stderr, w) {
+				t.Errorf("%v: stderr lacks %q:\n%s", c.args, w, res.Stderr)
+			}
+		}
+		for _, n := range c.none {
+			if strings.Contains(res.Stderr, n) {
+				t.Errorf("%v: stderr has %q:\n%s", c.args, n, res.Stderr)
+			}
+		}
+	}
+	res := env.PM("--debug", "--log-level=panic", "version")
+	if res.Code != 1 || res.Stderr != "Setting --log-level and --debug is not allowed\n" || res.Stdout != "" {
+		t.Errorf("--debug with --log-level: %s", res)
+	}
+}
