@@ -101,6 +101,16 @@ while :; do
 done
 `
 
+// podmanServices is a short /etc/services, as Alpine's has one (the diff
+// test removes it).
+const podmanServices = `ftp		21/tcp
+ssh		22/tcp
+domain		53/tcp
+domain		53/udp
+http		80/tcp		www
+https		443/tcp
+`
+
 // podmanPrintenv stands in for the printenv Alpine's busybox has and
 // Debian's busybox-static lacks (the tests call it by name and as
 // /bin/printenv).
@@ -159,6 +169,7 @@ func podmanBase(busybox string) ([]entry, error) {
 		file("etc/group", 0o644, podmanGroup),
 		file("etc/os-release", 0o644, podmanOSRelease),
 		file("etc/shells", 0o644, "/bin/sh\n/bin/ash\n"),
+		file("etc/services", 0o644, podmanServices),
 		file("bin/printenv", 0o755, podmanPrintenv),
 		{name: "usr/bin/printenv", typ: tar.TypeSymlink, mode: 0o777, linkname: "/bin/printenv"},
 	}
