@@ -224,3 +224,23 @@ func TestLogLevels(t *testing.T) {
 		t.Errorf("--debug with --log-level: %s", res)
 	}
 }
+
+// TestCalledAs: pm names itself in usage lines and hints as it was called,
+// as Podman does (a link named podman says "podman attach").
+func TestCalledAs(t *testing.T) {
+	env := newEnv(t)
+	link := env.Path("podman")
+	if err := os.Symlink(pmBinary, link); err != nil {
+		t.Fatal(err)
+	}
+	if out := env.Exec(link, "attach", "--help").Stdout; !strings.Contains(out, "Usage:\n  podman attach [options] CONTAINER\n") {
+		t.Errorf("attach --help called as podman:\n%s", out)
+	}
+	res := env.Exec(link, "container", "bogus")
+	if res.Code != 125 || !strings.Contains(res.Stderr, "podman container bogus") {
+		t.Errorf("an unknown command called as podman: %s", res)
+	}
+	if out := env.PMOK("attach", "--help").Stdout; !strings.Contains(out, "Usage:\n  pm attach [options] CONTAINER\n") {
+		t.Errorf("attach --help:\n%s", out)
+	}
+}
