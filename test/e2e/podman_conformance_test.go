@@ -240,6 +240,11 @@ func TestCalledAs(t *testing.T) {
 	if res.Code != 125 || !strings.Contains(res.Stderr, "podman container bogus") {
 		t.Errorf("an unknown command called as podman: %s", res)
 	}
+	// Rootless, a mount needs pm unshare first, and the message says so by
+	// the name pm was called.
+	if res := env.Exec(link, "volume", "mount", "v"); !env.root && !strings.Contains(res.Stderr, "cannot run command \"podman volume mount\" in rootless mode, must execute `podman unshare` first") {
+		t.Errorf("volume mount called as podman: %s", res)
+	}
 	if out := env.PMOK("attach", "--help").Stdout; !strings.Contains(out, "Usage:\n  pm attach [options] CONTAINER\n") {
 		t.Errorf("attach --help:\n%s", out)
 	}
