@@ -64,8 +64,20 @@ func kindOf(word string) objKind {
 // a completion of their values.
 func installCompletions(root *cobra.Command, env *cli.Env) {
 	walk(root, func(c *cobra.Command) {
-		if c.Runnable() && c.ValidArgsFunction == nil && len(c.ValidArgs) == 0 {
-			c.ValidArgsFunction = argsCompletion(env, usageWords(c))
+		if c.Runnable() && c.ValidArgsFunction == nil {
+			if vals := c.ValidArgs; len(vals) > 0 {
+				// One word of a fixed list (completion's shell), then
+				// nothing: cobra alone would offer files after it.
+				c.ValidArgs = nil
+				c.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+					if len(args) == 0 {
+						return vals, cobra.ShellCompDirectiveNoFileComp
+					}
+					return nil, cobra.ShellCompDirectiveNoFileComp
+				}
+			} else {
+				c.ValidArgsFunction = argsCompletion(env, usageWords(c))
+			}
 		}
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) { registerFlagCompletion(c, f, env) })
 	})

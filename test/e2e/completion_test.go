@@ -68,8 +68,10 @@ func TestCompletionNames(t *testing.T) {
 	if got, dir := env.complete("exec", "compctr", ""); len(got) != 0 || dir != files {
 		t.Errorf("exec CONTAINER COMMAND: %q %s, want file completion", got, dir)
 	}
-	if got, dir := env.complete("rename", "compctr", "x", ""); len(got) != 0 || dir != noFile {
-		t.Errorf("past rename's arguments: %q %s, want nothing", got, dir)
+	for _, args := range [][]string{{"rename", "compctr", "x", ""}, {"completion", "bash", ""}, {"ps", ""}} {
+		if got, dir := env.complete(args...); len(got) != 0 || dir != noFile {
+			t.Errorf("past the arguments of %q: %q %s, want nothing", args, got, dir)
+		}
 	}
 	// Only what starts with what is typed.
 	if got, _ := env.complete("start", "zz"); len(got) != 0 {
