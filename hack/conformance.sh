@@ -257,8 +257,11 @@ push_images() {
 setup_bin() {
 	mkdir -p "$work/bin"
 	cp "$pm_bin" "$work/bin/pm"
-	printf '#!/bin/sh\nexec %s "$@"\n' "$work/bin/pm" >"$work/bin/podman"
-	chmod 755 "$work/bin/pm" "$work/bin/podman"
+	chmod 755 "$work/bin/pm"
+	# A link, so that pm, called as podman, names itself so in usage
+	# lines and messages, which the tests read (Podman names itself as
+	# it was called too).
+	ln -s pm "$work/bin/podman"
 }
 
 # --- running and counting -----------------------------------------------

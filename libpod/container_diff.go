@@ -23,13 +23,13 @@ type Change struct {
 // With against set, the changes are those from against's layer to
 // target's instead.
 func (r *Runtime) Changes(ctx context.Context, target, against string) ([]Change, error) {
-	to, err := r.layerOf(ctx, target)
+	to, isCtr, err := r.layerOf(ctx, target)
 	if err != nil {
 		return nil, err
 	}
 	from := ""
 	if against != "" {
-		if from, err = r.layerOf(ctx, against); err != nil {
+		if from, _, err = r.layerOf(ctx, against); err != nil {
 			return nil, err
 		}
 	}
@@ -43,6 +43,9 @@ func (r *Runtime) Changes(ctx context.Context, target, against string) ([]Change
 	}
 	out := make([]Change, 0, len(chs))
 	for _, ch := range chs {
+		if isCtr && runMountpoints[ch.Path] {
+			continue
+		}
 		k := "C"
 		switch ch.Kind {
 		case archive.ChangeAdd:
@@ -56,25 +59,45 @@ func (r *Runtime) Changes(ctx context.Context, target, against string) ([]Change
 	return out, nil
 }
 
-// layerOf returns the layer of a container, or the top layer of an image.
-func (r *Runtime) layerOf(ctx context.Context, name string) (string, error) {
+// runMountpoints are the paths a container's run adds to its layer as
+// mount points of pm's own (bind mounts of /etc/hosts and the like, the
+// kernel's file systems) or writes itself (/etc/mtab). They are not the
+// container's changes: diff leaves them out, as Podman's does.
+var runMountpoints = map[string]bool{
+	"/dev":               true,
+	"/etc/hostname":      true,
+	"/etc/hosts":         true,
+	"/etc/mtab":          true,
+	"/etc/resolv.conf":   true,
+	"/proc":              true,
+	"/run":               true,
+	"/run/.containerenv": true,
+	"/run/notify":        true,
+	"/run/secrets":       true,
+	"/sys":               true,
+}
+
+// layerOf returns the layer of a container, or the top layer of an image,
+// and whether name is a container.
+func (r *Runtime) layerOf(ctx context.Context, name string) (string, bool, error) {
 	c, err := r.LookupContainer(ctx, name)
 	if err == nil {
-		return r.storageLayer(c)
+		l, err := r.storageLayer(c)
+		return l, true, err
 	}
 	if !errors.Is(err, define.ErrNoSuchCtr) {
-		return "", err
+		return "", false, err
 	}
 	svc, ierr := r.Images()
 	if ierr != nil {
-		return "", ierr
+		return "", false, ierr
 	}
 	img, ierr := svc.Lookup(name)
 	if ierr != nil {
 		if errors.Is(ierr, define.ErrNoSuchImage) {
-			return "", define.Errorf(define.ErrNotFound, "%s not found: no such container or image: %w", name, define.ErrNoSuchCtr)
+			return "", false, define.Errorf(define.ErrNotFound, "%s not found: no such container or image: %w", name, define.ErrNoSuchCtr)
 		}
-		return "", ierr
+		return "", false, ierr
 	}
-	return img.TopLayer(), nil
+	return img.TopLayer(), false, nil
 }

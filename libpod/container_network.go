@@ -112,9 +112,10 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 	if err := r.teardownNetwork(ctx, c); err != nil {
 		return err
 	}
-	// A busy port is a clear error before anything is made.
+	// A busy port is a clear error before anything is made; the
+	// container cannot run (126 for run, as in Podman).
 	if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
-		return err
+		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 	}
 	if err := r.newNetNS(c, path); err != nil {
 		return fmt.Errorf("network of %s: %w", c.Name(), err)

@@ -57,17 +57,38 @@ func (r *Runtime) StopContainerWith(ctx context.Context, idOrName string, timeou
 	if timeout != nil {
 		t = *timeout
 	}
-	if err := r.stopLockedWith(ctx, c, t, sig); err != nil {
+	// While it waits for the exit, the stop lets go of the lock, as
+	// Podman's does: ps, inspect and a kill of the stopping container go
+	// through at once instead of waiting out the timeout.
+	var relockErr error
+	wait := func(d time.Duration) bool {
+		var exited bool
+		exited, l, relockErr = r.waitExitUnlocked(ctx, c, l, d)
+		return exited || relockErr != nil
+	}
+	err = r.stopWith(ctx, c, t, sig, wait)
+	if errors.Is(relockErr, define.ErrNoSuchCtr) {
+		// Removed while it stopped (its --rm, or a pm rm -f).
+		return c, nil
+	}
+	if relockErr != nil {
+		return c, relockErr
+	}
+	if err != nil {
 		l.Unlock()
 		return c, err
 	}
-	// stopLocked has recorded the exit in c, so cleanupLocked no longer
-	// sees an active container to tear down; the exit command will find it
-	// handled. Delete the runtime's record and unmount here, or a later
-	// start fails with "container with given ID already exists".
-	if err := r.teardownLocked(ctx, c); err != nil {
-		l.Unlock()
-		return c, err
+	if c.State.Status.Active() || !c.State.ExitHandled {
+		// stopWith has recorded the exit in c, so cleanupLocked no
+		// longer sees an active container to tear down; the exit command
+		// will find it handled. Delete the runtime's record and unmount
+		// here, or a later start fails with "container with given ID
+		// already exists". Where the exit command got there first (the
+		// lock was free while the stop waited), it has done all this.
+		if err := r.teardownLocked(ctx, c); err != nil {
+			l.Unlock()
+			return c, err
+		}
 	}
 	if err := r.cleanupLocked(ctx, c, l); err != nil {
 		return c, err
@@ -99,6 +120,28 @@ func (r *Runtime) claimAndLock(ctx context.Context, idOrName string) (*Container
 		return nil, nil, nil, err
 	}
 	return c, l, claim, nil
+}
+
+// waitExitUnlocked is waitExit releasing c's lock l while it waits. It
+// takes the lock again, re-reads c into *c and returns whether c has
+// exited, with the lock now held. Where c was removed meanwhile, or the
+// lock cannot be taken again, it returns the error (wrapping
+// define.ErrNoSuchCtr for a removed c) and holds no lock.
+func (r *Runtime) waitExitUnlocked(ctx context.Context, c *Container, l *lock.Lock, d time.Duration) (bool, *lock.Lock, error) {
+	if err := l.Unlock(); err != nil {
+		slog.Debug("releasing the lock of a stopping container", "container", c.ID(), "err", err)
+	}
+	r.waitExit(ctx, c, d)
+	fresh, nl, err := r.lockByID(context.WithoutCancel(ctx), c.ID())
+	if err != nil {
+		return false, nil, fmt.Errorf("locking %s again while it stops: %w", c.Name(), err)
+	}
+	*c = *fresh
+	if !c.State.Status.Active() {
+		// Its exit command (or a kill and cleanup) recorded the exit.
+		return true, nl, nil
+	}
+	return r.observe(c), nl, nil
 }
 
 // lockContainer finds a container, takes its lock and re-reads it.
@@ -146,6 +189,12 @@ func (r *Runtime) stopLocked(ctx context.Context, c *Container, timeout uint) er
 // stopLockedWith is stopLocked sending sig (0: c's stop signal). The
 // caller holds c's lock.
 func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint, stopSig syscall.Signal) error {
+	return r.stopWith(ctx, c, timeout, stopSig, func(d time.Duration) bool { return r.waitExit(ctx, c, d) })
+}
+
+// stopWith is stopLockedWith waiting for the exit with wait, which
+// reports whether c exited (or is gone) within d.
+func (r *Runtime) stopWith(ctx context.Context, c *Container, timeout uint, stopSig syscall.Signal, wait func(d time.Duration) bool) error {
 	ort, err := r.runtimeOf(c)
 	if err != nil {
 		return err
@@ -169,7 +218,7 @@ func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint
 		if err := ort.Kill(ctx, c.ID(), sig, false); err != nil {
 			slog.Debug("sending stop signal", "container", c.ID(), "err", err)
 		}
-		if r.waitExit(ctx, c, time.Duration(timeout)*time.Second) {
+		if wait(time.Duration(timeout) * time.Second) {
 			return nil
 		}
 		slog.Warn(fmt.Sprintf("StopSignal %s failed to stop container %s in %d seconds, resorting to SIGKILL", signalName(sig), c.Name(), timeout))
@@ -186,7 +235,7 @@ func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint
 	if err := ort.Kill(ctx, c.ID(), syscall.SIGKILL, false); err != nil {
 		slog.Debug("killing container", "container", c.ID(), "err", err)
 	}
-	if r.waitExit(ctx, c, 10*time.Second) {
+	if wait(10 * time.Second) {
 		return nil
 	}
 	// The runtime lost track of it: kill the process and conmon directly.
@@ -195,7 +244,7 @@ func (r *Runtime) stopLockedWith(ctx context.Context, c *Container, timeout uint
 		// The teardown after the exit tries the network again.
 		slog.Debug("killing a lost container", "container", c.ID(), "err", err)
 	}
-	if !r.waitExit(ctx, c, 5*time.Second) {
+	if !wait(5 * time.Second) {
 		return define.Errorf(define.ErrInvalidState, "container %s did not exit after SIGKILL", c.Name())
 	}
 	return nil

@@ -57,10 +57,15 @@ func (r *Runtime) Info(ctx context.Context) (*define.Info, error) {
 	}
 	h.OCIRuntime, h.OCIRuntimes = r.runtimeInfo(func(p string) string { return oci.VersionOf(ctx, p) })
 	if p, ok := oci.Find("pasta", nil); ok {
-		h.Pasta = define.ComponentInfo{Name: "pasta", Path: p, Version: oci.VersionOf(ctx, p)}
+		h.Pasta = define.ComponentInfo{Name: "pasta", Executable: p, Package: packageOf(p), Version: oci.VersionOf(ctx, p)}
 	}
 	if p, ok := oci.Find("slirp4netns", nil); ok {
-		h.Slirp4NetNS = define.ComponentInfo{Name: "slirp4netns", Path: p, Version: oci.VersionOf(ctx, p)}
+		h.Slirp4NetNS = define.ComponentInfo{Name: "slirp4netns", Executable: p, Package: packageOf(p), Version: oci.VersionOf(ctx, p)}
+	}
+	if p := cfg.ServiceSocket(); p != "" {
+		h.RemoteSocket.Path = "unix://" + p
+		_, err := os.Stat(p)
+		h.RemoteSocket.Exists = err == nil
 	}
 
 	s := &info.Store

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
@@ -59,6 +60,14 @@ func run(args []string) int {
 	}
 	env := &cli.Env{}
 	root := newRootCommand(env)
+	// Usage lines and hints name pm as it was called, as Podman's do
+	// (a link named podman says "podman run").
+	if name := filepath.Base(os.Args[0]); name != "." && name != "/" {
+		root.Use = name
+	}
+	if isCompletion(args) {
+		installCompletions(root, env)
+	}
 	root.SetArgs(args)
 	ctx := cli.WithEnv(context.Background(), env)
 	err := root.ExecuteContext(ctx)

@@ -11,6 +11,7 @@ import (
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 )
 
 // registrars add each noun's commands to the root command.
@@ -26,9 +27,21 @@ per-user SQLite database; user namespaces stand in for root.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			if err := setupLogging(env.Globals.LogLevel); err != nil {
+			level := env.Globals.LogLevel
+			if env.Globals.Debug {
+				if cmd.Flags().Changed("log-level") {
+					// Podman prints this bare and exits 1, as for a bad level.
+					fmt.Fprintln(os.Stderr, "Setting --log-level and --debug is not allowed")
+					return &define.ExitCodeError{Code: 1}
+				}
+				level = "debug"
+			}
+			if err := setupLogging(level); err != nil {
 				return err
 			}
+			slog.Info(fmt.Sprintf("%s filtering at log level %s", os.Args[0], strings.ToLower(level)))
+			slog.Debug(fmt.Sprintf("Called %s.PersistentPreRunE(%s)", cmd.Name(), strings.Join(os.Args, " ")))
+			slog.Log(cmd.Context(), levelTrace, "global options", "options", fmt.Sprintf("%+v", env.Globals))
 			return discardStdout(env.Globals.NoOut)
 		},
 		RunE: missingCommand,
@@ -59,6 +72,7 @@ per-user SQLite database; user namespaces stand in for root.`,
 	f.StringArrayVar(&env.Globals.StorageOpts, "storage-opt", nil, "Storage driver option, e.g. overlay.mount_program=/usr/bin/fuse-overlayfs")
 	f.StringVar(&env.Globals.Runtime, "runtime", "", "Path or name of the OCI runtime")
 	f.StringVar(&env.Globals.LogLevel, "log-level", "warn", "Log messages at and above this level: debug, info, warn, error")
+	f.BoolVarP(&env.Globals.Debug, "debug", "D", false, "Log debug messages (as --log-level=debug)")
 	f.BoolVar(&env.Globals.NoOut, "noout", false, "Do not print the command's output (standard output)")
 	f.StringArrayVar(&env.Globals.RuntimeFlags, "runtime-flag", nil, "Global option for the OCI runtime, given without its leading --; may be repeated")
 	f.StringVar(&env.Globals.TmpDir, "tmpdir", "", "Path to pm's runtime files (locks, bundles, exit files)")
@@ -119,7 +133,9 @@ var logLevels = []string{"trace", "debug", "info", "warn", "warning", "error", "
 func setupLogging(level string) error {
 	var l slog.Level
 	switch strings.ToLower(level) {
-	case "debug", "trace":
+	case "trace":
+		l = levelTrace
+	case "debug":
 		l = slog.LevelDebug
 	case "info":
 		l = slog.LevelInfo
@@ -135,9 +151,9 @@ func setupLogging(level string) error {
 	}
 	// The storage and image libraries log through logrus.
 	logrus.SetLevel(map[slog.Level]logrus.Level{
-		slog.LevelDebug: logrus.DebugLevel, slog.LevelInfo: logrus.InfoLevel,
+		levelTrace: logrus.TraceLevel, slog.LevelDebug: logrus.DebugLevel, slog.LevelInfo: logrus.InfoLevel,
 		slog.LevelWarn: logrus.WarnLevel, slog.LevelError: logrus.ErrorLevel,
 	}[l])
-	slog.SetDefault(slog.New(newLogHandler(os.Stderr, l)))
+	slog.SetDefault(slog.New(newLogHandler(os.Stderr, l, term.IsTerminal(int(os.Stderr.Fd())))))
 	return nil
 }

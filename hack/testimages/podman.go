@@ -101,6 +101,34 @@ while :; do
 done
 `
 
+// podmanServices is a short /etc/services, as Alpine's has one (the diff
+// test removes it).
+const podmanServices = `ftp		21/tcp
+ssh		22/tcp
+domain		53/tcp
+domain		53/udp
+http		80/tcp		www
+https		443/tcp
+`
+
+// podmanPrintenv stands in for the printenv Alpine's busybox has and
+// Debian's busybox-static lacks (the tests call it by name and as
+// /bin/printenv).
+const podmanPrintenv = `#!/bin/sh
+# printenv [NAME...]: the environment, or the values of NAMEs, as the
+# process got them (the shell exports variables of its own).
+if [ $# -eq 0 ]; then
+	tr '\0' '\n' </proc/$$/environ
+	exit
+fi
+rc=0
+for name; do
+	line=$(tr '\0' '\n' </proc/$$/environ | grep -m1 "^$name=") || { rc=1; continue; }
+	printf '%s\n' "${line#*=}"
+done
+exit $rc
+`
+
 const podmanRegistryConfig = `version: 0.1
 log:
   level: error
@@ -141,8 +169,11 @@ func podmanBase(busybox string) ([]entry, error) {
 		file("etc/group", 0o644, podmanGroup),
 		file("etc/os-release", 0o644, podmanOSRelease),
 		file("etc/shells", 0o644, "/bin/sh\n/bin/ash\n"),
+		file("etc/services", 0o644, podmanServices),
+		file("bin/printenv", 0o755, podmanPrintenv),
+		{name: "usr/bin/printenv", typ: tar.TypeSymlink, mode: 0o777, linkname: "/bin/printenv"},
 	}
-	seen := map[string]bool{"busybox": true}
+	seen := map[string]bool{"busybox": true, "printenv": true}
 	for _, applet := range strings.Fields(string(list)) {
 		if seen[applet] || strings.Contains(applet, "/") {
 			continue

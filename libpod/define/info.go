@@ -33,6 +33,7 @@ type HostInfo struct {
 	OCIRuntime         RuntimeInfo       `json:"ociRuntime"`  // the default for new containers
 	OCIRuntimes        []RuntimeInfo     `json:"ociRuntimes"` // every configured runtime
 	OS                 string            `json:"os"`
+	RemoteSocket       RemoteSocketInfo  `json:"remoteSocket"`
 	RootlessNetworkCmd string            `json:"rootlessNetworkCmd"`
 	RuntimeDir         string            `json:"runtimeDir"`
 	Security           SecurityInfo      `json:"security"`
@@ -43,12 +44,22 @@ type HostInfo struct {
 	Extra              map[string]string `json:"extra,omitempty"`
 }
 
-// ComponentInfo names a helper binary pm found.
+// ComponentInfo names a helper binary pm found, with Podman's keys:
+// conmon's binary is its path, pasta's and slirp4netns's their
+// executable.
 type ComponentInfo struct {
-	Name    string `json:"name,omitempty"`
-	Package string `json:"package,omitempty"`
-	Path    string `json:"path"`
-	Version string `json:"version"`
+	Name       string `json:"-"` // for templates: "conmon", "pasta", ...
+	Executable string `json:"executable,omitempty"`
+	Package    string `json:"package"`
+	Path       string `json:"path,omitempty"`
+	Version    string `json:"version"`
+}
+
+// RemoteSocketInfo is the API socket of `pm system service` without a
+// URI, and whether it exists (a service listens there or did).
+type RemoteSocketInfo struct {
+	Path   string `json:"path"`
+	Exists bool   `json:"exists"`
 }
 
 // RuntimeInfo is an OCI runtime in `pm info`: where it is, and whether it

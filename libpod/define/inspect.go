@@ -1,6 +1,9 @@
 package define
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // InspectContainerData is what `pm container inspect` prints for one
 // container, in Podman's JSON shape.
@@ -121,6 +124,15 @@ type InspectNetwork struct {
 	Aliases     []string `json:"Aliases"`
 }
 
+// Entrypoint is a container's entrypoint in inspect: a JSON array, as in
+// Podman 5 and Docker, that a Go template prints as Podman 4 does, its
+// words joined by spaces ({{.Config.Entrypoint}} of ["/pause"] is
+// "/pause", not "[/pause]").
+type Entrypoint []string
+
+// String joins the entrypoint's words with spaces.
+func (e Entrypoint) String() string { return strings.Join(e, " ") }
+
 // InspectContainerConfig is the Config of InspectContainerData.
 type InspectContainerConfig struct {
 	Hostname     string              `json:"Hostname"`
@@ -140,7 +152,7 @@ type InspectContainerConfig struct {
 	// Docker shows them ("80/tcp": {}).
 	ExposedPorts  map[string]struct{} `json:"ExposedPorts,omitempty"`
 	WorkingDir    string              `json:"WorkingDir"`
-	Entrypoint    []string            `json:"Entrypoint"`
+	Entrypoint    Entrypoint          `json:"Entrypoint"`
 	OnBuild       *string             `json:"OnBuild"`
 	Labels        map[string]string   `json:"Labels"`
 	Annotations   map[string]string   `json:"Annotations"`

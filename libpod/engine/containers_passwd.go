@@ -14,6 +14,10 @@ import (
 	"github.com/pm-project/pm/pkg/specgen"
 )
 
+// errNoHostUser is a --hostuser account the host does not have: the
+// container cannot run (run exits 126, as in Podman).
+var errNoHostUser = define.NewError(define.ErrInvalidArg, "no such user on the host")
+
 // addPasswdEntries adds to the container's /etc/passwd, when absent, the
 // keep-id user (named after the host user, with HOME set) and the
 // --hostuser accounts, as Podman does. workDir is the container's.
@@ -59,7 +63,7 @@ func addPasswdEntries(rootfs string, s *specgen.Spec, workDir string) error {
 		u, err := user.Lookup(hu)
 		if err != nil {
 			if u, err = user.LookupId(hu); err != nil {
-				return define.Invalidf("--hostuser %s: no such user on the host", hu)
+				return define.Errorf(define.ErrInvalidArg, "--hostuser %s: %w", hu, errNoHostUser)
 			}
 		}
 		uid, _ := strconv.Atoi(u.Uid)

@@ -49,6 +49,10 @@ type RunReport struct {
 // attached until the container exits and reports its exit code.
 func (e *Engine) ContainerRun(ctx context.Context, s *specgen.Spec, detach bool, o AttachOptions) (*RunReport, error) {
 	cr, err := e.ContainerCreate(ctx, s)
+	if errors.Is(err, errNoHostUser) {
+		// Podman finds it when the container starts: 126.
+		return nil, &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
+	}
 	if err != nil {
 		return nil, err
 	}

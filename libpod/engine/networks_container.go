@@ -82,7 +82,7 @@ func (e *Engine) containerNetwork(ctx context.Context, s *specgen.Spec, exposed 
 	if err != nil {
 		return nil, err
 	}
-	if cc.PortMappings, err = network.ReservePorts(ports); err != nil {
+	if cc.PortMappings, err = network.AssignPorts(ports); err != nil {
 		return nil, err
 	}
 	cc.PublishAll = s.Net.PublishAll

@@ -83,7 +83,8 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 	s := &specgen.Spec{
 		Name: name, Image: img, Hostname: hostname,
 		NetworkMode: p.NetworkMode, Net: p.Net, UserNS: p.UserNS,
-		Pod: pod.ID(), PodInfra: true, PullPolicy: "missing", LogDriver: "k8s-file",
+		// Pulled without progress, as Podman pulls an infra image.
+		Pod: pod.ID(), PodInfra: true, PullPolicy: "missing", Quiet: true, LogDriver: "k8s-file",
 		Created: time.Now(), ReadOnlyTmpfs: true,
 		Env: map[string]string{}, Labels: map[string]string{}, Annotations: map[string]string{},
 		Tmpfs: map[string]string{}, LogOpts: map[string]string{},

@@ -36,15 +36,16 @@ const Rotation = "log-rotation"
 // maxLine keeps a line within one atomic append.
 const maxLine = 4000
 
-// Event is one line of the journal.
+// Event is one line of the journal, written in Podman's format (see
+// record.go).
 type Event struct {
-	Type       string            `json:"type"`
-	Action     string            `json:"action"`
-	ID         string            `json:"id,omitempty"`
-	Name       string            `json:"name,omitempty"`
-	Image      string            `json:"image,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
-	TimeNano   int64             `json:"timeNano"`
+	Type       string
+	Action     string
+	ID         string
+	Name       string
+	Image      string
+	Attributes map[string]string
+	TimeNano   int64
 }
 
 // Time returns when the event happened.

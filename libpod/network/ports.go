@@ -9,10 +9,10 @@ import (
 	"github.com/pm-project/pm/libpod/define"
 )
 
-// ReservePorts checks that every host port of ports is free and gives the
-// mappings without a host port a free one. pm runs in the host's network
-// namespace, so a trial bind here is what pasta's will meet.
-func ReservePorts(ports []define.PortMapping) ([]define.PortMapping, error) {
+// AssignPorts gives the mappings of ports without a host port a free
+// one. Whether the others are free is for ReservePorts to say when the
+// container starts: a busy port does not stop a create, as in Podman.
+func AssignPorts(ports []define.PortMapping) ([]define.PortMapping, error) {
 	out := make([]define.PortMapping, len(ports))
 	for i, p := range ports {
 		if p.Range == 0 {
@@ -25,12 +25,25 @@ func ReservePorts(ports []define.PortMapping) ([]define.PortMapping, error) {
 			}
 			p.HostPort = hp
 		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+// ReservePorts checks that every host port of ports is free and gives the
+// mappings without a host port a free one. pm runs in the host's network
+// namespace, so a trial bind here is what pasta's will meet.
+func ReservePorts(ports []define.PortMapping) ([]define.PortMapping, error) {
+	out, err := AssignPorts(ports)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range out {
 		for j := uint16(0); j < p.Range; j++ {
 			if err := tryBind(p.Protocol, p.HostIP, p.HostPort+j); err != nil {
 				return nil, define.Errorf(define.ErrConflict, "cannot publish %s port %d: %v", p.Protocol, int(p.HostPort)+int(j), err)
 			}
 		}
-		out[i] = p
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@
 // environment of their own.
 package config
 
+import "path/filepath"
+
 // Options are the facts and overrides cmd/pm passes in: the environment it
 // read and the global flags. Empty strings mean "not set".
 type Options struct {
@@ -159,4 +161,13 @@ type StorageConfig struct {
 	RunRoot        string
 	Options        []string // driver options, "overlay.mount_program=..." form
 	TransientStore bool
+}
+
+// ServiceSocket is the socket `pm system service` listens on when given
+// no URI: RuntimeDir/pm/pm.sock, "" without a runtime directory.
+func (c *Config) ServiceSocket() string {
+	if c.RuntimeDir == "" {
+		return ""
+	}
+	return filepath.Join(c.RuntimeDir, "pm", "pm.sock")
 }

@@ -66,7 +66,8 @@ func TestEventsImageIDAndTarget(t *testing.T) {
 
 // TestEventsLogfilePath: containers.conf's events_logfile_path places the
 // journal; its rotation keeps the newest lines byte for byte, nanoseconds
-// and all. A path that cannot be written fails no command.
+// and all. pm writes Podman's format and reads an older pm's. A path
+// that cannot be written fails no command.
 func TestEventsLogfilePath(t *testing.T) {
 	env := newEnv(t)
 	journal := filepath.Join(env.Dir, "my-events.log")
@@ -101,6 +102,10 @@ func TestEventsLogfilePath(t *testing.T) {
 	}
 	if strings.Contains(data, old[0]+"\n") || !strings.Contains(data, old[len(old)-1]+"\n") {
 		t.Errorf("rotation did not keep the newest lines verbatim:\n%s", data)
+	}
+	// pm writes Podman's keys; the lines above, an older pm's, still read.
+	if !regexpMatch(`\{[^\n]*"Name":"vnew","Status":"create","Time":"[^"\n]+","Type":"volume"`, data) {
+		t.Errorf("journal lines are not in Podman's format:\n%s", data)
 	}
 	if _, err := os.Stat(filepath.Join(env.RuntimeDir, "pm", "events", "events.log")); !os.IsNotExist(err) {
 		t.Errorf("the default journal was written too: %v", err)

@@ -28,8 +28,8 @@ func TestNetworkBridgePublish(t *testing.T) {
 	busy := l.Addr().(*net.TCPAddr).Port
 	before := env.psIDs()
 	for _, p := range []int{hp, busy} {
-		env.PM("run", "-d", "--network", "pubnet", "-p", fmt.Sprintf("127.0.0.1:%d:80", p), "busybox", "true").
-			ExpectError(t, 125, "address already in use")
+		env.PM("run", "-d", "--rm", "--network", "pubnet", "-p", fmt.Sprintf("127.0.0.1:%d:80", p), "busybox", "true").
+			ExpectError(t, 126, "address already in use")
 	}
 	env.expectNoNewContainers(before, "busy ports")
 

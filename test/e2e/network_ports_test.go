@@ -94,8 +94,9 @@ func TestNetworkPublishRangeAndAll(t *testing.T) {
 	env.expectNoHelpers("after rm -f")
 }
 
-// TestNetworkPublishErrors: a busy host port and bad specs are exit 125,
-// one line, and create nothing.
+// TestNetworkPublishErrors: bad specs are exit 125, one line, and create
+// nothing. A busy host port does not stop a create; the container cannot
+// start (run: 126, start: 125, as Podman), and run --rm leaves nothing.
 func TestNetworkPublishErrors(t *testing.T) {
 	env := ctrEnv(t)
 	l, err := net.Listen("tcp", "0.0.0.0:0")
@@ -109,7 +110,6 @@ func TestNetworkPublishErrors(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"-p", fmt.Sprintf("%d:80", busy)}, "address already in use"},
 		{[]string{"-p", "99999:80"}, "99999"},
 		{[]string{"-p", "abc"}, "abc"},
 		{[]string{"-p", "80:80/sctpx"}, "protocol"},
@@ -130,4 +130,20 @@ func TestNetworkPublishErrors(t *testing.T) {
 	}
 	env.expectNoNewContainers(before, "bad network flags")
 	env.expectNoHelpers("after bad network flags")
+
+	msg := fmt.Sprintf("cannot publish tcp port %d: bind: address already in use", busy)
+	env.PM("run", "-d", "--rm", "-p", fmt.Sprintf("%d:80", busy), "busybox", "top").ExpectError(t, 126, msg)
+	env.expectNoNewContainers(before, "run --rm with a busy port")
+	env.PM("run", "-d", "--name", "busyport", "-p", fmt.Sprintf("%d:80", busy), "busybox", "top").ExpectError(t, 126, msg)
+	if st := env.ctrField("busyport", ".State"); st != "created" {
+		t.Errorf("run with a busy port: container state %q, want created", st)
+	}
+	env.PMOK("create", "--name", "busyport2", "-p", fmt.Sprintf("%d:80", busy), "busybox", "top")
+	env.PM("start", "busyport2").ExpectError(t, 125, msg)
+	env.expectNoHelpers("after busy ports")
+	// Once the port is free the container runs.
+	l.Close()
+	env.PMOK("start", "busyport2")
+	env.PMOK("rm", "-f", "-t", "0", "busyport", "busyport2")
+	env.expectNoHelpers("after rm")
 }

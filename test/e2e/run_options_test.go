@@ -229,7 +229,8 @@ func TestRunConmonOptions(t *testing.T) {
 }
 
 // TestRunKeepIDPasswd: --userns=keep-id names the user in /etc/passwd
-// and sets HOME; --hostuser adds a host account (Podman's 030-run).
+// and sets HOME; --hostuser adds a host account, and an unknown one
+// cannot run (Podman's 030-run).
 func TestRunKeepIDPasswd(t *testing.T) {
 	env := ctrEnv(t)
 	if out := env.PMOK("run", "--rm", "--userns=keep-id", "busybox", "id", "-un").Stdout; out != env.User.Name+"\n" {
@@ -247,7 +248,10 @@ func TestRunKeepIDPasswd(t *testing.T) {
 	env.PMOK("run", "--rm", "--hostuser", env.User.Name, "busybox", "grep", env.User.Name, "/etc/passwd")
 	env.PMOK("run", "--rm", "--hostuser", strconv.Itoa(env.User.UID), "busybox", "grep", env.User.Name, "/etc/passwd")
 	before := env.psIDs()
-	env.PM("run", "--rm", "--hostuser", "bogus-user", "busybox", "true").ExpectError(t, 125, "bogus-user")
+	// The container cannot run: 126 for run, as Podman; create refuses it
+	// as pm's own error.
+	env.PM("run", "--rm", "--hostuser", "bogus-user", "busybox", "true").ExpectError(t, 126, "--hostuser bogus-user: no such user on the host")
+	env.PM("create", "--hostuser", "bogus-user", "busybox", "true").ExpectError(t, 125, "--hostuser bogus-user: no such user on the host")
 	env.expectNoNewContainers(before, "bad --hostuser")
 }
 

@@ -6,7 +6,6 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -69,10 +68,11 @@ func runService(cmd *cobra.Command, uri string, o serviceOptions) error {
 	}
 	if l == nil {
 		if uri == "" {
-			if cfg.RuntimeDir == "" {
+			sock := cfg.ServiceSocket()
+			if sock == "" {
 				return define.Invalidf("no runtime directory: give a URI")
 			}
-			uri = "unix://" + filepath.Join(cfg.RuntimeDir, "pm", "pm.sock")
+			uri = "unix://" + sock
 		}
 		if strings.HasPrefix(uri, "tcp:") {
 			fmt.Fprintf(os.Stderr, "WARNING: serving the API on %s without authentication or TLS: anyone who can connect controls your containers\n", uri)

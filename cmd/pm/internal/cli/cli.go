@@ -24,6 +24,7 @@ type Globals struct {
 	StorageOpts   []string
 	Runtime       string
 	LogLevel      string
+	Debug         bool // --debug, -D: Docker's spelling of --log-level=debug
 	NoOut         bool
 	RuntimeFlags  []string
 	TmpDir        string

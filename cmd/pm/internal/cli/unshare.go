@@ -13,7 +13,7 @@ import (
 // the caller could not see it.
 func NeedUnshare(cmd *cobra.Command) error {
 	if rootless.IsRootless() && os.Getenv("_PM_UNSHARE") == "" {
-		return define.Errorf(define.ErrUnsupported, "cannot run command %q in rootless mode, must execute `pm unshare` first", cmd.CommandPath())
+		return define.Errorf(define.ErrUnsupported, "cannot run command %q in rootless mode, must execute `%s unshare` first", cmd.CommandPath(), cmd.Root().Name())
 	}
 	return nil
 }

@@ -196,6 +196,11 @@ func (f *Flags) Spec(fs *pflag.FlagSet, args []string) (*specgen.Spec, error) {
 	s.VolumesFrom = f.VolumesFrom
 	for _, t := range f.Tmpfs {
 		dst, opts, _ := strings.Cut(t, ":")
+		if prev, ok := s.Tmpfs[dst]; ok && prev != opts {
+			// The same tmpfs twice is one; two different ones on one
+			// path are refused, as in Podman.
+			return nil, define.Invalidf("%s: duplicate mount destination", dst)
+		}
 		s.Tmpfs[dst] = opts
 	}
 	for _, o := range f.LogOpts {

@@ -69,7 +69,7 @@ func (a *api) info(w http.ResponseWriter, r *http.Request) error {
 	sort.Slice(driverStatus, func(i, j int) bool { return driverStatus[i][0] < driverStatus[j][0] })
 	networks := []string{"bridge", "host", "none"}
 	for _, c := range []define.ComponentInfo{h.Pasta, h.Slirp4NetNS} {
-		if c.Path != "" {
+		if c.Executable != "" {
 			networks = append(networks, c.Name)
 		}
 	}

@@ -1,0 +1,90 @@
+package e2e
+
+import (
+	"strings"
+	"testing"
+)
+
+// complete runs pm __completeNoDesc args... and returns the suggestions
+// and the directive line.
+func (e *Env) complete(args ...string) ([]string, string) {
+	e.t.Helper()
+	res := e.PMOK(append([]string{"__completeNoDesc"}, args...)...)
+	lines := res.Lines()
+	if len(lines) == 0 || !strings.HasPrefix(lines[len(lines)-1], ":") {
+		e.t.Fatalf("__complete %q: no directive in %q", args, res.Stdout)
+	}
+	return lines[:len(lines)-1], lines[len(lines)-1]
+}
+
+// TestCompletionNames: shell completion suggests the containers, images,
+// pods, volumes, networks and secrets a command's argument names, IDs once
+// two characters are typed, files where it takes a path, nothing past its
+// last argument, and the values of flags such as --pod and --log-level.
+func TestCompletionNames(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("create", "--name", "compctr", "busybox", "true")
+	env.PMOK("tag", "busybox", "localhost/compimg:v1")
+	imgID := env.PMOK("image", "inspect", "--format", "{{.ID}}", "localhost/compimg:v1").Stdout[:12]
+	env.PMOK("pod", "create", "--name", "comppod")
+	env.PMOK("volume", "create", "compvol")
+	env.PMOK("network", "create", "compnet")
+	secret := env.Path("secret")
+	env.Exec("/bin/sh", "-c", "echo s3cret > "+secret)
+	env.PMOK("secret", "create", "compsecret", secret)
+
+	const noFile, files, noSpace = ":4", ":0", ":2"
+	cases := []struct {
+		args      []string
+		want      string
+		directive string
+	}{
+		{[]string{"start", ""}, "compctr", noFile},
+		{[]string{"rm", "compctr", ""}, "compctr", noFile},
+		{[]string{"run", ""}, "localhost/compimg:v1", noFile},
+		{[]string{"run", "c"}, "compimg:v1", noFile},
+		{[]string{"rmi", imgID[:2]}, imgID, noFile},
+		{[]string{"inspect", ""}, "compctr", noFile},
+		{[]string{"inspect", ""}, "localhost/compimg:v1", noFile},
+		{[]string{"pod", "rm", ""}, "comppod", noFile},
+		{[]string{"volume", "inspect", ""}, "compvol", noFile},
+		{[]string{"network", "rm", ""}, "compnet", noFile},
+		{[]string{"secret", "rm", ""}, "compsecret", noFile},
+		{[]string{"cp", ""}, "compctr:", noSpace},
+		{[]string{"run", "--pod", ""}, "comppod", noFile},
+		{[]string{"run", "--network", ""}, "compnet", noFile},
+		{[]string{"run", "--volumes-from", ""}, "compctr", noFile},
+		{[]string{"--log-level", ""}, "debug", noFile},
+		{[]string{"run", "--pull", ""}, "missing", noFile},
+		{[]string{"completion", ""}, "zsh", noFile},
+	}
+	for _, c := range cases {
+		got, dir := env.complete(c.args...)
+		if !contains(got, c.want) || dir != c.directive {
+			t.Errorf("__complete %q = %q %s, want %q among them and %s", c.args, got, dir, c.want, c.directive)
+		}
+	}
+	// A path completes files; past the last argument, nothing.
+	if got, dir := env.complete("exec", "compctr", ""); len(got) != 0 || dir != files {
+		t.Errorf("exec CONTAINER COMMAND: %q %s, want file completion", got, dir)
+	}
+	for _, args := range [][]string{{"rename", "compctr", "x", ""}, {"completion", "bash", ""}, {"ps", ""}} {
+		if got, dir := env.complete(args...); len(got) != 0 || dir != noFile {
+			t.Errorf("past the arguments of %q: %q %s, want nothing", args, got, dir)
+		}
+	}
+	// Only what starts with what is typed.
+	if got, _ := env.complete("start", "zz"); len(got) != 0 {
+		t.Errorf("start zz: %q", got)
+	}
+	if got, _ := env.complete("rm", "--"); !contains(got, "--force") {
+		t.Errorf("rm --: flags %q", got)
+	}
+
+	env.PMOK("secret", "rm", "compsecret")
+	env.PMOK("network", "rm", "compnet")
+	env.PMOK("pod", "rm", "comppod")
+	env.PMOK("rm", "compctr")
+	env.PMOK("volume", "rm", "compvol")
+	env.PMOK("untag", "localhost/compimg:v1")
+}
