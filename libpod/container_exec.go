@@ -139,7 +139,7 @@ func (r *Runtime) ExecContainer(ctx context.Context, idOrName string, cfg ExecCo
 	var a *Attached
 	attach := !cfg.Detach && att != nil
 	o := oci.ExecOptions{
-		ContainerID: c.ID(), SessionID: sid, Dir: dir, ProcessSpec: procFile,
+		ContainerID: c.ID(), SessionID: sid, Dir: dir, ProcessSpec: procFile, Command: firstWord(cfg.Command),
 		Terminal: cfg.Tty, Stdin: cfg.Stdin && attach, Attach: attach,
 		ExitDir: exitDir, LogLevel: conmonLogLevel(cfg.LogLevel), Env: os.Environ(),
 	}

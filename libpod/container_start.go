@@ -101,7 +101,7 @@ func (r *Runtime) startLocked(ctx context.Context, c *Container, opts StartOptio
 		}
 	}
 	if err := ort.Start(ctx, c.ID()); err != nil {
-		return classifyStartErr(err)
+		return classifyStartErr(err, c)
 	}
 	c.State.Status = define.StatusRunning
 	c.State.StartedAt = time.Now()
@@ -220,7 +220,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		Env: oci.WithoutSystemdEnv(os.Environ()), PreserveFDs: preserveFDs, Timeout: c.Config.Timeout,
 	})
 	if err != nil {
-		return classifyStartErr(err)
+		return classifyStartErr(err, c)
 	}
 	if p := c.Config.ConmonPidFile; p != "" {
 		if err := os.WriteFile(p, []byte(strconv.Itoa(conmonPid)), 0o644); err != nil {
@@ -266,14 +266,22 @@ func (r *Runtime) failStart(ctx context.Context, c *Container, ort *oci.Runtime,
 // classifyStartErr gives the exit codes of Podman to a runtime's refusal
 // to run the command: 127 when it is not found, 126 when it cannot run or
 // the runtime refused the container.
-func classifyStartErr(err error) error {
-	if c, ok := oci.ClassifyCommandErr(err); ok {
-		return c
+func classifyStartErr(err error, c *Container) error {
+	if ce, ok := oci.ClassifyCommandErr(err, firstWord(append(append([]string{}, c.Config.Entrypoint...), c.Config.Command...))); ok {
+		return ce
 	}
 	if errors.Is(err, define.ErrOCIRuntime) {
 		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 	}
 	return err
+}
+
+// firstWord is args[0], or "" when there is none.
+func firstWord(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
 }
 
 func conmonLogLevel(l string) string {

@@ -25,6 +25,8 @@ type ExecOptions struct {
 	Dir string
 	// ProcessSpec is the path of the OCI process JSON to run.
 	ProcessSpec string
+	// Command is the command's first word, for the error when it cannot run.
+	Command string
 	Terminal    bool
 	Stdin       bool
 	// Attach makes conmon wait, with its attach socket ready, until
@@ -150,7 +152,7 @@ func (r *Runtime) Exec(ctx context.Context, o ExecOptions) (pid, conmonPid int, 
 		if msg == "" {
 			msg = "the OCI runtime could not run the command"
 		}
-		err, _ := ClassifyCommandErr(fmt.Errorf("%s: %s", r.Name, msg))
+		err, _ := ClassifyCommandErr(fmt.Errorf("%s: %s", r.Name, msg), o.Command)
 		return 0, 0, err
 	}
 	select {
@@ -216,10 +218,14 @@ func readSync(ctx context.Context, f *os.File, what string) error {
 // exec'd command Podman's exit codes, whichever runtime said it: 127 when it
 // is not found, 126 when it cannot run (runc says "permission denied" or "is
 // a directory", crun "Operation not permitted", runsc "permission denied").
-// ok is false for any other error.
-func ClassifyCommandErr(err error) (classified error, ok bool) {
+// The message names cmd, the command's first word, when the runtime's does
+// not (crun's "open executable" does not). ok is false for any other error.
+func ClassifyCommandErr(err error, cmd string) (classified error, ok bool) {
 	s := err.Error()
 	l := strings.ToLower(s)
+	if cmd != "" && !strings.Contains(s, cmd) {
+		s = fmt.Sprintf("%s (command %s)", s, cmd)
+	}
 	switch {
 	case containsAny(l, "executable file not found", "no such file or directory"):
 		return &define.ExitCodeError{Code: define.ExitCmdNotFound, Err: define.Errorf(define.ErrNotFound, "%s: OCI runtime attempted to invoke a command that was not found", s)}, true

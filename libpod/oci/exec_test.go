@@ -2,6 +2,7 @@ package oci
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -26,13 +27,15 @@ func TestClassifyCommandErr(t *testing.T) {
 		{"crun: cannot allocate memory", 0},
 	}
 	for _, tt := range tests {
-		got, ok := ClassifyCommandErr(errors.New(tt.msg))
+		got, ok := ClassifyCommandErr(errors.New(tt.msg), "/etc")
 		var ec *define.ExitCodeError
 		switch {
 		case tt.code == 0 && (ok || errors.As(got, &ec)):
 			t.Errorf("%q classified as %v", tt.msg, got)
 		case tt.code != 0 && (!ok || !errors.As(got, &ec) || ec.Code != tt.code):
 			t.Errorf("%q: got %v (ok %v), want exit %d", tt.msg, got, ok, tt.code)
+		case tt.code != 0 && !strings.Contains(got.Error(), "/etc"):
+			t.Errorf("%q: %q does not name the command", tt.msg, got)
 		}
 	}
 }
