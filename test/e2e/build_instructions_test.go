@@ -93,6 +93,7 @@ CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 `,
 	})
 	res := env.PMOK("build", "--format", "docker", "--build-arg", "GREETING=hey", "--build-arg", "NOBODY_TAKES=1", "-t", "instr", ctx)
+	res.Stderr = res.Logged()
 	if !strings.Contains(res.Stderr, `VOLUME ['/q'] is not a JSON array`) {
 		t.Errorf("no warning for the single-quoted VOLUME:\n%s", res.Stderr)
 	}
@@ -201,6 +202,7 @@ func TestBuildOCIFormat(t *testing.T) {
 	ctx := buildCtx(t, env, "octx", map[string]string{"Containerfile": "FROM busybox\nSHELL [\"/bin/sh\", \"-c\", \"echo via-shell >> /m; eval \\\"$1\\\"\", \"sh\"]\n" +
 		"RUN true\nHEALTHCHECK CMD true\nONBUILD RUN touch /trig\nSTOPSIGNAL SIGINT\n"})
 	res := env.PMOK("build", "-t", "ociimg", ctx)
+	res.Stderr = res.Logged()
 	for _, w := range []string{"HEALTHCHECK is not supported in the OCI image format", "SHELL [\"/bin/sh\",", "ONBUILD RUN touch /trig is not supported in the OCI image format"} {
 		if !strings.Contains(res.Stderr, w) {
 			t.Errorf("no warning %q:\n%s", w, res.Stderr)

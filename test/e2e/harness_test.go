@@ -58,6 +58,34 @@ func (r Result) Lines() []string {
 	return out
 }
 
+// logLine is one line pm logs off a terminal, as Podman does:
+// time="..." level=warning msg="..." (msg quoted when it needs quotes).
+var logLine = regexp.MustCompile(`^time="[^"]*" level=(\w+) msg=("(?:[^"\\]|\\.)*"|\S*)(.*)$`)
+
+// Logged is stderr with each of pm's log lines written as a terminal shows
+// it ("WARN[0000] the message", the message unquoted), other lines as they
+// are, so tests match a warning's words whatever its quoting.
+func (r Result) Logged() string {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(r.Stderr, "\n") {
+		m := logLine.FindStringSubmatch(strings.TrimSuffix(l, "\n"))
+		if m == nil {
+			b.WriteString(l)
+			continue
+		}
+		msg := m[2]
+		if u, err := strconv.Unquote(msg); err == nil {
+			msg = u
+		}
+		lvl := strings.ToUpper(m[1])
+		if len(lvl) > 4 {
+			lvl = lvl[:4]
+		}
+		fmt.Fprintf(&b, "%s[0000] %s%s\n", lvl, msg, m[3])
+	}
+	return b.String()
+}
+
 func (r Result) String() string {
 	return fmt.Sprintf("pm %s: exit %d\nstdout: %q\nstderr: %q", shellJoin(r.Args), r.Code, r.Stdout, r.Stderr)
 }

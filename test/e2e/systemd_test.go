@@ -340,7 +340,7 @@ func TestGenerateSystemdPodNew(t *testing.T) {
 	// Without --new, the container's own restart policy is kept, with a
 	// warning, as Podman's.
 	res := env.PMOK("generate", "systemd", "--name", "srv")
-	if !strings.Contains(res.Stderr, `restart policy "always"`) {
+	if !strings.Contains(res.Logged(), `restart policy "always"`) {
 		t.Errorf("no warning about the restart policy: %q", res.Stderr)
 	}
 	if u := unitFile(t, "srv", res.Stdout); u.LookupAll("Service", "Restart")[0] != "on-failure" {
