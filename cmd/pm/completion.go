@@ -25,6 +25,9 @@ Load it for the current session, e.g. with bash:
     source <(pm completion bash)`,
 		ValidArgs: []string{"bash", "zsh", "fish", "powershell"},
 		Args:      cli.ExactArgs(1),
+		// Left out of the command list, as in Podman: a setup step, not a
+		// container command (docs/pm-completion.md documents it).
+		Hidden: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var w io.Writer = os.Stdout
 			if file != "" && file != "-" {

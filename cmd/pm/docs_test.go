@@ -46,18 +46,22 @@ func docPage(dir string, cmd *cobra.Command) string {
 
 // TestDocs keeps docs/ in step with the commands: every command has a page,
 // every flag of a command is documented on it, and every page belongs to a
-// command.
+// command. A hidden command has a page when users call it (completion),
+// none when only pm does.
 func TestDocs(t *testing.T) {
 	dir := filepath.Join("..", "..", "docs")
 	root := newRootCommand(&cli.Env{})
 	used := map[string]bool{}
 	walk(root, func(c *cobra.Command) {
-		if c.Hidden || c.Name() == "help" {
+		if c.Name() == "help" {
 			return
 		}
 		page := docPage(dir, c)
 		if c == root {
 			page = "pm.md"
+		}
+		if page == "" && c.Hidden {
+			return // pm's own plumbing (e.g. the exit command) has no page
 		}
 		if page == "" {
 			t.Errorf("%q has no page in docs/ (want docs/%s.md)", c.CommandPath(), strings.ReplaceAll(c.CommandPath(), " ", "-"))
