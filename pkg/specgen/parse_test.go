@@ -100,9 +100,10 @@ func TestParseSignalAndBytes(t *testing.T) {
 			t.Errorf("ParseSignal(%q) = %d, %v", in, got, err)
 		}
 	}
-	for _, in := range []string{"SIGBOGUS", "0", "65", ""} {
-		if _, err := ParseSignal(in); err == nil {
-			t.Errorf("ParseSignal(%q) accepted", in)
+	for in, msg := range map[string]string{"SIGBOGUS": "invalid signal: SIGBOGUS", "-SIG": "invalid signal: SIG", "0": "invalid signal: 0",
+		"-0": "invalid signal: 0", "": "invalid signal: ", "65": "valid signals are 1 through 64", "-65": "valid signals are 1 through 64"} {
+		if _, err := ParseSignal(in); err == nil || err.Error() != msg {
+			t.Errorf("ParseSignal(%q) = %v, want %q", in, err, msg)
 		}
 	}
 	for in, want := range map[string]int64{"512m": 512 << 20, "1g": 1 << 30, "1024": 1024, "2k": 2048, "1.5k": 1536} {

@@ -27,15 +27,20 @@ func ValidName(name string) error {
 }
 
 // ParseSignal parses SIGTERM, TERM, term, RTMIN+3 or 15, each with an
-// optional leading "-" as kill(1) writes them (-INT, -9).
+// optional leading "-" as kill(1) writes them (-INT, -9). Errors are in
+// Podman's words, naming the value without that dash.
 func ParseSignal(s string) (syscall.Signal, error) {
-	if n, err := strconv.Atoi(strings.TrimPrefix(s, "-")); err == nil {
-		if n <= 0 || n > 64 {
-			return 0, define.Invalidf("invalid signal: %s", s)
+	v := strings.TrimPrefix(s, "-")
+	if n, err := strconv.Atoi(v); err == nil {
+		switch {
+		case n == 0:
+			return 0, define.Invalidf("invalid signal: %s", v)
+		case n < 0 || n > 64:
+			return 0, define.Invalidf("valid signals are 1 through 64")
 		}
 		return syscall.Signal(n), nil
 	}
-	name := strings.ToUpper(strings.TrimPrefix(s, "-"))
+	name := strings.ToUpper(v)
 	if !strings.HasPrefix(name, "SIG") {
 		name = "SIG" + name
 	}
@@ -52,7 +57,7 @@ func ParseSignal(s string) (syscall.Signal, error) {
 			return syscall.Signal(64 - n), nil
 		}
 	}
-	return 0, define.Invalidf("invalid signal: %s", s) // Podman's words
+	return 0, define.Invalidf("invalid signal: %s", v)
 }
 
 var logDrivers = map[string]bool{"": true, "k8s-file": true, "journald": true, "none": true, "passthrough": true}

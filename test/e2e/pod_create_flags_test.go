@@ -205,7 +205,7 @@ func TestKillSignalDash(t *testing.T) {
 		return strings.Contains(env.PMOK("logs", "trapper").Stdout, "ready")
 	})
 	env.PM("kill", "-s", "SIGBADSIG", "trapper").ExpectError(t, 125, "Error: invalid signal: SIGBADSIG")
-	env.PM("kill", "-s", "-BAD", "trapper").ExpectError(t, 125, "invalid signal: -BAD")
+	env.PM("kill", "-s", "-BAD", "trapper").ExpectError(t, 125, "invalid signal: BAD")
 	env.PM("kill", "-s", "-0", "trapper").ExpectError(t, 125, "invalid signal")
 	if st := env.PMOK("inspect", "--format", "{{.State.Status}}", "trapper").Stdout; st != "running\n" {
 		t.Fatalf("a refused kill changed the container: %q", st)

@@ -52,7 +52,7 @@ func TestValueRanges(t *testing.T) {
 		{[]string{"--health-cmd=true", "--health-timeout=nan"}, `invalid --health-timeout "nan"`},
 		{[]string{"--health-cmd=true", "--health-start-period=-1s"}, "invalid --health-start-period -1s"},
 		{[]string{"--health-cmd=true", "--health-retries=0"}, "invalid --health-retries 0"},
-		{[]string{"--stop-signal=99"}, "invalid signal: 99"},
+		{[]string{"--stop-signal=99"}, "valid signals are 1 through 64"},
 		{[]string{"--stop-signal=0"}, "invalid signal: 0"},
 		{[]string{"--stop-signal=RTMIN+40"}, "invalid signal: RTMIN+40"},
 		{[]string{"--log-opt=max-size=nan"}, "invalid --log-opt max-size=nan"},
@@ -72,7 +72,7 @@ func TestValueRanges(t *testing.T) {
 
 	// Signals and stop timeouts of the verbs on a running container.
 	env.PMOK("run", "-d", "--name", "sig", "busybox", "sleep", "300")
-	env.PM("kill", "-s", "99", "sig").ExpectError(t, 125, "invalid signal: 99")
+	env.PM("kill", "-s", "99", "sig").ExpectError(t, 125, "valid signals are 1 through 64")
 	env.PM("kill", "-s", "SIGFOO", "sig").ExpectError(t, 125, "invalid signal: SIGFOO")
 	env.PM("stop", "-t", "99999999999999", "sig").ExpectError(t, 125, "invalid stop timeout 99999999999999")
 	if st := env.ctrField("sig", ".State"); st != "running" {

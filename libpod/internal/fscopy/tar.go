@@ -29,7 +29,8 @@ func WriteTar(w io.Writer, root, p, name string, follow bool) error {
 	if err := unix.Fstat(int(h.Fd()), &st); err != nil {
 		return fmt.Errorf("stat %s: %w", p, err)
 	}
-	t := &tarWriter{tw: tar.NewWriter(w), links: map[[2]uint64]string{}}
+	cw := &countingWriter{w: w}
+	t := &tarWriter{tw: tar.NewWriter(cw), links: map[[2]uint64]string{}}
 	switch st.Mode & unix.S_IFMT {
 	case unix.S_IFDIR:
 		d, err := pathrs.Reopen(h, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC)
@@ -72,7 +73,38 @@ func WriteTar(w io.Writer, root, p, name string, follow bool) error {
 			return err
 		}
 	}
-	return t.tw.Close()
+	if err := t.tw.Close(); err != nil {
+		return err
+	}
+	return cw.padRecord()
+}
+
+// tarRecord is GNU tar's record: 20 blocks of 512 bytes. tar(1) pads its
+// archives to whole records, and `tar --delete` of an archive that ends
+// inside one drops the entries after the one deleted.
+const tarRecord = 20 * 512
+
+// countingWriter counts what goes through to w.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
+}
+
+// padRecord ends the stream on a whole tar record with zero bytes, which
+// every tar reader takes as the end of the archive.
+func (c *countingWriter) padRecord() error {
+	if rest := c.n % tarRecord; rest != 0 {
+		if _, err := c.Write(make([]byte, tarRecord-rest)); err != nil {
+			return fmt.Errorf("writing the end of the archive: %w", err)
+		}
+	}
+	return nil
 }
 
 func orBase(name, p string) string {
