@@ -26,9 +26,9 @@ type ExecOptions struct {
 	// ProcessSpec is the path of the OCI process JSON to run.
 	ProcessSpec string
 	// Command is the command's first word, for the error when it cannot run.
-	Command string
-	Terminal    bool
-	Stdin       bool
+	Command  string
+	Terminal bool
+	Stdin    bool
 	// Attach makes conmon wait, with its attach socket ready, until
 	// Attached has returned: no output is lost.
 	Attach   bool
