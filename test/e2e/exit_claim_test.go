@@ -97,3 +97,17 @@ func TestExitClaimWait(t *testing.T) {
 	}
 	env.PMOK("rm", "w")
 }
+
+// TestExitClaimAfterRemoval: conmon's exit command that comes after its
+// claimant removed the container (run --rm) and the claim file with it has
+// nothing to do and succeeds; a user's cleanup of a name that does not
+// exist is still an error.
+func TestExitClaimAfterRemoval(t *testing.T) {
+	env := newEnv(t)
+	env.pull("busybox")
+	id := strings.TrimSpace(env.PMOK("create", "--network", "none", "busybox", "true").Stdout)
+	env.PMOK("rm", id)
+	gone := env.Path("exit-claims-" + id)
+	env.PMOK("container", "cleanup", "--exit-claim", gone, id)
+	env.PM("container", "cleanup", id).ExpectError(t, 125, "no container with name or ID")
+}

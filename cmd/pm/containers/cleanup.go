@@ -38,8 +38,10 @@ func newCleanupCommand(name string) *cobra.Command {
 			}
 			return forEach(cmd.Context(), args, func(ctx context.Context, n string) (string, error) {
 				// The engine treats a vanished container as cleaned up (the
-				// exit command races --rm); a name the user typed must exist.
-				if ok, err := eng.ContainerExists(ctx, n); err == nil && !ok {
+				// exit command races --rm, and comes after a claimant that
+				// removed the container and its claim file); a name the
+				// user typed must exist.
+				if ok, err := eng.ContainerExists(ctx, n); claim == "" && err == nil && !ok {
 					return "", define.Errorf(define.ErrNoSuchCtr, "no container with name or ID %q found: %w", n, define.ErrNoSuchCtr)
 				}
 				if err := eng.ContainerCleanup(ctx, n); err != nil {
