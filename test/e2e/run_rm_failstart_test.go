@@ -66,6 +66,10 @@ func TestAPIDockerRunRmFailedStart(t *testing.T) {
 		if res.Code != 127 || !strings.Contains(res.Stderr, "/no/such/cmd") {
 			t.Errorf("docker run --rm (detach %v): exit %d, stderr %q; want 127 naming the command", detach, res.Code, res.Stderr)
 		}
+		// Its wait for "removed" ends without an error of its own.
+		if strings.Contains(res.Stderr, "rror waiting for container") {
+			t.Errorf("docker run --rm (detach %v): the wait failed: %q", detach, res.Stderr)
+		}
 		if out := strings.TrimSpace(env.docker("ps", "-aq").Stdout); out != "" {
 			t.Errorf("docker run --rm (detach %v): containers left: %q", detach, out)
 		}

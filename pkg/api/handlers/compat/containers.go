@@ -289,7 +289,11 @@ func (a *api) containerWait(w http.ResponseWriter, r *http.Request) error {
 	handlers.Flush(w)
 	ctx := r.Context()
 	code, err := a.eng.ContainerWait(ctx, d.ID, conds, 50*time.Millisecond)
-	if err == nil && cond == "removed" {
+	if cond == "removed" && errors.Is(err, define.ErrNoSuchCtr) {
+		// Removed before it was seen stopped (a --rm container whose
+		// start failed): what was waited for has happened.
+		err = nil
+	} else if err == nil && cond == "removed" {
 		for {
 			ok, xerr := a.eng.ContainerExists(ctx, d.ID)
 			if xerr != nil || !ok {
