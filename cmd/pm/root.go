@@ -21,7 +21,11 @@ func newRootCommand(env *cli.Env) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "pm",
 		Short: "Manage containers, pods, images and volumes, daemonless and rootless",
-		Long: `pm runs containers as an ordinary user, with no daemon: each invocation
+		// The first line is Podman's, which scripts and Podman's own tests
+		// read from podman --help.
+		Long: `Manage pods, containers and images
+
+pm runs containers as an ordinary user, with no daemon: each invocation
 starts what it needs (conmon, an OCI runtime) and exits. State lives in a
 per-user SQLite database; user namespaces stand in for root.`,
 		SilenceUsage:  true,
