@@ -366,3 +366,31 @@ func (u *updater) recreate(ctx context.Context, t *updateTask) error {
 	}
 	return nil
 }
+
+// imageTransports are the transports an image argument may name before
+// its first colon (docker-archive:/x.tar); any other colon is a tag's or
+// a registry port's.
+var imageTransports = map[string]bool{"docker": true, "docker-archive": true, "oci": true, "oci-archive": true,
+	"dir": true, "containers-storage": true, "docker-daemon": true, "sif": true, "tarball": true}
+
+// checkAutoUpdateImage refuses, as Podman does, the registry auto-update
+// policy for an image not named in full: pm auto-update would not know
+// which registry to ask for a newer one. Other policies, valid or not,
+// are for pm auto-update to judge.
+func checkAutoUpdateImage(labels map[string]string, img string) error {
+	if p, err := autoUpdatePolicy(labels[AutoUpdateLabel]); err != nil || p != "registry" {
+		return nil
+	}
+	ref := img
+	if t, rest, ok := strings.Cut(img, ":"); ok && imageTransports[t] {
+		if t != "docker" {
+			return define.Invalidf("auto updates require the docker image transport but image is of transport %q", t)
+		}
+		ref = strings.TrimPrefix(rest, "//")
+	}
+	first, _, ok := strings.Cut(ref, "/")
+	if !ok || !(strings.ContainsAny(first, ".:") || first == "localhost") {
+		return define.Invalidf("short name: auto updates require fully-qualified image reference: %q", img)
+	}
+	return nil
+}

@@ -40,6 +40,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 	if err := checkOptions(s); err != nil {
 		return nil, err
 	}
+	if err := checkAutoUpdateImage(s.Labels, s.Image); err != nil {
+		return nil, err
+	}
 	seccompProfile, err := e.readSeccomp(s)
 	if err != nil {
 		return nil, err

@@ -30,10 +30,10 @@ func (s *Service) Login(ctx context.Context, registry string, opts RegistryOptio
 		return err
 	}
 	if opts.Username == "" {
-		return define.Invalidf("logging in to %s: a username is required", key)
+		return define.Invalidf("logging into %q: a username is required", key)
 	}
 	if opts.Password == "" {
-		return define.Invalidf("logging in to %s: a password is required", key)
+		return define.Invalidf("logging into %q: a password is required", key)
 	}
 	sys := s.systemContext()
 	RegistryOptions{AuthFile: opts.AuthFile, TLSVerify: opts.TLSVerify}.apply(sys)
@@ -41,9 +41,9 @@ func (s *Service) Login(ctx context.Context, registry string, opts RegistryOptio
 	if err := docker.CheckAuth(ctx, sys, opts.Username, opts.Password, host); err != nil {
 		var unauth docker.ErrUnauthorizedForCredentials
 		if errors.As(err, &unauth) {
-			return define.Errorf(define.ErrPermission, "logging in to %s: invalid username/password", key)
+			return define.Errorf(define.ErrPermission, "logging into %q: invalid username/password", key)
 		}
-		return fmt.Errorf("logging in to %s: %w", key, err)
+		return fmt.Errorf("logging into %q: %w", key, err)
 	}
 	if _, err := config.SetCredentials(sys, key, opts.Username, opts.Password); err != nil {
 		return fmt.Errorf("storing credentials for %s: %w", key, err)

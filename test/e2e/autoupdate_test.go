@@ -196,6 +196,18 @@ func TestAutoUpdateBadInput(t *testing.T) {
 		t.Errorf("auto-update with nothing to update printed %q", res.Stdout)
 	}
 
+	// The registry policy needs a full name with the docker transport:
+	// refused at create, nothing made.
+	env.PMOK("tag", "busybox", "shortname:latest")
+	env.PM("create", "--label", "io.containers.autoupdate=registry", "shortname:latest").
+		ExpectError(t, 125, `short name: auto updates require fully-qualified image reference: "shortname:latest"`)
+	env.PM("create", "--label", "io.containers.autoupdate=registry", "docker-archive:"+env.Path("none.tar")).
+		ExpectError(t, 125, `auto updates require the docker image transport but image is of transport "docker-archive"`)
+	if ids := env.psIDs(); len(ids) != 1 {
+		t.Errorf("containers after the refused creates: %q, want only none", ids)
+	}
+	env.PMOK("rmi", "shortname:latest")
+
 	id := env.runID("--name", "badpol", "--label", "io.containers.autoupdate=sometimes", "busybox", "sleep", "1000")
 	env.PM("auto-update").ExpectError(t, 125, `invalid auto-update policy "sometimes"`)
 	if got := env.ctrField("badpol", ".ID"); !strings.HasPrefix(id, got) || got == "" {
