@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,11 +24,12 @@ type portServer struct {
 	quit   chan struct{}
 	kick   chan struct{} // the driver logged something: a listener may have ended
 	done   chan struct{} // supervise has returned
-	ready  atomic.Bool   // the driver's halves have met: the child is restarted when it ends
 
-	mu    sync.Mutex
-	specs []port.Spec
-	ids   []int // the driver's ID of specs[i]; 0 while it is being re-added, -1 once given up
+	mu        sync.Mutex
+	ready     bool // the driver's halves have met: the child is restarted when it ends
+	childDied bool // the child ended before that
+	specs     []port.Spec
+	ids       []int // the driver's ID of specs[i]; 0 while it is being re-added, -1 once given up
 }
 
 // portError is a port the driver could not publish.
@@ -90,7 +90,14 @@ func servePorts(dir, ns string, specs []port.Spec) (*portServer, error) {
 	}()
 	select {
 	case <-initDone:
-		s.ready.Store(true)
+		s.mu.Lock()
+		s.ready = !s.childDied
+		s.mu.Unlock()
+		if !s.ready {
+			err := <-errc // the child's: the parent waits for quit
+			close(s.quit)
+			return nil, fmt.Errorf("port driver: %v", err)
+		}
 	case err := <-errc:
 		close(s.quit)
 		return nil, fmt.Errorf("port driver: %v", err)
@@ -184,7 +191,11 @@ func (s *portServer) runChild(opaqueMap map[string]string, ns string, errc chan<
 			return
 		default:
 		}
-		if !s.ready.Load() {
+		s.mu.Lock()
+		early := !s.ready
+		s.childDied = early
+		s.mu.Unlock()
+		if early {
 			errc <- err
 			return
 		}
