@@ -103,24 +103,25 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 	r.setPrimaryAddress(st)
 	if len(c.Config.PortMappings) > 0 && st.IP != "" {
 		// The caller's teardown (on error) undoes the attachment.
-		fo := network.ForwardOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, PidFile: r.forwarderPidFile(c.ID())}
+		o := network.PortDriverOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, Dir: r.portDriverDir(c.ID())}
 		if r.cfg.Rootless {
-			fo.NSPath = r.rootlessNS()
+			o.NSPath = r.rootlessNS()
 		}
-		if err := os.MkdirAll(filepath.Dir(fo.PidFile), 0o700); err != nil {
-			return err
-		}
-		if err := network.StartForwarder(fo); err != nil {
+		if err := network.StartPortDriver(ctx, o); err != nil {
+			if errors.Is(err, define.ErrConflict) {
+				// Taken since setupNetwork's check: as a busy port there.
+				return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
+			}
 			return err
 		}
 	}
 	return nil
 }
 
-// forwarderPidFile holds the pid of the process carrying c's published
-// ports to its bridge address.
-func (r *Runtime) forwarderPidFile(id string) string {
-	return filepath.Join(r.bundleDir(id), "portforward.pid")
+// portDriverDir holds the files of the helper carrying c's published
+// ports to its bridge address (rootlesskit's port driver).
+func (r *Runtime) portDriverDir(id string) string {
+	return filepath.Join(r.bundleDir(id), "rootlessport")
 }
 
 // attachment is what netavark's answer res says of c's place on network
@@ -318,8 +319,8 @@ func (r *Runtime) dropRootlessNSIfUnused() {
 // When netavark fails, c stays attached (its attach file is kept) for a
 // later teardown to retry.
 func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
-	if err := network.StopForwarder(r.forwarderPidFile(c.ID())); err != nil {
-		slog.Debug("stopping the port forwarder", "container", c.ID(), "err", err)
+	if err := network.StopPortDriver(r.portDriverDir(c.ID())); err != nil {
+		slog.Debug("stopping the port helper", "container", c.ID(), "err", err)
 	}
 	b, err := os.ReadFile(r.attachFile(c.ID()))
 	if errors.Is(err, os.ErrNotExist) {

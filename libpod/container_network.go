@@ -98,7 +98,7 @@ func (r *Runtime) helperPath(name string) (string, error) {
 
 // setupNetwork makes c's network namespace and connects it: pasta or
 // slirp4netns with c's published ports, or netavark for bridges (with
-// pm's port forwarder for their published ports). It
+// rootlesskit's port driver for their published ports). It
 // records the result in c.State.Network; on failure it leaves nothing.
 // The caller holds c's lock.
 func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error) {

@@ -447,3 +447,24 @@ func TestCrashCommit(t *testing.T) {
 		mid:  newLayer(&layers), what: "its layer exists",
 	}, base)
 }
+
+// TestCrashRunBridgePorts: pm run killed while it publishes ports on a
+// bridge network leaves no port helper once repaired.
+func TestCrashRunBridgePorts(t *testing.T) {
+	env := crashEnv(t)
+	// What an uninterrupted run and rm leave (netavark's aardvark.lock)
+	// is no crash's doing.
+	env.pull("busybox")
+	env.PMOK("network", "create", "crashnet")
+	env.PMOK("run", "-d", "--name", "r", "--network", "crashnet", "-p", "127.0.0.1::80", "busybox", "sleep", "300")
+	env.PMOK("rm", "-f", "-t", "0", "r")
+	base := env.baseline()
+	env.crashAndRepair("run on a bridge", crashVerb{
+		setup: func(e *Env) {
+			e.pull("busybox")
+			e.PMOK("network", "create", "--ignore", "crashnet")
+		},
+		args: []string{"run", "-d", "--name", "r", "--network", "crashnet", "-p", "127.0.0.1::80", "busybox", "sleep", "300"},
+		mid:  func(e *Env) bool { return e.helperProcs()["pm-rootlessport"] > 0 }, what: "its port helper runs",
+	}, base)
+}

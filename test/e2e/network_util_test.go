@@ -13,7 +13,7 @@ import (
 )
 
 // helperProcs counts this environment's network helpers (pasta,
-// slirp4netns, aardvark-dns, pm's port forwarder) and conmons: those with its runtime
+// slirp4netns, aardvark-dns, rootlesskit's port helper) and conmons: those with its runtime
 // directory in their environment or in its user namespace.
 func (e *Env) helperProcs() map[string]int {
 	marker := "XDG_RUNTIME_DIR=" + e.RuntimeDir
@@ -23,7 +23,7 @@ func (e *Env) helperProcs() map[string]int {
 		if !p.hasEnv(marker) && (userns == "" || p.userns != userns) {
 			continue
 		}
-		for _, name := range []string{"pasta", "passt", "slirp4netns", "aardvark-dns", "pm-portforward", "conmon"} {
+		for _, name := range []string{"pasta", "passt", "slirp4netns", "aardvark-dns", "pm-rootlessport", "conmon"} {
 			if strings.HasPrefix(p.comm, name) {
 				out[name]++
 			}
