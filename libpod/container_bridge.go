@@ -305,6 +305,9 @@ func (r *Runtime) dropRootlessNSIfUnused() {
 	if !r.cfg.Rootless {
 		return
 	}
+	if _, err := os.Stat(r.rootlessNS()); errors.Is(err, os.ErrNotExist) {
+		return
+	}
 	if ents, _ := os.ReadDir(r.attachDir()); len(ents) > 0 {
 		return
 	}
@@ -322,18 +325,22 @@ func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 	if err := network.StopPortDriver(r.portDriverDir(c.ID())); err != nil {
 		slog.Debug("stopping the port helper", "container", c.ID(), "err", err)
 	}
-	b, err := os.ReadFile(r.attachFile(c.ID()))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("reading the bridge attachment of %s: %w", c.Name(), err)
-	}
 	l, err := r.locks.Lock(ctx, "network-bridge")
 	if err != nil {
 		return fmt.Errorf("locking networks: %w", err)
 	}
 	defer l.Unlock()
+	b, err := os.ReadFile(r.attachFile(c.ID()))
+	if errors.Is(err, os.ErrNotExist) {
+		// Never attached, or a pm killed between making the rootless
+		// namespace and attaching c: the namespace may be there for
+		// nothing.
+		r.dropRootlessNSIfUnused()
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the bridge attachment of %s: %w", c.Name(), err)
+	}
 	var o network.Options
 	if err := json.Unmarshal(b, &o); err != nil {
 		// Nothing can tear down what it does not describe.
@@ -349,6 +356,37 @@ func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 	}
 	if err := os.Remove(r.attachFile(c.ID())); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing the bridge attachment of %s: %w", c.Name(), err)
+	}
+	r.dropRootlessNSIfUnused()
+	return nil
+}
+
+// sweepBridgeAttachments drops the bridge attachments of containers that
+// do not exist (exists asks the database, under the network lock, so a
+// container started meanwhile is seen) and then the rootless network
+// namespace if nothing is attached: what a pm killed while starting a
+// container on a bridge network left.
+func (r *Runtime) sweepBridgeAttachments(ctx context.Context, exists func(id string) (bool, error)) error {
+	ents, _ := os.ReadDir(r.attachDir())
+	if _, err := os.Stat(r.rootlessNS()); len(ents) == 0 && errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	l, err := r.locks.Lock(ctx, "network-bridge")
+	if err != nil {
+		return fmt.Errorf("locking networks: %w", err)
+	}
+	defer l.Unlock()
+	for _, ent := range ents {
+		if ok, err := exists(ent.Name()); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		// Its namespace is gone with it: netavark has nothing to detach.
+		if err := os.Remove(r.attachFile(ent.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("removing a stale bridge attachment: %w", err)
+		}
 	}
 	r.dropRootlessNSIfUnused()
 	return nil

@@ -199,8 +199,10 @@ var fullID = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^
 
 // sweepRuntimeFiles removes the lock files of containers, pods and
 // volumes that do not exist (the lock file is the one runtime file a pm
-// killed while removing leaves: all others go before the record), and
-// the exit files that no container has (left by an older pm). A lock
+// killed while removing leaves: all others go before the record), the
+// bridge attachments of containers that do not exist with the rootless
+// network namespace nothing uses, and the exit files that no container
+// has (left by an older pm). A lock
 // file is removed only while held, which is safe whoever else uses it:
 // a pm waiting on it takes a new one.
 func (r *Runtime) sweepRuntimeFiles(ctx context.Context) error {
@@ -250,6 +252,9 @@ func (r *Runtime) sweepRuntimeFiles(ctx context.Context) error {
 		if err := l.Remove(); err != nil {
 			slog.Debug("removing a stale lock file", "lock", name, "err", err)
 		}
+	}
+	if err := r.sweepBridgeAttachments(ctx, exists); err != nil {
+		return err
 	}
 	exits, _ := os.ReadDir(r.exitDir())
 	for _, ent := range exits {
