@@ -90,6 +90,10 @@ func (r *Runtime) attachLive(ctx context.Context, c *Container, n *define.Networ
 	if err != nil {
 		return err
 	}
+	// A container disconnected from all its networks has no attachment
+	// left: the new one names it again (netavark's teardown of an
+	// attachment without an ID would drop every container's DNS entries).
+	all.ContainerID, all.ContainerName = c.ID(), c.Name()
 	used, err := r.usedIPs(ctx, c.ID())
 	if err != nil {
 		return err

@@ -114,3 +114,29 @@ func TestNetworkConnect(t *testing.T) {
 	env.PMOK("rm", "-f", "-t", "0", "a", "b")
 	env.expectNoHelpers("after connect and disconnect")
 }
+
+// TestNetworkReconnectKeepsPeers: a container disconnected from its only
+// network and connected again is torn down as itself: removing it leaves
+// its peer's name in the network's DNS and the peer removable (the
+// re-made attachment had no container ID, and its teardown dropped every
+// container's DNS entries, after which the peer could not be removed).
+func TestNetworkReconnectKeepsPeers(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("network", "create", "solo")
+	env.PMOK("run", "-d", "--name", "a", "--network", "solo", "busybox", "sh", "-c", httpdCmd)
+	env.PMOK("run", "-d", "--name", "b", "--network", "solo", "busybox", "sleep", "300")
+	env.waitListening("a", 80)
+	env.PMOK("network", "disconnect", "solo", "b")
+	env.PMOK("network", "connect", "solo", "b")
+	if res := env.PM("exec", "b", "wget", "-qO-", "http://a/"); res.Code != 0 {
+		t.Errorf("b reaches a by name after reconnecting: %s", res)
+	}
+	env.PMOK("rm", "-f", "-t", "0", "b")
+	env.PMOK("run", "-d", "--name", "c", "--network", "solo", "busybox", "sleep", "300")
+	if res := env.PM("exec", "c", "wget", "-qO-", "http://a/"); res.Code != 0 {
+		t.Errorf("a is no longer found by name after b's removal: %s", res)
+	}
+	env.PMOK("rm", "-f", "-t", "0", "a", "c")
+	env.PMOK("network", "rm", "solo")
+	env.expectNoHelpers("after the reconnected containers")
+}
