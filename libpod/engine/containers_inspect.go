@@ -64,7 +64,7 @@ func (e *Engine) Inspect(ctx context.Context, names []string, typ string, size b
 		case typ == "image" && (err == nil || errors.Is(err, define.ErrNoSuchImage)):
 			errs = append(errs, define.Errorf(define.ErrNoSuchImage, "no such image %s", n))
 		case err == nil || errors.Is(err, define.ErrNotFound):
-			errs = append(errs, define.Errorf(define.ErrNotFound, "no such object: %q", n))
+			errs = append(errs, define.Errorf(define.ErrNotFound, "inspecting object: no such object: %q", n))
 		default:
 			errs = append(errs, err)
 		}

@@ -164,7 +164,7 @@ func (e *Engine) genPod(ctx context.Context, p *libpod.Pod) (*kube.GenPod, error
 		g.Containers = append(g.Containers, *gc)
 	}
 	if len(g.Containers) == 0 {
-		return nil, define.Invalidf("pod %s has no containers but its infra container: there is nothing to describe", p.Name())
+		return nil, define.Invalidf("pod %s only has an infra container: there is nothing to describe", p.Name())
 	}
 	// Kubernetes publishes ports per container; the pod's go on its first.
 	g.Containers[0].Ports = append(ports, g.Containers[0].Ports...)

@@ -388,6 +388,7 @@ func TestContainerUnknown(t *testing.T) {
 		}
 		env.PM(args...).ExpectError(t, code, want)
 	}
+	env.PM("inspect", "nosuch").ExpectError(t, 125, `inspecting object: no such object: "nosuch"`) // Podman's words
 	// Several names: the known ones are acted on, the error is the unknown one.
 	env.pull("busybox")
 	env.PMOK("create", "--name", "real", "busybox")

@@ -145,6 +145,10 @@ func TestKubeGeneratePlayRoundTrip(t *testing.T) {
 		t.Fatalf("kube generate -f wrote %q, %v", b, err)
 	}
 	env.PM("kube", "generate", "-f", file, "web").ExpectError(t, 125, "exists")
+	// A pod with nothing but its infra container has nothing to describe.
+	env.PMOK("pod", "create", "--name", "bare")
+	env.PM("kube", "generate", "bare").ExpectError(t, 125, "pod bare only has an infra container")
+	env.PMOK("pod", "rm", "bare")
 	// A volume is a PersistentVolumeClaim; a service is NodePort for ports.
 	claim := parseKube(t, env.PMOK("kube", "generate", "webdata").Stdout)
 	if len(claim.Claims) != 1 || claim.Claims[0].Metadata.Name != "webdata" {

@@ -31,6 +31,12 @@ func TestNetworkModes(t *testing.T) {
 	if strings.TrimSpace(mode) != "pasta" {
 		t.Errorf("default NetworkMode = %q, want pasta", mode)
 	}
+	// A mode's options are not part of its name in inspect, as in Podman.
+	env.PMOK("create", "--name", "opts", "--network", "slirp4netns:port_handler=slirp4netns", "busybox")
+	if mode := env.PMOK("inspect", "--format", "{{.HostConfig.NetworkMode}}", "opts").Stdout; mode != "slirp4netns\n" {
+		t.Errorf("NetworkMode with options = %q, want slirp4netns", mode)
+	}
+	env.PMOK("rm", "opts")
 	env.PMOK("rm", "-f", "-t", "0", "srv")
 	env.expectNoHelpers("after the modes")
 }

@@ -40,7 +40,7 @@ told apart by content) from --input or stdin, and print each name loaded.`,
 			}
 			if req.Input == "" && req.Reader == nil {
 				if isTerminal(os.Stdin) {
-					return invalid("cannot read an archive from a terminal: use --input or redirect stdin")
+					return invalid("cannot read from terminal, use command-line redirection or the --input flag")
 				}
 				req.Reader = os.Stdin
 			}

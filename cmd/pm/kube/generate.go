@@ -18,7 +18,7 @@ func NewGenerateCommand() *cobra.Command {
 		replicas int32
 	)
 	cmd := &cobra.Command{
-		Use:   "generate [options] CONTAINER|POD|VOLUME [CONTAINER|POD|VOLUME...]",
+		Use:   "generate [options] {CONTAINER...|POD...|VOLUME...}",
 		Short: "Generate Kubernetes YAML based on containers, pods or volumes",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
