@@ -290,9 +290,6 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 		rp.Name = "no"
 	}
 	netMode := cc.NetworkMode
-	if m, _, ok := strings.Cut(netMode, ":"); ok && (m == "slirp4netns" || m == "pasta") {
-		netMode = m // its options are not part of the mode's name, as in Podman
-	}
 	switch netMode {
 	case "", "private":
 		netMode = "slirp4netns"

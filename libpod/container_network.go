@@ -384,6 +384,11 @@ func (r *Runtime) inspectNetwork(c *Container, data *define.InspectContainerData
 	data.HostConfig.PublishAllPorts = c.Config.PublishAll
 	if kind, _ := NetworkKind(c.Config.NetworkMode); kind != "private" {
 		data.HostConfig.NetworkMode = c.Config.NetworkMode
+		// The options of slirp4netns and pasta are not part of the
+		// mode's name, as in Podman.
+		if m, _, ok := strings.Cut(c.Config.NetworkMode, ":"); ok && (m == "slirp4netns" || m == "pasta") {
+			data.HostConfig.NetworkMode = m
+		}
 	}
 	if st := c.State.Network; st != nil {
 		ns.IPAddress, ns.IPPrefixLen, ns.Gateway, ns.MacAddress = st.IP, st.Prefix, st.Gateway, st.MAC

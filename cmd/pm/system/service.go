@@ -22,6 +22,7 @@ func init() {
 
 type serviceOptions struct {
 	Time uint
+	CORS string
 }
 
 func newServiceCommand() *cobra.Command {
@@ -31,7 +32,7 @@ func newServiceCommand() *cobra.Command {
 		Short: "Serve the Docker-compatible REST API on a socket",
 		Long: `Serve the Docker Engine API (and pm's native routes) on URI: by default
 unix://$XDG_RUNTIME_DIR/pm/pm.sock, or a socket passed by systemd socket
-activation. tcp://HOST:PORT serves without authentication: anyone who can
+activation. tcp://HOST:PORT (or tcp:HOST:PORT) serves without authentication: anyone who can
 connect controls your containers.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -43,6 +44,7 @@ connect controls your containers.`,
 		},
 	}
 	cmd.Flags().UintVarP(&o.Time, "time", "t", 5, "Seconds without connections before the service exits (0: never)")
+	cmd.Flags().StringVar(&o.CORS, "cors", "", "Allow cross-origin requests from this origin (e.g. \"*\"): CORS headers on every answer")
 	return cmd
 }
 
@@ -57,6 +59,9 @@ func runService(cmd *cobra.Command, uri string, o serviceOptions) error {
 	eng, err := env.Engine(cmd.Context())
 	if err != nil {
 		return err
+	}
+	if o.CORS != "" {
+		slog.Debug(fmt.Sprintf("CORS Headers were set to %q", o.CORS)) // Podman's words
 	}
 	l, err := server.ActivationListener()
 	if err != nil {
@@ -86,6 +91,9 @@ func runService(cmd *cobra.Command, uri string, o serviceOptions) error {
 	defer stop()
 	slog.Info("api service listening", "addr", addrOf(l), "idle", o.Time)
 	srv := server.New(eng, time.Duration(o.Time)*time.Second)
+	if o.CORS != "" {
+		srv.AllowOrigin(o.CORS)
+	}
 	return srv.Serve(ctx, l)
 }
 

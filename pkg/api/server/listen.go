@@ -14,7 +14,7 @@ import (
 )
 
 // Listen opens the listener for uri: unix:///path (its directory made
-// 0700, the socket 0600) or tcp://HOST:PORT.
+// 0700, the socket 0600) or tcp://HOST:PORT (tcp:HOST:PORT too).
 func Listen(uri string) (net.Listener, error) {
 	u, err := url.Parse(uri)
 	if err != nil {
@@ -31,12 +31,17 @@ func Listen(uri string) (net.Listener, error) {
 		}
 		return listenUnix(path)
 	case "tcp":
-		if u.Host == "" {
+		// tcp://HOST:PORT, or tcp:HOST:PORT as Podman also takes it.
+		host := u.Host
+		if host == "" {
+			host = u.Opaque
+		}
+		if _, _, err := net.SplitHostPort(host); err != nil {
 			return nil, define.Invalidf("invalid service URI %q: no host:port", uri)
 		}
-		l, err := net.Listen("tcp", u.Host)
+		l, err := net.Listen("tcp", host)
 		if err != nil {
-			return nil, fmt.Errorf("listening on %s: %w", u.Host, err)
+			return nil, fmt.Errorf("listening on %s: %w", host, err)
 		}
 		return l, nil
 	}

@@ -89,6 +89,16 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			r.URL.RawPath = ""
 		}
 		compat.SetHeaders(rec.Header())
+		if s.cors != "" {
+			h := rec.Header()
+			h.Set("Access-Control-Allow-Origin", s.cors)
+			h.Set("Access-Control-Allow-Headers", "*")
+			h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, HEAD, OPTIONS")
+			if r.Method == http.MethodOptions {
+				rec.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
 		r = r.WithContext(context.WithValue(r.Context(), compat.VersionKey{}, version))
 		next.ServeHTTP(rec, r)
 	})

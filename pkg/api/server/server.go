@@ -26,6 +26,7 @@ import (
 type Server struct {
 	http *http.Server
 	idle time.Duration // 0: never exit for idleness
+	cors string        // the Access-Control-Allow-Origin answered; "" for none
 
 	mu       sync.Mutex
 	busy     int // requests in flight plus connections not idle
@@ -55,6 +56,13 @@ func New(eng *engine.Engine, idle time.Duration) *Server {
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
 	}
 	return s
+}
+
+// AllowOrigin has every answer carry CORS headers allowing origin (e.g.
+// "*"), and answers browsers' preflight OPTIONS requests, as Podman's
+// --cors does. Call it before Serve.
+func (s *Server) AllowOrigin(origin string) {
+	s.cors = origin
 }
 
 func (s *Server) handle(mux *http.ServeMux, rt handlers.Route, compatRoute bool) {
