@@ -272,10 +272,7 @@ func hostsFor(c *Container, hostname string) []byte {
 	b.WriteString("127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n")
 	b.WriteString("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n")
 	st := c.State.Network
-	gw := ""
-	if st != nil {
-		gw = st.Gateway
-	}
+	gw := hostAddrFor(c)
 	for _, h := range c.Config.Names.AddHosts {
 		name, ip, _ := strings.Cut(h, ":")
 		if ip == "host-gateway" {
@@ -299,6 +296,27 @@ func hostsFor(c *Container, hostname string) []byte {
 		fmt.Fprintf(&b, "%s\thost.containers.internal host.docker.internal\n", gw)
 	}
 	return b.Bytes()
+}
+
+// hostAddrFor is the address by which c reaches the host
+// (host.containers.internal, --add-host NAME:host-gateway): its gateway,
+// except on slirp4netns without allow_host_loopback, whose gateway does
+// not lead to the host; there, as in Podman, the host's own address.
+func hostAddrFor(c *Container) string {
+	st := c.State.Network
+	if st == nil {
+		return ""
+	}
+	if st.Mode == "slirp4netns" {
+		_, opts := NetworkKind(c.Config.NetworkMode)
+		if loopback, _, _, err := ParseSlirpOptions(opts); err == nil && !loopback {
+			if ip := network.HostIP(); ip != nil {
+				return ip.String()
+			}
+			return ""
+		}
+	}
+	return st.Gateway
 }
 
 // resolvFor is c's resolv.conf: the host's (without loopback nameservers),
