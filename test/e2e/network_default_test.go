@@ -82,3 +82,33 @@ func TestNetworkDefaultConf(t *testing.T) {
 	env.PMOK("run", "--rm", "--network", "none", "busybox", "true")
 	env.expectNoHelpers("after the refused default")
 }
+
+// TestNetworkHelperFails: slirp4netns starts while the runtime creates
+// the container; when it then fails (an MTU it refuses), the run is an
+// error naming its reason (125), the container never runs, and nothing
+// is left: no conmon, no helper, no namespace file; with --rm no
+// container either, without it one in Created with the error recorded.
+func TestNetworkHelperFails(t *testing.T) {
+	env := ctrEnv(t)
+	before := env.psIDs()
+	env.PM("run", "--rm", "--network", "slirp4netns:mtu=1", "busybox", "echo", "ran").ExpectError(t, 125, "slirp4netns did not start: cannot set MTU")
+	env.expectNoNewContainers(before, "after the failed --rm run")
+	r := env.PM("run", "--name", "bad", "--network", "slirp4netns:mtu=1", "busybox", "echo", "ran")
+	r.ExpectError(t, 125, "slirp4netns did not start: cannot set MTU")
+	if strings.Contains(r.Stdout, "ran") {
+		t.Errorf("the container ran: %q", r.Stdout)
+	}
+	if st := env.PMOK("inspect", "--format", "{{.State.Status}} {{.State.Error}}", "bad").Stdout; !strings.HasPrefix(st, "created slirp4netns did not start") {
+		t.Errorf("state after the failed start: %q", st)
+	}
+	env.expectNoConmon("after the failed starts")
+	env.expectNoHelpers("after the failed starts")
+	if ents, err := os.ReadDir(filepath.Join(env.RuntimeDir, "pm", "netns")); err == nil && len(ents) > 0 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("network files left: %q", names)
+	}
+	env.PMOK("rm", "bad")
+}
