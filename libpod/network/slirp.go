@@ -100,6 +100,14 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	}
 	readyW.Close()
 	child := cmd.Process.Pid
+	// Recorded at once, so that a teardown after a pm killed while
+	// slirp4netns starts finds it (StopSlirp checks what runs there).
+	if o.PidFile != "" {
+		if err := os.WriteFile(o.PidFile, []byte(strconv.Itoa(child)), 0o600); err != nil {
+			syscall.Kill(child, syscall.SIGKILL)
+			return 0, err
+		}
+	}
 	// slirp4netns keeps running; nothing in this process waits for it.
 	go func() {
 		defer define.Recover("reaping slirp4netns", nil)
@@ -134,11 +142,6 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 		return 0, ctx.Err()
 	case <-time.After(30 * time.Second):
 		return 0, errors.New("slirp4netns did not start in 30 seconds")
-	}
-	if o.PidFile != "" {
-		if err := os.WriteFile(o.PidFile, []byte(strconv.Itoa(child)), 0o600); err != nil {
-			return 0, err
-		}
 	}
 	for _, p := range o.Ports {
 		for j := uint16(0); j < max(p.Range, 1); j++ {
