@@ -85,7 +85,7 @@ webport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0));
 step "pm run -d --name web -p 127.0.0.1:$webport:8080 busybox httpd -f -vv -p 8080 -h /var/www"
 pm run -d --name web -p "127.0.0.1:$webport:8080" busybox httpd -f -vv -p 8080 -h /var/www
 step "pm ps"; pm ps
-step "curl http://127.0.0.1:$webport/   (from the host, through pasta)"
+step "curl http://127.0.0.1:$webport/   (from the host, through slirp4netns)"
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$webport/" && break; sleep 0.1; done
 step "pm exec web wget -qO- http://127.0.0.1:8080/"; pm exec web wget -qO- http://127.0.0.1:8080/
 step "pm exec web cat /proc/self/status | grep -E 'Cap(Eff|Inh)|Seccomp|NoNewPrivs'"

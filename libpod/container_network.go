@@ -96,35 +96,36 @@ func (r *Runtime) helperPath(name string) (string, error) {
 	return p, nil
 }
 
-// setupNetwork makes c's network namespace and connects it: pasta or
+// startNetwork makes c's network namespace and connects it: pasta or
 // slirp4netns with c's published ports, or netavark for bridges (with
-// rootlesskit's port driver for their published ports). It
-// records the result in c.State.Network; on failure it leaves nothing.
-// The caller holds c's lock.
-func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error) {
+// rootlesskit's port driver for their published ports). It records the result
+// in c.State.Network. slirp4netns, whose addresses its cidr fixes, starts
+// in the background, so that the runtime creates the container in the
+// namespace meanwhile: the caller calls wait before it starts the
+// container (and before it returns). On failure nothing is left. The
+// caller holds c's lock.
+func (r *Runtime) startNetwork(ctx context.Context, c *Container) (_ *netSetup, retErr error) {
 	c.State.Network = nil
 	if !OwnsNetNS(c.Config.NetworkMode) {
-		return nil
+		return &netSetup{}, nil
 	}
 	kind, opts := NetworkKind(c.Config.NetworkMode)
 	path := r.NetNSPath(c.ID())
 	// What a killed pm, or a teardown that failed, left.
 	if err := r.teardownNetwork(ctx, c); err != nil {
-		return err
+		return nil, err
 	}
 	// A busy port is a clear error before anything is made; the
 	// container cannot run (126 for run, as in Podman).
 	if _, err := network.ReservePorts(c.Config.PortMappings); err != nil {
-		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
+		return nil, &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 	}
 	if err := r.newNetNS(c, path); err != nil {
-		return fmt.Errorf("network of %s: %w", c.Name(), err)
+		return nil, fmt.Errorf("network of %s: %w", c.Name(), err)
 	}
 	defer func() {
 		if retErr != nil {
-			if err := r.teardownNetwork(context.WithoutCancel(ctx), c); err != nil {
-				slog.Warn("undoing a network set-up that failed", "container", c.ID(), "err", err)
-			}
+			r.undoNetwork(ctx, c)
 		}
 	}()
 	st := &define.NetworkStatus{Mode: kind, NSPath: path}
@@ -132,25 +133,28 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 	case "pasta":
 		bin, err := r.helperPath("pasta")
 		if err != nil {
-			return err
+			return nil, err
 		}
 		args := append(append([]string{}, r.cfg.Network.PastaOptions...), splitOpts(opts)...)
 		if err := network.StartPasta(ctx, network.PastaOptions{Path: bin, NSPath: path, Ports: c.Config.PortMappings, Args: args, PidFile: r.pastaPidFile(c.ID())}); err != nil {
-			return err
+			return nil, err
 		}
 	case "slirp4netns":
-		if err := r.startSlirp(ctx, c, path, opts, st); err != nil {
-			return err
+		n, err := r.startSlirp(ctx, c, path, opts, st)
+		if err != nil {
+			return nil, err
 		}
+		c.State.Network = st
+		return n, nil
 	case "bridge":
 		if err := r.setupBridge(ctx, c, st); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if kind != "bridge" {
 		a, err := network.NSAddr(path)
 		if err != nil {
-			return fmt.Errorf("reading the address of %s: %w", c.Name(), err)
+			return nil, fmt.Errorf("reading the address of %s: %w", c.Name(), err)
 		}
 		if a.IP != nil {
 			st.IP, st.Prefix, st.MAC = a.IP.String(), a.Prefix, a.MAC
@@ -160,17 +164,55 @@ func (r *Runtime) setupNetwork(ctx context.Context, c *Container) (retErr error)
 		}
 	}
 	c.State.Network = st
+	return &netSetup{}, nil
+}
+
+// undoNetwork tears down a network set-up that failed.
+func (r *Runtime) undoNetwork(ctx context.Context, c *Container) {
+	if err := r.teardownNetwork(context.WithoutCancel(ctx), c); err != nil {
+		slog.Warn("undoing a network set-up that failed", "container", c.ID(), "err", err)
+	}
+}
+
+// netSetup is the part of a network set-up still under way when
+// startNetwork returns: a helper starting in the background.
+type netSetup struct {
+	result chan error // nil when nothing is under way
+	// finish records the helper's results in c's state; wait runs it in
+	// the caller's goroutine once the helper is up.
+	finish func()
+	undo   func() // tears the network down when the helper failed
+	err    error
+	waited bool
+}
+
+// wait waits for the helper and reports its failure, after which the
+// network is torn down. It may be called more than once.
+func (n *netSetup) wait() error {
+	if n == nil || n.result == nil || n.waited {
+		if n == nil {
+			return nil
+		}
+		return n.err
+	}
+	n.waited = true
+	if n.err = <-n.result; n.err != nil {
+		n.undo()
+		return n.err
+	}
+	n.finish()
 	return nil
 }
 
-// startSlirp runs slirp4netns for c with its --network options
-// (allow_host_loopback=true|false, mtu=N, cidr=..., enable_ipv6=...).
-func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts string, st *define.NetworkStatus) error {
+// startSlirp starts slirp4netns for c with its --network options
+// (allow_host_loopback=true|false, mtu=N, cidr=..., enable_ipv6=...) in
+// the background, having filled st with the addresses it will give.
+func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts string, st *define.NetworkStatus) (*netSetup, error) {
 	bin := r.cfg.Engine.NetworkCmdPath
 	if bin == "" {
 		var err error
 		if bin, err = r.helperPath("slirp4netns"); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	o := network.SlirpOptions{
@@ -182,15 +224,34 @@ func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts strin
 	var err error
 	var addrs network.SlirpAddrs
 	if o.AllowHostLoopback, o.Args, addrs, err = ParseSlirpOptions(opts); err != nil {
-		return err
+		return nil, err
 	}
 	o.Guest = addrs.Guest
-	pid, err := network.StartSlirp(ctx, o)
-	if err != nil {
-		return err
+	st.IP, st.Prefix, st.Gateway = addrs.Guest, addrs.Prefix, addrs.Gateway
+	var pid int
+	var mac string
+	n := &netSetup{
+		result: make(chan error, 1),
+		finish: func() { st.SlirpPid, st.MAC = pid, mac },
+		undo:   func() { r.undoNetwork(ctx, c) },
 	}
-	st.SlirpPid = pid
-	return nil
+	go func() {
+		var err error
+		defer func() { n.result <- err }()
+		defer define.Recover("starting slirp4netns", &err)
+		if pid, err = network.StartSlirp(ctx, o); err != nil {
+			return
+		}
+		// The interface's address is the one slirp4netns was told; its
+		// MAC address is the kernel's choice.
+		a, aerr := network.NSAddr(path)
+		if aerr != nil {
+			err = fmt.Errorf("reading the address of %s: %w", c.Name(), aerr)
+			return
+		}
+		mac = a.MAC
+	}()
+	return n, nil
 }
 
 // ParseSlirpOptions checks --network slirp4netns:OPTS (allow_host_loopback=,
@@ -272,10 +333,7 @@ func hostsFor(c *Container, hostname string) []byte {
 	b.WriteString("127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n")
 	b.WriteString("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n")
 	st := c.State.Network
-	gw := ""
-	if st != nil {
-		gw = st.Gateway
-	}
+	gw := hostAddrFor(c)
 	for _, h := range c.Config.Names.AddHosts {
 		name, ip, _ := strings.Cut(h, ":")
 		if ip == "host-gateway" {
@@ -299,6 +357,27 @@ func hostsFor(c *Container, hostname string) []byte {
 		fmt.Fprintf(&b, "%s\thost.containers.internal host.docker.internal\n", gw)
 	}
 	return b.Bytes()
+}
+
+// hostAddrFor is the address by which c reaches the host
+// (host.containers.internal, --add-host NAME:host-gateway): its gateway,
+// except on slirp4netns without allow_host_loopback, whose gateway does
+// not lead to the host; there, as in Podman, the host's own address.
+func hostAddrFor(c *Container) string {
+	st := c.State.Network
+	if st == nil {
+		return ""
+	}
+	if st.Mode == "slirp4netns" {
+		_, opts := NetworkKind(c.Config.NetworkMode)
+		if loopback, _, _, err := ParseSlirpOptions(opts); err == nil && !loopback {
+			if ip := network.HostIP(); ip != nil {
+				return ip.String()
+			}
+			return ""
+		}
+	}
+	return st.Gateway
 }
 
 // resolvFor is c's resolv.conf: the host's (without loopback nameservers),

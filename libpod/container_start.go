@@ -164,9 +164,17 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err := checkWorkDir(c, mountpoint); err != nil {
 		return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 	}
-	if err := r.setupNetwork(ctx, c); err != nil {
+	netw, err := r.startNetwork(ctx, c)
+	if err != nil {
 		return err
 	}
+	// A helper still starting is waited for before failStart, which
+	// tears its network down, runs.
+	defer func() {
+		if err := netw.wait(); err != nil && retErr == nil {
+			retErr = err
+		}
+	}()
 	if err := r.joinNamespaces(ctx, c); err != nil {
 		return err
 	}
@@ -222,12 +230,17 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err != nil {
 		return classifyStartErr(err, c)
 	}
+	c.State.Pid, c.State.ConmonPid = pid, conmonPid
+	// The network helper started while the runtime created the
+	// container; the container must not start before it is up.
+	if err := netw.wait(); err != nil {
+		return err
+	}
 	if p := c.Config.ConmonPidFile; p != "" {
 		if err := os.WriteFile(p, []byte(strconv.Itoa(conmonPid)), 0o644); err != nil {
 			return fmt.Errorf("writing --conmon-pidfile: %w", err)
 		}
 	}
-	c.State.Pid, c.State.ConmonPid = pid, conmonPid
 	return nil
 }
 

@@ -20,8 +20,12 @@ import (
 const SlirpCIDR = "10.0.2.0/24"
 
 // SlirpAddrs are slirp4netns's fixed places in its network: the gateway
-// (reaching the host) at .2, the DNS forwarder at .3 and the guest at .100.
-type SlirpAddrs struct{ Gateway, DNS, Guest string }
+// (reaching the host) at .2, the DNS forwarder at .3 and the guest at .100,
+// and the network's prefix length.
+type SlirpAddrs struct {
+	Gateway, DNS, Guest string
+	Prefix              int
+}
 
 // SlirpAddrsOf gives the addresses slirp4netns uses in cidr ("" for its
 // default network).
@@ -41,7 +45,8 @@ func SlirpAddrsOf(cidr string) (SlirpAddrs, error) {
 		ip[3] += off
 		return ip.String()
 	}
-	return SlirpAddrs{Gateway: at(2), DNS: at(3), Guest: at(100)}, nil
+	ones, _ := n.Mask.Size()
+	return SlirpAddrs{Gateway: at(2), DNS: at(3), Guest: at(100), Prefix: ones}, nil
 }
 
 // SlirpOptions say how slirp4netns connects one network namespace.
@@ -94,15 +99,25 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 		return 0, fmt.Errorf("starting slirp4netns: %w", err)
 	}
 	readyW.Close()
-	pid = cmd.Process.Pid
+	child := cmd.Process.Pid
+	// Recorded at once, so that a teardown after a pm killed while
+	// slirp4netns starts finds it (StopSlirp checks what runs there).
+	if o.PidFile != "" {
+		if err := os.WriteFile(o.PidFile, []byte(strconv.Itoa(child)), 0o600); err != nil {
+			syscall.Kill(child, syscall.SIGKILL)
+			return 0, err
+		}
+	}
 	// slirp4netns keeps running; nothing in this process waits for it.
 	go func() {
 		defer define.Recover("reaping slirp4netns", nil)
 		cmd.Wait()
 	}()
 	defer func() {
+		// child, not pid: a failure returns pid 0, and kill(0) would
+		// kill pm's own process group.
 		if retErr != nil {
-			syscall.Kill(pid, syscall.SIGKILL)
+			syscall.Kill(child, syscall.SIGKILL)
 		}
 	}()
 	ready := make(chan error, 1)
@@ -128,11 +143,6 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	case <-time.After(30 * time.Second):
 		return 0, errors.New("slirp4netns did not start in 30 seconds")
 	}
-	if o.PidFile != "" {
-		if err := os.WriteFile(o.PidFile, []byte(strconv.Itoa(pid)), 0o600); err != nil {
-			return 0, err
-		}
-	}
 	for _, p := range o.Ports {
 		for j := uint16(0); j < max(p.Range, 1); j++ {
 			if err := slirpForward(o.APISocket, o.Guest, p, j); err != nil {
@@ -140,7 +150,7 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 			}
 		}
 	}
-	return pid, nil
+	return child, nil
 }
 
 // slirpForward asks slirp4netns to forward one host port to the guest.

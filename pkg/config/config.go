@@ -148,7 +148,7 @@ type NetworkConfig struct {
 	NetworkBackend            string   `toml:"network_backend"`              // "netavark"
 	DefaultNetwork            string   `toml:"default_network"`              // "pm"
 	DefaultSubnet             string   `toml:"default_subnet"`               // "10.88.0.0/16"
-	DefaultRootlessNetworkCmd string   `toml:"default_rootless_network_cmd"` // "pasta" or "slirp4netns"
+	DefaultRootlessNetworkCmd string   `toml:"default_rootless_network_cmd"` // "slirp4netns" (default) or "pasta"
 	NetworkConfigDir          string   `toml:"network_config_dir"`
 	PastaOptions              []string `toml:"pasta_options"`
 	DNSBindPort               uint16   `toml:"dns_bind_port"`

@@ -95,7 +95,7 @@ func defaultConfig(opts Options) *Config {
 		NetworkBackend:            "netavark",
 		DefaultNetwork:            "pm",
 		DefaultSubnet:             "10.88.0.0/16",
-		DefaultRootlessNetworkCmd: "pasta",
+		DefaultRootlessNetworkCmd: "slirp4netns",
 		NetworkConfigDir:          "/etc/containers/networks",
 	}
 	if opts.Rootless {

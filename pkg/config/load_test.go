@@ -95,7 +95,7 @@ func TestLoadDefaults(t *testing.T) {
 				"Events":       {c.Engine.EventsLogger, "file"},
 				"Network":      {c.Network.DefaultNetwork, "pm"},
 				"Subnet":       {c.Network.DefaultSubnet, "10.88.0.0/16"},
-				"NetCmd":       {c.Network.DefaultRootlessNetworkCmd, "pasta"},
+				"NetCmd":       {c.Network.DefaultRootlessNetworkCmd, "slirp4netns"},
 				"Backend":      {c.Network.NetworkBackend, "netavark"},
 				"DetachKeys":   {c.Engine.DetachKeys, "ctrl-p,ctrl-q"},
 				"PolicyPath":   {c.PolicyPath, ""},

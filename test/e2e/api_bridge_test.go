@@ -32,7 +32,7 @@ func (e *Env) dockerNetSettings(ctr string) dockerNetSettings {
 // (pm's default network under Docker's name, with a real ID), which
 // containers created through the API join by default, with their
 // addresses in inspect; docker network connect and disconnect work on
-// them; pm's own CLI keeps pasta.
+// them; pm's own CLI keeps slirp4netns.
 func TestAPIDefaultBridge(t *testing.T) {
 	needTool(t, "docker")
 	env := newEnv(t)
@@ -170,11 +170,11 @@ func TestAPIDefaultBridge(t *testing.T) {
 		t.Errorf("network connect of a host-network container succeeded")
 	}
 
-	// pm's CLI keeps Podman's default: pasta for a rootless container.
+	// pm's CLI keeps Podman 4's default: slirp4netns for a rootless container.
 	var cli []struct{ HostConfig struct{ NetworkMode string } }
 	env.PMOK("create", "--name", "clictr", img, "true")
-	if err := json.Unmarshal([]byte(env.PMOK("inspect", "clictr").Stdout), &cli); err != nil || len(cli) != 1 || cli[0].HostConfig.NetworkMode != "pasta" {
-		t.Errorf("pm create's network mode: %+v %v, want pasta", cli, err)
+	if err := json.Unmarshal([]byte(env.PMOK("inspect", "clictr").Stdout), &cli); err != nil || len(cli) != 1 || cli[0].HostConfig.NetworkMode != "slirp4netns" {
+		t.Errorf("pm create's network mode: %+v %v, want slirp4netns", cli, err)
 	}
 	env.PMOK("rm", "clictr")
 

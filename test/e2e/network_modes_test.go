@@ -28,8 +28,8 @@ func TestNetworkModes(t *testing.T) {
 		t.Errorf("container:srv wget = %q", out)
 	}
 	mode := env.PMOK("inspect", "--format", "{{.HostConfig.NetworkMode}}", "srv").Stdout
-	if strings.TrimSpace(mode) != "pasta" {
-		t.Errorf("default NetworkMode = %q, want pasta", mode)
+	if strings.TrimSpace(mode) != "slirp4netns" {
+		t.Errorf("default NetworkMode = %q, want slirp4netns", mode)
 	}
 	// A mode's options are not part of its name in inspect, as in Podman.
 	env.PMOK("create", "--name", "opts", "--network", "slirp4netns:port_handler=slirp4netns", "busybox")
@@ -42,7 +42,7 @@ func TestNetworkModes(t *testing.T) {
 }
 
 // TestNetworkNoLeaks: 20 start/stop cycles of a container with a
-// published port leave no pasta or conmon behind.
+// published port leave no slirp4netns or conmon behind.
 func TestNetworkNoLeaks(t *testing.T) {
 	env := ctrEnv(t)
 	env.PMOK("create", "--name", "cyc", "-p", "80", "busybox", "sh", "-c", httpdCmd)
@@ -52,8 +52,8 @@ func TestNetworkNoLeaks(t *testing.T) {
 	}
 	env.expectNoHelpers("after 20 start/stop cycles")
 	env.PMOK("start", "cyc")
-	if n := env.helperProcs(); n["passt"]+n["pasta"] != 1 {
-		t.Errorf("running container: helpers %v, want one pasta", n)
+	if n := env.helperProcs(); n["slirp4netns"] != 1 {
+		t.Errorf("running container: helpers %v, want one slirp4netns", n)
 	}
 	env.PMOK("rm", "-f", "-t", "0", "cyc")
 	env.expectNoHelpers("after rm")

@@ -42,28 +42,31 @@ func (e *Env) inNetNS() {
 		"setpriv", fmt.Sprintf("--reuid=%d", e.User.UID), fmt.Sprintf("--regid=%d", e.User.GID), "--clear-groups", "--"}
 }
 
-// TestNetworkOffline: on a host with no default route, where Debian 12's
-// pasta finds no interface to take its addresses from and refuses to
-// start, containers on the default network still run, with at most a
-// one-line notice, and a published port answers on the host's loopback.
+// TestNetworkOffline: on a host with no default route, containers on the
+// default network (slirp4netns) and on pasta, which Debian 12 refuses to
+// start there unless given an address of its own, still run with a
+// default route, with at most a one-line notice, and a published port
+// answers on the host's loopback.
 func TestNetworkOffline(t *testing.T) {
 	env := ctrEnv(t) // pulls from the registry on the host's loopback
 	env.inNetNS()
 	if r := env.Exec("ip", "-4", "route"); r.Code != 0 || r.Stdout != "" {
 		t.Fatalf("the test's network namespace has routes: %s", r)
 	}
-	r := env.PMOK("run", "--rm", "busybox", "ip", "-4", "route", "show", "default")
-	if !strings.HasPrefix(r.Stdout, "default via ") {
-		t.Errorf("container's default route: %q", r.Stdout)
+	for _, mode := range []string{"private", "pasta"} {
+		r := env.PMOK("run", "--rm", "--network", mode, "busybox", "ip", "-4", "route", "show", "default")
+		if !strings.HasPrefix(r.Stdout, "default via ") {
+			t.Errorf("--network %s: container's default route: %q", mode, r.Stdout)
+		}
+		if n := strings.Count(strings.TrimSpace(r.Stderr), "\n"); r.Stderr != "" && n > 0 {
+			t.Errorf("--network %s: more than a one-line notice:\n%s", mode, r.Stderr)
+		}
+		env.PMOK("run", "-d", "--name", "web", "--network", mode, "-p", "127.0.0.1:8080:80", "busybox", "sh", "-c", httpdCmd)
+		env.waitListening("web", 80)
+		if r := env.Exec("curl", "-sS", "-m", "10", "http://127.0.0.1:8080/"); r.Code != 0 || r.Stdout != "hello from pm\n" {
+			t.Errorf("--network %s: the published port from the namespace's loopback: %s", mode, r)
+		}
+		env.PMOK("rm", "-f", "-t", "0", "web")
+		env.expectNoHelpers("after rm")
 	}
-	if n := strings.Count(strings.TrimSpace(r.Stderr), "\n"); r.Stderr != "" && n > 0 {
-		t.Errorf("more than a one-line notice:\n%s", r.Stderr)
-	}
-	env.PMOK("run", "-d", "--name", "web", "-p", "127.0.0.1:8080:80", "busybox", "sh", "-c", httpdCmd)
-	env.waitListening("web", 80)
-	if r := env.Exec("curl", "-sS", "-m", "10", "http://127.0.0.1:8080/"); r.Code != 0 || r.Stdout != "hello from pm\n" {
-		t.Errorf("the published port from the namespace's loopback: %s", r)
-	}
-	env.PMOK("rm", "-f", "-t", "0", "web")
-	env.expectNoHelpers("after rm")
 }

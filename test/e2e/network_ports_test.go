@@ -50,7 +50,7 @@ func TestNetworkPublish(t *testing.T) {
 	if p := d.HostConfig.PortBindings["53/udp"]; len(p) != 1 || p[0].HostPort != "5353" {
 		t.Errorf("inspect PortBindings[53/udp] = %+v", p)
 	}
-	if d.HostConfig.NetworkMode != "pasta" || d.NetworkSettings.IPAddress == "" {
+	if d.HostConfig.NetworkMode != "slirp4netns" || d.NetworkSettings.IPAddress != "10.0.2.100" {
 		t.Errorf("inspect NetworkMode %q, IPAddress %q", d.HostConfig.NetworkMode, d.NetworkSettings.IPAddress)
 	}
 	// The port stays published across a restart.

@@ -6,10 +6,11 @@ import (
 )
 
 // TestSlirpCIDR: with slirp4netns:cidr=, the container's address, its
-// nameserver and the target of published ports all move to that network.
+// nameserver, its gateway to the host (with allow_host_loopback) and the
+// target of published ports all move to that network.
 func TestSlirpCIDR(t *testing.T) {
 	env := ctrEnv(t)
-	out := env.PMOK("run", "--rm", "--network", "slirp4netns:cidr=10.99.0.0/24", "busybox",
+	out := env.PMOK("run", "--rm", "--network", "slirp4netns:cidr=10.99.0.0/24,allow_host_loopback=true", "busybox",
 		"sh", "-c", "grep nameserver /etc/resolv.conf; ip -4 addr show tap0 | grep inet; grep host.containers.internal /etc/hosts").Stdout
 	for _, want := range []string{"nameserver 10.99.0.3", "inet 10.99.0.100/24", "10.99.0.2\thost.containers.internal"} {
 		if !strings.Contains(out, want) {

@@ -48,7 +48,14 @@ func (e *Env) expectNoHelpers(what string) {
 // hostServer serves "hello from the host" on 127.0.0.1 and returns its port.
 func hostServer(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	return hostServerOn(t, "127.0.0.1")
+}
+
+// hostServerOn serves "hello from the host" on addr (every address for
+// "0.0.0.0") and returns its port.
+func hostServerOn(t *testing.T, addr string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", net.JoinHostPort(addr, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
