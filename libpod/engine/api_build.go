@@ -60,6 +60,9 @@ type BuildRequest struct {
 	Ulimits   []specgen.Ulimit
 	Resources specgen.Resources
 	ShmSize   int64
+	// Security holds the RUN steps' security options (a seccomp profile,
+	// AppArmor, SELinux labels, masked paths), as pm run's --security-opt.
+	Security specgen.Security
 	// Network is the network of RUN steps: "" or "host" (the host's),
 	// or "none".
 	Network string

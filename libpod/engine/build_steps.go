@@ -179,6 +179,7 @@ func (b *builder) container(cmd []string) (string, error) {
 			s.Env[k] = v
 		}
 		s.Resources, s.ShmSize, s.Net.AddHosts = b.req.Resources, b.req.ShmSize, b.req.AddHosts
+		s.Security = b.req.Security
 		if b.req.Network == "none" {
 			s.NetworkMode = "none"
 		}

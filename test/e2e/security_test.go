@@ -323,3 +323,25 @@ spec:
 	}
 	env.PMOK("kube", "down", env.Path("sec.yaml"))
 }
+
+// TestBuildSecurityOpt: pm build --security-opt applies to the RUN steps:
+// a deny-mkdir profile fails a RUN that makes a directory, and the same
+// build passes without it; a malformed option is refused before anything
+// is built.
+func TestBuildSecurityOpt(t *testing.T) {
+	env := ctrEnv(t)
+	deny := env.writeFile("deny-mkdir.json", denyMkdirProfile)
+	ctx := buildCtx(t, env, "secctx", map[string]string{"Containerfile": "FROM busybox\nRUN mkdir /made\n"})
+	images := env.imageIDs()
+	res := env.PM("build", "--security-opt", "seccomp="+deny, "-t", "secimg", ctx)
+	if res.Code == 0 || !strings.Contains(res.Stdout+res.Stderr, "Operation not permitted") {
+		t.Errorf("RUN mkdir under the deny-mkdir profile: %s", res)
+	}
+	env.PM("build", "--security-opt", "seccomp", "-t", "secimg", ctx).ExpectError(t, 125, "--security-opt")
+	if got := env.imageIDs(); !equal(got, images) {
+		t.Errorf("failed builds left images: %q, was %q", got, images)
+	}
+	env.PMOK("build", "-t", "secimg", ctx)
+	env.PMOK("rmi", "secimg")
+	env.expectNoStorageContainers("after the builds")
+}

@@ -38,6 +38,7 @@ func newBuildxCommand(name string) *cobra.Command {
 // engine.
 type buildFlags struct {
 	tags, buildArgs, labels, ulimits  []string
+	securityOpts                      []string
 	file, imgFormat, pull, ignoreFile string
 	authFile, logFile, target         string
 	quiet, pullNever, noCache, layers bool
@@ -67,6 +68,7 @@ instruction of the Dockerfile reference takes effect, or is refused.`,
 	fs.StringVarP(&f.file, "file", "f", "", "Containerfile to use, - for stdin (default: CONTEXT/Containerfile or CONTEXT/Dockerfile)")
 	fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "ARG value for the build, NAME=VALUE (NAME alone takes it from the environment)")
 	fs.StringArrayVar(&f.labels, "label", nil, "Label to add to the image, KEY=VALUE")
+	fs.StringArrayVar(&f.securityOpts, "security-opt", nil, "Security option of the RUN steps' containers, as pm run's --security-opt (seccomp=, apparmor=, label=, mask=, ...)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "Print only the ID of the built image")
 	fs.StringVar(&f.imgFormat, "format", "oci", "Format of the built image's manifest and configuration: oci or docker (docker keeps HEALTHCHECK, SHELL and ONBUILD; default: $BUILDAH_FORMAT, else oci)")
 	fs.StringVar(&f.ignoreFile, "ignorefile", "", "Ignore file to use in place of the context's .containerignore or .dockerignore")
@@ -168,6 +170,9 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 			return define.Invalidf("checking authfile: %v", err)
 		}
 		req.Auth.AuthFile = f.authFile
+	}
+	if err := req.Security.ParseSecurityOpts(f.securityOpts, specgen.CLISecurityOpts); err != nil {
+		return err
 	}
 	for _, u := range f.ulimits {
 		l, err := specgen.ParseUlimit(u)
