@@ -219,7 +219,7 @@ func TestBuildFileFlag(t *testing.T) {
 	if out := env.PMOK("run", "--rm", "f2", "cat", "/stdin-msg").Stdout; out != "hello\n" {
 		t.Errorf("built with -f -: %q", out)
 	}
-	env.PM("build", "-f", "Nope", ctx).ExpectError(t, 125, "no Containerfile at Nope")
+	env.PM("build", "-f", "Nope", ctx).ExpectError(t, 125, "no Containerfile at Nope or "+ctx+"/Nope: no such file or directory")
 }
 
 // TestBuildMultiStage: stages by name and index, an image as COPY

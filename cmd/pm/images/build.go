@@ -1,6 +1,7 @@
 package images
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -252,7 +253,7 @@ func containerfilePath(file, contextDir, scratch string) (string, error) {
 		return filepath.Join(tmp, "Containerfile"), nil
 	case filepath.IsAbs(file):
 		if _, err := os.Stat(file); err != nil {
-			return "", define.Invalidf("no Containerfile at %s", file)
+			return "", define.Invalidf("no Containerfile at %s: %v", file, errors.Unwrap(err))
 		}
 		return file, nil
 	}
@@ -263,7 +264,7 @@ func containerfilePath(file, contextDir, scratch string) (string, error) {
 	}
 	in := filepath.Join(contextDir, file)
 	if _, err := os.Stat(in); err != nil {
-		return "", define.Invalidf("no Containerfile at %s or %s", file, in)
+		return "", define.Invalidf("no Containerfile at %s or %s: %v", file, in, errors.Unwrap(err))
 	}
 	return in, nil
 }
