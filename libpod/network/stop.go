@@ -3,6 +3,7 @@ package network
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,6 +33,20 @@ func StopPasta(pidFile string) error {
 		waitGone(pid, "pas", 2*time.Second)
 	}
 	return nil
+}
+
+// StopAardvark ends the aardvark-dns that netavark started for confDir
+// (its --config), whatever networks it still serves, and removes its
+// state: for a reset, when nothing of pm's is left to resolve.
+func StopAardvark(confDir string) error {
+	dir := filepath.Join(confDir, "aardvark-dns")
+	if b, err := os.ReadFile(filepath.Join(dir, "aardvark.pid")); err == nil {
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 && isProc(pid, "aardvark") {
+			syscall.Kill(pid, syscall.SIGTERM)
+			waitGone(pid, "aardvark", 2*time.Second)
+		}
+	}
+	return os.RemoveAll(dir)
 }
 
 // isProc reports whether pid runs a binary whose name starts with prefix

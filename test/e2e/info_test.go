@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -148,6 +149,15 @@ func TestSystemReset(t *testing.T) {
 	if pause <= 0 || !alive(pause) {
 		t.Fatalf("no live pause process after pm pull (pause.pid: %d)", pause)
 	}
+	// A network, and a container on it whose teardown cannot finish
+	// (aardvark-dns's file of the network is gone): reset removes both,
+	// with the rootless network namespace, its pasta and aardvark-dns.
+	env.PMOK("network", "create", "resetnet")
+	env.PMOK("run", "-d", "--name", "stuck", "--network", "resetnet", "busybox", "sleep", "300")
+	if err := os.Remove(filepath.Join(env.RuntimeDir, "pm", "networks", "aardvark-dns", "resetnet")); err != nil {
+		t.Fatalf("removing aardvark-dns's file of the network: %v", err)
+	}
+	env.PM("rm", "-f", "-t", "0", "stuck").ExpectError(t, 125, "tearing down the bridge networks of stuck")
 	env.PMOK("system", "reset", "-f")
 	if !waitGone(pause, 5*time.Second) {
 		t.Errorf("pause process %d alive after pm system reset -f", pause)
@@ -155,4 +165,8 @@ func TestSystemReset(t *testing.T) {
 	if got := env.imageIDs(); len(got) != 0 {
 		t.Errorf("images after pm system reset -f: %q", got)
 	}
+	if out := env.PMOK("network", "ls", "--format", "{{.Name}}").Stdout; strings.Contains(out, "resetnet") {
+		t.Errorf("networks after pm system reset -f:\n%s", out)
+	}
+	env.expectNoHelpers("after pm system reset -f")
 }

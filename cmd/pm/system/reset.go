@@ -20,10 +20,10 @@ func newResetCommand() *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "reset [options]",
-		Short: "Remove every container, pod, image and volume, and pm's state",
+		Short: "Remove every container, pod, image, volume and network, and pm's state",
 		Long: `Remove everything pm stores for this user: containers, pods, images,
-volumes, the state database and the storage directories, then stop the pause
-process that holds the user namespace. Configuration files are kept.`,
+volumes, networks, the state database and the storage directories, then stop
+the pause process that holds the user namespace. Configuration files are kept.`,
 		Args: cli.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !force {
