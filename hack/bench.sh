@@ -10,5 +10,5 @@ if ! command -v podman >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	echo "bench: installing podman for the side-by-side comparison"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends podman >/dev/null
 fi
-go build -o bin/pm-bench ./hack/bench
+go build -tags "containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper" -o bin/pm-bench ./hack/bench
 exec ./bin/pm-bench -pm bin/pm "$@"
