@@ -29,12 +29,7 @@ func (e *Env) hostPortOf(ctr, wantIP string) int {
 // -P, an empty HostPort and a fixed one publish, as docker port and
 // inspect say; a stopped container frees its host port for another.
 func TestAPIBridgePorts(t *testing.T) {
-	needTool(t, "docker")
-	env := newEnv(t)
-	env.startService(nil, "--time", "0")
-	img := env.Registry + "/busybox"
-	env.docker("pull", "-q", img)
-	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	env, img := dockerBusybox(t)
 	env.docker("network", "create", "pnet")
 	defer env.Exec("docker", "network", "rm", "pnet")
 

@@ -188,12 +188,7 @@ func TestAPIDefaultBridge(t *testing.T) {
 // the default bridge and other networks resolve none of them, as in
 // Docker.
 func TestAPIUserNetworkDNS(t *testing.T) {
-	needTool(t, "docker")
-	env := newEnv(t)
-	env.startService(nil, "--time", "0")
-	img := env.Registry + "/busybox"
-	env.docker("pull", "-q", img)
-	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	env, img := dockerBusybox(t)
 	env.docker("network", "create", "dnsnet")
 	defer env.Exec("docker", "network", "rm", "dnsnet")
 	env.docker("network", "create", "othernet")

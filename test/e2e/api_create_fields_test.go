@@ -210,12 +210,7 @@ func TestAPICreateMountsAndPaths(t *testing.T) {
 // network, where pm gives each container a network of its own, they are
 // refused.
 func TestAPICreateLinks(t *testing.T) {
-	needTool(t, "docker")
-	env := newEnv(t)
-	env.startService(nil, "--time", "0")
-	img := env.Registry + "/busybox"
-	env.docker("pull", "-q", img)
-	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	env, img := dockerBusybox(t)
 	env.docker("network", "create", "linknet")
 	defer env.Exec("docker", "network", "rm", "linknet")
 	env.docker("run", "-d", "--name", "db", "--network", "linknet", img, "sleep", "300")

@@ -124,12 +124,7 @@ services:
 // one it depends on with condition: service_healthy is healthy.
 func TestAPIComposeHealthy(t *testing.T) {
 	needTool(t, "docker-compose")
-	needTool(t, "docker")
-	env := newEnv(t)
-	env.startService(nil, "--time", "0")
-	img := env.Registry + "/busybox"
-	env.docker("pull", "-q", img)
-	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	env, img := dockerBusybox(t)
 	dir := env.Path("proj")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)

@@ -86,12 +86,7 @@ func TestAPIStatusWords(t *testing.T) {
 // prune with the bytes reclaimed, reach docker events in Docker's
 // Type/Action/Actor shape, and pm events shows them too.
 func TestAPIObjectEvents(t *testing.T) {
-	needTool(t, "docker")
-	env := newEnv(t)
-	env.startService(nil, "--time", "0")
-	img := env.Registry + "/busybox"
-	env.docker("pull", "-q", img)
-	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	env, img := dockerBusybox(t)
 	since := unixNano(time.Now().Add(-time.Second))
 
 	env.docker("volume", "create", "ev1")

@@ -141,3 +141,17 @@ func (e *Env) curl(sock, method, path, body string) (string, string) {
 	}
 	return out[i+1:], out[:i]
 }
+
+// dockerBusybox is an environment serving the API (docker pointed at it)
+// with the registry's busybox pulled through it, removed at cleanup; it
+// returns the image's name.
+func dockerBusybox(t *testing.T) (*Env, string) {
+	t.Helper()
+	needTool(t, "docker")
+	env := newEnv(t)
+	env.startService(nil, "--time", "0")
+	img := env.Registry + "/busybox"
+	env.docker("pull", "-q", img)
+	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
+	return env, img
+}
