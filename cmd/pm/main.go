@@ -88,8 +88,19 @@ func run(args []string) int {
 	return define.ExitCode(err)
 }
 
-// oneLine folds a multi-line message so every error is one line.
+// oneLine folds a multi-line message so every error is one line. A
+// one-line message is printed as it is, spaces and all ("invalid signal: "
+// names an empty signal).
 func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
+	s = strings.Trim(s, "\r\n")
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	var parts []string
+	for _, line := range strings.Split(s, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			parts = append(parts, line)
+		}
+	}
+	return strings.Join(parts, " ")
 }
