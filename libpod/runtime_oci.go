@@ -75,7 +75,11 @@ func (r *Runtime) chooseRuntime(name string, h oci.Host) (c runtimeCandidate, re
 	if name != "" {
 		c = r.candidate(name, h)
 		if c.Reason != "" {
-			return c, "", define.Errorf(define.ErrRuntimeUnavailable, "OCI runtime %q cannot run here: %s", name, c.Reason)
+			what := "cannot run here"
+			if c.Path == "" {
+				what = "not found"
+			}
+			return c, "", define.Errorf(define.ErrRuntimeUnavailable, "OCI runtime %q %s: %s", name, what, c.Reason)
 		}
 		return c, by, nil
 	}

@@ -58,7 +58,7 @@ func TestChooseRuntime(t *testing.T) {
 		{name: "--runtime", setup: func(c *config.Config) { c.Engine.Runtime, c.RuntimeChosenBy = "runc", "--runtime" },
 			want: "runc", inReason: "named by --runtime"},
 		{name: "request wins", setup: func(c *config.Config) { c.Engine.Runtime = "runc" }, request: "runsc", want: "runsc"},
-		{name: "kata missing", request: "kata", inReason: `OCI runtime "kata" cannot run here: no kata binary`},
+		{name: "kata missing", request: "kata", inReason: `OCI runtime "kata" not found: no kata binary`},
 		{name: "kata without kvm", setup: func(c *config.Config) {
 			c.Engine.OCIRuntimes["kata"] = c.Engine.OCIRuntimes["runc"]
 		}, request: "kata", inReason: "no /dev/kvm"},

@@ -114,6 +114,11 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
+	// A runtime that cannot run here fails the build before it starts, as
+	// any other bad option of it (exit 125, as Podman's build).
+	if _, err := e.rt.OCIRuntime(""); err != nil {
+		return nil, &define.ExitCodeError{Code: define.ExitPM, Err: err}
+	}
 
 	var tags []string
 	for _, t := range req.Tags {
@@ -160,7 +165,10 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 	}
 	df, err := os.ReadFile(dfPath)
 	if err != nil {
-		return nil, define.Invalidf("reading %s from the build context: %v", name, errors.Unwrap(err))
+		if req.Dockerfile == "" {
+			return nil, define.Invalidf("the build context has no Containerfile or Dockerfile: %s: %v", name, errors.Unwrap(err))
+		}
+		return nil, define.Invalidf("reading the Containerfile from the build context: %s: %v", name, errors.Unwrap(err))
 	}
 	ctxDir := dir
 	if req.ContextDir != "" {

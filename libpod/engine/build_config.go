@@ -173,6 +173,11 @@ func parseOnBuild(args string) (string, error) {
 func (b *builder) onBuild() error {
 	triggers := b.cfg.OnBuild
 	b.cfg.OnBuild = nil
+	// What the triggers commit are intermediate images, even after the
+	// build's last FROM.
+	final := b.final
+	b.final = false
+	defer func() { b.final = final }()
 	for _, t := range triggers {
 		steps, err := parseDockerfile(t)
 		if err == nil && len(steps) != 1 {

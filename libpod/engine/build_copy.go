@@ -214,7 +214,7 @@ func (b *builder) copy(kind, args string) error {
 	if err := b.put(kind, id, ca, items); err != nil {
 		return err
 	}
-	return b.commit(id, key, "docker", kind+" "+args)
+	return b.commit(id, key, kind+" "+args)
 }
 
 // target is where a source file named name lands: inside dst when it
@@ -285,7 +285,7 @@ func (b *builder) copyFrom(ca copyArgs, args, dst string, dstDir bool) error {
 	if err := b.put("COPY", id, ca, items); err != nil {
 		return err
 	}
-	return b.commit(id, key, "docker", "COPY "+args)
+	return b.commit(id, key, "COPY "+args)
 }
 
 // openArchive opens file as a tar stream when it is a tar archive, plain

@@ -123,6 +123,7 @@ func (bs *buildState) buildStage(i, last int) error {
 	b := &builder{buildState: bs, stage: i, args: map[string]string{}, env: map[string]string{}}
 	steps := bs.stages[i].steps
 	for j, st := range steps {
+		b.final = i == last && j == len(steps)-1
 		if req.PodmanStyle {
 			fmt.Fprintf(out, "%sSTEP %d/%d: %s\n", prefix, j+1, len(steps), st.Line)
 		} else {
@@ -135,26 +136,11 @@ func (bs *buildState) buildStage(i, last int) error {
 			return fmt.Errorf("building at STEP %q: %w", st.Line, err)
 		}
 	}
-	format := "docker"
-	if i == last {
-		if len(req.Labels) > 0 && b.cfg.Labels == nil {
-			b.cfg.Labels = map[string]string{}
-		}
-		for k, v := range req.Labels {
-			b.cfg.Labels[k] = v
-		}
-		if req.Format != "" {
-			format = req.Format
-		}
-		if format == "oci" {
-			b.dockerOnly()
-		}
-		if req.PodmanStyle {
-			fmt.Fprintf(out, "COMMIT %s\n", strings.Join(req.Tags, " "))
-		}
-	}
-	if i == last || b.dirty {
-		if err := b.commitStep("COMMIT "+format, format); err != nil {
+	// The build's image is its last step's commit; a last step that
+	// committed nothing (FROM, a configuration instruction) gets one.
+	b.final = i == last
+	if (b.final && !b.finalImage) || (!b.final && b.dirty) {
+		if err := b.commitStep("COMMIT " + b.commitFormat()); err != nil {
 			return err
 		}
 	}

@@ -59,6 +59,31 @@ type builder struct {
 	pending []string
 	wdMade  bool // the working directory is known to exist in image
 	dirty   bool // config changed since the last commit
+	// final marks the build's last step: what it commits is the build's
+	// image, with the build's labels and format (as Podman's, no extra
+	// image on top); finalImage says it did.
+	final, finalImage bool
+}
+
+// commitFormat is the format of what a step commits: the build's for its
+// last step, else docker (the intermediate images keep every field).
+func (b *builder) commitFormat() string {
+	if b.final && b.req.Format != "" {
+		return b.req.Format
+	}
+	return "docker"
+}
+
+// finalCommit prints Podman's COMMIT line for the build's image and marks
+// that the step made it.
+func (b *builder) finalCommit() {
+	if !b.final {
+		return
+	}
+	b.finalImage = true
+	if b.req.PodmanStyle {
+		fmt.Fprintf(b.out, "COMMIT %s\n", strings.Join(b.req.Tags, " "))
+	}
 }
 
 func (b *builder) expand(s string) string { return expandWith(s, b.env, b.args) }
@@ -323,22 +348,24 @@ func (b *builder) run(args string) error {
 	if err != nil {
 		return err
 	}
+	// The build exits with the step's code, as Podman's: the command's
+	// own, or 1 when the runtime could not start it.
 	code, err := b.e.ContainerStartAttached(b.ctx, id, AttachOptions{Stdout: b.out, Stderr: b.out})
 	if err != nil {
-		return err
+		return &define.ExitCodeError{Code: 1, Err: err}
 	}
 	if code != 0 {
-		return define.Errorf(define.ErrInvalidArg, "The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), code)
+		return &define.ExitCodeError{Code: code, Err: fmt.Errorf("The command '%s' returned a non-zero code: %d", strings.Join(cmd, " "), code)}
 	}
 	if err := b.afterTargets(id, targets); err != nil {
 		return err
 	}
-	return b.commit(id, key, "docker", strings.Join(cmd, " "))
+	return b.commit(id, key, strings.Join(cmd, " "))
 }
 
 // commitStep commits the stage's image with its config so far (the end
 // of a stage), or takes it from the cache.
-func (b *builder) commitStep(instr, format string) error {
+func (b *builder) commitStep(instr string) error {
 	key := b.cacheKey(instr, "", false)
 	if b.cached(key) {
 		return nil
@@ -347,13 +374,20 @@ func (b *builder) commitStep(instr, format string) error {
 	if err != nil {
 		return err
 	}
-	return b.commit(id, key, format, strings.Join(b.pending, "; "))
+	return b.commit(id, key, strings.Join(b.pending, "; "))
 }
 
 // commit commits step container id as the stage's next image, with the
 // stage's configuration, and records it in the cache under key.
-func (b *builder) commit(id, key, format, createdBy string) error {
+func (b *builder) commit(id, key, createdBy string) error {
 	cfg := b.cfg
+	format := b.commitFormat()
+	if b.final {
+		cfg.Labels = finalLabels(cfg.Labels, b.req.Labels)
+		if format == "oci" {
+			b.dockerOnly()
+		}
+	}
 	rep, err := b.e.rt.CommitContainer(b.ctx, id, libpod.CommitOptions{
 		Set: &cfg, Author: b.author, Docker: format == "docker", CreatedBy: createdBy,
 	})
@@ -370,8 +404,25 @@ func (b *builder) commit(id, key, format, createdBy string) error {
 			b.warn(fmt.Sprintf("recording the build cache: %v", err))
 		}
 	}
+	b.finalCommit()
 	b.printID(rep.ID())
 	return nil
+}
+
+// finalLabels are the image's labels with the build's --label values
+// over them.
+func finalLabels(img, build map[string]string) map[string]string {
+	if len(build) == 0 {
+		return img
+	}
+	out := make(map[string]string, len(img)+len(build))
+	for k, v := range img {
+		out[k] = v
+	}
+	for k, v := range build {
+		out[k] = v
+	}
+	return out
 }
 
 func (b *builder) printID(id string) {
@@ -398,6 +449,7 @@ func (b *builder) cached(key string) bool {
 		fmt.Fprintf(b.out, " ---> Using cache\n")
 	}
 	b.image, b.dirty = id, false
+	b.finalCommit()
 	b.printID(id)
 	return true
 }
@@ -410,9 +462,15 @@ func (b *builder) cacheKey(instr, extra string, withArgs bool) string {
 		Parent, Instr, Extra, Author string
 		Config                       image.RunConfig
 		Args                         map[string]string
-	}{b.image, instr, extra, b.author, b.cfg, nil}
+		// The build's last step also commits its labels and format.
+		FinalLabels map[string]string `json:",omitempty"`
+		FinalFormat string            `json:",omitempty"`
+	}{Parent: b.image, Instr: instr, Extra: extra, Author: b.author, Config: b.cfg}
 	if withArgs {
 		k.Args = b.args
+	}
+	if b.final {
+		k.FinalLabels, k.FinalFormat = b.req.Labels, b.commitFormat()
 	}
 	return hashJSON(k)
 }

@@ -177,7 +177,7 @@ func TestRuntimeKataRefused(t *testing.T) {
 	if _, err := exec.LookPath("kata-runtime"); err == nil {
 		t.Fatalf("kata-runtime is installed: this test expects a host without Kata")
 	}
-	env.PM("run", "--runtime", "kata", "busybox", "true").ExpectError(t, 126, `OCI runtime "kata" cannot run here: no kata binary`)
+	env.PM("run", "--runtime", "kata", "busybox", "true").ExpectError(t, 126, `OCI runtime "kata" not found: no kata binary`)
 	env.PM("create", "--runtime", "kata", "busybox", "true").ExpectError(t, 126, "no kata binary")
 
 	if _, err := os.Stat("/dev/kvm"); err == nil {
