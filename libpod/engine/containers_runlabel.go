@@ -65,7 +65,7 @@ func (e *Engine) Runlabel(ctx context.Context, req RunlabelRequest) (*RunlabelRe
 	name := req.Name
 	if name == "" {
 		base := req.Image
-		if strings.HasPrefix(img.ID(), req.Image) {
+		if strings.HasPrefix(img.ID(), strings.TrimPrefix(req.Image, "sha256:")) {
 			base = imgName
 		}
 		name = runlabelName(base)

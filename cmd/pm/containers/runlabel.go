@@ -30,8 +30,6 @@ it is missing, and run its value, with ARGs appended, as a command on the
 host. podman, docker or pm as the program is pm itself. NAME and IMAGE
 ($NAME, ${NAME}, =NAME, ...) stand for the container name and the image,
 $OPT1..$OPT3 for --opt1..--opt3, $PWD for the working directory.`,
-		Example: `  pm container runlabel install myimage
-  pm container runlabel --display --name web run myimage`,
 		Args: cli.MinArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ra, err := auth.Auth()
