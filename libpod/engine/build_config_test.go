@@ -233,3 +233,19 @@ func TestParseDockerfileSyntax(t *testing.T) {
 		t.Errorf("a shift is no heredoc: %v", err)
 	}
 }
+
+func TestExpandWithEscapes(t *testing.T) {
+	t.Parallel()
+	vars := map[string]string{"A": "1", "B": "two"}
+	for in, want := range map[string]string{
+		"$A ${B} $C":             "1 two ",
+		`\$A \${B} x\$`:          `$A ${B} x$`,
+		`\\$A`:                   `\\1`,
+		`run --name=\${NAME} $A`: `run --name=${NAME} 1`,
+		`C:\path\$A`:             `C:\path$A`,
+	} {
+		if got := expandWith(in, vars); got != want {
+			t.Errorf("expandWith(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -142,12 +142,20 @@ func strconvQuoteList(l []string) string {
 var escapeDirective = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^#\s*(?i:escape)\s*=\s*(\S+)\s*$`) })
 
 var varRef = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
+	return regexp.MustCompile(`\\\\|\\\$|\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)`)
 })
 
 // expandWith replaces $VAR and ${VAR} with the first of maps that has it.
+// An escaped \$ is a plain $, as in Docker (LABEL run="podman run \${IMAGE}"
+// keeps the variable for the label's reader); \\ stays as it is.
 func expandWith(s string, maps ...map[string]string) string {
 	return varRef().ReplaceAllStringFunc(s, func(m string) string {
+		switch m {
+		case `\\`:
+			return m
+		case `\$`:
+			return "$"
+		}
 		k := strings.Trim(m[1:], "{}")
 		for _, mp := range maps {
 			if v, ok := mp[k]; ok {

@@ -17,10 +17,11 @@ type RegistryAuth struct {
 	Username, Password string // --creds; empty uses the auth file
 	AuthFile           string // --authfile; "" is the configured one
 	TLSVerify          *bool  // --tls-verify; nil lets registries.conf decide
+	CertDir            string // --cert-dir; "" uses certs.d
 }
 
 func (a RegistryAuth) options() image.RegistryOptions {
-	o := image.RegistryOptions{Username: a.Username, Password: a.Password, AuthFile: a.AuthFile}
+	o := image.RegistryOptions{Username: a.Username, Password: a.Password, AuthFile: a.AuthFile, CertDir: a.CertDir}
 	if a.TLSVerify != nil {
 		o.TLSVerify = types.NewOptionalBool(*a.TLSVerify)
 	}

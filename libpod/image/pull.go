@@ -22,12 +22,16 @@ type RegistryOptions struct {
 	Username, Password string             // from --creds; "" uses the auth file
 	AuthFile           string             // "" uses the configured auth file
 	TLSVerify          types.OptionalBool // undefined: registries.conf decides
+	CertDir            string             // --cert-dir; "" uses certs.d
 }
 
 // apply sets the registry options on sys.
 func (o RegistryOptions) apply(sys *types.SystemContext) {
 	if o.AuthFile != "" {
 		sys.AuthFilePath = o.AuthFile
+	}
+	if o.CertDir != "" {
+		sys.DockerCertPath = o.CertDir
 	}
 	if o.Username != "" || o.Password != "" {
 		sys.DockerAuthConfig = &types.DockerAuthConfig{Username: o.Username, Password: o.Password}
