@@ -183,7 +183,10 @@ free_subid_start() {
 
 make_user() {
 	user="pmconf$(od -An -N3 -tx1 /dev/urandom | tr -d " \n")"
-	useradd -M -d "$work/home" -s /bin/bash "$user"
+	# The passwd entry names /home/USER (not made), where Podman's tests
+	# expect a user's home (030-run's keep-id HOME); the tests run with
+	# HOME=$work/home.
+	useradd -M -d "/home/$user" -s /bin/bash "$user"
 	uid=$(id -u "$user")
 	for f in /etc/subuid /etc/subgid; do
 		sed -i "/^$user:/d" "$f" 2>/dev/null || true

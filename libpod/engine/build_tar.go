@@ -108,7 +108,7 @@ func (b *builder) owner(kind, id, spec string) (fscopy.IDPair, error) {
 		return fscopy.IDPair{}, err
 	}
 	defer b.e.rt.UnmountContainer(context.WithoutCancel(b.ctx), id, false)
-	u, err := resolveUser(mp, spec, nil)
+	u, _, err := resolveUser(mp, spec, nil)
 	if err != nil {
 		return fscopy.IDPair{}, fmt.Errorf("%s --chown=%s: %w", kind, spec, err)
 	}

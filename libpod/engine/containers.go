@@ -243,7 +243,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		if err := addPasswdEntries(sc.Rootfs, s, wd); err != nil {
 			return nil, err
 		}
-		u, err := resolveUser(sc.Rootfs, user, s.GroupAdd)
+		u, home, err := resolveUser(sc.Rootfs, user, s.GroupAdd)
 		if err != nil {
 			return nil, err
 		}
@@ -257,6 +257,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 			ContainerID:   sc.ID,
 			Rootfs:        sc.Rootfs,
 			User:          u,
+			Home:          home,
 			HostsFile:     filepath.Join(sc.BundleDir, "hosts"),
 			ResolvFile:    filepath.Join(sc.BundleDir, "resolv.conf"),
 			HostnameFile:  filepath.Join(sc.BundleDir, "hostname"),
@@ -389,7 +390,7 @@ func firstName(img *image.Image, asked string) string {
 
 // resolveUser reads the container's passwd and group files, safely inside
 // rootfs, to resolve user.
-func resolveUser(rootfs, user string, groupAdd []string) (specs.User, error) {
+func resolveUser(rootfs, user string, groupAdd []string) (specs.User, string, error) {
 	open := func(name string) *os.File {
 		p, err := securejoin.SecureJoin(rootfs, name)
 		if err != nil {

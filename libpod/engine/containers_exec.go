@@ -82,7 +82,7 @@ func (e *Engine) ContainerExec(ctx context.Context, idOrName string, req ExecReq
 		if c.State.Status != define.StatusRunning || c.State.Mountpoint == "" {
 			return nil, define.Errorf(define.ErrInvalidState, "can only create exec sessions on running containers: container state improper")
 		}
-		u, err := resolveUser(c.State.Mountpoint, req.User, nil)
+		u, _, err := resolveUser(c.State.Mountpoint, req.User, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -39,8 +40,10 @@ func addPasswdEntries(rootfs string, s *specgen.Spec, workDir string) error {
 		name, home, shell := strconv.Itoa(uid), workDir, "/bin/sh"
 		if u, err := user.LookupId(strconv.Itoa(rootless.UID())); err == nil {
 			name = u.Username
+			// The host user's home when it is mounted in, or a directory
+			// above it is; else the working directory.
 			for _, m := range s.Mounts {
-				if m.Destination == u.HomeDir {
+				if d := filepath.Clean(m.Destination); d != "/" && (d == u.HomeDir || strings.HasPrefix(u.HomeDir, d+"/")) {
 					home = u.HomeDir
 				}
 			}

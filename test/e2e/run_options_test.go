@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -238,6 +239,26 @@ func TestRunKeepIDPasswd(t *testing.T) {
 	}
 	if out := env.PMOK("run", "--rm", "--userns=keep-id", "busybox", "sh", "-c", "echo $HOME").Stdout; out != "/\n" {
 		t.Errorf("keep-id: HOME = %q", out)
+	}
+	// HOME is the host user's home when it, or a directory above it, is
+	// mounted in (an anonymous volume here), as in Podman.
+	u, err := user.Lookup(env.User.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, vol := range []string{u.HomeDir, filepath.Dir(u.HomeDir)} {
+		out := env.PMOK("run", "--rm", "-v", vol, "--userns=keep-id", "busybox", "sh", "-c", "echo $HOME ~").Stdout
+		if want := u.HomeDir + " " + u.HomeDir + "\n"; out != want {
+			t.Errorf("keep-id with %s mounted: HOME and ~ = %q, want %q", vol, out, want)
+		}
+	}
+	// Without keep-id HOME comes from the image's passwd, and is / for a
+	// user it has no entry for (Podman's "do not set empty HOME").
+	if out := env.PMOK("run", "--rm", "busybox", "sh", "-c", "echo $HOME").Stdout; out != "/root\n" {
+		t.Errorf("root's HOME = %q", out)
+	}
+	if out := env.PMOK("run", "--rm", "--user", "100", "busybox", "sh", "-c", "echo $HOME").Stdout; out != "/\n" {
+		t.Errorf("--user 100 (no passwd entry): HOME = %q", out)
 	}
 	if out := env.PMOK("run", "--rm", "--userns=keep-id", "--user=0", "busybox", "id", "-un").Stdout; out != "root\n" {
 		t.Errorf("keep-id --user=0: %q", out)

@@ -38,6 +38,7 @@ type Host struct {
 	ContainerID  string
 	Rootfs       string
 	User         specs.User // resolved from the image's /etc/passwd
+	Home         string     // the user's home there; "" for none (HOME is then /)
 	HostsFile    string     // generated /etc/hosts to bind, "" for none
 	ResolvFile   string
 	HostnameFile string
@@ -103,7 +104,7 @@ func Generate(s *specgen.Spec, img ImageConfig, h Host) (*specs.Spec, error) {
 		Process: &specs.Process{
 			Terminal: s.Terminal,
 			Args:     args,
-			Env:      Env(s, img, hostname),
+			Env:      withHome(Env(s, img, hostname), s, h.Home),
 			Cwd:      workDir(s, img),
 			User:     h.User,
 		},
@@ -183,6 +184,27 @@ func Env(s *specgen.Spec, img ImageConfig, hostname string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// withHome adds HOME, when the environment has none and the user did not
+// unset it: home, the user's home directory in the image, or / when the
+// image's passwd file has no entry for the user (as Podman; the runtimes
+// differ in what they would set).
+func withHome(env []string, s *specgen.Spec, home string) []string {
+	if s.UnsetenvAll || slices.Contains(s.Unsetenv, "HOME") {
+		return env
+	}
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "HOME=") {
+			return env
+		}
+	}
+	if home == "" {
+		home = "/"
+	}
+	env = append(env, "HOME="+home)
+	sort.Strings(env)
+	return env
 }
 
 func workDir(s *specgen.Spec, img ImageConfig) string {

@@ -21,6 +21,7 @@ type passwdEntry struct {
 	name string
 	uid  uint32
 	gid  uint32
+	home string
 }
 
 type groupEntry struct {
@@ -32,8 +33,9 @@ type groupEntry struct {
 // ResolveUser turns -u user[:group] (names or numbers) and --group-add
 // into the process's user, reading the container's own passwd and group
 // files. An empty user is root. A name that the files do not know is an
-// invalid argument.
-func ResolveUser(user string, groupAdd []string, f UserFiles) (specs.User, error) {
+// invalid argument. home is the user's home directory in the passwd file,
+// "" when it has none (a number without an entry).
+func ResolveUser(user string, groupAdd []string, f UserFiles) (specs.User, string, error) {
 	pw := parsePasswd(f.Passwd)
 	gr := parseGroup(f.Group)
 	if user == "" {
@@ -58,7 +60,7 @@ func ResolveUser(user string, groupAdd []string, f UserFiles) (specs.User, error
 			}
 		}
 		if entry == nil {
-			return u, define.Invalidf("unable to find user %s: no matching entries in passwd file", uname)
+			return u, "", define.Invalidf("unable to find user %s: no matching entries in passwd file", uname)
 		}
 		u.UID = entry.uid
 	}
@@ -68,7 +70,7 @@ func ResolveUser(user string, groupAdd []string, f UserFiles) (specs.User, error
 	if hasGroup {
 		gid, err := lookupGroup(gname, gr)
 		if err != nil {
-			return u, err
+			return u, "", err
 		}
 		u.GID = gid
 	} else if entry != nil {
@@ -87,11 +89,15 @@ func ResolveUser(user string, groupAdd []string, f UserFiles) (specs.User, error
 		}
 		gid, err := lookupGroup(g, gr)
 		if err != nil {
-			return u, err
+			return u, "", err
 		}
 		u.AdditionalGids = append(u.AdditionalGids, gid)
 	}
-	return u, nil
+	home := ""
+	if entry != nil {
+		home = entry.home
+	}
+	return u, home, nil
 }
 
 func lookupGroup(name string, gr []groupEntry) (uint32, error) {
@@ -117,7 +123,11 @@ func parsePasswd(r io.Reader) []passwdEntry {
 		if err1 != nil || err2 != nil {
 			return
 		}
-		out = append(out, passwdEntry{name: f[0], uid: uint32(uid), gid: uint32(gid)})
+		e := passwdEntry{name: f[0], uid: uint32(uid), gid: uint32(gid)}
+		if len(f) >= 6 {
+			e.home = f[5]
+		}
+		out = append(out, e)
 	})
 	return out
 }

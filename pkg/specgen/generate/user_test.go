@@ -18,21 +18,22 @@ func TestResolveUser(t *testing.T) {
 		groupAdd []string
 		uid, gid uint32
 		extra    []uint32
+		home     string
 		bad      bool
 	}{
-		{user: "", uid: 0, gid: 0},
-		{user: "user", uid: 1000, gid: 1000, extra: []uint32{10, 29}},
-		{user: "1000", uid: 1000, gid: 1000, extra: []uint32{10, 29}},
-		{user: "user:wheel", uid: 1000, gid: 10},
+		{user: "", uid: 0, gid: 0, home: "/root"},
+		{user: "user", uid: 1000, gid: 1000, extra: []uint32{10, 29}, home: "/home/user"},
+		{user: "1000", uid: 1000, gid: 1000, extra: []uint32{10, 29}, home: "/home/user"},
+		{user: "user:wheel", uid: 1000, gid: 10, home: "/home/user"},
 		{user: "4242", uid: 4242, gid: 0},
 		{user: "4242:77", uid: 4242, gid: 77},
-		{user: "root", groupAdd: []string{"wheel", "55"}, uid: 0, gid: 0, extra: []uint32{10, 55}},
+		{user: "root", groupAdd: []string{"wheel", "55"}, uid: 0, gid: 0, extra: []uint32{10, 55}, home: "/root"},
 		{user: "nosuch", bad: true},
 		{user: "user:nogroup", bad: true},
 	}
 	for _, c := range cases {
 		t.Run(c.user, func(t *testing.T) {
-			u, err := ResolveUser(c.user, c.groupAdd, UserFiles{Passwd: strings.NewReader(passwd), Group: strings.NewReader(group)})
+			u, home, err := ResolveUser(c.user, c.groupAdd, UserFiles{Passwd: strings.NewReader(passwd), Group: strings.NewReader(group)})
 			if c.bad {
 				if !errors.Is(err, define.ErrInvalidArg) {
 					t.Fatalf("err = %v, want invalid argument", err)
@@ -44,6 +45,9 @@ func TestResolveUser(t *testing.T) {
 			}
 			if u.UID != c.uid || u.GID != c.gid || !reflect.DeepEqual(u.AdditionalGids, c.extra) {
 				t.Errorf("got %d:%d %v, want %d:%d %v", u.UID, u.GID, u.AdditionalGids, c.uid, c.gid, c.extra)
+			}
+			if home != c.home {
+				t.Errorf("home = %q, want %q", home, c.home)
 			}
 		})
 	}
