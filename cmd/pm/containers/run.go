@@ -38,6 +38,14 @@ func newRunCommand(name string) *cobra.Command {
 				// Podman warns and runs on (Docker refuses).
 				slog.Warn("The input device is not a TTY. The --tty and --interactive flags might not work properly")
 			}
+			if !detach && s.Terminal && s.ConsoleSize == nil {
+				// The runtime makes the container's terminal this size, so
+				// its first command sees it (a resize after the start can
+				// come too late for `stty size`).
+				if w, h, err := term.GetSize(int(os.Stdin.Fd())); err == nil && w > 0 && h > 0 {
+					s.ConsoleSize = &[2]uint{uint(h), uint(w)}
+				}
+			}
 			streams, err := f.AttachStreams()
 			if err != nil {
 				return err
