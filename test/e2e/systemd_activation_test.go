@@ -87,9 +87,17 @@ func TestSocketActivation(t *testing.T) {
 	if !listening {
 		t.Fatalf("systemd-socket-activate did not listen")
 	}
+	// It says when the pm it spawned has exited: the connection closes
+	// when the container's process ends, before pm has removed it.
+	childDone := make(chan struct{})
 	go func() {
+		done := false
 		for lines.Scan() {
 			t.Logf("systemd-socket-activate: %s", lines.Text())
+			if !done && strings.Contains(lines.Text(), "died with code") {
+				done = true
+				close(childDone)
+			}
 		}
 	}()
 	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
@@ -105,6 +113,11 @@ func TestSocketActivation(t *testing.T) {
 	}
 	if string(got) != "hello 1 1 greeting\n" {
 		t.Errorf("the container answered %q, want %q", got, "hello 1 1 greeting\n")
+	}
+	select {
+	case <-childDone:
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("the pm that systemd-socket-activate spawned did not exit")
 	}
 	if ids := env.psIDs(); len(ids) != 0 {
 		t.Errorf("containers left: %q", ids)
