@@ -427,7 +427,8 @@ func finalLabels(img, build map[string]string) map[string]string {
 
 func (b *builder) printID(id string) {
 	if b.req.PodmanStyle {
-		fmt.Fprintf(b.out, "--> %s\n", short(id))
+		// Podman's builds print 11 characters of the ID here.
+		fmt.Fprintf(b.out, "--> %s\n", id[:min(len(id), 11)])
 	} else {
 		fmt.Fprintf(b.out, " ---> %s\n", short(id))
 	}
@@ -454,6 +455,16 @@ func (b *builder) cached(key string) bool {
 	return true
 }
 
+// runOptions are the build's options for its RUN steps' containers.
+type runOptions struct {
+	Ulimits   []specgen.Ulimit
+	Resources specgen.Resources
+	ShmSize   int64
+	Security  specgen.Security
+	Network   string
+	AddHosts  []string
+}
+
 // cacheKey is the hash of everything a step's result depends on: the
 // parent image, the instruction, the configuration so far, the
 // environment of RUN, and extra (the content of COPY's sources).
@@ -465,9 +476,14 @@ func (b *builder) cacheKey(instr, extra string, withArgs bool) string {
 		// The build's last step also commits its labels and format.
 		FinalLabels map[string]string `json:",omitempty"`
 		FinalFormat string            `json:",omitempty"`
+		// A RUN's result may depend on the options its container runs
+		// with (a seccomp profile, limits, the network).
+		Run *runOptions `json:",omitempty"`
 	}{Parent: b.image, Instr: instr, Extra: extra, Author: b.author, Config: b.cfg}
 	if withArgs {
 		k.Args = b.args
+		r := b.req
+		k.Run = &runOptions{r.Ulimits, r.Resources, r.ShmSize, r.Security, r.Network, r.AddHosts}
 	}
 	if b.final {
 		k.FinalLabels, k.FinalFormat = b.req.Labels, b.commitFormat()

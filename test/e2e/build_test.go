@@ -274,6 +274,14 @@ func TestBuildCache(t *testing.T) {
 	if id(first) != id(second) {
 		t.Errorf("identical builds made %s and %s", id(first), id(second))
 	}
+	// A RUN's result depends on the options its container runs with: a
+	// build with other limits or security options runs the RUNs again
+	// (and the steps after them, whose parent changed).
+	for _, opt := range []string{"--ulimit=nofile=101:102", "--security-opt=seccomp=unconfined"} {
+		if n := strings.Count(env.PMOK("build", opt, "-t", "c2", ctx).Stdout, "Using cache"); n != 0 {
+			t.Errorf("build %s used the cache of RUN steps that ran without it %d times", opt, n)
+		}
+	}
 	os.WriteFile(filepath.Join(ctx, "f"), []byte("two\n"), 0o644)
 	third := env.PMOK("build", "-t", "c3", ctx)
 	if n := strings.Count(third.Stdout, "Using cache"); n != 1 {
