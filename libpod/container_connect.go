@@ -192,7 +192,11 @@ func (r *Runtime) refreshNameFiles(c *Container) {
 		return
 	}
 	hostname, _ := os.ReadFile(filepath.Join(dir, "hostname"))
-	hosts := hostsFor(c, strings.TrimSpace(string(hostname)))
+	hosts, err := r.hostsFor(c, strings.TrimSpace(string(hostname)), c.State.Mountpoint)
+	if err != nil {
+		slog.Warn("updating /etc/hosts", "container", c.ID(), "err", err)
+		return
+	}
 	if links, err := r.linkHosts(context.Background(), c); err == nil {
 		hosts = append(hosts, links...)
 	}
