@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -139,6 +140,7 @@ func attachment(o *network.Options, res map[string]network.StatusBlock, name str
 	}
 	if o.NetworkInfo[name].DNSEnabled && a.Gateway != "" {
 		a.DNS = a.Gateway
+		a.DNSSearch = res[name].DNSSearchDomains
 	}
 	return a
 }
@@ -392,15 +394,21 @@ func (r *Runtime) sweepBridgeAttachments(ctx context.Context, exists func(id str
 	return nil
 }
 
-// bridgeDNS are the nameservers (aardvark-dns) of c's bridge networks.
-func bridgeDNS(st *define.NetworkStatus) []string {
-	var out []string
+// bridgeDNS are the nameservers (aardvark-dns) of c's bridge networks
+// and the search domains they serve.
+func bridgeDNS(st *define.NetworkStatus) (servers, search []string) {
 	for _, name := range sortedKeys(st.Networks) {
-		if d := st.Networks[name].DNS; d != "" {
-			out = append(out, d)
+		a := st.Networks[name]
+		if a.DNS != "" {
+			servers = append(servers, a.DNS)
+		}
+		for _, d := range a.DNSSearch {
+			if !slices.Contains(search, d) {
+				search = append(search, d)
+			}
 		}
 	}
-	return out
+	return servers, search
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -484,7 +484,9 @@ func resolvFor(c *Container) []byte {
 				servers = []string{addrs.DNS}
 			}
 		case "bridge":
-			servers = append(bridgeDNS(st), servers...)
+			own, domains := bridgeDNS(st)
+			servers = append(own, servers...)
+			search = append(domains, search...)
 		}
 	}
 	if len(n.DNS) > 0 {
