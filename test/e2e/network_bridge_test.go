@@ -53,7 +53,7 @@ func TestNetworkCreateLs(t *testing.T) {
 	env.PM("network", "rm", "nosuch").ExpectError(t, 1, "network not found")
 	env.PM("network", "rm", "pm").ExpectError(t, 125, "default network")
 	env.PM("run", "--rm", "--network", "nosuch", "busybox", "true").ExpectError(t, 125, "network not found")
-	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\nneta\nnetb\n" {
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "neta\nnetb\npm\n" {
 		t.Errorf("bad input changed the networks: %q", out)
 	}
 	env.PMOK("network", "rm", "netb")
