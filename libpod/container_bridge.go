@@ -102,19 +102,44 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 		st.Networks[name] = attachment(o, res, name)
 	}
 	r.setPrimaryAddress(st)
-	if len(c.Config.PortMappings) > 0 && st.IP != "" {
-		// The caller's teardown (on error) undoes the attachment.
-		o := network.PortDriverOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, Dir: r.portDriverDir(c.ID())}
-		if r.cfg.Rootless {
-			o.NSPath = r.rootlessNS()
+	// The caller's teardown (on error) undoes the attachment.
+	if err := r.startPorts(ctx, c, st); err != nil {
+		if errors.Is(err, define.ErrConflict) {
+			// Taken since setupNetwork's check: as a busy port there.
+			return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 		}
-		if err := network.StartPortDriver(ctx, o); err != nil {
-			if errors.Is(err, define.ErrConflict) {
-				// Taken since setupNetwork's check: as a busy port there.
-				return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
-			}
-			return err
-		}
+		return err
+	}
+	return nil
+}
+
+// startPorts starts the helper carrying c's published ports to its
+// primary bridge address in st, if it has ports and an address.
+func (r *Runtime) startPorts(ctx context.Context, c *Container, st *define.NetworkStatus) error {
+	if len(c.Config.PortMappings) == 0 || st == nil || st.IP == "" {
+		return nil
+	}
+	o := network.PortDriverOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, Dir: r.portDriverDir(c.ID())}
+	if r.cfg.Rootless {
+		o.NSPath = r.rootlessNS()
+	}
+	return network.StartPortDriver(ctx, o)
+}
+
+// reloadPorts points c's published ports at its primary address after a
+// network connect or disconnect changed it (or the rootless namespace
+// the helper dials in was made anew): the helper is started again, and
+// with no network left the ports stay closed until one is connected, as
+// in Podman.
+func (r *Runtime) reloadPorts(ctx context.Context, c *Container) error {
+	if len(c.Config.PortMappings) == 0 || c.State.Network == nil {
+		return nil
+	}
+	if err := network.StopPortDriver(r.portDriverDir(c.ID())); err != nil {
+		return fmt.Errorf("stopping the port helper of %s: %w", c.Name(), err)
+	}
+	if err := r.startPorts(ctx, c, c.State.Network); err != nil {
+		return fmt.Errorf("publishing the ports of %s again: %w", c.Name(), err)
 	}
 	return nil
 }
