@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -101,19 +102,44 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 		st.Networks[name] = attachment(o, res, name)
 	}
 	r.setPrimaryAddress(st)
-	if len(c.Config.PortMappings) > 0 && st.IP != "" {
-		// The caller's teardown (on error) undoes the attachment.
-		o := network.PortDriverOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, Dir: r.portDriverDir(c.ID())}
-		if r.cfg.Rootless {
-			o.NSPath = r.rootlessNS()
+	// The caller's teardown (on error) undoes the attachment.
+	if err := r.startPorts(ctx, c, st); err != nil {
+		if errors.Is(err, define.ErrConflict) {
+			// Taken since setupNetwork's check: as a busy port there.
+			return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
 		}
-		if err := network.StartPortDriver(ctx, o); err != nil {
-			if errors.Is(err, define.ErrConflict) {
-				// Taken since setupNetwork's check: as a busy port there.
-				return &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
-			}
-			return err
-		}
+		return err
+	}
+	return nil
+}
+
+// startPorts starts the helper carrying c's published ports to its
+// primary bridge address in st, if it has ports and an address.
+func (r *Runtime) startPorts(ctx context.Context, c *Container, st *define.NetworkStatus) error {
+	if len(c.Config.PortMappings) == 0 || st == nil || st.IP == "" {
+		return nil
+	}
+	o := network.PortDriverOptions{WatchNS: r.NetNSPath(c.ID()), IP: st.IP, Ports: c.Config.PortMappings, Dir: r.portDriverDir(c.ID())}
+	if r.cfg.Rootless {
+		o.NSPath = r.rootlessNS()
+	}
+	return network.StartPortDriver(ctx, o)
+}
+
+// reloadPorts points c's published ports at its primary address after a
+// network connect or disconnect changed it (or the rootless namespace
+// the helper dials in was made anew): the helper is started again, and
+// with no network left the ports stay closed until one is connected, as
+// in Podman.
+func (r *Runtime) reloadPorts(ctx context.Context, c *Container) error {
+	if len(c.Config.PortMappings) == 0 || c.State.Network == nil {
+		return nil
+	}
+	if err := network.StopPortDriver(r.portDriverDir(c.ID())); err != nil {
+		return fmt.Errorf("stopping the port helper of %s: %w", c.Name(), err)
+	}
+	if err := r.startPorts(ctx, c, c.State.Network); err != nil {
+		return fmt.Errorf("publishing the ports of %s again: %w", c.Name(), err)
 	}
 	return nil
 }
@@ -139,6 +165,7 @@ func attachment(o *network.Options, res map[string]network.StatusBlock, name str
 	}
 	if o.NetworkInfo[name].DNSEnabled && a.Gateway != "" {
 		a.DNS = a.Gateway
+		a.DNSSearch = res[name].DNSSearchDomains
 	}
 	return a
 }
@@ -392,15 +419,21 @@ func (r *Runtime) sweepBridgeAttachments(ctx context.Context, exists func(id str
 	return nil
 }
 
-// bridgeDNS are the nameservers (aardvark-dns) of c's bridge networks.
-func bridgeDNS(st *define.NetworkStatus) []string {
-	var out []string
+// bridgeDNS are the nameservers (aardvark-dns) of c's bridge networks
+// and the search domains they serve.
+func bridgeDNS(st *define.NetworkStatus) (servers, search []string) {
 	for _, name := range sortedKeys(st.Networks) {
-		if d := st.Networks[name].DNS; d != "" {
-			out = append(out, d)
+		a := st.Networks[name]
+		if a.DNS != "" {
+			servers = append(servers, a.DNS)
+		}
+		for _, d := range a.DNSSearch {
+			if !slices.Contains(search, d) {
+				search = append(search, d)
+			}
 		}
 	}
-	return out
+	return servers, search
 }
 
 func sortedKeys[V any](m map[string]V) []string {

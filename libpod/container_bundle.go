@@ -56,8 +56,12 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string) (st
 	if err != nil {
 		return "", err
 	}
+	hosts, err := r.hostsFor(c, hostname, mountpoint)
+	if err != nil {
+		return "", err
+	}
 	files := map[string][]byte{
-		"hosts":        append(hostsFor(c, hostname), links...),
+		"hosts":        append(hosts, links...),
 		"resolv.conf":  r.sharedResolv(c, owner),
 		"hostname":     []byte(hostname + "\n"),
 		"containerenv": r.containerEnv(c),

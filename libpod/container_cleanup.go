@@ -84,6 +84,7 @@ func (r *Runtime) teardownLocked(ctx context.Context, c *Container) error {
 	errs := stepErrors{container: c.ID()}
 	errs.add(r.unmountRun(c))
 	errs.add(r.teardownNetwork(ctx, c))
+	r.unshareHosts(c)
 	errs.add(r.teardownShm(c))
 	r.stopHealthScheduler(c.ID())
 	c.State.Pid, c.State.ConmonPid = 0, 0

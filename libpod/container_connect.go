@@ -43,7 +43,10 @@ func (r *Runtime) ConnectNetwork(ctx context.Context, idOrName, name string, req
 	}
 	c.Config.Networks[n.Name] = req
 	r.refreshNameFiles(c)
-	return c, r.saveConfigAndState(ctx, c)
+	if err := r.saveConfigAndState(ctx, c); err != nil {
+		return c, err
+	}
+	return c, r.reloadPorts(ctx, c)
 }
 
 // DisconnectNetwork detaches container idOrName from network name. With
@@ -71,7 +74,10 @@ func (r *Runtime) DisconnectNetwork(ctx context.Context, idOrName, name string, 
 	}
 	delete(c.Config.Networks, n.Name)
 	r.refreshNameFiles(c)
-	return c, r.saveConfigAndState(ctx, c)
+	if err := r.saveConfigAndState(ctx, c); err != nil {
+		return c, err
+	}
+	return c, r.reloadPorts(ctx, c)
 }
 
 // attachLive runs netavark for c on network n alone and records the new
@@ -192,7 +198,11 @@ func (r *Runtime) refreshNameFiles(c *Container) {
 		return
 	}
 	hostname, _ := os.ReadFile(filepath.Join(dir, "hostname"))
-	hosts := hostsFor(c, strings.TrimSpace(string(hostname)))
+	hosts, err := r.hostsFor(c, strings.TrimSpace(string(hostname)), c.State.Mountpoint)
+	if err != nil {
+		slog.Warn("updating /etc/hosts", "container", c.ID(), "err", err)
+		return
+	}
 	if links, err := r.linkHosts(context.Background(), c); err == nil {
 		hosts = append(hosts, links...)
 	}

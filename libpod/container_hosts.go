@@ -3,6 +3,7 @@ package libpod
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -58,6 +59,46 @@ func (r *Runtime) shareHosts(c *Container, owner *Container, sp *specs.Spec, own
 	}
 	sp.Mounts[idx].Source = shared
 	return true
+}
+
+// unshareHosts takes the line shareHosts added for c out of the hosts
+// file it shares, once c has stopped, as Podman does: a pod's /etc/hosts
+// names its running members (a restart adds c again).
+func (r *Runtime) unshareHosts(c *Container) {
+	owner := r.hostsOwner(c)
+	if owner == nil {
+		return
+	}
+	path := filepath.Join(r.bundleDir(owner.ID()), "hosts")
+	if err := r.removeHostsName(path, c.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		slog.Debug("removing a name from a shared /etc/hosts", "container", c.ID(), "owner", owner.ID(), "err", err)
+	}
+}
+
+// removeHostsName drops the "127.0.0.1 NAME" line addHostsName wrote
+// from the hosts file at path, in place (running members mount it).
+func (r *Runtime) removeHostsName(path, name string) error {
+	l, err := r.locks.Lock(context.Background(), "hosts")
+	if err != nil {
+		return err
+	}
+	defer l.Unlock()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	want := fmt.Sprintf("127.0.0.1\t%s", name)
+	var kept []string
+	lines := strings.SplitAfter(string(b), "\n")
+	for _, line := range lines {
+		if strings.TrimSuffix(line, "\n") != want {
+			kept = append(kept, line)
+		}
+	}
+	if len(kept) == len(lines) {
+		return nil
+	}
+	return os.WriteFile(path, []byte(strings.Join(kept, "")), 0o644)
 }
 
 // addHostsName appends "127.0.0.1 NAME" to the hosts file at path unless

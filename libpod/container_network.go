@@ -3,14 +3,17 @@ package libpod
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 
+	securejoin "github.com/cyphar/filepath-securejoin"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/network"
 )
@@ -326,37 +329,102 @@ func (r *Runtime) teardownNetwork(ctx context.Context, c *Container) error {
 	return nil
 }
 
-// hostsFor is c's /etc/hosts: localhost, --add-host entries, the
-// container's own address and host.containers.internal.
-func hostsFor(c *Container, hostname string) []byte {
-	var b bytes.Buffer
-	b.WriteString("127.0.0.1\tlocalhost localhost.localdomain localhost4 localhost4.localdomain4\n")
-	b.WriteString("::1\tlocalhost localhost.localdomain localhost6 localhost6.localdomain6\n")
-	st := c.State.Network
+// hostsFor is c's /etc/hosts: the --add-host entries and those of
+// containers.conf's base_hosts_file (rootfs is c's root, for "image"),
+// then what pm adds unless one of its names is there already, as in
+// Podman: localhost, c's address with its hostname and name, and
+// host.containers.internal. A base file that cannot be read is an error.
+func (r *Runtime) hostsFor(c *Container, hostname, rootfs string) ([]byte, error) {
 	gw := hostAddrFor(c)
+	var user []string // "IP\tNAME..." lines
 	for _, h := range c.Config.Names.AddHosts {
 		name, ip, _ := strings.Cut(h, ":")
 		if ip == "host-gateway" {
 			ip = gw
 		}
 		if ip != "" {
-			fmt.Fprintf(&b, "%s\t%s\n", ip, name)
+			user = append(user, ip+"\t"+name)
 		}
 	}
-	names := hostname
-	if c.Name() != "" && c.Name() != hostname {
-		names += " " + c.Name()
+	base, err := r.baseHosts(rootfs)
+	if err != nil {
+		return nil, err
 	}
-	switch {
+	user = append(user, base...)
+	taken := map[string]bool{}
+	for _, line := range user {
+		for _, name := range strings.Fields(line)[1:] {
+			taken[name] = true
+		}
+	}
+	var b bytes.Buffer
+	add := func(ip string, names ...string) {
+		for _, n := range names {
+			if taken[n] {
+				return
+			}
+		}
+		fmt.Fprintf(&b, "%s\t%s\n", ip, strings.Join(names, " "))
+	}
+	add("127.0.0.1", "localhost", "localhost.localdomain", "localhost4", "localhost4.localdomain4")
+	add("::1", "localhost", "localhost.localdomain", "localhost6", "localhost6.localdomain6")
+	for _, line := range user {
+		b.WriteString(line + "\n")
+	}
+	names := []string{hostname}
+	if c.Name() != "" {
+		names = append(names, c.Name()) // also when it is the hostname, as Podman writes it
+	}
+	switch st := c.State.Network; {
 	case st != nil && st.IP != "":
-		fmt.Fprintf(&b, "%s\t%s\n", st.IP, names)
+		add(st.IP, names...)
 	case hostname != "":
-		fmt.Fprintf(&b, "127.0.1.1\t%s\n", names)
+		add("127.0.1.1", names...)
+	}
+	if ip := r.cfg.Containers.HostContainersInternalIP; ip != "" {
+		gw = ip
 	}
 	if gw != "" {
-		fmt.Fprintf(&b, "%s\thost.containers.internal host.docker.internal\n", gw)
+		add(gw, "host.containers.internal", "host.docker.internal")
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
+}
+
+// baseHosts are the entries of containers.conf's base_hosts_file, each
+// as "IP\tNAME...": a file's, or the image's /etc/hosts (in rootfs) with
+// "image" (an image without one has none).
+func (r *Runtime) baseHosts(rootfs string) ([]string, error) {
+	path := r.cfg.Containers.BaseHostsFile
+	switch path {
+	case "", "none":
+		return nil, nil
+	case "image":
+		if rootfs == "" {
+			return nil, nil
+		}
+		p, err := securejoin.SecureJoin(rootfs, "/etc/hosts")
+		if err != nil {
+			return nil, nil
+		}
+		path = p
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && r.cfg.Containers.BaseHostsFile == "image" {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading base_hosts_file of containers.conf: %w", err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		f := strings.Fields(line)
+		if len(f) < 2 || net.ParseIP(f[0]) == nil {
+			continue
+		}
+		out = append(out, f[0]+"\t"+strings.Join(f[1:], " "))
+	}
+	return out, nil
 }
 
 // hostAddrFor is the address by which c reaches the host
@@ -416,7 +484,9 @@ func resolvFor(c *Container) []byte {
 				servers = []string{addrs.DNS}
 			}
 		case "bridge":
-			servers = append(bridgeDNS(st), servers...)
+			own, domains := bridgeDNS(st)
+			servers = append(own, servers...)
+			search = append(domains, search...)
 		}
 	}
 	if len(n.DNS) > 0 {

@@ -55,6 +55,7 @@ type NetworkAttachment struct {
 	Gateway   string
 	MAC       string
 	DNS       string   `json:",omitempty"` // aardvark-dns's address
+	DNSSearch []string `json:",omitempty"` // its search domain, where names resolve
 	Aliases   []string `json:",omitempty"`
 }
 

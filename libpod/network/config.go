@@ -42,7 +42,7 @@ func (s *Store) Default() *define.Network {
 	}
 }
 
-// List returns every network, the default one first, then by name.
+// List returns every network, by name.
 func (s *Store) List() ([]*define.Network, error) {
 	ents, err := os.ReadDir(s.Dir)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
@@ -63,10 +63,11 @@ func (s *Store) List() ([]*define.Network, error) {
 		}
 		out = append(out, n)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	if !hasDefault {
-		out = append([]*define.Network{s.Default()}, out...)
+		out = append(out, s.Default())
 	}
+	// By name, the default among the others, as Podman lists them.
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 

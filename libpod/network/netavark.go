@@ -55,8 +55,9 @@ type PortMappingJSON struct {
 
 // StatusBlock is netavark's answer to setup for one network.
 type StatusBlock struct {
-	DNSServerIPs []string `json:"dns_server_ips"`
-	Interfaces   map[string]struct {
+	DNSServerIPs     []string `json:"dns_server_ips"`
+	DNSSearchDomains []string `json:"dns_search_domains"` // aardvark-dns's domain (dns.podman)
+	Interfaces       map[string]struct {
 		MAC     string `json:"mac_address"`
 		Subnets []struct {
 			Gateway string `json:"gateway"`

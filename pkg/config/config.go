@@ -139,8 +139,15 @@ type ContainersConfig struct {
 	DNSServers          []string `toml:"dns_servers"`
 	DNSSearches         []string `toml:"dns_searches"`
 	DNSOptions          []string `toml:"dns_options"`
-	BaseHostsFile       string   `toml:"base_hosts_file"`
-	HTTPProxy           bool     `toml:"http_proxy"`
+	// BaseHostsFile is where a container's /etc/hosts starts from: a
+	// file's absolute path, "image" (the image's /etc/hosts) or "none"
+	// (or empty: pm's default, localhost and the container's own names).
+	BaseHostsFile string `toml:"base_hosts_file"`
+	// HostContainersInternalIP is the address host.containers.internal
+	// names in /etc/hosts; empty lets pm choose (the address that leads
+	// to the host).
+	HostContainersInternalIP string `toml:"host_containers_internal_ip"`
+	HTTPProxy                bool   `toml:"http_proxy"`
 }
 
 // NetworkConfig is containers.conf's [network] table.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -63,6 +64,20 @@ func readContainersConf(c *Config, paths []string) error {
 			c.RuntimeChosenBy = p
 		}
 		c.Files = append(c.Files, p)
+	}
+	return checkNameOptions(&c.Containers)
+}
+
+// checkNameOptions refuses values of base_hosts_file and
+// host_containers_internal_ip that no container could use.
+func checkNameOptions(c *ContainersConfig) error {
+	switch f := c.BaseHostsFile; {
+	case f == "", f == "none", f == "image", filepath.IsAbs(f):
+	default:
+		return define.Invalidf("containers.conf: base_hosts_file %q: must be an absolute path, image or none", f)
+	}
+	if ip := c.HostContainersInternalIP; ip != "" && net.ParseIP(ip) == nil {
+		return define.Invalidf("containers.conf: host_containers_internal_ip %q: not an IP address", ip)
 	}
 	return nil
 }

@@ -13,8 +13,9 @@ func TestNetworkCreateLs(t *testing.T) {
 	env.PMOK("network", "create", "--subnet", "10.91.0.0/24", "--gateway", "10.91.0.254", "--ip-range", "10.91.0.128/25",
 		"--label", "team=a", "--internal", "neta")
 	env.PMOK("network", "create", "--disable-dns", "netb")
-	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\nneta\nnetb\n" {
-		t.Errorf("ls -q = %q", out)
+	// By name, the default network among the others, as Podman.
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "neta\nnetb\npm\n" {
+		t.Errorf("ls -q = %q, want neta, netb, pm", out)
 	}
 	if out := env.PMOK("network", "ls", "--filter", "label=team=a", "--format", "{{.Name}} {{.Driver}}").Stdout; out != "neta bridge\n" {
 		t.Errorf("ls label filter = %q", out)
@@ -52,7 +53,7 @@ func TestNetworkCreateLs(t *testing.T) {
 	env.PM("network", "rm", "nosuch").ExpectError(t, 1, "network not found")
 	env.PM("network", "rm", "pm").ExpectError(t, 125, "default network")
 	env.PM("run", "--rm", "--network", "nosuch", "busybox", "true").ExpectError(t, 125, "network not found")
-	if out := env.PMOK("network", "ls", "-q").Stdout; out != "pm\nneta\nnetb\n" {
+	if out := env.PMOK("network", "ls", "-q").Stdout; out != "neta\nnetb\npm\n" {
 		t.Errorf("bad input changed the networks: %q", out)
 	}
 	env.PMOK("network", "rm", "netb")

@@ -2,8 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ctrNetworks is a container's NetworkSettings.Networks from pm inspect.
@@ -139,4 +143,42 @@ func TestNetworkReconnectKeepsPeers(t *testing.T) {
 	env.PMOK("rm", "-f", "-t", "0", "a", "c")
 	env.PMOK("network", "rm", "solo")
 	env.expectNoHelpers("after the reconnected containers")
+}
+
+// TestNetworkReconnectPorts: a published port follows its container
+// through network disconnect and connect: closed while it has no network,
+// carried again once it is connected (also when the reconnect is to its
+// only network, and when the rootless namespace stayed up for another
+// container), as in Podman.
+func TestNetworkReconnectPorts(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("network", "create", "pnet")
+	hp := freeHostPort(t)
+	url := "http://127.0.0.1:" + itoa(hp) + "/"
+	for _, other := range []bool{false, true} {
+		if other {
+			env.PMOK("run", "-d", "--name", "bg", "--network", "pnet", "busybox", "sleep", "300")
+		}
+		env.PMOK("run", "-d", "--name", "web", "-p", "127.0.0.1:"+itoa(hp)+":80", "--network", "pnet", "busybox", "sh", "-c", httpdCmd)
+		env.waitListening("web", 80)
+		if body, err := httpGet(t, url); err != nil || body != "hello from pm\n" {
+			t.Fatalf("published port before disconnect (other container: %v): %q, %v", other, body, err)
+		}
+		env.PMOK("network", "disconnect", "pnet", "web")
+		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+itoa(hp), 3*time.Second); err == nil {
+			// Accepted by a helper still listening: it must not reach the server.
+			c.SetDeadline(time.Now().Add(3 * time.Second))
+			fmt.Fprintf(c, "GET / HTTP/1.0\r\n\r\n")
+			if b, _ := io.ReadAll(c); len(b) > 0 {
+				t.Errorf("published port answered while disconnected (other container: %v): %q", other, b)
+			}
+			c.Close()
+		}
+		env.PMOK("network", "connect", "pnet", "web")
+		if body, err := httpGet(t, url); err != nil || body != "hello from pm\n" {
+			t.Errorf("published port after reconnect (other container: %v): %q, %v", other, body, err)
+		}
+		env.PMOK("rm", "-f", "-t", "0", "web")
+	}
+	env.PMOK("rm", "-f", "-t", "0", "bg")
 }
