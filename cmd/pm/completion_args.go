@@ -118,7 +118,12 @@ func argsCompletion(env *cli.Env, words []string) cobra.CompletionFunc {
 			}
 			return names, cobra.ShellCompDirectiveNoSpace
 		}
-		if k&kindFile != 0 && k == kindFile {
+		if k == kindFile && i > 0 && words[0] == "IMAGE" && len(args) > 0 {
+			// create, run: the command and its arguments are paths in
+			// the image.
+			return imagePathCompletion(cmd.Context(), env, args[0], toComplete)
+		}
+		if k == kindFile {
 			return nil, cobra.ShellCompDirectiveDefault
 		}
 		return complete(cmd.Context(), env, k, toComplete), cobra.ShellCompDirectiveNoFileComp

@@ -88,3 +88,37 @@ func TestCompletionNames(t *testing.T) {
 	env.PMOK("volume", "rm", "compvol")
 	env.PMOK("untag", "localhost/compimg:v1")
 }
+
+// TestCompletionImagePaths: after create's and run's image, the command
+// and its arguments complete as paths inside the image, which pm mounts
+// only for the time of the completion; ".." stays inside the image. An
+// image that does not exist leaves the shell its own file completion.
+func TestCompletionImagePaths(t *testing.T) {
+	env := ctrEnv(t)
+	const files, noSpace = ":0", ":2"
+	for _, cmd := range []string{"create", "run"} {
+		got, dir := env.complete(cmd, "busybox", "")
+		if !contains(got, "/etc/") || !contains(got, "/bin/") || contains(got, "/etc") || dir != noSpace {
+			t.Errorf("%s busybox '': %q %s, want /etc/ and /bin/, no space", cmd, got, dir)
+		}
+		if got, dir = env.complete(cmd, "busybox", "/etc"); !contains(got, "/etc/passwd") || !contains(got, "/etc/group") || dir != noSpace {
+			t.Errorf("%s busybox /etc: %q %s", cmd, got, dir)
+		}
+		if got, dir = env.complete(cmd, "busybox", "sh", "/etc/pas"); strings.Join(got, " ") != "/etc/passwd" || dir != files {
+			t.Errorf("%s busybox sh /etc/pas: %q %s, want only /etc/passwd", cmd, got, dir)
+		}
+		// ../../ is the image's root, not the host's.
+		root, _ := env.complete(cmd, "busybox", "")
+		got, _ = env.complete(cmd, "busybox", "../../")
+		if !contains(got, "../../etc/") || strings.Join(got, " ") != strings.ReplaceAll(" "+strings.Join(root, " "), " /", " ../../")[1:] {
+			t.Errorf("%s busybox ../../: %q, want the image's root %q", cmd, got, root)
+		}
+	}
+	// Each completion took its mount back.
+	if out := env.PMOK(append(append([]string{"unshare", pmBinary}, env.globalArgs...), "image", "mount")...).Stdout; out != "" {
+		t.Errorf("busybox still mounted after completion: %q", out)
+	}
+	if got, dir := env.complete("run", "nosuchimage", "/e"); len(got) != 0 || dir != files {
+		t.Errorf("run nosuchimage /e: %q %s, want the shell's files", got, dir)
+	}
+}
