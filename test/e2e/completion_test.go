@@ -18,9 +18,10 @@ func (e *Env) complete(args ...string) ([]string, string) {
 }
 
 // TestCompletionNames: shell completion suggests the containers, images,
-// pods, volumes, networks and secrets a command's argument names, IDs once
-// two characters are typed, files where it takes a path, nothing past its
-// last argument, and the values of flags such as --pod and --log-level.
+// pods, volumes, networks, secrets and search registries a command's
+// argument names, IDs once two characters are typed, files where it takes
+// a path, nothing past its last argument, and the values of flags such as
+// --pod and --log-level.
 func TestCompletionNames(t *testing.T) {
 	env := ctrEnv(t)
 	env.PMOK("create", "--name", "compctr", "busybox", "true")
@@ -57,6 +58,8 @@ func TestCompletionNames(t *testing.T) {
 		{[]string{"--log-level", ""}, "debug", noFile},
 		{[]string{"run", "--pull", ""}, "missing", noFile},
 		{[]string{"completion", ""}, "zsh", noFile},
+		{[]string{"login", ""}, registry, noFile},
+		{[]string{"logout", registry[:3]}, registry, noFile},
 	}
 	for _, c := range cases {
 		got, dir := env.complete(c.args...)
@@ -76,6 +79,9 @@ func TestCompletionNames(t *testing.T) {
 	// Only what starts with what is typed.
 	if got, _ := env.complete("start", "zz"); len(got) != 0 {
 		t.Errorf("start zz: %q", got)
+	}
+	if got, _ := env.complete("login", "zz"); len(got) != 0 {
+		t.Errorf("login zz: %q", got)
 	}
 	if got, _ := env.complete("rm", "--"); !contains(got, "--force") {
 		t.Errorf("rm --: flags %q", got)
