@@ -113,8 +113,19 @@ func argsCompletion(env *cli.Env, words []string) cobra.CompletionFunc {
 			k = kindOf(words[j-1])
 		}
 		if strings.Contains(words[i], "CONTAINER:") {
-			// cp: a container's name, then a path in it.
+			// cp: a container's name, then a path in it; a host path
+			// when no container's name starts with what is typed.
+			if ctr, p, ok := strings.Cut(toComplete, ":"); ok {
+				paths, d := containerPathCompletion(cmd.Context(), env, ctr, p)
+				for j := range paths {
+					paths[j] = ctr + ":" + paths[j]
+				}
+				return paths, d
+			}
 			names := complete(cmd.Context(), env, kindContainer, toComplete)
+			if len(names) == 0 {
+				return nil, cobra.ShellCompDirectiveDefault
+			}
 			for j := range names {
 				names[j] += ":"
 			}

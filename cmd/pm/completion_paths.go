@@ -33,6 +33,27 @@ func imagePathCompletion(ctx context.Context, env *cli.Env, img, toComplete stri
 	return pathCompletion(mounts[0].Mountpoint, toComplete)
 }
 
+// containerPathCompletion completes a path inside the container named
+// ctr, as cp does after "CONTAINER:", mounting its root filesystem for
+// the time it reads the directory, as imagePathCompletion.
+func containerPathCompletion(ctx context.Context, env *cli.Env, ctr, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	eng, err := env.Engine(ctx)
+	if err != nil {
+		compDebug(err)
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	m, err := eng.ContainerMount(ctx, ctr)
+	if err != nil {
+		compDebug(err)
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	defer func() {
+		_, err := eng.ContainerUnmount(ctx, m.ID, false)
+		compDebug(err)
+	}()
+	return pathCompletion(m.Mountpoint, toComplete)
+}
+
 // pathCompletion lists the entries of the directory toComplete names
 // inside root (or of its parent, those starting with its last element),
 // written as typed: "../../e" gives "../../etc/". It never leaves root,

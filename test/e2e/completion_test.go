@@ -96,9 +96,10 @@ func TestCompletionNames(t *testing.T) {
 }
 
 // TestCompletionImagePaths: after create's and run's image, the command
-// and its arguments complete as paths inside the image, which pm mounts
-// only for the time of the completion; ".." stays inside the image. An
-// image that does not exist leaves the shell its own file completion.
+// and its arguments complete as paths inside the image, and cp's
+// CONTAINER: as paths inside the container; pm mounts them only for the
+// time of the completion, and ".." stays inside. An image or container
+// that does not exist leaves the shell its own file completion.
 func TestCompletionImagePaths(t *testing.T) {
 	env := ctrEnv(t)
 	const files, noSpace = ":0", ":2"
@@ -127,4 +128,33 @@ func TestCompletionImagePaths(t *testing.T) {
 	if got, dir := env.complete("run", "nosuchimage", "/e"); len(got) != 0 || dir != files {
 		t.Errorf("run nosuchimage /e: %q %s, want the shell's files", got, dir)
 	}
+
+	// cp: CONTAINER: then paths in the container's root filesystem.
+	env.PMOK("run", "--name", "cpc", "busybox", "sh", "-c", "touch /tmp/f1 /tmp/f12 && mkdir /emptydir")
+	if got, dir := env.complete("cp", ""); !contains(got, "cpc:") || dir != noSpace {
+		t.Errorf("cp '': %q %s", got, dir)
+	}
+	if got, dir := env.complete("cp", "cpc:"); !contains(got, "cpc:/etc/") || !contains(got, "cpc:/emptydir/") || dir != noSpace {
+		t.Errorf("cp cpc: %q %s", got, dir)
+	}
+	if got, _ := env.complete("cp", "cpc:/tmp/f1"); strings.Join(got, " ") != "cpc:/tmp/f1 cpc:/tmp/f12" {
+		t.Errorf("cp cpc:/tmp/f1: %q", got)
+	}
+	if got, dir := env.complete("cp", "cpc:/emptydir"); strings.Join(got, " ") != "cpc:/emptydir/" || dir != noSpace {
+		t.Errorf("cp cpc:/emptydir: %q %s, want the directory, no space", got, dir)
+	}
+	if got, dir := env.complete("cp", "/tmp/f1", "cpc:../../tm"); strings.Join(got, " ") != "cpc:../../tmp/" || dir != noSpace {
+		t.Errorf("cp /tmp/f1 cpc:../../tm: %q %s", got, dir)
+	}
+	// No container by that name: the shell's files.
+	if got, dir := env.complete("cp", "zz"); len(got) != 0 || dir != files {
+		t.Errorf("cp zz: %q %s, want the shell's files", got, dir)
+	}
+	if got, dir := env.complete("cp", "nosuch:/"); len(got) != 0 || dir != files {
+		t.Errorf("cp nosuch:/: %q %s, want the shell's files", got, dir)
+	}
+	if out := env.PMOK(append(append([]string{"unshare", pmBinary}, env.globalArgs...), "mount")...).Stdout; out != "" {
+		t.Errorf("containers still mounted after completion: %q", out)
+	}
+	env.PMOK("rm", "cpc")
 }
