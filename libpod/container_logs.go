@@ -167,6 +167,11 @@ func (r *Runtime) ContainerLogs(ctx context.Context, idOrName string, o LogOptio
 	if err != nil {
 		return err
 	}
+	if o.Follow && c.Config.LogDriver == "journald" && r.cfg.Engine.EventsLogger != "journald" {
+		// Podman follows a journald log through its events in the
+		// journal; this check comes first there too.
+		return define.Errorf(define.ErrUnsupported, "using --follow with the journald --log-driver but without the journald --events-backend (%s) is not supported", r.cfg.Engine.EventsLogger)
+	}
 	path, err := r.logPathOf(c)
 	if err != nil {
 		return err

@@ -14,7 +14,8 @@ import (
 // (pm completion) call `pm __complete ARGS... PARTIAL`; only then does pm
 // walk its command tree to give each command a completion of its
 // arguments, read from its usage line as Podman writes them: CONTAINER,
-// IMAGE, POD, VOLUME, NETWORK, SECRET complete those names; PATH, FILE,
+// IMAGE, POD, VOLUME, NETWORK, SECRET complete those names, REGISTRY
+// registries.conf's unqualified-search registries; PATH, FILE,
 // COMMAND and the like complete files; anything else completes nothing.
 
 // isCompletion reports whether pm was called by a completion script.
@@ -34,6 +35,7 @@ const (
 	kindVolume
 	kindNetwork
 	kindSecret
+	kindRegistry
 )
 
 // kindOf reads a usage-line word such as "[CONTAINER...]" or
@@ -45,7 +47,7 @@ func kindOf(word string) objKind {
 		kind objKind
 	}{
 		{"CONTAINER", kindContainer}, {"IMAGE", kindImage}, {"LIST", kindImage}, {"POD", kindPod},
-		{"VOLUME", kindVolume}, {"NETWORK", kindNetwork}, {"SECRET", kindSecret},
+		{"VOLUME", kindVolume}, {"NETWORK", kindNetwork}, {"SECRET", kindSecret}, {"REGISTRY", kindRegistry},
 		{"PATH", kindFile}, {"FILE", kindFile}, {"CONTEXT", kindFile}, {"COMMAND", kindFile},
 		{"ARG", kindFile}, {"URI", kindFile}, {"DIR", kindFile},
 	} {
@@ -111,14 +113,30 @@ func argsCompletion(env *cli.Env, words []string) cobra.CompletionFunc {
 			k = kindOf(words[j-1])
 		}
 		if strings.Contains(words[i], "CONTAINER:") {
-			// cp: a container's name, then a path in it.
+			// cp: a container's name, then a path in it; a host path
+			// when no container's name starts with what is typed.
+			if ctr, p, ok := strings.Cut(toComplete, ":"); ok {
+				paths, d := containerPathCompletion(cmd.Context(), env, ctr, p)
+				for j := range paths {
+					paths[j] = ctr + ":" + paths[j]
+				}
+				return paths, d
+			}
 			names := complete(cmd.Context(), env, kindContainer, toComplete)
+			if len(names) == 0 {
+				return nil, cobra.ShellCompDirectiveDefault
+			}
 			for j := range names {
 				names[j] += ":"
 			}
 			return names, cobra.ShellCompDirectiveNoSpace
 		}
-		if k&kindFile != 0 && k == kindFile {
+		if k == kindFile && i > 0 && words[0] == "IMAGE" && len(args) > 0 {
+			// create, run: the command and its arguments are paths in
+			// the image.
+			return imagePathCompletion(cmd.Context(), env, args[0], toComplete)
+		}
+		if k == kindFile {
 			return nil, cobra.ShellCompDirectiveDefault
 		}
 		return complete(cmd.Context(), env, k, toComplete), cobra.ShellCompDirectiveNoFileComp
@@ -199,6 +217,13 @@ func complete(ctx context.Context, env *cli.Env, k objKind, toComplete string) [
 		compDebug(err)
 		for _, s := range ss {
 			add(s.Name)
+		}
+	}
+	if k&kindRegistry != 0 {
+		rs, err := eng.SearchRegistries()
+		compDebug(err)
+		for _, r := range rs {
+			add(r)
 		}
 	}
 	return out

@@ -40,3 +40,7 @@ func (e *Engine) ImageSearch(ctx context.Context, req ImageSearchRequest) ([]Ima
 		Filter:          filter,
 	})
 }
+
+// SearchRegistries returns registries.conf's unqualified-search
+// registries, in order. It opens no storage.
+func (e *Engine) SearchRegistries() ([]string, error) { return e.rt.SearchRegistries() }

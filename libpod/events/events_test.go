@@ -146,6 +146,44 @@ func TestJournalRotationKeepsNewestHalf(t *testing.T) {
 	}
 }
 
+// TestJournalRotationOversized: a journal already past its cap (the cap
+// was lowered, or another program wrote it) keeps, as Podman's, the
+// events that start past its middle; one starting right at it goes too.
+func TestJournalRotationOversized(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var b strings.Builder
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, `{"Name":"busybox","Status":"pull","Time":"2022-04-06T11:26:42.7236679%02d+02:00","Type":"image"}`+"\n", i)
+	}
+	path := filepath.Join(dir, "events.log")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j := NewFile(path, int64(b.Len()/2))
+	if err := j.Write(Event{Type: Container, Action: "remove", Name: "c"}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	if err := j.Read(context.Background(), ReadOptions{}, func(e Event) error {
+		got = append(got, e.Name+" "+e.Action)
+		if e.Type == Image {
+			got[len(got)-1] += e.Time().Format(" .000000000")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i := 51; i < 100; i++ {
+		want = append(want, fmt.Sprintf("busybox pull .7236679%02d", i))
+	}
+	want = append(want, path+" "+Rotation, "c remove")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("after rotation:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestJournalNoCapNoRotation(t *testing.T) {
 	t.Parallel()
 	j := New(t.TempDir(), 0)

@@ -49,8 +49,8 @@ func (j *Journal) full(n int64) bool {
 	return err == nil && fi.Size()+n > j.maxSize
 }
 
-// rotate replaces the journal with its newest half, whole lines only,
-// followed by a log-rotation event. It turns the caller's shared lock l
+// rotate replaces the journal with the events of its newer half, whole
+// lines only, followed by a log-rotation event. It turns the caller's shared lock l
 // into an exclusive one first; flock(2) drops the shared lock before it
 // waits, so another writer may have rotated meanwhile: rotate does nothing
 // unless appending n bytes would still pass the cap. The new file is
@@ -70,13 +70,11 @@ func (j *Journal) rotate(l *os.File, n int64) (retErr error) {
 		}
 		return fmt.Errorf("rotating event journal: %w", err)
 	}
-	start := len(data) - int(min(int64(len(data)), j.maxSize/2))
-	if start > 0 && data[start-1] != '\n' {
-		if i := bytes.IndexByte(data[start:], '\n'); i >= 0 {
-			start += i + 1
-		} else {
-			start = len(data)
-		}
+	// As Podman: the events that start past the file's middle (a line
+	// that starts right at it goes too).
+	start := len(data)
+	if i := bytes.IndexByte(data[len(data)/2:], '\n'); i >= 0 {
+		start = len(data)/2 + i + 1
 	}
 	mark, err := encode(Event{Type: System, Action: Rotation, Name: j.path, TimeNano: time.Now().UnixNano()})
 	if err != nil {

@@ -122,6 +122,47 @@ func TestEventsLogfilePath(t *testing.T) {
 	env.PMOK("volume", "inspect", "vbad")
 }
 
+// TestEventsRotationOversized: a journal already twice its cap (Podman's
+// lines, written by another program) keeps, at the next event, the events
+// that start past its middle, then the log-rotation event and the new
+// one, all of which pm events reads back.
+func TestEventsRotationOversized(t *testing.T) {
+	env := newEnv(t)
+	journal := filepath.Join(env.Dir, "events.txt")
+	var b strings.Builder
+	for i := 0; i < 100; i++ {
+		fmt.Fprintf(&b, `{"Name":"busybox","Status":"pull","Time":"2022-04-06T11:26:42.7236679%02d+02:00","Type":"image","Attributes":null}`+"\n", i)
+	}
+	if err := os.WriteFile(journal, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if isRoot {
+		if err := os.Chown(journal, env.User.UID, env.User.GID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conf := filepath.Join(env.ConfigHome, "containers", "containers.conf")
+	s := fmt.Sprintf("[engine]\nevents_logger = \"file\"\nevents_logfile_path = %q\nevents_logfile_max_size = %d\n", journal, b.Len()/2)
+	if err := os.WriteFile(conf, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.PMOK("volume", "create", "vrot")
+	got := env.PMOK("events", "--stream=false", "--since", "2022-03-06T11:26:42.723667984+02:00",
+		"--format", "{{.Type}} {{.Status}} {{.Name}}").Lines()
+	var want []string
+	for i := 51; i < 100; i++ {
+		want = append(want, "image pull busybox")
+	}
+	want = append(want, "system log-rotation "+journal, "volume create vrot")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events after rotation (%d):\n%s\nwant (%d):\n%s", len(got), strings.Join(got, "\n"), len(want), strings.Join(want, "\n"))
+	}
+	data := readFile(t, journal)
+	if !strings.HasPrefix(data, `{"Name":"busybox","Status":"pull","Time":"2022-04-06T11:26:42.723667951+02:00"`) {
+		t.Errorf("journal does not start with the event after its middle:\n%s", data)
+	}
+}
+
 func readFile(t *testing.T, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
