@@ -99,7 +99,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 	}
 	cr, err := e.ContainerCreate(ctx, s)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("creating infra container: %w", err)
 	}
 	if err := e.rt.SetPodInfra(ctx, pod.ID(), cr.ID); err != nil {
 		return "", err

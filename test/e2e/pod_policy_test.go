@@ -79,3 +79,23 @@ func TestPodRmInfraOnly(t *testing.T) {
 	}
 	env.PMOK("pod", "rm", "--force", "bogus")
 }
+
+// TestPodInfraNameInUse: pod create --infra-name of a name a container
+// holds is refused in Podman's words, exit 125, and leaves no pod.
+func TestPodInfraNameInUse(t *testing.T) {
+	env := podEnv(t)
+	if res := env.PMOK("--noout", "pod", "create", "--name", "first", "--infra-name", "holder", "--infra-image", "busybox", "--infra-command", "sleep 1000"); res.Stdout != "" {
+		t.Errorf("pod create --noout printed %q", res.Stdout)
+	}
+	holder := strings.TrimSpace(env.PMOK("inspect", "--format", "{{.ID}}", "holder").Stdout)
+	before := env.psIDs()
+	env.PM("pod", "create", "--name", "second", "--infra-name", "holder").ExpectError(t, 125,
+		`Error: creating infra container: the container name "holder" is already in use by `+holder+`. You have to remove that container to be able to reuse that name: that name is already in use`)
+	if r := env.PM("pod", "exists", "second"); r.Code != 1 {
+		t.Errorf("pod second exists after its infra container was refused: %s", r)
+	}
+	env.expectNoNewContainers(before, "refused infra name")
+	env.PM("create", "--name", "holder", "busybox", "true").ExpectError(t, 125,
+		`Error: the container name "holder" is already in use by `+holder+`.`)
+	env.PMOK("pod", "rm", "first")
+}
