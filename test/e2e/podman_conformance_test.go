@@ -264,3 +264,15 @@ func TestServiceBadScheme(t *testing.T) {
 		t.Errorf("a refused service URI left %s: %v", sock, err)
 	}
 }
+
+// TestRemoteClientRefused: Podman's remote client options are refused,
+// exit 125, saying that pm has none.
+func TestRemoteClientRefused(t *testing.T) {
+	env := newEnv(t)
+	for _, args := range [][]string{
+		{"--url", "tcp://127.0.0.1:9", "info"}, {"--host", "tcp://127.0.0.1:9", "info"},
+		{"-H", "tcp://127.0.0.1:9", "info"}, {"--remote", "ps"}, {"ps", "--connection", "other"},
+	} {
+		env.PM(args...).ExpectError(t, 125, "pm has no remote client")
+	}
+}
