@@ -244,14 +244,20 @@ push_images() {
 	(cd "$repo" && go build -tags "$tags" -o "$work/testimages" ./hack/testimages)
 	"$work/testimages" -podman -out "$work/images" -registry "$registry"
 	rm -rf "$work/images"
-	# quay.io/libpod is where the tests pull from (many by a literal name);
-	# the local registry stands in for it.
+	# quay.io/libpod is where the tests pull from (many by a literal name),
+	# and k8s.gcr.io the pause image of 200-pod; the local registry stands
+	# in for both.
 	cat >"$work/registries.conf" <<-EOF
 	unqualified-search-registries = ["quay.io", "docker.io"]
 
 	[[registry]]
 	prefix = "quay.io/libpod"
 	location = "$registry/libpod"
+	insecure = true
+
+	[[registry]]
+	prefix = "k8s.gcr.io"
+	location = "$registry/k8s.gcr.io"
 	insecure = true
 	EOF
 	chmod 644 "$work/registries.conf"

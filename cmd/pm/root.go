@@ -86,7 +86,7 @@ per-user SQLite database; user namespaces stand in for root.`,
 	f.StringVar(&env.Globals.NetworkCmd, "network-cmd-path", "", "Path of the slirp4netns binary for rootless networking")
 	f.StringVar(&env.Globals.EventsBackend, "events-backend", "", "Where events go: file, journald or none")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &flagError{err: define.Invalidf("%s", err.Error()), path: cmd.CommandPath()}
+		return &flagError{err: define.Invalidf("%s", remoteHint(err).Error()), path: cmd.CommandPath()}
 	})
 	for _, r := range registrars {
 		r(root)

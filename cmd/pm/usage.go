@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/spf13/cobra"
@@ -51,3 +52,23 @@ func (e *flagError) Unwrap() error { return e.err }
 
 // hint is the line that follows the error line, or "".
 func (e *flagError) hint() string { return fmt.Sprintf("See '%s --help'", e.path) }
+
+// remoteFlagErrors are cobra's errors for Podman's options of its remote
+// client (--url and its alias --host/-H, --remote, --connection,
+// --identity), which pm does not have.
+var remoteFlagErrors = []string{
+	"unknown flag: --url", "unknown flag: --host", "unknown shorthand flag: 'H' in -H",
+	"unknown flag: --remote", "unknown flag: --connection", "unknown flag: --identity",
+}
+
+// remoteHint adds to the error of an option of Podman's remote client why
+// pm refuses it.
+func remoteHint(err error) error {
+	msg := err.Error()
+	for _, r := range remoteFlagErrors {
+		if msg == r || strings.HasPrefix(msg, r+"=") || strings.HasPrefix(msg, r+" ") {
+			return fmt.Errorf("%w: pm has no remote client: it manages the containers of the user who runs it (API clients reach it through pm system service)", err)
+		}
+	}
+	return err
+}

@@ -1,12 +1,13 @@
 package main
 
 // The stand-ins for the images Podman's system tests (v4.3.1, test/system)
-// pull from quay.io/libpod. Podman builds its test image from Alpine (see
+// pull from quay.io/libpod, and for k8s.gcr.io/pause:3.5. Podman builds its test image from Alpine (see
 // test/system/build-testimage there); these are built from busybox-static
 // with what the tests look at: the files under /home/podman, the labels,
 // working directory and command, an Alpine-like /etc, and a history whose
 // entries read like a build's. hack/conformance.sh pushes them to a local
-// registry that registries.conf puts in quay.io/libpod's place.
+// registry that registries.conf puts in quay.io/libpod's (and
+// k8s.gcr.io's) place.
 
 import (
 	"archive/tar"
@@ -98,6 +99,16 @@ const podmanPause = `#!/bin/sh
 echo Confirmed: testimage pause invoked as $0
 while :; do
     sleep 0.1
+done
+`
+
+// k8sPause stands in for the Kubernetes pause binary (200-pod uses
+// k8s.gcr.io/pause:3.5 as an infra image): it waits until it is stopped.
+const k8sPause = `#!/bin/sh
+trap 'exit 0' TERM INT
+while :; do
+    sleep 1 &
+    wait $!
 done
 `
 
@@ -238,7 +249,8 @@ func podmanHistory(entries ...string) []v1.History {
 	return h
 }
 
-// podmanImages builds the stand-ins, named as under quay.io/ (without it).
+// podmanImages builds the stand-ins, named as under quay.io/ (without it),
+// but for k8s.gcr.io's, named in full.
 func podmanImages(b *builder, busybox string) ([]image, error) {
 	baseEntries, err := podmanBase(busybox)
 	if err != nil {
@@ -309,6 +321,14 @@ func podmanImages(b *builder, busybox string) ([]image, error) {
 			history: podmanHistory("ADD file:busybox-static in / ", "ADD alpine-release /etc/ ", `CMD ["/bin/sh"]`)},
 	}
 
+	pause, err := b.layer([]entry{file("pause", 0o755, k8sPause)})
+	if err != nil {
+		return nil, err
+	}
+	images = append(images, image{ref: "k8s.gcr.io/pause:3.5", layers: []layer{base, pause}, created: &podmanCreated,
+		config:  v1.ImageConfig{Env: []string{envPath}, Entrypoint: []string{"/pause"}},
+		history: podmanHistory("ADD file:busybox-static in / ", "ADD pause / ", `ENTRYPOINT ["/pause"]`)})
+
 	reg, err := registryImage(b, base)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "testimages: no registry:2.8 stand-in: %v\n", err)
@@ -359,7 +379,7 @@ func registryImage(b *builder, base layer) (image, error) {
 }
 
 // runPodman writes the stand-ins to out/podman-oci and pushes them to
-// registry under the names quay.io gives them.
+// registry under the names quay.io (or k8s.gcr.io) gives them.
 func runPodman(ctx context.Context, out, registry, busybox string) error {
 	if registry == "" {
 		return fmt.Errorf("-podman needs -registry")

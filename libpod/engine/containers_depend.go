@@ -87,6 +87,23 @@ func (e *Engine) ContainerRemoveChecked(ctx context.Context, idOrName string, fo
 	return removed, err
 }
 
+// ContainerPodOf returns the ID of the pod idOrName belongs to ("" for
+// none) and whether it is that pod's infra container.
+func (e *Engine) ContainerPodOf(ctx context.Context, idOrName string) (pod string, infra bool, err error) {
+	c, err := e.rt.LookupContainer(ctx, idOrName)
+	if err != nil || c.Config.Pod == "" {
+		return "", false, err
+	}
+	p, err := e.rt.LookupPod(ctx, c.Config.Pod)
+	if errors.Is(err, define.ErrNoSuchPod) {
+		return c.Config.Pod, false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return p.ID(), p.Config.InfraID == c.ID(), nil
+}
+
 // infraPodOf returns the pod whose infra container idOrName is, or nil.
 func (e *Engine) infraPodOf(ctx context.Context, idOrName string) (*libpod.Pod, error) {
 	c, err := e.rt.LookupContainer(ctx, idOrName)

@@ -99,7 +99,7 @@ func (e *Engine) PodCreate(ctx context.Context, p *specgen.PodSpec) (_ string, r
 	}
 	cr, err := e.ContainerCreate(ctx, s)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("creating infra container: %w", err)
 	}
 	if err := e.rt.SetPodInfra(ctx, pod.ID(), cr.ID); err != nil {
 		return "", err
@@ -229,7 +229,8 @@ func (e *Engine) joinPod(ctx context.Context, s *specgen.Spec) (*joinedPod, erro
 	}
 	jp.id = pod.ID()
 	if pod.Config.Shares("uts") && s.Hostname != "" && !jp.created {
-		return nil, define.Invalidf("invalid config provided: cannot set hostname when joining the pod UTS namespace: pod %s shares its hostname", pod.Name())
+		// Podman's words, its error class last.
+		return nil, define.Invalidf("invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration")
 	}
 	if pod.Config.Shares("net") {
 		if (s.NetworkMode != "" && s.NetworkMode != "private") || len(s.Net.Ports) > 0 || s.Net.PublishAll {

@@ -32,6 +32,11 @@ func isConstraint(err error, codes ...sqlite3.ErrNoExtended) bool {
 func (tx *Tx) nameInUse(err error, kind, id, name string) error {
 	var holderKind, holderID string
 	qerr := tx.queryRow("SELECT kind, id FROM names WHERE name = ?", name).Scan(&holderKind, &holderID)
+	if qerr == nil && kind == "container" && holderKind == "container" && holderID != id {
+		// Podman's words for a container's name another container holds.
+		return define.Errorf(define.ErrNameInUse, "the container name %q is already in use by %s. You have to remove that container to be able to reuse that name: that name is already in use",
+			name, holderID)
+	}
 	if qerr == nil && !(holderKind == kind && holderID == id) {
 		return define.Errorf(define.ErrNameInUse, "the name %q is already in use by %s %s: remove it or choose another name",
 			name, holderKind, holderID)

@@ -161,7 +161,7 @@ func TestNamesUniqueAcrossKinds(t *testing.T) {
 		fn   func(tx *Tx) error
 		want string
 	}{
-		{"container", func(tx *Tx) error { return tx.AddContainer(ctr("ffff", "web", "")) }, `the name "web" is already in use by container 1a2b3c`},
+		{"container", func(tx *Tx) error { return tx.AddContainer(ctr("ffff", "web", "")) }, `the container name "web" is already in use by 1a2b3c. You have to remove that container to be able to reuse that name: that name is already in use`},
 		{"pod", func(tx *Tx) error { return tx.AddPod(&PodRecord{ID: "eeee", Name: "web"}) }, `the name "web" is already in use by container 1a2b3c`},
 		{"rename", func(tx *Tx) error {
 			if err := tx.AddPod(&PodRecord{ID: "dddd", Name: "mypod"}); err != nil {

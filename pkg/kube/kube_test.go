@@ -178,7 +178,7 @@ func TestContainerRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantPorts := []define.PortMapping{{HostIP: "127.0.0.1", HostPort: 8080, ContainerPort: 80, Range: 1, Protocol: "tcp"}}
-	if pod.Name != "web" || !reflect.DeepEqual(pod.Net.Ports, wantPorts) || !reflect.DeepEqual(pod.Net.AddHosts, []string{"db:10.0.0.1", "cache:10.0.0.1"}) {
+	if pod.Name != "web" || pod.ExitPolicy != "stop" || !reflect.DeepEqual(pod.Net.Ports, wantPorts) || !reflect.DeepEqual(pod.Net.AddHosts, []string{"db:10.0.0.1", "cache:10.0.0.1"}) {
 		t.Errorf("pod request = %+v", pod)
 	}
 	cms := NewConfigMaps(docs.ConfigMaps)

@@ -29,9 +29,10 @@ func NewConfigMaps(lists ...[]ConfigMap) ConfigMaps {
 }
 
 // PodRequest returns pm's request for the pod of w: its name, labels,
-// hostname, the ports its containers publish (hostPort; with publishAll,
-// also every containerPort without one, on the same host port) and its
-// host aliases. The caller adds its network choices.
+// hostname, the exit policy stop, the ports its containers publish
+// (hostPort; with publishAll, also every containerPort without one, on the
+// same host port) and its host aliases. The caller adds its network
+// choices.
 func (w *Workload) PodRequest(publishAll bool) (*specgen.PodSpec, error) {
 	if err := specgen.ValidName(w.PodName); err != nil {
 		return nil, define.Invalidf("%s %s: %v", w.Kind, w.Name, err)
@@ -39,6 +40,8 @@ func (w *Workload) PodRequest(publishAll bool) (*specgen.PodSpec, error) {
 	p := &specgen.PodSpec{
 		Name: w.PodName, Labels: copyMap(w.Meta.Labels), Hostname: w.Spec.Hostname,
 		Infra: true, Share: []string{"net", "ipc", "uts"},
+		// As in Podman, the pod stops once its last container has exited.
+		ExitPolicy: "stop",
 	}
 	if w.Spec.HostNetwork {
 		p.NetworkMode = "host"

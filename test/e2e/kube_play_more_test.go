@@ -170,6 +170,23 @@ func TestKubePlayServiceContainer(t *testing.T) {
 	env.expectNoHelpers("after pod rm")
 }
 
+// TestKubePlayExitPolicyStop: as in Podman, a played pod's exit policy
+// is stop: once its containers have exited, its infra container stops
+// and the pod is Exited.
+func TestKubePlayExitPolicyStop(t *testing.T) {
+	env := kubeEnv(t)
+	file := env.writeFile("once.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: once\nspec:\n  restartPolicy: OnFailure\n  containers:\n  - name: c\n    image: busybox\n    command: [\"true\"]\n")
+	env.PMOK("kube", "play", file)
+	if got := env.PMOK("pod", "inspect", "--format", "{{.ExitPolicy}}", "once").Stdout; got != "stop\n" {
+		t.Errorf("exit policy of a played pod: %q, want stop", got)
+	}
+	env.waitFor(time.Minute, "the played pod to exit", func() bool {
+		return env.PMOK("pod", "inspect", "--format", "{{.State}}", "once").Stdout == "Exited\n"
+	})
+	env.PMOK("kube", "down", file)
+	env.expectNothingLeft("after kube down")
+}
+
 // TestKubePlayNetworkAndPorts: --network host and none put the pod on
 // the host's network or none; a hostPort alone, and with --publish-all a
 // containerPort alone, are published and shown by pod inspect.

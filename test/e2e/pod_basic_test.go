@@ -124,7 +124,7 @@ func TestPodMemberNames(t *testing.T) {
 	if hosts := env.PMOK("exec", "srv", "cat", "/etc/hosts").Stdout; !strings.Contains(hosts, "\tlate\n") || !strings.Contains(hosts, "\tsrv\n") {
 		t.Errorf("/etc/hosts of a running member lacks a later member's name:\n%s", hosts)
 	}
-	env.PM("run", "--rm", "--pod", "names", "--hostname", "other", "busybox", "true").ExpectError(t, 125, "cannot set hostname when joining the pod UTS namespace")
+	env.PM("run", "--rm", "--pod", "names", "--hostname", "other", "busybox", "true").ExpectError(t, 125, "Error: invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration")
 	if h := env.PMOK("run", "--rm", "--pod", "new:fresh", "--hostname", "freshhost", "busybox", "hostname").Stdout; h != "freshhost\n" {
 		t.Errorf("hostname with --pod new: and --hostname = %q", h)
 	}

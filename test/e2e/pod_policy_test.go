@@ -79,3 +79,59 @@ func TestPodRmInfraOnly(t *testing.T) {
 	}
 	env.PMOK("pod", "rm", "--force", "bogus")
 }
+
+// TestContainerRmAllPods: rm --all also removes pods' infra containers,
+// each with its pod and members, as Podman; without --force, a pod with a
+// running member is left whole and the other containers go.
+func TestContainerRmAllPods(t *testing.T) {
+	env := podEnv(t)
+	infraOf := func(pod string) string {
+		return strings.TrimSpace(env.PMOK("pod", "inspect", "--format", "{{.InfraContainerID}}", pod).Stdout)
+	}
+	first := strings.TrimSpace(env.PMOK("create", "--pod", "new:pa", "busybox", "true").Stdout)
+	second := strings.TrimSpace(env.PMOK("create", "--pod", "pa", "busybox", "true").Stdout)
+	solo := strings.TrimSpace(env.PMOK("create", "busybox", "true").Stdout)
+	env.PMOK("pod", "create", "--name", "pb")
+	want := []string{first, second, solo, infraOf("pa"), infraOf("pb")}
+	sort.Strings(want)
+	out := env.PMOK("rm", "--force", "--all").Lines()
+	sort.Strings(out)
+	if strings.Join(out, ",") != strings.Join(want, ",") {
+		t.Errorf("rm --force --all printed %q, want %q", out, want)
+	}
+	env.expectNothingLeft("after rm --force --all")
+
+	env.PMOK("pod", "create", "--name", "busy")
+	running := env.runID("--pod", "busy", "busybox", "sleep", "1000")
+	keep := []string{running, infraOf("busy")}
+	sort.Strings(keep)
+	solo = strings.TrimSpace(env.PMOK("create", "busybox", "true").Stdout)
+	res := env.PM("rm", "--all")
+	if res.Code != 125 || res.Stdout != solo+"\n" || res.Stderr != "Error: pod busy has running containers: stop them or use --force\n" {
+		t.Errorf("rm --all with a running pod member: %s", res)
+	}
+	if ids := env.psIDs(); strings.Join(ids, ",") != strings.Join(keep, ",") {
+		t.Errorf("containers after rm --all refused the running pod: %q, want %q", ids, keep)
+	}
+	env.PMOK("pod", "exists", "busy")
+}
+
+// TestPodInfraNameInUse: pod create --infra-name of a name a container
+// holds is refused in Podman's words, exit 125, and leaves no pod.
+func TestPodInfraNameInUse(t *testing.T) {
+	env := podEnv(t)
+	if res := env.PMOK("--noout", "pod", "create", "--name", "first", "--infra-name", "holder", "--infra-image", "busybox", "--infra-command", "sleep 1000"); res.Stdout != "" {
+		t.Errorf("pod create --noout printed %q", res.Stdout)
+	}
+	holder := strings.TrimSpace(env.PMOK("inspect", "--format", "{{.ID}}", "holder").Stdout)
+	before := env.psIDs()
+	env.PM("pod", "create", "--name", "second", "--infra-name", "holder").ExpectError(t, 125,
+		`Error: creating infra container: the container name "holder" is already in use by `+holder+`. You have to remove that container to be able to reuse that name: that name is already in use`)
+	if r := env.PM("pod", "exists", "second"); r.Code != 1 {
+		t.Errorf("pod second exists after its infra container was refused: %s", r)
+	}
+	env.expectNoNewContainers(before, "refused infra name")
+	env.PM("create", "--name", "holder", "busybox", "true").ExpectError(t, 125,
+		`Error: the container name "holder" is already in use by `+holder+`.`)
+	env.PMOK("pod", "rm", "first")
+}

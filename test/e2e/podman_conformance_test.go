@@ -3,6 +3,7 @@ package e2e
 // Behaviours Podman's own system tests (v4.3.1, make conformance) check.
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -247,5 +248,31 @@ func TestCalledAs(t *testing.T) {
 	}
 	if out := env.PMOK("attach", "--help").Stdout; !strings.Contains(out, "Usage:\n  pm attach [options] CONTAINER\n") {
 		t.Errorf("attach --help:\n%s", out)
+	}
+}
+
+// TestServiceBadScheme: system service refuses a URI of no scheme it
+// serves in Podman's words, exit 125, and listens nowhere.
+func TestServiceBadScheme(t *testing.T) {
+	env := newEnv(t)
+	env.PM("system", "service", "--time", "0", "localhost:9292").ExpectError(t, 125,
+		`Error: API Service endpoint scheme "localhost" is not supported. Try tcp://localhost:9292 or unix:/localhost:9292`)
+	sock := env.Path("my.sock")
+	env.PM("system", "service", "--time", "0", sock).ExpectError(t, 125,
+		fmt.Sprintf(`Error: API Service endpoint scheme "" is not supported. Try tcp://%s or unix:/%s`, sock, sock))
+	if _, err := os.Lstat(sock); !os.IsNotExist(err) {
+		t.Errorf("a refused service URI left %s: %v", sock, err)
+	}
+}
+
+// TestRemoteClientRefused: Podman's remote client options are refused,
+// exit 125, saying that pm has none.
+func TestRemoteClientRefused(t *testing.T) {
+	env := newEnv(t)
+	for _, args := range [][]string{
+		{"--url", "tcp://127.0.0.1:9", "info"}, {"--host", "tcp://127.0.0.1:9", "info"},
+		{"-H", "tcp://127.0.0.1:9", "info"}, {"--remote", "ps"}, {"ps", "--connection", "other"},
+	} {
+		env.PM(args...).ExpectError(t, 125, "pm has no remote client")
 	}
 }

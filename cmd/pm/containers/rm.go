@@ -58,7 +58,7 @@ func newRmCommand(name string) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			one := func(ctx context.Context, n string) (string, error) {
+			one := func(ctx context.Context, n string, depend bool) (string, error) {
 				deps, err := eng.ContainerRemoveChecked(ctx, n, force, depend, volumes, t)
 				for _, d := range deps {
 					fmt.Println(d)
@@ -86,10 +86,49 @@ func newRmCommand(name string) *cobra.Command {
 			running := func(err error) bool {
 				return errors.Is(err, define.ErrInvalidState) && strings.Contains(err.Error(), "running or paused")
 			}
-			return forEachParallel(cmd.Context(), eng, names, func(ctx context.Context, n string) (string, error) {
-				id, err := one(ctx, n)
-				return id, cli.RemoveExit(err, running)
-			})
+			each := func(names []string, depend bool) error {
+				return forEachParallel(cmd.Context(), eng, names, func(ctx context.Context, n string) (string, error) {
+					id, err := one(ctx, n, depend)
+					return id, cli.RemoveExit(err, running)
+				})
+			}
+			if !all {
+				return each(names, depend)
+			}
+			// With --all, as in Podman, a pod's infra container goes first
+			// and takes its pod with it (rm --depend), so that all of a
+			// pod's containers are removed, its members before it. The
+			// members of a pod that stays (a member runs, without --force)
+			// stay with it.
+			var infra []string
+			podOf := map[string]string{}
+			withPod := map[string]bool{} // pods whose infra container is in names
+			for _, n := range names {
+				pod, isInfra, err := eng.ContainerPodOf(cmd.Context(), n)
+				if err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
+					return err
+				}
+				podOf[n] = pod
+				if isInfra {
+					infra = append(infra, n)
+					withPod[pod] = true
+				}
+			}
+			errInfra := each(infra, true)
+			var rest []string
+			for _, n := range names {
+				if pod := podOf[n]; pod == "" || !withPod[pod] {
+					rest = append(rest, n)
+				}
+			}
+			errRest := each(rest, depend)
+			if errRest == nil {
+				return errInfra
+			}
+			if errInfra != nil {
+				fmt.Fprintf(os.Stderr, "Error: %s\n", errInfra)
+			}
+			return errRest
 		},
 	}
 	fs := cmd.Flags()

@@ -45,7 +45,9 @@ func Listen(uri string) (net.Listener, error) {
 		}
 		return l, nil
 	}
-	return nil, define.Invalidf("invalid service URI %q: use unix:///PATH or tcp://HOST:PORT", uri)
+	// Podman's words: localhost:9292 has the scheme "localhost", a bare
+	// path none.
+	return nil, define.Invalidf("API Service endpoint scheme %q is not supported. Try tcp://%s or unix:/%s", u.Scheme, uri, uri)
 }
 
 func listenUnix(path string) (net.Listener, error) {

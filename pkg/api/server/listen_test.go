@@ -28,4 +28,16 @@ func TestListenURIs(t *testing.T) {
 			t.Errorf("Listen(%q): %v does not name the URI", uri, err)
 		}
 	}
+	// Podman's words for a URI without a scheme pm serves.
+	for uri, want := range map[string]string{
+		"localhost:9292": `API Service endpoint scheme "localhost" is not supported. Try tcp://localhost:9292 or unix:/localhost:9292`,
+		"myunix.sock":    `API Service endpoint scheme "" is not supported. Try tcp://myunix.sock or unix:/myunix.sock`,
+	} {
+		if l, err := Listen(uri); err == nil {
+			l.Close()
+			t.Errorf("Listen(%q) accepted", uri)
+		} else if err.Error() != want {
+			t.Errorf("Listen(%q): %q, want %q", uri, err, want)
+		}
+	}
 }
