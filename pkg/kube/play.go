@@ -31,14 +31,15 @@ func NewConfigMaps(lists ...[]ConfigMap) ConfigMaps {
 // PodRequest returns pm's request for the pod of w: its name, labels,
 // hostname, the ports its containers publish (hostPort; with publishAll,
 // also every containerPort without one, on the same host port) and its
-// host aliases. The caller adds its network choices.
+// host aliases. Its exit policy is stop, as in Podman: once its last
+// container exits, the pod stops. The caller adds its network choices.
 func (w *Workload) PodRequest(publishAll bool) (*specgen.PodSpec, error) {
 	if err := specgen.ValidName(w.PodName); err != nil {
 		return nil, define.Invalidf("%s %s: %v", w.Kind, w.Name, err)
 	}
 	p := &specgen.PodSpec{
 		Name: w.PodName, Labels: copyMap(w.Meta.Labels), Hostname: w.Spec.Hostname,
-		Infra: true, Share: []string{"net", "ipc", "uts"},
+		Infra: true, Share: []string{"net", "ipc", "uts"}, ExitPolicy: "stop",
 	}
 	if w.Spec.HostNetwork {
 		p.NetworkMode = "host"
