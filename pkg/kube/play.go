@@ -113,7 +113,7 @@ func (w *Workload) ContainerRequest(c *Container, podID string, cms ConfigMaps, 
 	s := &specgen.Spec{
 		Name: ContainerName(w.PodName, c.Name), Image: c.Image, Pod: podID,
 		Command: c.Args, WorkDir: c.WorkingDir, Terminal: c.TTY, Stdin: c.Stdin,
-		Labels: copyMap(w.Meta.Labels), Annotations: copyMap(w.Meta.Annotations),
+		Labels: copyMap(w.Meta.Labels), Annotations: podAnnotations(w.Meta.Annotations),
 		Env: map[string]string{}, Tmpfs: map[string]string{}, LogOpts: map[string]string{},
 		ReadOnlyTmpfs: true, Created: time.Now(),
 	}
@@ -429,6 +429,18 @@ func copyMap(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		out[k] = v
+	}
+	return out
+}
+
+// podAnnotations are the annotations of a Pod its containers get: all
+// but those kube generate wrote to describe one container.
+func podAnnotations(a map[string]string) map[string]string {
+	out := copyMap(a)
+	for k := range out {
+		if IsContainerAnnotation(k) {
+			delete(out, k)
+		}
 	}
 	return out
 }
