@@ -20,6 +20,11 @@ import (
 // pkg/specgen/generate.InitDest, which libpod may not import).
 const initDest = "/run/pm-init"
 
+// UsesInit reports whether the container of spec sp runs --init's binary.
+func UsesInit(sp *specs.Spec) bool {
+	return sp.Process != nil && len(sp.Process.Args) > 0 && sp.Process.Args[0] == initDest
+}
+
 // InspectContainerData returns what `pm container inspect` shows for one
 // container, with its state observed from the exit files. With size, it
 // also computes the container's sizes.
@@ -378,9 +383,7 @@ func inspectHostConfig(c *Container, sp *specs.Spec, logPath string, rootless bo
 	}
 	h.SecurityOpt = securityOpts(sp)
 	if p := sp.Process; p != nil {
-		if len(p.Args) > 0 && p.Args[0] == initDest {
-			h.Init = true
-		}
+		h.Init = UsesInit(sp)
 		if p.OOMScoreAdj != nil {
 			h.OomScoreAdj = *p.OOMScoreAdj
 		}

@@ -93,8 +93,11 @@ func (r *Runtime) StopContainerWith(ctx context.Context, idOrName string, timeou
 	if err := r.cleanupLocked(ctx, c, l); err != nil {
 		return c, err
 	}
-	// The exit command the stop caused has nothing left to do.
+	// The exit command the stop caused has nothing left to do: the
+	// exit's consequences for the pod are the stop's to draw.
 	claim.done()
+	r.afterMemberExit(ctx, c)
+	r.afterServiceMemberExit(ctx, c)
 	return c, nil
 }
 

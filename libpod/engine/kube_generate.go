@@ -136,14 +136,14 @@ func (e *Engine) genPod(ctx context.Context, p *libpod.Pod) (*kube.GenPod, error
 		return nil, err
 	}
 	g := &kube.GenPod{
-		Name: p.Name(), Labels: p.Config.Labels, Hostname: p.Config.Hostname, Created: p.Config.Created,
+		Name: p.Name(), ID: p.ID(), Labels: p.Config.Labels, Hostname: p.Config.Hostname, Created: p.Config.Created,
 		StripPrefix: p.Name() + "-", DefaultCaps: e.defaultCaps(),
 	}
 	if g.Labels == nil {
 		g.Labels = map[string]string{}
 	}
-	if g.Hostname == p.Name() {
-		g.Hostname = ""
+	if g.Hostname == "" {
+		g.Hostname = p.Name()
 	}
 	var ports []define.PortMapping
 	for _, c := range members {
@@ -209,6 +209,7 @@ func (e *Engine) genContainer(ctx context.Context, c *libpod.Container) (*kube.G
 		Name: c.Name(), Image: cc.Image.Name, Entrypoint: cc.Entrypoint, Cmd: cc.Command,
 		Env: cc.Env, WorkDir: cc.WorkDir, User: cc.User, Labels: cc.Labels, Annotations: cc.Annotations,
 		Restart: cc.Restart.Name, Privileged: cc.Privileged, CapAdd: cc.CapAdd, CapDrop: cc.CapDrop,
+		AutoRemove: cc.AutoRemove, PublishAll: cc.PublishAll,
 		Terminal: cc.Terminal, Stdin: cc.Stdin,
 	}
 	if g.Image == "" {
@@ -220,6 +221,10 @@ func (e *Engine) genContainer(ctx context.Context, c *libpod.Container) (*kube.G
 			return nil, err
 		}
 		g.ReadOnly = sp.Root != nil && sp.Root.Readonly
+		g.Init = libpod.UsesInit(&sp)
+		if sp.Process != nil && sp.Process.Capabilities != nil {
+			g.Caps = append([]string{}, sp.Process.Capabilities.Bounding...)
+		}
 		if sp.Linux != nil && sp.Linux.Resources != nil {
 			r := sp.Linux.Resources
 			if r.Memory != nil && r.Memory.Limit != nil && *r.Memory.Limit > 0 {

@@ -51,6 +51,12 @@ type GenContainer struct {
 	Ports       []define.PortMapping
 	Privileged  bool
 	ReadOnly    bool
+	AutoRemove  bool
+	Init        bool
+	PublishAll  bool
+	// Caps is the container's capability set (CAP_X), nil when unknown:
+	// then CapAdd and CapDrop, relative to the pod's DefaultCaps, say it.
+	Caps        []string
 	CapAdd      []string
 	CapDrop     []string
 	MemoryBytes int64
@@ -63,7 +69,9 @@ type GenContainer struct {
 
 // GenPod is a pod (or a group of containers) to describe as one Pod.
 type GenPod struct {
-	Name     string
+	Name string
+	// ID is the pod's, "" for a group of containers.
+	ID       string
 	Labels   map[string]string // the pod's, or nil to take the containers'
 	Hostname string
 	AddHosts []string // host:ip
@@ -109,6 +117,12 @@ func GeneratePod(p *GenPod) *Pod {
 		for k, v := range c.Annotations {
 			annotations[k] = v
 		}
+		for k, v := range containerAnnotations(&c, p.ID) {
+			annotations[k+"/"+containerName(c.Name, p.StripPrefix)] = v
+		}
+	}
+	if p.ID != "" {
+		pod.Status = &struct{}{}
 	}
 	if len(annotations) > 0 {
 		pod.Metadata.Annotations = annotations
@@ -132,8 +146,9 @@ func GeneratePod(p *GenPod) *Pod {
 		kc.Command, kc.Args = commandArgs(c)
 		kc.Ports = containerPorts(c.Ports)
 		kc.SecurityContext = securityContext(c, p.DefaultCaps)
+		kc.Resources = &Resources{}
 		if c.MemoryBytes > 0 || c.CPUs > 0 {
-			kc.Resources = &Resources{Limits: map[string]string{}}
+			kc.Resources.Limits = map[string]string{}
 			if c.MemoryBytes > 0 {
 				kc.Resources.Limits["memory"] = FormatBytes(c.MemoryBytes)
 			}
@@ -164,12 +179,18 @@ func k8sRestart(p string) string {
 	return "Never"
 }
 
-var nonDNS = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9-]+`) })
+var nonDNS = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-zA-Z0-9-]+`) })
 
 // dnsLabel makes s a Kubernetes name: lower case letters, digits and
 // dashes, starting and ending with a letter or digit.
 func dnsLabel(s string) string {
-	s = nonDNS().ReplaceAllString(strings.ToLower(s), "-")
+	return nameLabel(strings.ToLower(s))
+}
+
+// nameLabel is dnsLabel keeping s's case: a container's name, which, as
+// in Podman, keeps its capitals so that a play gives it back.
+func nameLabel(s string) string {
+	s = nonDNS().ReplaceAllString(s, "-")
 	s = strings.Trim(s, "-")
 	if len(s) > 63 {
 		s = strings.Trim(s[len(s)-63:], "-")
@@ -184,14 +205,68 @@ func containerName(name, strip string) string {
 	if strip != "" && strings.HasPrefix(name, strip) && len(name) > len(strip) {
 		name = name[len(strip):]
 	}
-	return dnsLabel(name)
+	return nameLabel(name)
+}
+
+// Annotations Podman writes for each container, keyed KEY/CONTAINER: what
+// the container's runtime annotations say of it.
+const (
+	annotationTTY           = "io.kubernetes.cri-o.TTY"
+	annotationContainerType = "io.kubernetes.cri-o.ContainerType"
+	annotationSandboxID     = "io.kubernetes.cri-o.SandboxID"
+	annotationAutoremove    = "io.podman.annotations.autoremove"
+	annotationInit          = "io.podman.annotations.init"
+	annotationPrivileged    = "io.podman.annotations.privileged"
+	annotationPublishAll    = "io.podman.annotations.publish-all"
+)
+
+// IsContainerAnnotation reports whether a pod's annotation key is one
+// kube generate writes to describe one container (KEY/CONTAINER): a play
+// does not give it to the containers.
+func IsContainerAnnotation(key string) bool {
+	k, _, ok := strings.Cut(key, "/")
+	if !ok {
+		return false
+	}
+	switch k {
+	case annotationTTY, annotationContainerType, annotationSandboxID,
+		annotationAutoremove, annotationInit, annotationPrivileged, annotationPublishAll:
+		return true
+	}
+	return false
+}
+
+// containerAnnotations are the annotations describing c, in Podman's
+// words: TTY true/false, the others TRUE/FALSE; in a pod (podID), its
+// type and sandbox.
+func containerAnnotations(c *GenContainer, podID string) map[string]string {
+	upper := func(b bool) string { return strings.ToUpper(strconv.FormatBool(b)) }
+	a := map[string]string{
+		annotationTTY:        strconv.FormatBool(c.Terminal),
+		annotationAutoremove: upper(c.AutoRemove),
+		annotationInit:       upper(c.Init),
+		annotationPrivileged: upper(c.Privileged),
+		annotationPublishAll: upper(c.PublishAll),
+	}
+	if podID != "" {
+		a[annotationContainerType] = "container"
+		a[annotationSandboxID] = podID
+	}
+	return a
 }
 
 // commandArgs splits a container's command as Kubernetes does: the
 // entrypoint is command, the cmd args. What equals the image's is left
 // out, except args once command is written (command drops the image's CMD).
+// Without an entrypoint at all, the cmd is the command, as Podman writes it.
 func commandArgs(c *GenContainer) ([]string, []string) {
 	var cmd, args []string
+	if len(c.Entrypoint) == 0 && len(c.Image0.Entrypoint) == 0 {
+		if !slices.Equal(c.Cmd, c.Image0.Cmd) {
+			cmd = c.Cmd
+		}
+		return cmd, nil
+	}
 	if !slices.Equal(c.Entrypoint, c.Image0.Entrypoint) {
 		cmd = c.Entrypoint
 	}
@@ -269,22 +344,8 @@ func securityContext(c *GenContainer, defaults []string) *SecurityContext {
 		t := true
 		sc.ReadOnlyRootFilesystem, set = &t, true
 	}
-	def := map[string]bool{}
-	for _, d := range defaults {
-		def[capName(d)] = true
-	}
-	caps := &Capabilities{}
-	for _, a := range c.CapAdd {
-		if n := capName(a); n == "ALL" || !def[n] {
-			caps.Add = appendNew(caps.Add, n)
-		}
-	}
-	for _, d := range c.CapDrop {
-		if n := capName(d); n == "ALL" || def[n] {
-			caps.Drop = appendNew(caps.Drop, n)
-		}
-	}
-	if len(caps.Add) > 0 || len(caps.Drop) > 0 {
+	caps := capabilities(c, defaults)
+	if !c.Privileged && caps != nil && (len(caps.Add) > 0 || len(caps.Drop) > 0) {
 		sc.Capabilities, set = caps, true
 	}
 	if c.User != "" && c.User != c.Image0.User {
@@ -301,6 +362,49 @@ func securityContext(c *GenContainer, defaults []string) *SecurityContext {
 		return nil
 	}
 	return sc
+}
+
+// kubeDefaultCaps is the capability set a Kubernetes runtime (containerd,
+// the OCI runtime tools) gives a container by default, in their order.
+var kubeDefaultCaps = []string{
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID",
+	"CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+}
+
+// capabilities says how c's capability set differs from the one a
+// Kubernetes runtime gives, as Podman writes it (CAP_X): played in a
+// cluster, or here, the container gets the same set. Without the set,
+// c's --cap-add and --cap-drop against pm's defaults stand for it.
+func capabilities(c *GenContainer, defaults []string) *Capabilities {
+	caps := &Capabilities{}
+	if c.Caps != nil {
+		for _, d := range kubeDefaultCaps {
+			if !slices.Contains(c.Caps, d) {
+				caps.Drop = append(caps.Drop, d)
+			}
+		}
+		for _, a := range c.Caps {
+			if !slices.Contains(kubeDefaultCaps, a) {
+				caps.Add = appendNew(caps.Add, a)
+			}
+		}
+		return caps
+	}
+	def := map[string]bool{}
+	for _, d := range defaults {
+		def[capName(d)] = true
+	}
+	for _, a := range c.CapAdd {
+		if n := capName(a); n == "ALL" || !def[n] {
+			caps.Add = appendNew(caps.Add, n)
+		}
+	}
+	for _, d := range c.CapDrop {
+		if n := capName(d); n == "ALL" || def[n] {
+			caps.Drop = appendNew(caps.Drop, n)
+		}
+	}
+	return caps
 }
 
 // capName is a capability as Kubernetes writes it: NET_ADMIN.

@@ -294,7 +294,8 @@ func TestGeneratePod(t *testing.T) {
 		t.Errorf("spec = %+v", pod.Spec)
 	}
 	c := pod.Spec.Containers[0]
-	if c.Name != "srv" || c.Command != nil || !reflect.DeepEqual(c.Args, []string{"httpd", "-f"}) || c.WorkingDir != "" {
+	// Without an entrypoint, the command is command.
+	if c.Name != "srv" || !reflect.DeepEqual(c.Command, []string{"httpd", "-f"}) || c.Args != nil || c.WorkingDir != "" {
 		t.Errorf("container = %+v", c)
 	}
 	if !reflect.DeepEqual(c.Env, []EnvVar{{Name: "A", Value: "1"}}) {
@@ -305,8 +306,8 @@ func TestGeneratePod(t *testing.T) {
 		t.Errorf("ports = %+v", c.Ports)
 	}
 	sc := c.SecurityContext
-	if sc == nil || !*sc.Privileged || *sc.RunAsUser != 1000 || *sc.RunAsGroup != 100 ||
-		!reflect.DeepEqual(sc.Capabilities, &Capabilities{Add: []string{"NET_ADMIN"}, Drop: []string{"KILL"}}) {
+	// A privileged container has every capability: none are written.
+	if sc == nil || !*sc.Privileged || *sc.RunAsUser != 1000 || *sc.RunAsGroup != 100 || sc.Capabilities != nil {
 		t.Errorf("securityContext = %+v", sc)
 	}
 	if c.Resources.Limits["memory"] != "64Mi" || c.Resources.Limits["cpu"] != "1500m" {
@@ -440,5 +441,61 @@ func TestPodRequestPorts(t *testing.T) {
 		if err != nil || !reflect.DeepEqual(p.Net.Ports, tc.want) {
 			t.Errorf("publishAll=%v: ports %+v, %v; want %+v", tc.all, p.Net.Ports, err, tc.want)
 		}
+	}
+}
+
+// TestGenerateCapabilities: a container's capability set is written as
+// Podman does, against a Kubernetes runtime's defaults; without it,
+// --cap-add and --cap-drop against pm's defaults stand for it.
+func TestGenerateCapabilities(t *testing.T) {
+	t.Parallel()
+	g := genFixture()
+	g.Containers[0].Privileged = false
+	if got := GeneratePod(g).Spec.Containers[0].SecurityContext.Capabilities; !reflect.DeepEqual(got, &Capabilities{Add: []string{"NET_ADMIN"}, Drop: []string{"KILL"}}) {
+		t.Errorf("from --cap-add/--cap-drop: %+v", got)
+	}
+	g.Containers[0].Caps = []string{"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_NET_BIND_SERVICE",
+		"CAP_SETFCAP", "CAP_SETGID", "CAP_SETPCAP", "CAP_SETUID", "CAP_SYS_CHROOT", "CAP_NET_ADMIN"}
+	want := &Capabilities{Add: []string{"CAP_NET_ADMIN"}, Drop: []string{"CAP_MKNOD", "CAP_NET_RAW", "CAP_AUDIT_WRITE"}}
+	if got := GeneratePod(g).Spec.Containers[0].SecurityContext.Capabilities; !reflect.DeepEqual(got, want) {
+		t.Errorf("from the set: %+v, want %+v", got, want)
+	}
+}
+
+// TestGenerateContainerAnnotations: each container is described by
+// Podman's annotations, keyed by its name; in a pod also its type and
+// sandbox; a play does not hand them to the containers.
+func TestGenerateContainerAnnotations(t *testing.T) {
+	t.Parallel()
+	g := genFixture()
+	g.Containers[1].Terminal, g.Containers[1].AutoRemove, g.Containers[1].Init = true, true, true
+	a := GeneratePod(g).Metadata.Annotations
+	want := map[string]string{
+		"io.kubernetes.cri-o.TTY/srv": "false", "io.podman.annotations.privileged/srv": "TRUE",
+		"io.kubernetes.cri-o.TTY/side": "true", "io.podman.annotations.autoremove/side": "TRUE", "io.podman.annotations.init/side": "TRUE",
+		"io.podman.annotations.privileged/side": "FALSE", "io.podman.annotations.publish-all/side": "FALSE",
+	}
+	for k, v := range want {
+		if a[k] != v {
+			t.Errorf("annotation %s = %q, want %q", k, a[k], v)
+		}
+	}
+	if _, ok := a["io.kubernetes.cri-o.SandboxID/srv"]; ok {
+		t.Errorf("containers outside a pod have a sandbox: %v", a)
+	}
+	g.ID = "0123abcd"
+	pod := GeneratePod(g)
+	if pod.Metadata.Annotations["io.kubernetes.cri-o.SandboxID/side"] != "0123abcd" || pod.Metadata.Annotations["io.kubernetes.cri-o.ContainerType/side"] != "container" || pod.Status == nil {
+		t.Errorf("pod annotations = %v, status %v", pod.Metadata.Annotations, pod.Status)
+	}
+	w := Workload{Kind: KindPod, Name: "web", PodName: "web", Meta: pod.Metadata, Spec: pod.Spec}
+	side := pod.Spec.Containers[1]
+	side.VolumeMounts = nil
+	s, err := w.ContainerRequest(&side, "", nil, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(s.Annotations, map[string]string{"note": "x"}) {
+		t.Errorf("played container's annotations = %v", s.Annotations)
 	}
 }

@@ -29,19 +29,17 @@ func NewConfigMaps(lists ...[]ConfigMap) ConfigMaps {
 }
 
 // PodRequest returns pm's request for the pod of w: its name, labels,
-// hostname, the exit policy stop, the ports its containers publish
-// (hostPort; with publishAll, also every containerPort without one, on the
-// same host port) and its host aliases. The caller adds its network
-// choices.
+// hostname, the ports its containers publish (hostPort; with publishAll,
+// also every containerPort without one, on the same host port) and its
+// host aliases. Its exit policy is stop, as in Podman: once its last
+// container exits, the pod stops. The caller adds its network choices.
 func (w *Workload) PodRequest(publishAll bool) (*specgen.PodSpec, error) {
 	if err := specgen.ValidName(w.PodName); err != nil {
 		return nil, define.Invalidf("%s %s: %v", w.Kind, w.Name, err)
 	}
 	p := &specgen.PodSpec{
 		Name: w.PodName, Labels: copyMap(w.Meta.Labels), Hostname: w.Spec.Hostname,
-		Infra: true, Share: []string{"net", "ipc", "uts"},
-		// As in Podman, the pod stops once its last container has exited.
-		ExitPolicy: "stop",
+		Infra: true, Share: []string{"net", "ipc", "uts"}, ExitPolicy: "stop",
 	}
 	if w.Spec.HostNetwork {
 		p.NetworkMode = "host"
@@ -115,7 +113,7 @@ func (w *Workload) ContainerRequest(c *Container, podID string, cms ConfigMaps, 
 	s := &specgen.Spec{
 		Name: ContainerName(w.PodName, c.Name), Image: c.Image, Pod: podID,
 		Command: c.Args, WorkDir: c.WorkingDir, Terminal: c.TTY, Stdin: c.Stdin,
-		Labels: copyMap(w.Meta.Labels), Annotations: copyMap(w.Meta.Annotations),
+		Labels: copyMap(w.Meta.Labels), Annotations: podAnnotations(w.Meta.Annotations),
 		Env: map[string]string{}, Tmpfs: map[string]string{}, LogOpts: map[string]string{},
 		ReadOnlyTmpfs: true, Created: time.Now(),
 	}
@@ -431,6 +429,18 @@ func copyMap(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		out[k] = v
+	}
+	return out
+}
+
+// podAnnotations are the annotations of a Pod its containers get: all
+// but those kube generate wrote to describe one container.
+func podAnnotations(a map[string]string) map[string]string {
+	out := copyMap(a)
+	for k := range out {
+		if IsContainerAnnotation(k) {
+			delete(out, k)
+		}
 	}
 	return out
 }

@@ -35,6 +35,9 @@ type Pod struct {
 	TypeMeta `json:",inline"`
 	Metadata ObjectMeta `json:"metadata"`
 	Spec     PodSpec    `json:"spec"`
+	// Status is written empty for a pod pm describes, as Podman does;
+	// pm reads nothing of it.
+	Status *struct{} `json:"status,omitempty"`
 }
 
 // PodSpec is a pod's (or a pod template's) specification.

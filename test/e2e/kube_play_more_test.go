@@ -224,3 +224,32 @@ func TestKubePlayNetworkAndPorts(t *testing.T) {
 	env.PMOK("kube", "down", pfile)
 	env.expectNothingLeft("after kube down")
 }
+
+// TestKubePlayExitPolicy: a played pod's exit policy is stop, as in
+// Podman: when its last container is stopped, its infra container stops
+// too, the pod shows Exited, and its service container stops; a pod made
+// by pod create keeps continue.
+func TestKubePlayExitPolicy(t *testing.T) {
+	env := kubeEnv(t)
+	yaml := sleepPodYAML("xpod", "busybox", "")
+	file := env.writeFile("x.yaml", yaml)
+	sum := sha256.Sum256([]byte(yaml))
+	service := hex.EncodeToString(sum[:])[:12] + "-service"
+	env.PMOK("kube", "play", "--service-container", file)
+	if got := env.PMOK("pod", "inspect", "--format", "{{.ExitPolicy}} {{.State}}", "xpod").Stdout; got != "stop Running\n" {
+		t.Errorf("played pod: %q, want stop Running", got)
+	}
+	env.PMOK("stop", "-t", "0", "xpod-c")
+	env.waitFor(time.Minute, "the pod to exit", func() bool {
+		return env.PMOK("pod", "inspect", "--format", "{{.State}}", "xpod").Stdout == "Exited\n"
+	})
+	env.waitFor(time.Minute, "the service container to stop", func() bool {
+		return env.ctrField(service, ".State") != "running"
+	})
+	env.PMOK("pod", "create", "--name", "cpod")
+	if got := env.PMOK("pod", "inspect", "--format", "{{.ExitPolicy}}", "cpod").Stdout; got != "continue\n" {
+		t.Errorf("pod create's exit policy: %q, want continue", got)
+	}
+	env.PMOK("pod", "rm", "-f", "-t", "0", "xpod", "cpod")
+	env.expectNothingLeft("after pod rm")
+}

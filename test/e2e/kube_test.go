@@ -114,8 +114,8 @@ func TestKubeGeneratePlayRoundTrip(t *testing.T) {
 		t.Fatalf("containers = %+v", spec.Containers)
 	}
 	srv, side := spec.Containers[0], spec.Containers[1]
-	if srv.Name != "srv" || !strings.Contains(srv.Image, "busybox") || srv.Command != nil ||
-		!reflect.DeepEqual(srv.Args, []string{"sh", "-c", "echo kept > /data/f; exec httpd -f -p 8080 -h /site"}) {
+	if srv.Name != "srv" || !strings.Contains(srv.Image, "busybox") || srv.Args != nil ||
+		!reflect.DeepEqual(srv.Command, []string{"sh", "-c", "echo kept > /data/f; exec httpd -f -p 8080 -h /site"}) {
 		t.Errorf("srv = %+v", srv)
 	}
 	if !reflect.DeepEqual(srv.Env, []kube.EnvVar{{Name: "GREETING", Value: "hello"}}) {
@@ -133,7 +133,7 @@ func TestKubeGeneratePlayRoundTrip(t *testing.T) {
 		t.Errorf("srv volumeMounts = %+v", srv.VolumeMounts)
 	}
 	if side.Name != "side" || side.SecurityContext == nil || side.SecurityContext.Capabilities == nil ||
-		!reflect.DeepEqual(side.SecurityContext.Capabilities.Add, []string{"NET_ADMIN"}) ||
+		!reflect.DeepEqual(side.SecurityContext.Capabilities.Add, []string{"CAP_NET_ADMIN"}) ||
 		side.SecurityContext.ReadOnlyRootFilesystem == nil || !*side.SecurityContext.ReadOnlyRootFilesystem {
 		t.Errorf("side = %+v", side)
 	}
@@ -492,4 +492,58 @@ func TestKubeOlderSpellings(t *testing.T) {
 	env.PMOK("play", "kube", "--down", "--force", file)
 	env.expectNothingLeft("after play kube --down")
 	env.PM("play", "kube", env.Path("nosuch.yaml")).ExpectError(t, 125, "no such file")
+}
+
+// TestKubeGenerateDescribesContainers: kube generate writes, as Podman
+// does, each container's annotations (TTY, autoremove, init, privileged,
+// publish-all; in a pod also its type and sandbox) keyed by its name, which
+// keeps its capitals; a command without entrypoint as command; the
+// capabilities against a Kubernetes runtime's defaults; a pod's hostname
+// and empty status. Played back, the containers do not carry them.
+func TestKubeGenerateDescribesContainers(t *testing.T) {
+	env := kubeEnv(t)
+	env.PMOK("create", "--name", "Solo", "--init", "busybox", "top")
+	gen := env.PMOK("kube", "generate", "Solo").Stdout
+	w := parseKube(t, gen).Workloads[0]
+	c := w.Spec.Containers[0]
+	want := map[string]string{
+		"io.kubernetes.cri-o.TTY/Solo": "false", "io.podman.annotations.autoremove/Solo": "FALSE", "io.podman.annotations.init/Solo": "TRUE",
+		"io.podman.annotations.privileged/Solo": "FALSE", "io.podman.annotations.publish-all/Solo": "FALSE",
+	}
+	if !reflect.DeepEqual(w.Meta.Annotations, want) || w.Name != "Solo-pod" || c.Name != "Solo" ||
+		!reflect.DeepEqual(c.Command, []string{"top"}) || c.Args != nil || strings.Contains(gen, "status:") {
+		t.Errorf("kube generate of a container:\n%s", gen)
+	}
+	caps := &kube.Capabilities{Drop: []string{"CAP_MKNOD", "CAP_NET_RAW", "CAP_AUDIT_WRITE"}}
+	if c.SecurityContext == nil || !reflect.DeepEqual(c.SecurityContext.Capabilities, caps) {
+		t.Errorf("capabilities: %+v", c.SecurityContext)
+	}
+	env.PMOK("rm", "Solo")
+
+	env.PMOK("pod", "create", "--name", "Pd")
+	podID := strings.TrimSpace(env.PMOK("pod", "inspect", "--format", "{{.ID}}", "Pd").Stdout)
+	env.PMOK("create", "--pod", "Pd", "--name", "C1", "-t", "--cap-add", "NET_ADMIN", "--cap-drop", "CHOWN", "busybox", "top")
+	gen = env.PMOK("kube", "generate", "Pd").Stdout
+	w = parseKube(t, gen).Workloads[0]
+	c = w.Spec.Containers[0]
+	a := w.Meta.Annotations
+	if a["io.kubernetes.cri-o.ContainerType/C1"] != "container" || a["io.kubernetes.cri-o.SandboxID/C1"] != podID ||
+		a["io.kubernetes.cri-o.TTY/C1"] != "true" || w.Spec.Hostname != "Pd" || !strings.Contains(gen, "\nstatus: {}\n") {
+		t.Errorf("kube generate of a pod:\n%s", gen)
+	}
+	caps = &kube.Capabilities{Add: []string{"CAP_NET_ADMIN"}, Drop: []string{"CAP_CHOWN", "CAP_MKNOD", "CAP_NET_RAW", "CAP_AUDIT_WRITE"}}
+	if c.SecurityContext == nil || !reflect.DeepEqual(c.SecurityContext.Capabilities, caps) {
+		t.Errorf("capabilities: %+v", c.SecurityContext)
+	}
+	file := env.writeFile("pd.yaml", gen)
+	env.PMOK("pod", "rm", "-f", "-t", "0", "Pd")
+	env.PMOK("kube", "play", "--start=false", file)
+	if got := env.PMOK("inspect", "--format", "{{.Config.Annotations}}", "Pd-C1").Stdout; strings.Contains(got, "cri-o") || strings.Contains(got, "io.podman") {
+		t.Errorf("played container's annotations: %s", got)
+	}
+	if got := env.PMOK("inspect", "--format", "{{.EffectiveCaps}}", "Pd-C1").Stdout; !strings.Contains(got, "CAP_NET_ADMIN") || strings.Contains(got, "CAP_CHOWN") {
+		t.Errorf("played container's capabilities: %s", got)
+	}
+	env.PMOK("pod", "rm", "-f", "-t", "0", "Pd")
+	env.expectNothingLeft("after pod rm")
 }
