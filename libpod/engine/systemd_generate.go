@@ -91,7 +91,7 @@ func warnRestartPolicy(d *define.InspectContainerData, o *systemd.Options) {
 		return
 	}
 	if p := d.HostConfig.RestartPolicy.Name; p != "" && p != "no" {
-		slog.Warn(fmt.Sprintf("container %s has restart policy %q, which can conflict with systemd's at shutdown: recreate it without one and use the unit's Restart=, or generate a --new unit", d.Name, p))
+		slog.Warn(fmt.Sprintf("Container %s has restart policy %q which can lead to issues on shutdown (pm and systemd both restart it): recreate it without one and use the unit's Restart=, or generate a --new unit", d.ID, p))
 	}
 }
 

@@ -70,6 +70,11 @@ func TestInfoRootless(t *testing.T) {
 	res := env.PMOK("info", "--format", "json")
 	var info podmanInfo
 	decodeJSON(t, res.Stdout, &info)
+	// An empty template prints nothing (Podman's 250-systemd runs
+	// `info -f ''` to see that no warning comes out).
+	if r := env.PMOK("--log-level", "warning", "info", "-f", ""); r.Stdout != "" || r.Stderr != "" {
+		t.Errorf("info -f '': %s", r)
+	}
 	if !info.Host.Security.Rootless {
 		t.Errorf("host.security.rootless = false")
 	}

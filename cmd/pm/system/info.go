@@ -52,6 +52,8 @@ Output is YAML unless --format asks for JSON or a Go template.`,
 				return nil
 			case fmtFlag != "":
 				return format.Write(os.Stdout, info, format.Options{Format: fmtFlag})
+			case cmd.Flags().Changed("format"):
+				return nil // an empty template prints nothing, as in Podman
 			}
 			out, err := toYAML(info)
 			if err != nil {
