@@ -78,6 +78,25 @@ func (r *Runtime) unshareHosts(c *Container) {
 // removeHostsName drops the "127.0.0.1 NAME" line addHostsName wrote
 // from the hosts file at path, in place (running members mount it).
 func (r *Runtime) removeHostsName(path, name string) error {
+	return r.editHosts(path, func(b []byte) error {
+		want := fmt.Sprintf("127.0.0.1\t%s", name)
+		var kept []string
+		lines := strings.SplitAfter(string(b), "\n")
+		for _, line := range lines {
+			if strings.TrimSuffix(line, "\n") != want {
+				kept = append(kept, line)
+			}
+		}
+		if len(kept) == len(lines) {
+			return nil
+		}
+		return os.WriteFile(path, []byte(strings.Join(kept, "")), 0o644)
+	})
+}
+
+// editHosts calls edit with the content of the shared hosts file at path,
+// under the lock that serialises its writers.
+func (r *Runtime) editHosts(path string, edit func(b []byte) error) error {
 	l, err := r.locks.Lock(context.Background(), "hosts")
 	if err != nil {
 		return err
@@ -87,52 +106,34 @@ func (r *Runtime) removeHostsName(path, name string) error {
 	if err != nil {
 		return err
 	}
-	want := fmt.Sprintf("127.0.0.1\t%s", name)
-	var kept []string
-	lines := strings.SplitAfter(string(b), "\n")
-	for _, line := range lines {
-		if strings.TrimSuffix(line, "\n") != want {
-			kept = append(kept, line)
-		}
-	}
-	if len(kept) == len(lines) {
-		return nil
-	}
-	return os.WriteFile(path, []byte(strings.Join(kept, "")), 0o644)
+	return edit(b)
 }
 
 // addHostsName appends "127.0.0.1 NAME" to the hosts file at path unless
 // NAME is in it already; a lock keeps members starting at once from
 // writing their lines twice.
 func (r *Runtime) addHostsName(path, name string) error {
-	l, err := r.locks.Lock(context.Background(), "hosts")
-	if err != nil {
-		return err
-	}
-	defer l.Unlock()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		f := strings.Fields(line)
-		for _, n := range f[min(1, len(f)):] {
-			if n == name {
-				return nil
+	return r.editHosts(path, func(b []byte) error {
+		for _, line := range strings.Split(string(b), "\n") {
+			f := strings.Fields(line)
+			for _, n := range f[min(1, len(f)):] {
+				if n == name {
+					return nil
+				}
 			}
 		}
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
-	if err != nil {
-		return err
-	}
-	line := fmt.Sprintf("127.0.0.1\t%s\n", name)
-	if len(b) > 0 && !bytes.HasSuffix(b, []byte("\n")) {
-		line = "\n" + line
-	}
-	if _, err := f.WriteString(line); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+		if err != nil {
+			return err
+		}
+		line := fmt.Sprintf("127.0.0.1\t%s\n", name)
+		if len(b) > 0 && !bytes.HasSuffix(b, []byte("\n")) {
+			line = "\n" + line
+		}
+		if _, err := f.WriteString(line); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	})
 }

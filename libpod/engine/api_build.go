@@ -55,6 +55,22 @@ type BuildRequest struct {
 	// NoLayers keeps no step images: no cache is read or written, and
 	// only the result is left.
 	NoLayers bool
+	// BuildRunOptions are the options of the RUN steps' containers.
+	BuildRunOptions
+	// Platform is the platform to build for: "" or the host's, the only
+	// one pm builds for.
+	Platform string
+	// Auth is used to pull FROM and COPY --from images.
+	Auth RegistryAuth
+	// Warn receives what the build does differently from what the
+	// Containerfile may expect (a HEALTHCHECK an OCI image cannot keep,
+	// say); nil writes "WARNING: ..." lines to Output.
+	Warn func(msg string)
+}
+
+// BuildRunOptions are the options a build's RUN steps run with; a step's
+// cache key holds them, as its result may depend on them.
+type BuildRunOptions struct {
 	// Ulimits, Resources (cgroup limits) and ShmSize (bytes of /dev/shm;
 	// 0 is the default) limit the RUN steps, as pm run's options.
 	Ulimits   []specgen.Ulimit
@@ -68,15 +84,6 @@ type BuildRequest struct {
 	Network string
 	// AddHosts are extra host:ip lines of the RUN steps' /etc/hosts.
 	AddHosts []string
-	// Platform is the platform to build for: "" or the host's, the only
-	// one pm builds for.
-	Platform string
-	// Auth is used to pull FROM and COPY --from images.
-	Auth RegistryAuth
-	// Warn receives what the build does differently from what the
-	// Containerfile may expect (a HEALTHCHECK an OCI image cannot keep,
-	// say); nil writes "WARNING: ..." lines to Output.
-	Warn func(msg string)
 }
 
 // BuildReport carries the built image's ID.

@@ -455,16 +455,6 @@ func (b *builder) cached(key string) bool {
 	return true
 }
 
-// runOptions are the build's options for its RUN steps' containers.
-type runOptions struct {
-	Ulimits   []specgen.Ulimit
-	Resources specgen.Resources
-	ShmSize   int64
-	Security  specgen.Security
-	Network   string
-	AddHosts  []string
-}
-
 // cacheKey is the hash of everything a step's result depends on: the
 // parent image, the instruction, the configuration so far, the
 // environment of RUN, and extra (the content of COPY's sources).
@@ -478,12 +468,11 @@ func (b *builder) cacheKey(instr, extra string, withArgs bool) string {
 		FinalFormat string            `json:",omitempty"`
 		// A RUN's result may depend on the options its container runs
 		// with (a seccomp profile, limits, the network).
-		Run *runOptions `json:",omitempty"`
+		Run *BuildRunOptions `json:",omitempty"`
 	}{Parent: b.image, Instr: instr, Extra: extra, Author: b.author, Config: b.cfg}
 	if withArgs {
 		k.Args = b.args
-		r := b.req
-		k.Run = &runOptions{r.Ulimits, r.Resources, r.ShmSize, r.Security, r.Network, r.AddHosts}
+		k.Run = &b.req.BuildRunOptions
 	}
 	if b.final {
 		k.FinalLabels, k.FinalFormat = b.req.Labels, b.commitFormat()
