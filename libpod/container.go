@@ -68,13 +68,23 @@ func (r *Runtime) LookupContainer(ctx context.Context, idOrName string) (*Contai
 // The containers of a list carry no Config.Spec; LookupContainer and a
 // re-read by ID load it.
 func (r *Runtime) Containers(ctx context.Context) ([]*Container, error) {
+	return r.containersOf(ctx, (*state.Tx).ListContainers)
+}
+
+// ContainersJoiningNetNS returns the containers that joined another
+// container's network namespace (network mode container:ID).
+func (r *Runtime) ContainersJoiningNetNS(ctx context.Context) ([]*Container, error) {
+	return r.containersOf(ctx, (*state.Tx).ContainersJoiningNetNS)
+}
+
+func (r *Runtime) containersOf(ctx context.Context, list func(*state.Tx) ([]*state.ContainerRecord, error)) ([]*Container, error) {
 	db, err := r.DB()
 	if err != nil {
 		return nil, err
 	}
 	var out []*Container
 	err = db.View(ctx, func(tx *state.Tx) error {
-		recs, err := tx.ListContainers()
+		recs, err := list(tx)
 		if err != nil {
 			return err
 		}

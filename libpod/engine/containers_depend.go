@@ -17,12 +17,12 @@ func (e *Engine) ContainerDependents(ctx context.Context, idOrName string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	all, err := e.rt.Containers(ctx)
+	joiners, err := e.rt.ContainersJoiningNetNS(ctx)
 	if err != nil {
 		return nil, err
 	}
 	users := map[string][]string{} // id -> ids of containers that depend on it
-	for _, o := range all {
+	for _, o := range joiners {
 		// A pod's members share its infra container's namespaces; the pod
 		// rules (pod rm) govern those, not --depend.
 		if o.Config.Pod != "" && o.Config.Pod == c.Config.Pod {
@@ -151,28 +151,26 @@ func (e *Engine) ContainerLevels(ctx context.Context, names []string) ([]int, er
 	if len(names) < 2 {
 		return levels, nil
 	}
-	all, err := e.rt.Containers(ctx)
+	joiners, err := e.rt.ContainersJoiningNetNS(ctx)
 	if err != nil {
 		return nil, err
 	}
-	byID := map[string]*libpod.Container{}
-	for _, c := range all {
-		byID[c.ID()] = c
-	}
 	ids := make([]string, len(names))
-	in := map[string]bool{}
+	byID := map[string]*libpod.Container{} // the containers in names
 	for i, n := range names {
 		c, err := e.rt.LookupContainer(ctx, n)
 		if err != nil {
 			continue
 		}
 		ids[i] = c.ID()
-		in[c.ID()] = true
+		byID[c.ID()] = c
 	}
+	// Only the levels of containers in names are asked for, so only
+	// dependencies between two of them count.
 	users := map[string][]string{} // id -> ids in names that depend on it
-	for _, o := range all {
+	for _, o := range joiners {
 		dep, ok := strings.CutPrefix(o.Config.NetworkMode, "container:")
-		if !ok || !in[o.ID()] {
+		if !ok || byID[o.ID()] == nil {
 			continue
 		}
 		// Pod members follow the pod rules (ContainerDependents).

@@ -121,6 +121,14 @@ func (tx *Tx) ListContainers() ([]*ContainerRecord, error) {
 	return tx.listContainers("SELECT " + containerListColumns + " FROM containers ORDER BY created, id")
 }
 
+// ContainersJoiningNetNS returns the containers whose network mode is
+// container:ID, oldest first: the only ones that can depend on another.
+// The filter reads the stored configuration's JSON text, so that a lookup
+// of dependents does not decode every container.
+func (tx *Tx) ContainersJoiningNetNS() ([]*ContainerRecord, error) {
+	return tx.listContainers("SELECT " + containerListColumns + ` FROM containers WHERE instr(config, '"NetworkMode":"container:') > 0 ORDER BY created, id`)
+}
+
 // ContainersOfPod returns the containers of a pod, oldest first.
 func (tx *Tx) ContainersOfPod(podID string) ([]*ContainerRecord, error) {
 	return tx.listContainers("SELECT "+containerListColumns+" FROM containers WHERE pod_id = ? ORDER BY created, id", podID)

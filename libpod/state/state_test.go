@@ -449,3 +449,32 @@ func TestMigrateSpecOutOfConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Only containers whose stored configuration names another container's
+// network namespace come back from ContainersJoiningNetNS.
+func TestContainersJoiningNetNS(t *testing.T) {
+	db := openTest(t)
+	joined := ctr("c2", "side", "")
+	joined.Config = []byte(`{"Image":"x","NetworkMode":"container:c1"}`)
+	other := ctr("c3", "host", "")
+	other.Config = []byte(`{"Image":"container:c1","NetworkMode":"host"}`)
+	update(t, db, func(tx *Tx) error {
+		for _, r := range []*ContainerRecord{ctr("c1", "base", ""), joined, other} {
+			if err := tx.AddContainer(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var got []string
+	err := db.View(context.Background(), func(tx *Tx) error {
+		recs, err := tx.ContainersJoiningNetNS()
+		for _, r := range recs {
+			got = append(got, r.ID)
+		}
+		return err
+	})
+	if err != nil || len(got) != 1 || got[0] != "c2" {
+		t.Fatalf("ContainersJoiningNetNS = %v, %v; want [c2]", got, err)
+	}
+}
