@@ -42,6 +42,12 @@ type Paths struct {
 type DB struct {
 	path string
 	db   *sql.DB
+	// writer admits one write transaction of this process at a time: the
+	// goroutines of one pm (rm -a, the API service) queue here and are
+	// handed the write lock in turn, instead of meeting SQLite's busy
+	// handler, which polls with sleeps that grow to 100 ms. Other
+	// processes still wait in the busy handler.
+	writer chan struct{}
 }
 
 // Open opens the database at path, creating it (and its directory, mode
@@ -80,9 +86,10 @@ func Open(path string, paths Paths) (_ *DB, retErr error) {
 	}
 	// A CLI process needs one connection, two if it reads while writing; the
 	// API server gets a few more readers.
+	// Idle connections stay open: a new one reads the schema again.
 	sqldb.SetMaxOpenConns(4)
-	sqldb.SetMaxIdleConns(2)
-	d := &DB{path: path, db: sqldb}
+	sqldb.SetMaxIdleConns(4)
+	d := &DB{path: path, db: sqldb, writer: make(chan struct{}, 1)}
 	defer func() {
 		if retErr != nil {
 			sqldb.Close()
@@ -193,8 +200,15 @@ func (d *DB) Close() error {
 // Update runs fn in a write transaction, committing if it returns nil and
 // rolling back otherwise. The write lock is taken when the transaction
 // begins, waiting up to the busy timeout for another process to finish.
-// Take no pm lock inside fn: locks come before the transaction.
+// Take no pm lock inside fn, and start no other Update there: locks come
+// before the transaction.
 func (d *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	select {
+	case d.writer <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the state database: %w", ctx.Err())
+	}
+	defer func() { <-d.writer }()
 	return d.run(ctx, "BEGIN IMMEDIATE", true, fn)
 }
 
