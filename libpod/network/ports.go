@@ -32,20 +32,41 @@ func AssignPorts(ports []define.PortMapping) ([]define.PortMapping, error) {
 
 // ReservePorts checks that every host port of ports is free and gives the
 // mappings without a host port a free one. pm runs in the host's network
-// namespace, so a trial bind here is what pasta's will meet.
+// namespace, so a trial bind here is what pasta's will meet. A port pm
+// picked that another process took in the meantime is picked again; a
+// port the user named that is busy is an error.
 func ReservePorts(ports []define.PortMapping) ([]define.PortMapping, error) {
 	out, err := AssignPorts(ports)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range out {
-		for j := uint16(0); j < p.Range; j++ {
-			if err := tryBind(p.Protocol, p.HostIP, p.HostPort+j); err != nil {
-				return nil, define.Errorf(define.ErrConflict, "cannot publish %s port %d: %v", p.Protocol, int(p.HostPort)+int(j), err)
+	for i := range out {
+		p := &out[i]
+		for try := 0; ; try++ {
+			busy, err := firstBusy(*p)
+			if err == nil {
+				break
+			}
+			if ports[i].HostPort != 0 || try == 20 {
+				return nil, define.Errorf(define.ErrConflict, "cannot publish %s port %d: %v", p.Protocol, busy, err)
+			}
+			if p.HostPort, err = freePort(*p); err != nil {
+				return nil, err
 			}
 		}
 	}
 	return out, nil
+}
+
+// firstBusy returns the first port of p's range that cannot be bound, and
+// why.
+func firstBusy(p define.PortMapping) (int, error) {
+	for j := uint16(0); j < p.Range; j++ {
+		if err := tryBind(p.Protocol, p.HostIP, p.HostPort+j); err != nil {
+			return int(p.HostPort) + int(j), err
+		}
+	}
+	return 0, nil
 }
 
 func freePort(p define.PortMapping) (uint16, error) {
