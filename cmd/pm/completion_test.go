@@ -15,7 +15,7 @@ func TestCompletion(t *testing.T) {
 	dir := t.TempDir()
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
 		file := filepath.Join(dir, sh)
-		root := newRootCommand(&cli.Env{})
+		root := newRootCommand(&cli.Env{}, nil)
 		root.SetArgs([]string{"completion", "--file", file, sh})
 		if err := root.Execute(); err != nil {
 			t.Fatalf("completion %s: %v", sh, err)
@@ -25,7 +25,7 @@ func TestCompletion(t *testing.T) {
 			t.Errorf("completion %s wrote %d bytes (%v)", sh, len(b), err)
 		}
 	}
-	root := newRootCommand(&cli.Env{})
+	root := newRootCommand(&cli.Env{}, nil)
 	root.SetArgs([]string{"completion", "tcsh"})
 	if err := root.Execute(); !errors.Is(err, define.ErrInvalidArg) {
 		t.Errorf("completion tcsh: %v, want an invalid-argument error", err)

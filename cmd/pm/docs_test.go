@@ -50,7 +50,7 @@ func docPage(dir string, cmd *cobra.Command) string {
 // none when only pm does.
 func TestDocs(t *testing.T) {
 	dir := filepath.Join("..", "..", "docs")
-	root := newRootCommand(&cli.Env{})
+	root := newRootCommand(&cli.Env{}, nil)
 	used := map[string]bool{}
 	walk(root, func(c *cobra.Command) {
 		if c.Name() == "help" {

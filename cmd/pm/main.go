@@ -59,7 +59,7 @@ func run(args []string) int {
 		}
 	}
 	env := &cli.Env{}
-	root := newRootCommand(env)
+	root := newRootCommand(env, args)
 	// Usage lines and hints name pm as it was called, as Podman's do
 	// (a link named podman says "podman run").
 	if name := filepath.Base(os.Args[0]); name != "." && name != "/" {

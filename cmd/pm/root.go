@@ -17,7 +17,9 @@ import (
 // registrars add each noun's commands to the root command.
 var registrars []func(root *cobra.Command)
 
-func newRootCommand(env *cli.Env) *cobra.Command {
+// newRootCommand builds pm's command tree for the command line args (nil:
+// the whole tree; see cli.SetInvoked).
+func newRootCommand(env *cli.Env, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "pm",
 		Short: "Manage containers, pods, images and volumes, daemonless and rootless",
@@ -85,6 +87,7 @@ per-user SQLite database; user namespaces stand in for root.`,
 	f.StringVar(&env.Globals.ConmonPath, "conmon", "", "Path of the conmon binary")
 	f.StringVar(&env.Globals.NetworkCmd, "network-cmd-path", "", "Path of the slirp4netns binary for rootless networking")
 	f.StringVar(&env.Globals.EventsBackend, "events-backend", "", "Where events go: file, journald or none")
+	cli.SetInvoked(args, f)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &flagError{err: define.Invalidf("%s", remoteHint(err).Error()), path: cmd.CommandPath()}
 	})

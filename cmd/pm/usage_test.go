@@ -15,7 +15,7 @@ import (
 // `[options]` exactly when a command has options, before the arguments,
 // which are upper case; an "Options:" section with the options.
 func TestUsageLines(t *testing.T) {
-	root := newRootCommand(&cli.Env{})
+	root := newRootCommand(&cli.Env{}, nil)
 	walk(root, func(c *cobra.Command) {
 		if c == root || c.Hidden || c.Name() == "help" || c.HasAvailableSubCommands() {
 			return
@@ -41,7 +41,7 @@ func TestUsageLines(t *testing.T) {
 // cobra [flags].
 func TestHelpLayout(t *testing.T) {
 	for _, args := range [][]string{{"attach", "--help"}, {"container", "--help"}, {"version", "--help"}} {
-		root := newRootCommand(&cli.Env{})
+		root := newRootCommand(&cli.Env{}, nil)
 		var out bytes.Buffer
 		root.SetOut(&out)
 		root.SetArgs(args)
@@ -53,7 +53,7 @@ func TestHelpLayout(t *testing.T) {
 			t.Errorf("%v: help has cobra's flag words or a help option:\n%s", args, s)
 		}
 	}
-	root := newRootCommand(&cli.Env{})
+	root := newRootCommand(&cli.Env{}, nil)
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetArgs([]string{"container", "--help"})
@@ -67,7 +67,7 @@ func TestHelpLayout(t *testing.T) {
 // Podman's does.
 func TestMissingCommand(t *testing.T) {
 	for _, group := range []string{"", "container", "image", "network", "pod", "system", "volume"} {
-		root := newRootCommand(&cli.Env{})
+		root := newRootCommand(&cli.Env{}, nil)
 		var out bytes.Buffer
 		root.SetOut(&out)
 		root.SetErr(&out)

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newAttachCommand, sub: "attach", top: "attach"})
+	verbs = append(verbs, verb{Make: newAttachCommand, Sub: "attach", Top: "attach"})
 }
 
 func newAttachCommand(name string) *cobra.Command {

@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newAutoUpdateCommand, top: "auto-update"})
+	verbs = append(verbs, verb{Make: newAutoUpdateCommand, Top: "auto-update"})
 }
 
 // autoUpdateRow is one line of the report, with Podman's field names.

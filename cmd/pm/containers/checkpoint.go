@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newCheckpointCommand, sub: "checkpoint"})
+	verbs = append(verbs, verb{Make: newCheckpointCommand, Sub: "checkpoint"})
 }
 
 func newCheckpointCommand(name string) *cobra.Command {

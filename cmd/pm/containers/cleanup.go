@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newCleanupCommand, sub: "cleanup"})
+	verbs = append(verbs, verb{Make: newCleanupCommand, Sub: "cleanup"})
 }
 
 func newCleanupCommand(name string) *cobra.Command {

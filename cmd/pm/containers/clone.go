@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newCloneCommand, sub: "clone"})
+	verbs = append(verbs, verb{Make: newCloneCommand, Sub: "clone"})
 }
 
 func newCloneCommand(name string) *cobra.Command {

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newCommitCommand, sub: "commit", top: "commit"})
+	verbs = append(verbs, verb{Make: newCommitCommand, Sub: "commit", Top: "commit"})
 }
 
 func newCommitCommand(name string) *cobra.Command {

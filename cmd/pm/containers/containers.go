@@ -15,13 +15,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// verb is one container command, built by mk under the name it is given.
-type verb struct {
-	mk      func(name string) *cobra.Command
-	sub     string   // name under `pm container`, "" for none
-	aliases []string // aliases under `pm container`
-	top     string   // top-level name, "" for none
-}
+// verb is one container command (see cli.Verb).
+type verb = cli.Verb
 
 // verbs are filled by each verb's file in init().
 var verbs []verb
@@ -34,17 +29,7 @@ func Register(root *cobra.Command) {
 		Aliases: []string{"containers"},
 		Short:   "Manage containers",
 	}
-	for _, v := range verbs {
-		if v.sub != "" {
-			c := withLatest(v.mk(v.sub))
-			c.Aliases = v.aliases
-			ctr.AddCommand(c)
-		}
-		if v.top != "" {
-			root.AddCommand(withLatest(v.mk(v.top)))
-		}
-	}
-	root.AddCommand(ctr)
+	cli.AddVerbs(root, ctr, verbs, withLatest)
 }
 
 // latestVerbs take Podman's --latest (-l) through withLatest; the other

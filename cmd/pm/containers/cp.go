@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newCpCommand, sub: "cp", top: "cp"})
+	verbs = append(verbs, verb{Make: newCpCommand, Sub: "cp", Top: "cp"})
 }
 
 func newCpCommand(name string) *cobra.Command {

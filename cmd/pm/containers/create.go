@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newCreateCommand, sub: "create", top: "create"})
+	verbs = append(verbs, verb{Make: newCreateCommand, Sub: "create", Top: "create"})
 }
 
 func newCreateCommand(name string) *cobra.Command {

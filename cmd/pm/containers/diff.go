@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newDiffCommand, sub: "diff", top: "diff"})
+	verbs = append(verbs, verb{Make: newDiffCommand, Sub: "diff", Top: "diff"})
 }
 
 // diffJSON is diff --format json, as Podman prints it.

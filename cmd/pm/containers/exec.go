@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newExecCommand, sub: "exec", top: "exec"})
+	verbs = append(verbs, verb{Make: newExecCommand, Sub: "exec", Top: "exec"})
 }
 
 func newExecCommand(name string) *cobra.Command {

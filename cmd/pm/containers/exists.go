@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newExistsCommand, sub: "exists"})
+	verbs = append(verbs, verb{Make: newExistsCommand, Sub: "exists"})
 }
 
 func newExistsCommand(name string) *cobra.Command {

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newExportCommand, sub: "export", top: "export"})
+	verbs = append(verbs, verb{Make: newExportCommand, Sub: "export", Top: "export"})
 }
 
 func newExportCommand(name string) *cobra.Command {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newInitCommand, sub: "init", top: "init"})
+	verbs = append(verbs, verb{Make: newInitCommand, Sub: "init", Top: "init"})
 }
 
 func newInitCommand(name string) *cobra.Command {

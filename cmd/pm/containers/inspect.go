@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newInspectCommand, sub: "inspect"})
+	verbs = append(verbs, verb{Make: newInspectCommand, Sub: "inspect"})
 }
 
 func newInspectCommand(name string) *cobra.Command {

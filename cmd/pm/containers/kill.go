@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newKillCommand, sub: "kill", top: "kill"})
+	verbs = append(verbs, verb{Make: newKillCommand, Sub: "kill", Top: "kill"})
 }
 
 func newKillCommand(name string) *cobra.Command {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newLogsCommand, sub: "logs", top: "logs"})
+	verbs = append(verbs, verb{Make: newLogsCommand, Sub: "logs", Top: "logs"})
 }
 
 func newLogsCommand(name string) *cobra.Command {

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newMountCommand, sub: "mount", top: "mount"})
+	verbs = append(verbs, verb{Make: newMountCommand, Sub: "mount", Top: "mount"})
 }
 
 // mountJSON is one entry of mount --format json, as Podman prints it.

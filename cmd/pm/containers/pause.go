@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newPauseCommand, sub: "pause", top: "pause"})
+	verbs = append(verbs, verb{Make: newPauseCommand, Sub: "pause", Top: "pause"})
 }
 
 func newPauseCommand(name string) *cobra.Command {

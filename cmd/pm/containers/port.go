@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newPortCommand, sub: "port", top: "port"})
+	verbs = append(verbs, verb{Make: newPortCommand, Sub: "port", Top: "port"})
 }
 
 func newPortCommand(name string) *cobra.Command {

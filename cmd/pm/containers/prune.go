@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newPruneCommand, sub: "prune"})
+	verbs = append(verbs, verb{Make: newPruneCommand, Sub: "prune"})
 }
 
 func newPruneCommand(name string) *cobra.Command {

@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newPsCommand, sub: "list", aliases: []string{"ls", "ps"}, top: "ps"})
+	verbs = append(verbs, verb{Make: newPsCommand, Sub: "list", Aliases: []string{"ls", "ps"}, Top: "ps"})
 }
 
 const psDefault = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"

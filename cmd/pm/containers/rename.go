@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRenameCommand, sub: "rename", top: "rename"})
+	verbs = append(verbs, verb{Make: newRenameCommand, Sub: "rename", Top: "rename"})
 }
 
 func newRenameCommand(name string) *cobra.Command {

@@ -8,7 +8,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRestartCommand, sub: "restart", top: "restart"})
+	verbs = append(verbs, verb{Make: newRestartCommand, Sub: "restart", Top: "restart"})
 }
 
 func newRestartCommand(name string) *cobra.Command {

@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRestoreCommand, sub: "restore"})
+	verbs = append(verbs, verb{Make: newRestoreCommand, Sub: "restore"})
 }
 
 func newRestoreCommand(name string) *cobra.Command {

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRmCommand, sub: "rm", aliases: []string{"remove"}, top: "rm"})
+	verbs = append(verbs, verb{Make: newRmCommand, Sub: "rm", Aliases: []string{"remove"}, Top: "rm"})
 }
 
 func newRmCommand(name string) *cobra.Command {

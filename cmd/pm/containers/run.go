@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRunCommand, sub: "run", top: "run"})
+	verbs = append(verbs, verb{Make: newRunCommand, Sub: "run", Top: "run"})
 }
 
 func newRunCommand(name string) *cobra.Command {

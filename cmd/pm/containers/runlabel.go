@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRunlabelCommand, sub: "runlabel"})
+	verbs = append(verbs, verb{Make: newRunlabelCommand, Sub: "runlabel"})
 }
 
 func newRunlabelCommand(name string) *cobra.Command {

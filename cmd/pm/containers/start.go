@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newStartCommand, sub: "start", top: "start"})
+	verbs = append(verbs, verb{Make: newStartCommand, Sub: "start", Top: "start"})
 }
 
 func newStartCommand(name string) *cobra.Command {

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newStatsCommand, sub: "stats", top: "stats"})
+	verbs = append(verbs, verb{Make: newStatsCommand, Sub: "stats", Top: "stats"})
 }
 
 const statsRow = "table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}\t{{.UpTime}}\t{{.AVGCPU}}"

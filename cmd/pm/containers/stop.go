@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newStopCommand, sub: "stop", top: "stop"})
+	verbs = append(verbs, verb{Make: newStopCommand, Sub: "stop", Top: "stop"})
 }
 
 func newStopCommand(name string) *cobra.Command {

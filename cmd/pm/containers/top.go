@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newTopCommand, sub: "top", top: "top"})
+	verbs = append(verbs, verb{Make: newTopCommand, Sub: "top", Top: "top"})
 }
 
 func newTopCommand(name string) *cobra.Command {

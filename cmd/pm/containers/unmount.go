@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newUnmountCommand, sub: "unmount", aliases: []string{"umount"}, top: "unmount"})
+	verbs = append(verbs, verb{Make: newUnmountCommand, Sub: "unmount", Aliases: []string{"umount"}, Top: "unmount"})
 }
 
 func newUnmountCommand(name string) *cobra.Command {

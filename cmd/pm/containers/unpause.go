@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newUnpauseCommand, sub: "unpause", top: "unpause"})
+	verbs = append(verbs, verb{Make: newUnpauseCommand, Sub: "unpause", Top: "unpause"})
 }
 
 func newUnpauseCommand(name string) *cobra.Command {

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newUpdateCommand, sub: "update", top: "update"})
+	verbs = append(verbs, verb{Make: newUpdateCommand, Sub: "update", Top: "update"})
 }
 
 func newUpdateCommand(name string) *cobra.Command {

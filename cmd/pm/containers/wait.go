@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newWaitCommand, sub: "wait", top: "wait"})
+	verbs = append(verbs, verb{Make: newWaitCommand, Sub: "wait", Top: "wait"})
 }
 
 func newWaitCommand(name string) *cobra.Command {

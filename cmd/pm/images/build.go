@@ -18,8 +18,8 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newBuildCommand, sub: "build", top: "build"},
-		verb{mk: newBuildxCommand, top: "buildx"})
+	verbs = append(verbs, verb{Make: newBuildCommand, Sub: "build", Top: "build"},
+		verb{Make: newBuildxCommand, Top: "buildx"})
 }
 
 // newBuildxCommand is `pm buildx build`, build under the name of Docker's

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newBuildReaperCommand, top: engine.BuildReaperCommand})
+	verbs = append(verbs, verb{Make: newBuildReaperCommand, Top: engine.BuildReaperCommand})
 }
 
 // newBuildReaperCommand is the command of the reaper each build starts;

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newHistoryCommand, sub: "history", top: "history"})
+	verbs = append(verbs, verb{Make: newHistoryCommand, Sub: "history", Top: "history"})
 }
 
 // historyRow is one line of history output; its fields are Podman's

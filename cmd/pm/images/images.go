@@ -6,17 +6,13 @@ import (
 	"io"
 	"os"
 
+	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
-// verb is one image command: built by mk under the name it is given.
-type verb struct {
-	mk      func(name string) *cobra.Command
-	sub     string   // name under `pm image`, "" for none
-	aliases []string // aliases under `pm image`
-	top     string   // top-level name, "" for none
-}
+// verb is one image command (see cli.Verb).
+type verb = cli.Verb
 
 // verbs are filled by each verb's file in init().
 var verbs []verb
@@ -28,17 +24,7 @@ func Register(root *cobra.Command) {
 		Use:   "image",
 		Short: "Manage images",
 	}
-	for _, v := range verbs {
-		if v.sub != "" {
-			c := v.mk(v.sub)
-			c.Aliases = v.aliases
-			img.AddCommand(c)
-		}
-		if v.top != "" {
-			root.AddCommand(v.mk(v.top))
-		}
-	}
-	root.AddCommand(img)
+	cli.AddVerbs(root, img, verbs, func(c *cobra.Command) *cobra.Command { return c })
 }
 
 // progress returns where copy progress goes: stderr, or nowhere with -q.

@@ -10,7 +10,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newImportCommand, sub: "import", top: "import"})
+	verbs = append(verbs, verb{Make: newImportCommand, Sub: "import", Top: "import"})
 }
 
 func newImportCommand(name string) *cobra.Command {

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newListCommand, sub: "ls", aliases: []string{"list"}, top: "images"})
+	verbs = append(verbs, verb{Make: newListCommand, Sub: "ls", Aliases: []string{"list"}, Top: "images"})
 }
 
 // imageRow is one line of the image table: one per repository tag.

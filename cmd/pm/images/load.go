@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newLoadCommand, sub: "load", top: "load"})
+	verbs = append(verbs, verb{Make: newLoadCommand, Sub: "load", Top: "load"})
 }
 
 func newLoadCommand(name string) *cobra.Command {

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newLoginCommand, top: "login"})
+	verbs = append(verbs, verb{Make: newLoginCommand, Top: "login"})
 }
 
 func newLoginCommand(name string) *cobra.Command {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newLogoutCommand, top: "logout"})
+	verbs = append(verbs, verb{Make: newLogoutCommand, Top: "logout"})
 }
 
 func newLogoutCommand(name string) *cobra.Command {

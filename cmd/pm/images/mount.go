@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newMountCommand, sub: "mount"})
+	verbs = append(verbs, verb{Make: newMountCommand, Sub: "mount"})
 }
 
 // mountJSON is one entry of image mount --format json, as Podman prints it.

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newPullCommand, sub: "pull", top: "pull"})
+	verbs = append(verbs, verb{Make: newPullCommand, Sub: "pull", Top: "pull"})
 }
 
 func newPullCommand(name string) *cobra.Command {

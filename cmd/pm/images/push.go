@@ -7,7 +7,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newPushCommand, sub: "push", top: "push"})
+	verbs = append(verbs, verb{Make: newPushCommand, Sub: "push", Top: "push"})
 }
 
 func newPushCommand(name string) *cobra.Command {

@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newRemoveCommand, sub: "rm", aliases: []string{"remove"}, top: "rmi"})
+	verbs = append(verbs, verb{Make: newRemoveCommand, Sub: "rm", Aliases: []string{"remove"}, Top: "rmi"})
 }
 
 func newRemoveCommand(name string) *cobra.Command {

@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newSaveCommand, sub: "save", top: "save"})
+	verbs = append(verbs, verb{Make: newSaveCommand, Sub: "save", Top: "save"})
 }
 
 func newSaveCommand(name string) *cobra.Command {

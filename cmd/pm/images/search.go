@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newSearchCommand, sub: "search", top: "search"})
+	verbs = append(verbs, verb{Make: newSearchCommand, Sub: "search", Top: "search"})
 }
 
 // searchTrunc is the length of a description before --no-trunc.

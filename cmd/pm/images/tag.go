@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newTagCommand, sub: "tag", top: "tag"})
+	verbs = append(verbs, verb{Make: newTagCommand, Sub: "tag", Top: "tag"})
 }
 
 func newTagCommand(name string) *cobra.Command {

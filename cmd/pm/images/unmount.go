@@ -9,7 +9,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newUnmountCommand, sub: "unmount", aliases: []string{"umount"}})
+	verbs = append(verbs, verb{Make: newUnmountCommand, Sub: "unmount", Aliases: []string{"umount"}})
 }
 
 func newUnmountCommand(name string) *cobra.Command {

@@ -6,7 +6,7 @@ import (
 )
 
 func init() {
-	verbs = append(verbs, verb{mk: newUntagCommand, sub: "untag", top: "untag"})
+	verbs = append(verbs, verb{Make: newUntagCommand, Sub: "untag", Top: "untag"})
 }
 
 func newUntagCommand(name string) *cobra.Command {
