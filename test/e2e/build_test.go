@@ -392,3 +392,19 @@ func TestBuildFlags(t *testing.T) {
 	env.PM("build", "-q", "--pull-never", buildCtx(t, env, "nobase", map[string]string{"Containerfile": "FROM nosuchbase\n"})).
 		ExpectError(t, 125, "Error: creating build container: nosuchbase: image not known")
 }
+
+// TestBuildDNS: --dns, --dns-search and --dns-option write the RUN
+// steps' /etc/resolv.conf, as pm run's flags; the image keeps none of it.
+func TestBuildDNS(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "dctx", map[string]string{"Containerfile": "FROM busybox\nRUN cat /etc/resolv.conf\n"})
+	res := env.PMOK("build", "--dns", "192.0.2.1", "--dns-search", "nx-build.example.net", "--dns-option", "ndots:3", "-t", "dnsbuilt", ctx)
+	for _, want := range []string{"search nx-build.example.net\n", "nameserver 192.0.2.1\n", "options ndots:3\n"} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Errorf("RUN's resolv.conf lacks %q:\n%s", want, res.Stdout)
+		}
+	}
+	if out := env.PMOK("run", "--rm", "--network", "none", "dnsbuilt", "cat", "/etc/resolv.conf").Stdout; strings.Contains(out, "nx-build") {
+		t.Errorf("the image kept the build's resolv.conf: %q", out)
+	}
+}
