@@ -73,6 +73,7 @@ type Config struct {
 	RegistriesConfDirPath  string
 	ShortNameAliasConfPath string
 	PolicyPath             string // policy.json that exists, or "" for the built-in insecureAcceptAnything default
+	PolicyWritePath        string // where `image trust set` writes when PolicyPath is "": the user's policy.json (rootless), else /etc/containers/policy.json
 	AuthFilePath           string // where login writes: ${RuntimeDir}/containers/auth.json
 	DockerConfigPath       string // ~/.docker/config.json, read as a fallback
 
