@@ -191,7 +191,7 @@ func (r *Runtime) setPrimaryAddress(st *define.NetworkStatus) {
 func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Options, error) {
 	o := &network.Options{ContainerID: c.ID(), ContainerName: c.Name(),
 		Networks: map[string]network.PerNetwork{}, NetworkInfo: map[string]*define.Network{}}
-	used, err := r.usedIPs(ctx, c.ID())
+	alloc, err := r.newIPAllocator(c.ID())
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Opt
 		if err != nil {
 			return nil, err
 		}
-		p, err := perNetwork(c, n, c.Config.Networks[name], fmt.Sprintf("eth%d", i), used)
+		p, err := perNetwork(c, n, c.Config.Networks[name], fmt.Sprintf("eth%d", i), alloc)
 		if err != nil {
 			return nil, err
 		}
@@ -212,18 +212,18 @@ func (r *Runtime) bridgeOptions(ctx context.Context, c *Container) (*network.Opt
 }
 
 // perNetwork is c's netavark options on network n: its static address or
-// a free one, its aliases and, with DNS, its short ID as an alias.
-func perNetwork(c *Container, n *define.Network, req define.NetworkRequest, ifc string, used map[string]bool) (network.PerNetwork, error) {
+// the next free one, its aliases and, with DNS, its short ID as an alias.
+func perNetwork(c *Container, n *define.Network, req define.NetworkRequest, ifc string, alloc *ipAllocator) (network.PerNetwork, error) {
 	ips := req.StaticIPs
 	if len(ips) == 0 {
-		ip, err := freeIP(n, used)
+		ip, err := alloc.next(n)
 		if err != nil {
 			return network.PerNetwork{}, err
 		}
 		ips = []string{ip}
 	}
 	for _, ip := range ips {
-		if used[n.Name+"/"+ip] && len(req.StaticIPs) > 0 {
+		if alloc.used[n.Name+"/"+ip] && len(req.StaticIPs) > 0 {
 			return network.PerNetwork{}, define.Errorf(define.ErrConflict, "address %s is already used on network %s", ip, n.Name)
 		}
 	}
@@ -232,67 +232,6 @@ func perNetwork(c *Container, n *define.Network, req define.NetworkRequest, ifc 
 		aliases = append(append([]string{}, aliases...), c.ID()[:12])
 	}
 	return network.PerNetwork{InterfaceName: ifc, StaticIPs: ips, StaticMAC: req.StaticMAC, Aliases: aliases}, nil
-}
-
-// usedIPs are the addresses other containers hold, from their attachment
-// files.
-func (r *Runtime) usedIPs(ctx context.Context, except string) (map[string]bool, error) {
-	used := map[string]bool{}
-	ents, err := os.ReadDir(r.attachDir())
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	for _, e := range ents {
-		if e.Name() == except {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(r.attachDir(), e.Name()))
-		if err != nil {
-			continue
-		}
-		var o network.Options
-		if json.Unmarshal(b, &o) == nil {
-			for name, p := range o.Networks {
-				for _, ip := range p.StaticIPs {
-					used[name+"/"+ip] = true
-				}
-			}
-		}
-	}
-	return used, nil
-}
-
-// freeIP is the first address of n's lease range (or subnet) that is not
-// the gateway and not used.
-func freeIP(n *define.Network, used map[string]bool) (string, error) {
-	for _, s := range n.Subnets {
-		_, ipn, err := net.ParseCIDR(s.Subnet)
-		if err != nil || ipn.IP.To4() == nil {
-			continue
-		}
-		start, end := toU32(ipn.IP)+1, toU32(ipn.IP)|^toU32(net.IP(ipn.Mask))-1
-		if lr := s.LeaseRange; lr != nil {
-			if ip := net.ParseIP(lr.StartIP); ip != nil {
-				start = toU32(ip)
-			}
-			if ip := net.ParseIP(lr.EndIP); ip != nil {
-				end = toU32(ip)
-			}
-		}
-		for x := start; x <= end; x++ {
-			ip := net.IPv4(byte(x>>24), byte(x>>16), byte(x>>8), byte(x)).String()
-			if ip != s.Gateway && !used[n.Name+"/"+ip] {
-				used[n.Name+"/"+ip] = true
-				return ip, nil
-			}
-		}
-	}
-	return "", define.Errorf(define.ErrConflict, "no free address left in network %s", n.Name)
-}
-
-func toU32(ip net.IP) uint32 {
-	v := ip.To4()
-	return uint32(v[0])<<24 | uint32(v[1])<<16 | uint32(v[2])<<8 | uint32(v[3])
 }
 
 // ensureRootlessNS makes the rootless network namespace and its pasta,

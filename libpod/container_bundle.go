@@ -48,6 +48,9 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string) (st
 	if err := r.addSecrets(c, &sp, dir); err != nil {
 		return "", err
 	}
+	if err := r.addDefaultMounts(c, &sp, dir); err != nil {
+		return "", err
+	}
 	b, err := json.MarshalIndent(&sp, "", " ")
 	if err != nil {
 		return "", fmt.Errorf("encoding OCI spec of %s: %w", c.ID(), err)

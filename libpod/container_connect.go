@@ -100,11 +100,11 @@ func (r *Runtime) attachLive(ctx context.Context, c *Container, n *define.Networ
 	// left: the new one names it again (netavark's teardown of an
 	// attachment without an ID would drop every container's DNS entries).
 	all.ContainerID, all.ContainerName = c.ID(), c.Name()
-	used, err := r.usedIPs(ctx, c.ID())
+	alloc, err := r.newIPAllocator(c.ID())
 	if err != nil {
 		return err
 	}
-	p, err := perNetwork(c, n, req, freeInterfaceName(all), used)
+	p, err := perNetwork(c, n, req, freeInterfaceName(all), alloc)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,7 @@ per-user SQLite database; user namespaces stand in for root.`,
 	f.StringVar(&env.Globals.ConmonPath, "conmon", "", "Path of the conmon binary")
 	f.StringVar(&env.Globals.NetworkCmd, "network-cmd-path", "", "Path of the slirp4netns binary for rootless networking")
 	f.StringVar(&env.Globals.EventsBackend, "events-backend", "", "Where events go: file, journald or none")
+	f.StringVar(&env.Globals.MountsFile, "default-mounts-file", "", "Path to the mounts file (HOST:CONTAINER lines) every container and RUN step gets")
 	cli.SetInvoked(args, f)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &flagError{err: define.Invalidf("%s", remoteHint(err).Error()), path: cmd.CommandPath()}

@@ -84,6 +84,9 @@ type BuildRunOptions struct {
 	Network string
 	// AddHosts are extra host:ip lines of the RUN steps' /etc/hosts.
 	AddHosts []string
+	// DNS, DNSSearch and DNSOptions replace the host's nameservers,
+	// search domains and options in the RUN steps' /etc/resolv.conf.
+	DNS, DNSSearch, DNSOptions []string `json:",omitempty"`
 }
 
 // BuildReport carries the built image's ID.

@@ -94,12 +94,16 @@ func (b *builder) configure(cmd, args string) error {
 
 // volumes reads VOLUME's JSON array or its space-separated paths. Text
 // that is not a JSON array of strings (single quotes, say) is the
-// space-separated form, as Docker reads it: `VOLUME ['/a', '/b']` makes
-// the volumes "['/a'," and "'/b']", under /; a warning says so.
+// space-separated form, each word with its quotes removed as a shell
+// would, as Docker and Buildah read it: `VOLUME ['/a', '/b']` makes the
+// volumes "[/a," and "/b]" (under / in a container); a warning says so.
 func (b *builder) volumes(args string) ([]string, error) {
 	vols, ok := jsonList(args)
 	if !ok {
 		vols = strings.Fields(args)
+		for i, v := range vols {
+			vols[i] = unquoteWord(v)
+		}
 		if strings.HasPrefix(args, "[") {
 			b.warn(fmt.Sprintf("VOLUME %s is not a JSON array (JSON strings take double quotes): the volumes are %s", args, strconvQuoteList(vols)))
 		}

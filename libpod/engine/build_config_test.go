@@ -130,7 +130,8 @@ func TestBuildVolumes(t *testing.T) {
 	for in, want := range map[string][]string{
 		`["/a", "/b c"]`: {"/a", "/b c"},
 		"/a /b":          {"/a", "/b"},
-		"['/a', '/b']":   {"['/a',", "'/b']"},
+		"['/a', '/b']":   {"[/a,", "/b]"},
+		`"/a" '/b' /c\d`: {"/a", "/b", "/cd"},
 	} {
 		got, err := b.volumes(in)
 		if err != nil || !reflect.DeepEqual(got, want) {

@@ -14,8 +14,9 @@ import (
 
 // ignoreRule is one line of a .containerignore or .dockerignore file.
 type ignoreRule struct {
-	re     *regexp.Regexp
-	negate bool // "!pattern": bring back what earlier rules left out
+	re      *regexp.Regexp
+	pattern string // the cleaned pattern text, without "!"
+	negate  bool   // "!pattern": bring back what earlier rules left out
 }
 
 // readIgnore reads the ignore file: file when given, else the build
@@ -54,7 +55,7 @@ func readIgnore(dir, file string) ([]ignoreRule, error) {
 		if err != nil {
 			return nil, fmt.Errorf("ignore file: pattern %q: %w", line, err)
 		}
-		r.re = re
+		r.re, r.pattern = re, line
 		rules = append(rules, r)
 	}
 	return rules, sc.Err()
@@ -114,6 +115,19 @@ func ignored(rules []ignoreRule, rel string) bool {
 	return out
 }
 
+// exceptionBelow reports whether an exception's text begins with the
+// ignored directory dir: only then is the directory looked into, as
+// Docker and Buildah do. An exception that names it through a wildcard
+// ("!*/keep") does not reach into an ignored directory.
+func exceptionBelow(rules []ignoreRule, dir string) bool {
+	for _, r := range rules {
+		if r.negate && strings.HasPrefix(r.pattern+"/", dir+"/") {
+			return true
+		}
+	}
+	return false
+}
+
 func matchSelfOrParent(re *regexp.Regexp, rel string) bool {
 	for p := rel; p != "." && p != "/" && p != ""; p = path.Dir(p) {
 		if re.MatchString(p) {
@@ -131,10 +145,6 @@ func filteredContext(dir, tmpRoot string, rules []ignoreRule) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("creating the build context copy: %w", err)
 	}
-	exceptions := false
-	for _, r := range rules {
-		exceptions = exceptions || r.negate
-	}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -145,7 +155,7 @@ func filteredContext(dir, tmpRoot string, rules []ignoreRule) (string, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		if ignored(rules, rel) {
-			if d.IsDir() && !exceptions {
+			if d.IsDir() && !exceptionBelow(rules, rel) {
 				return filepath.SkipDir
 			}
 			// An ignored directory is still walked when an exception may

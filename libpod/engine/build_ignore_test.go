@@ -76,3 +76,43 @@ func TestFilteredContext(t *testing.T) {
 		t.Errorf("symlink = %q, %v", l, err)
 	}
 }
+
+// TestFilteredContextExceptionInIgnoredDir: an ignored directory is looked
+// into only when an exception's text begins with it; "!*/sub1*" brings
+// back sub1 from subdir1 (which "!subdir1/sub3*" opens) but not from
+// subdir2, as with Docker and Buildah.
+func TestFilteredContextExceptionInIgnoredDir(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	files := []string{"test1", "test2", "subdir1/sub1", "subdir1/sub2", "subdir1/sub3", "subdir2/sub1", "subdir2/sub2", "other"}
+	for _, name := range files {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ignore := filepath.Join(t.TempDir(), "ignore")
+	if err := os.WriteFile(ignore, []byte("test*\n!test2*\nsubdir1\nsubdir2\n!*/sub1*\n!subdir1/sub3*\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := readIgnore(dir, ignore)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := filteredContext(dir, t.TempDir(), rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
+		if rel, _ := filepath.Rel(out, p); rel != "." && !info.IsDir() {
+			got = append(got, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	sort.Strings(got)
+	if want := "other subdir1/sub1 subdir1/sub3 test2"; strings.Join(got, " ") != want {
+		t.Errorf("filtered context = %q, want %q", strings.Join(got, " "), want)
+	}
+}

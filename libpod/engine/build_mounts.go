@@ -15,7 +15,7 @@ import (
 
 // mountTargets lists the paths a RUN step's container will make in its
 // root filesystem only to mount something there (/etc/hosts,
-// /run/.containerenv, /proc, ... and /etc/mtab) because the image lacks
+// /run/.containerenv, /proc, the mounts file's, ... and /etc/mtab) because the image lacks
 // them, deepest first: afterTargets removes those still empty, so that
 // they stay out of the step's layer, as Buildah leaves them out.
 func (b *builder) mountTargets(id string) ([]string, error) {
@@ -32,8 +32,12 @@ func (b *builder) mountTargets(id string) ([]string, error) {
 		return nil, err
 	}
 	cands := map[string]bool{"/etc/mtab": true, "/etc": true}
+	dests := b.e.rt.DefaultMountDestinations() // the mounts file's, added at start
 	for _, m := range spec.Mounts {
-		for p := path.Clean("/" + m.Destination); p != "/"; p = path.Dir(p) {
+		dests = append(dests, m.Destination)
+	}
+	for _, d := range dests {
+		for p := path.Clean("/" + d); p != "/"; p = path.Dir(p) {
 			cands[p] = true
 		}
 	}

@@ -180,6 +180,35 @@ func envPairs(s string) [][2]string {
 	return out
 }
 
+// unquoteWord removes a shell word's quotes: what is between single
+// quotes stays as it is, a backslash outside them keeps the next
+// character (inside double quotes only before " and \).
+func unquoteWord(w string) string {
+	var b strings.Builder
+	single, double := false, false
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case single:
+			if c == '\'' {
+				single = false
+			} else {
+				b.WriteByte(c)
+			}
+		case c == '\'' && !double:
+			single = true
+		case c == '"':
+			double = !double
+		case c == '\\' && i+1 < len(w) && (!double || w[i+1] == '"' || w[i+1] == '\\'):
+			i++
+			b.WriteByte(w[i])
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
 // splitQuoted splits on spaces outside double quotes, dropping the quotes.
 func splitQuoted(s string) []string {
 	var out []string

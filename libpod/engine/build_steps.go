@@ -204,6 +204,7 @@ func (b *builder) container(cmd []string) (string, error) {
 			s.Env[k] = v
 		}
 		s.Resources, s.ShmSize, s.Net.AddHosts = b.req.Resources, b.req.ShmSize, b.req.AddHosts
+		s.Net.DNS, s.Net.DNSSearch, s.Net.DNSOptions = b.req.DNS, b.req.DNSSearch, b.req.DNSOptions
 		s.Security = b.req.Security
 		if b.req.Network == "none" {
 			s.NetworkMode = "none"

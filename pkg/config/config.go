@@ -42,6 +42,7 @@ type Options struct {
 	ConmonPath    string   // --conmon
 	NetworkCmd    string   // --network-cmd-path
 	EventsBackend string   // --events-backend
+	MountsFile    string   // --default-mounts-file
 }
 
 // Config is pm's whole configuration, resolved.
@@ -72,6 +73,7 @@ type Config struct {
 	RegistriesConfDirPath  string
 	ShortNameAliasConfPath string
 	PolicyPath             string // policy.json that exists, or "" for the built-in insecureAcceptAnything default
+	PolicyWritePath        string // where `image trust set` writes when PolicyPath is "": the user's policy.json (rootless), else /etc/containers/policy.json
 	AuthFilePath           string // where login writes: ${RuntimeDir}/containers/auth.json
 	DockerConfigPath       string // ~/.docker/config.json, read as a fallback
 
@@ -148,6 +150,14 @@ type ContainersConfig struct {
 	// to the host).
 	HostContainersInternalIP string `toml:"host_containers_internal_ip"`
 	HTTPProxy                bool   `toml:"http_proxy"`
+	// DefaultMountsFile is the mounts.conf every container and every RUN
+	// step of a build gets: lines of HOST:CONTAINER paths (or one path for
+	// both). Load resolves it: --default-mounts-file, else this key, else
+	// the first that exists of the user's
+	// $XDG_CONFIG_HOME/containers/mounts.conf (rootless),
+	// /etc/containers/mounts.conf and /usr/share/containers/mounts.conf;
+	// "" is none.
+	DefaultMountsFile string `toml:"default_mounts_file"`
 }
 
 // NetworkConfig is containers.conf's [network] table.

@@ -10,9 +10,9 @@ import (
 	"go.podman.io/image/v5/types"
 )
 
-// defaultPolicy is used when no policy.json exists: accept any image, as a
+// DefaultPolicy is used when no policy.json exists: accept any image, as a
 // fresh podman install does.
-const defaultPolicy = `{"default":[{"type":"insecureAcceptAnything"}]}`
+const DefaultPolicy = `{"default":[{"type":"insecureAcceptAnything"}]}`
 
 // resolveImagePaths fills the registries, policy and auth file locations.
 func resolveImagePaths(c *Config, opts Options) {
@@ -33,6 +33,7 @@ func resolveImagePaths(c *Config, opts Options) {
 		policies = append(policies, filepath.Join(opts.ConfigHome, "containers", "policy.json"))
 	}
 	policies = append(policies, sysPath(opts, "/etc/containers/policy.json"))
+	c.PolicyWritePath = policies[0]
 	for _, p := range policies {
 		if fileExists(p) {
 			c.PolicyPath = p
@@ -90,7 +91,7 @@ func registriesError(sys *types.SystemContext, err error) error {
 // accept-anything policy when PolicyPath is "".
 func (c *Config) Policy() (*signature.Policy, error) {
 	if c.PolicyPath == "" {
-		p, err := signature.NewPolicyFromBytes([]byte(defaultPolicy))
+		p, err := signature.NewPolicyFromBytes([]byte(DefaultPolicy))
 		if err != nil {
 			return nil, fmt.Errorf("parsing built-in signature policy: %w", err)
 		}

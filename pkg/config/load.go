@@ -33,5 +33,29 @@ func Load(opts Options) (*Config, error) {
 		return nil, err
 	}
 	resolveImagePaths(c, opts)
+	resolveMountsFile(c, opts)
 	return c, nil
+}
+
+// resolveMountsFile sets Containers.DefaultMountsFile: the flag, else
+// containers.conf's, else the first mounts.conf of Podman's locations
+// that exists, as Podman looks for them.
+func resolveMountsFile(c *Config, opts Options) {
+	if opts.MountsFile != "" {
+		c.Containers.DefaultMountsFile = absPath(opts.MountsFile)
+	}
+	if c.Containers.DefaultMountsFile != "" {
+		return
+	}
+	var cands []string
+	if opts.Rootless && opts.ConfigHome != "" {
+		cands = append(cands, filepath.Join(opts.ConfigHome, "containers", "mounts.conf"))
+	}
+	cands = append(cands, sysPath(opts, "/etc/containers/mounts.conf"), sysPath(opts, "/usr/share/containers/mounts.conf"))
+	for _, p := range cands {
+		if fileExists(p) {
+			c.Containers.DefaultMountsFile = p
+			return
+		}
+	}
 }

@@ -284,3 +284,45 @@ func TestMissingContainersConf(t *testing.T) {
 		t.Errorf("err = %v, want one naming nope.conf", err)
 	}
 }
+
+// TestDefaultMountsFile: the flag wins over containers.conf's
+// default_mounts_file, which wins over mounts.conf in Podman's locations
+// (the user's first, rootless); none of them is no file.
+func TestDefaultMountsFile(t *testing.T) {
+	e := newTestEnv(t)
+	load := func(opts Options) string {
+		t.Helper()
+		c, err := Load(opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Containers.DefaultMountsFile
+	}
+	if got := load(e.opts(true)); got != "" {
+		t.Errorf("no mounts.conf anywhere: %q", got)
+	}
+	usr := e.sysFile(t, "/usr/share/containers/mounts.conf", "/a:/b\n")
+	if got := load(e.opts(true)); got != usr {
+		t.Errorf("got %q, want %q", got, usr)
+	}
+	etc := e.sysFile(t, "/etc/containers/mounts.conf", "/a:/b\n")
+	if got := load(e.opts(true)); got != etc {
+		t.Errorf("got %q, want %q", got, etc)
+	}
+	user := e.userFile(t, "containers/mounts.conf", "/a:/b\n")
+	if got := load(e.opts(true)); got != user {
+		t.Errorf("rootless: got %q, want %q", got, user)
+	}
+	if got := load(e.opts(false)); got != etc {
+		t.Errorf("root: got %q, want %q", got, etc)
+	}
+	e.sysFile(t, "/etc/containers/containers.conf", "[containers]\ndefault_mounts_file = \"/conf/mounts\"\n")
+	if got := load(e.opts(true)); got != "/conf/mounts" {
+		t.Errorf("containers.conf: got %q", got)
+	}
+	opts := e.opts(true)
+	opts.MountsFile = "/flag/mounts"
+	if got := load(opts); got != "/flag/mounts" {
+		t.Errorf("--default-mounts-file: got %q", got)
+	}
+}

@@ -87,14 +87,14 @@ ADD ` + base + `/arch.tar.gz /dl/
 ADD --chown=tuser:tuser --chmod=0755 ` + base + `/files/remote.txt /dl/renamed
 VOLUME ["/vol-json"]
 VOLUME /vol-a /vol-b
-VOLUME ['/q']
+VOLUME ['/q', '/r']
 USER root
 CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 `,
 	})
 	res := env.PMOK("build", "--format", "docker", "--build-arg", "GREETING=hey", "--build-arg", "NOBODY_TAKES=1", "-t", "instr", ctx)
 	res.Stderr = res.Logged()
-	if !strings.Contains(res.Stderr, `VOLUME ['/q'] is not a JSON array`) {
+	if !strings.Contains(res.Stderr, `VOLUME ['/q', '/r'] is not a JSON array`) {
 		t.Errorf("no warning for the single-quoted VOLUME:\n%s", res.Stderr)
 	}
 	if !strings.Contains(res.Stderr, "did not use: NOBODY_TAKES\n") {
@@ -137,7 +137,7 @@ CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 		vols = append(vols, v)
 	}
 	sort.Strings(vols)
-	if got := strings.Join(vols, " "); got != "/vol-a /vol-b /vol-json ['/q']" {
+	if got := strings.Join(vols, " "); got != "/r] /vol-a /vol-b /vol-json [/q," {
 		t.Errorf("volumes: %q", got)
 	}
 	if hc := img[0].Healthcheck; hc == nil || strings.Join(hc.Test, "|") != "CMD-SHELL|test -f /greeting" || hc.Interval != time.Hour ||
@@ -155,7 +155,7 @@ CMD trap 'echo got-usr1; exit 0' USR1; echo ready; while :; do sleep 0.1; done
 	env.waitFor(30*time.Second, "the healthcheck to pass", func() bool { return env.healthStatus("hc") == "healthy" })
 	env.PMOK("healthcheck", "run", "hc")
 	mounts := env.PMOK("inspect", "--format", "{{range .Mounts}}{{.Destination}} {{end}}", "hc").Stdout
-	for _, v := range []string{"/vol-json", "/vol-a", "/vol-b", "/['/q']"} {
+	for _, v := range []string{"/vol-json", "/vol-a", "/vol-b", "/[/q,", "/r]"} {
 		if !strings.Contains(mounts, v+" ") {
 			t.Errorf("volume %s not mounted: %q", v, mounts)
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -125,6 +126,27 @@ func TestBuildIgnore(t *testing.T) {
 		t.Errorf("--ignorefile: context in the image: %q", out)
 	}
 	env.PM("build", "--ignorefile", env.Path("none"), ctx).ExpectError(t, 125, "no ignore file")
+}
+
+// TestBuildIgnoreExceptionInIgnoredDir: an ignored directory is looked
+// into only when an exception's text begins with it, as with Podman:
+// "!*/sub1" brings sub1 back from subdir1, which "!subdir1/sub3" opens,
+// but not from subdir2.
+func TestBuildIgnoreExceptionInIgnoredDir(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "nctx", map[string]string{
+		"Containerfile": "FROM busybox\nCOPY ./ /ctx/\n",
+		".dockerignore": "test*\n!test2*\nsubdir1\nsubdir2\n!*/sub1*\n!subdir1/sub3*\n",
+		"test1":         "x", "test2": "x", "subdir1/sub1": "x", "subdir1/sub2": "x", "subdir1/sub3": "x",
+		"subdir2/sub1": "x", "subdir2/sub2": "x",
+	})
+	env.PMOK("build", "-q", "-t", "nested-ignore", ctx)
+	out := env.PMOK("run", "--rm", "nested-ignore", "find", "/ctx", "-type", "f").Stdout
+	got := strings.Fields(out)
+	sort.Strings(got)
+	if want := "/ctx/.dockerignore /ctx/Containerfile /ctx/subdir1/sub1 /ctx/subdir1/sub3 /ctx/test2"; strings.Join(got, " ") != want {
+		t.Errorf("context in the image: %q, want %q", strings.Join(got, " "), want)
+	}
 }
 
 // buildCtx writes files (name -> content) into a fresh context directory
@@ -369,4 +391,20 @@ func TestBuildFlags(t *testing.T) {
 	env.PMOK("image", "exists", "bx")
 	env.PM("build", "-q", "--pull-never", buildCtx(t, env, "nobase", map[string]string{"Containerfile": "FROM nosuchbase\n"})).
 		ExpectError(t, 125, "Error: creating build container: nosuchbase: image not known")
+}
+
+// TestBuildDNS: --dns, --dns-search and --dns-option write the RUN
+// steps' /etc/resolv.conf, as pm run's flags; the image keeps none of it.
+func TestBuildDNS(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "dctx", map[string]string{"Containerfile": "FROM busybox\nRUN cat /etc/resolv.conf\n"})
+	res := env.PMOK("build", "--dns", "192.0.2.1", "--dns-search", "nx-build.example.net", "--dns-option", "ndots:3", "-t", "dnsbuilt", ctx)
+	for _, want := range []string{"search nx-build.example.net\n", "nameserver 192.0.2.1\n", "options ndots:3\n"} {
+		if !strings.Contains(res.Stdout, want) {
+			t.Errorf("RUN's resolv.conf lacks %q:\n%s", want, res.Stdout)
+		}
+	}
+	if out := env.PMOK("run", "--rm", "--network", "none", "dnsbuilt", "cat", "/etc/resolv.conf").Stdout; strings.Contains(out, "nx-build") {
+		t.Errorf("the image kept the build's resolv.conf: %q", out)
+	}
 }

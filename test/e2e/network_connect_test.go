@@ -182,3 +182,39 @@ func TestNetworkReconnectPorts(t *testing.T) {
 	}
 	env.PMOK("rm", "-f", "-t", "0", "bg")
 }
+
+// TestNetworkNextAddress: addresses are handed out as Podman's IPAM does,
+// the next free one after the last given, wrapping around at the end of
+// the range: a container that reconnects gets a new address (and MAC),
+// which its /etc/hosts shows, and a new container does not get the
+// address just freed while others are left.
+func TestNetworkNextAddress(t *testing.T) {
+	env := ctrEnv(t)
+	env.PMOK("network", "create", "--subnet", "10.199.7.0/24", "--ip-range", "10.199.7.4/30", "rr")
+	ipOf := func(name string) (string, string) {
+		n := env.ctrNetworks(name)["rr"]
+		return n.IPAddress, n.MacAddress
+	}
+	env.PMOK("run", "-d", "--name", "a", "--network", "rr", "busybox", "sleep", "300")
+	ip, mac := ipOf("a")
+	if ip != "10.199.7.5" {
+		t.Fatalf("first address of the range: %s, want 10.199.7.5", ip)
+	}
+	env.PMOK("network", "disconnect", "rr", "a")
+	env.PMOK("network", "connect", "rr", "a")
+	newIP, newMAC := ipOf("a")
+	if newIP != "10.199.7.6" || newMAC == mac || newMAC == "" {
+		t.Errorf("after reconnecting: %s %s, want 10.199.7.6 and a MAC other than %s", newIP, newMAC, mac)
+	}
+	if got := env.hostsIPOf("a"); got != newIP {
+		t.Errorf("/etc/hosts after reconnecting gives %s, want %s", got, newIP)
+	}
+	// The range wraps around: .5 is free again, .6 is a's.
+	env.PMOK("run", "-d", "--name", "b", "--network", "rr", "busybox", "sleep", "300")
+	if got, _ := ipOf("b"); got != "10.199.7.5" {
+		t.Errorf("after the end of the range: %s, want 10.199.7.5", got)
+	}
+	env.PM("run", "-d", "--name", "c", "--network", "rr", "busybox", "sleep", "300").ExpectError(t, 125, "no free address")
+	env.PMOK("rm", "-f", "-t", "0", "a", "b", "c")
+	env.PMOK("network", "rm", "rr")
+}

@@ -40,6 +40,7 @@ func newBuildxCommand(name string) *cobra.Command {
 type buildFlags struct {
 	tags, buildArgs, labels, ulimits  []string
 	securityOpts                      []string
+	dns, dnsSearch, dnsOptions        []string
 	file, imgFormat, pull, ignoreFile string
 	authFile, logFile, target         string
 	quiet, pullNever, noCache, layers bool
@@ -70,6 +71,9 @@ instruction of the Dockerfile reference takes effect, or is refused.`,
 	fs.StringArrayVar(&f.buildArgs, "build-arg", nil, "ARG value for the build, NAME=VALUE (NAME alone takes it from the environment)")
 	fs.StringArrayVar(&f.labels, "label", nil, "Label to add to the image, KEY=VALUE")
 	fs.StringArrayVar(&f.securityOpts, "security-opt", nil, "Security option of the RUN steps' containers, as pm run's --security-opt (seccomp=, apparmor=, label=, mask=, ...)")
+	fs.StringSliceVar(&f.dns, "dns", nil, "DNS servers of the RUN steps' /etc/resolv.conf, in place of the host's")
+	fs.StringSliceVar(&f.dnsSearch, "dns-search", nil, "DNS search domains of the RUN steps' /etc/resolv.conf, in place of the host's")
+	fs.StringSliceVar(&f.dnsOptions, "dns-option", nil, "DNS options of the RUN steps' /etc/resolv.conf, in place of the host's")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "Print only the ID of the built image")
 	fs.StringVar(&f.imgFormat, "format", "oci", "Format of the built image's manifest and configuration: oci or docker (docker keeps HEALTHCHECK, SHELL and ONBUILD; default: $BUILDAH_FORMAT, else oci)")
 	fs.StringVar(&f.ignoreFile, "ignorefile", "", "Ignore file to use in place of the context's .containerignore or .dockerignore")
@@ -166,6 +170,7 @@ func runBuild(cmd *cobra.Command, args []string, f *buildFlags) error {
 	req := engine.BuildRequest{ContextDir: abs, Dockerfile: file, Tags: f.tags, PodmanStyle: true,
 		BuildArgs: map[string]string{}, Labels: map[string]string{}, Format: f.imgFormat, Pull: pull,
 		Target: f.target, NoCache: f.noCache, NoLayers: !f.layers, Jobs: jobs}
+	req.DNS, req.DNSSearch, req.DNSOptions = f.dns, f.dnsSearch, f.dnsOptions
 	if f.authFile != "" {
 		if _, err := os.Stat(f.authFile); err != nil {
 			return define.Invalidf("checking authfile: %v", err)

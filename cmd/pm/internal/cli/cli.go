@@ -33,6 +33,7 @@ type Globals struct {
 	ConmonPath    string
 	NetworkCmd    string
 	EventsBackend string
+	MountsFile    string // --default-mounts-file
 }
 
 // Env is the per-invocation environment shared by all commands.
@@ -103,6 +104,7 @@ func (e *Env) options() config.Options {
 		ConmonPath:             e.Globals.ConmonPath,
 		NetworkCmd:             e.Globals.NetworkCmd,
 		EventsBackend:          e.Globals.EventsBackend,
+		MountsFile:             e.Globals.MountsFile,
 	}
 	return o
 }
