@@ -99,6 +99,10 @@ var migrations = []string{
 		code    INTEGER NOT NULL,
 		removed INTEGER NOT NULL
 	);`,
+	// 5: listing walks containers in creation order along an index. The
+	// sort it replaces copied every row, configuration and all, through
+	// a temporary b-tree: ~5 ms of every ps with 100 containers.
+	`CREATE INDEX containers_created ON containers (created, id);`,
 }
 
 // SchemaVersion is the schema version this pm writes.

@@ -423,7 +423,7 @@ func TestMigrateSpecOutOfConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Make it a version-1 database with an old-style row.
-	if _, err := db.db.Exec(`ALTER TABLE containers DROP COLUMN spec; DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 1`); err != nil {
+	if _, err := db.db.Exec(`DROP INDEX containers_created; ALTER TABLE containers DROP COLUMN spec; DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.db.Exec(`INSERT INTO containers (id, name, config, state, created) VALUES ('old1', 'old', CAST('{"Name":"old","Spec":{"ociVersion":"1.3.0"}}' AS BLOB), x'7b7d', 1)`); err != nil {
