@@ -12,6 +12,7 @@ import (
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/engine"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
 
@@ -144,3 +145,8 @@ func attachOptions(tty, stdin, sigProxy bool) (engine.AttachOptions, func(), err
 	}
 	return o, restore, nil
 }
+
+// RunFlags returns the options of pm run, for commands that read a run
+// or create command line (generate systemd). The command tree of an
+// invocation holds only the commands it can reach, so they build their own.
+func RunFlags() *pflag.FlagSet { return newRunCommand("run").Flags() }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/pm-project/pm/cmd/pm/containers"
 	"github.com/pm-project/pm/cmd/pm/internal/cli"
 	"github.com/pm-project/pm/cmd/pm/internal/format"
 	"github.com/pm-project/pm/libpod/define"
@@ -62,9 +63,7 @@ otherwise they start and stop the existing container.`,
 				}
 			}
 			o.GlobalTakesValue = takesValue(cmd.Root().PersistentFlags())
-			if run, _, err := cmd.Root().Find([]string{"run"}); err == nil && run != cmd.Root() {
-				o.CreateTakesValue = takesValue(run.Flags())
-			}
+			o.CreateTakesValue = takesValue(containers.RunFlags())
 			if pc, _, err := cmd.Root().Find([]string{"pod", "create"}); err == nil && pc.Name() == "create" {
 				o.PodCreateTakesValue = takesValue(pc.Flags())
 			}
