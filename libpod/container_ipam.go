@@ -24,6 +24,12 @@ import (
 // ipamDir holds one file per bridge network: the last address it gave.
 func (r *Runtime) ipamDir() string { return filepath.Join(r.cfg.TmpDir, "netns", "ipam") }
 
+// ForgetNetworkAddresses drops the record of the last address network
+// name gave, once the network is removed.
+func (r *Runtime) ForgetNetworkAddresses(name string) {
+	os.Remove(filepath.Join(r.ipamDir(), name))
+}
+
 // ipAllocator hands out addresses for one setup. The caller holds the
 // network-bridge lock from newIPAllocator to the attachment file's write.
 type ipAllocator struct {

@@ -265,6 +265,7 @@ func (e *Engine) NetworkRemove(ctx context.Context, name string, force bool) (st
 	if err := st.Remove(n); err != nil {
 		return "", err
 	}
+	e.rt.ForgetNetworkAddresses(n.Name)
 	e.emitSimple(events.Network, "remove", n.ID, n.Name)
 	return n.Name, nil
 }
@@ -294,6 +295,7 @@ func (e *Engine) NetworkPrune(ctx context.Context, filters []string) (*PruneRepo
 			if err := st.Remove(n); err != nil {
 				return rep, err
 			}
+			e.rt.ForgetNetworkAddresses(n.Name)
 			e.emitSimple(events.Network, "remove", n.ID, n.Name)
 			rep.Removed = append(rep.Removed, n.Name)
 		}

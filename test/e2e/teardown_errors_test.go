@@ -41,7 +41,10 @@ func (e *Env) netnsFiles() []string {
 			return nil
 		}
 		rel, _ := filepath.Rel(root, p)
-		if !strings.HasPrefix(rel, "rootless-netns") {
+		// The rootless namespace and each network's last given address
+		// (ipam/NETWORK) belong to the user and the network, not to a
+		// container.
+		if !strings.HasPrefix(rel, "rootless-netns") && !strings.HasPrefix(rel, "ipam/") {
 			out = append(out, rel)
 		}
 		return nil
@@ -101,4 +104,13 @@ func TestTeardownNetworkFailureRetried(t *testing.T) {
 	}
 	env.expectNoConmon("after rm -f")
 	env.expectNoStorageContainers("after rm -f")
+	// The network's own record goes with it.
+	ipam := filepath.Join(env.RuntimeDir, "pm", "netns", "ipam", "tdnet")
+	if _, err := os.Stat(ipam); err != nil {
+		t.Errorf("no record of the network's last address: %v", err)
+	}
+	env.PMOK("network", "rm", "tdnet")
+	if _, err := os.Stat(ipam); !os.IsNotExist(err) {
+		t.Errorf("the network's last address outlived it: %v", err)
+	}
 }
