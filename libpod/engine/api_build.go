@@ -239,7 +239,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 		}
 		rp.close()
 		if bs.scratch != "" {
-			e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: []string{bs.scratch}, Ignore: true})
+			e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: []string{bs.scratch}, Ignore: true, NoPrune: true})
 		}
 		if req.NoLayers {
 			var imgs []string
@@ -249,7 +249,7 @@ func (e *Engine) Build(ctx context.Context, req BuildRequest) (rep *BuildReport,
 				}
 			}
 			if len(imgs) > 0 {
-				e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: imgs, Ignore: true})
+				e.ImageRemove(context.WithoutCancel(ctx), ImageRemoveRequest{Names: imgs, Ignore: true, NoPrune: true})
 			}
 		}
 	}()

@@ -63,6 +63,9 @@ type ImageRemoveRequest struct {
 	All    bool // every image
 	Force  bool // an image named by ID loses all its names
 	Ignore bool // a missing image is not an error
+	// NoPrune keeps the dangling images a removed image was built on
+	// (rmi --no-prune, the API's noprune).
+	NoPrune bool
 	// Containers removes the containers using the images first, and the
 	// pods whose infra container does: pm rmi --force, as in Podman
 	// (Docker's force keeps them).
@@ -87,7 +90,7 @@ func (e *Engine) ImageRemove(ctx context.Context, req ImageRemoveRequest) (*Imag
 			return nil, err
 		}
 	}
-	rep, err := svc.Remove(ctx, req.Names, image.RemoveOptions{Force: req.Force, All: req.All, Ignore: req.Ignore})
+	rep, err := svc.Remove(ctx, req.Names, image.RemoveOptions{Force: req.Force, All: req.All, Ignore: req.Ignore, NoPrune: req.NoPrune})
 	out := &ImageRemoveReport{}
 	if rep != nil {
 		out.Untagged, out.Deleted = rep.Untagged, rep.Deleted

@@ -16,6 +16,8 @@ type RemoveOptions struct {
 	Force  bool // remove an image named by ID even when it has several names
 	All    bool // remove every image
 	Ignore bool // a missing image is not an error
+	// NoPrune keeps the dangling images a removed image was built on.
+	NoPrune bool
 }
 
 // RemoveReport lists what Remove did, in order.
@@ -30,6 +32,8 @@ type RemoveReport struct {
 // Remove removes the images named by names (or every image with All). An
 // image named by one of several names only loses that name; one named by ID
 // with several names needs Force. An image used by a container is kept.
+// The dangling images a removed image was built on go with it, unless
+// NoPrune.
 // Remove goes on past a failing image and returns all errors joined.
 func (s *Service) Remove(ctx context.Context, names []string, opts RemoveOptions) (*RemoveReport, error) {
 	rep := &RemoveReport{}
@@ -74,7 +78,15 @@ func (s *Service) Remove(ctx context.Context, names []string, opts RemoveOptions
 				name, strings.Join(img.img.Names, ", ")))
 			continue
 		}
+		var parent *Image
+		if all, err := s.List(ctx); err == nil && !opts.NoPrune {
+			parent = s.parentOf(ctx, img, all)
+		}
 		if err := s.delete(img, rep); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if err := s.deleteDanglingParents(ctx, parent, rep); err != nil {
 			errs = append(errs, err)
 		}
 	}

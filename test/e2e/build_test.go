@@ -408,3 +408,45 @@ func TestBuildDNS(t *testing.T) {
 		t.Errorf("the image kept the build's resolv.conf: %q", out)
 	}
 }
+
+// TestRmiDanglingParents: rmi of a built image also deletes the build's
+// intermediate images it was built on, nearest first, as Podman's rmi; an
+// intermediate image another image is built on stays, as does a named
+// base; --no-prune keeps them all.
+func TestRmiDanglingParents(t *testing.T) {
+	env := ctrEnv(t)
+	one := buildCtx(t, env, "p1", map[string]string{"Containerfile": "FROM busybox\nRUN echo a > /a\nRUN echo b > /b\n"})
+	two := buildCtx(t, env, "p2", map[string]string{"Containerfile": "FROM busybox\nRUN echo a > /a\nRUN echo c > /c\n"})
+	env.Exec("chmod", "-R", "a+rX", env.Dir)
+	base := env.allImages()
+	id := func(r Result) string { l := r.Lines(); return l[len(l)-1] }
+	first := id(env.PMOK("build", "-t", "p1", one))
+	id(env.PMOK("build", "-t", "p2", two)) // shares the RUN echo a step
+	if n := env.allImages(); n != base+3 {
+		t.Fatalf("%d images after two builds sharing a step, want %d", n, base+3)
+	}
+	// The shared step image has another child: only p1 goes.
+	res := env.PMOK("rmi", "p1")
+	if d := strings.Count(res.Stdout, "Deleted: "); d != 1 || !strings.Contains(res.Stdout, "Deleted: "+first) {
+		t.Errorf("rmi p1 with a shared parent:\n%s", res.Stdout)
+	}
+	// Now the step image's only child goes, and it with it.
+	res = env.PMOK("rmi", "p2")
+	if d := strings.Count(res.Stdout, "Deleted: "); d != 2 {
+		t.Errorf("rmi p2 deleted %d images, want 2 (the image and its dangling parent):\n%s", d, res.Stdout)
+	}
+	if n := env.allImages(); n != base {
+		t.Errorf("%d images left, want the %d before the builds", n, base)
+	}
+	env.PMOK("image", "exists", "busybox")
+	// --no-prune keeps the intermediate image.
+	env.PMOK("build", "-t", "p1", one)
+	res = env.PMOK("rmi", "--no-prune", "p1")
+	if d := strings.Count(res.Stdout, "Deleted: "); d != 1 {
+		t.Errorf("rmi --no-prune deleted %d images, want 1:\n%s", d, res.Stdout)
+	}
+	if n := env.allImages(); n != base+1 {
+		t.Errorf("%d images after rmi --no-prune, want %d", n, base+1)
+	}
+	env.PMOK("image", "prune", "-f")
+}

@@ -62,5 +62,6 @@ all of them.`,
 	f.BoolVarP(&req.All, "all", "a", false, "Remove all images")
 	f.BoolVarP(&req.Force, "force", "f", false, "Remove the images with all their names, and the containers (and pods) using them")
 	f.BoolVarP(&req.Ignore, "ignore", "i", false, "Ignore images that do not exist")
+	f.BoolVar(&req.NoPrune, "no-prune", false, "Do not remove the dangling images the removed ones were built on")
 	return cmd
 }

@@ -208,7 +208,11 @@ func (a *api) imageRemove(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rep, err := a.eng.ImageRemove(r.Context(), engine.ImageRemoveRequest{Names: []string{name}, Force: force})
+	noprune, err := handlers.QueryBool(r, "noprune", false)
+	if err != nil {
+		return err
+	}
+	rep, err := a.eng.ImageRemove(r.Context(), engine.ImageRemoveRequest{Names: []string{name}, Force: force, NoPrune: noprune})
 	if err != nil {
 		return noSuchImage(err, name)
 	}
