@@ -53,22 +53,7 @@ func TestFilteredContext(t *testing.T) {
 		}
 	}
 	os.Symlink("app/main.go", filepath.Join(dir, "link"))
-	rules, err := readIgnore(dir, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := filteredContext(dir, t.TempDir(), rules)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
-		if rel, _ := filepath.Rel(out, p); rel != "." {
-			got = append(got, rel)
-		}
-		return nil
-	})
-	sort.Strings(got)
+	out, got := filterContext(t, dir, "", false)
 	if want := ".containerignore Containerfile app app/main.go app/x.tmp link"; strings.Join(got, " ") != want {
 		t.Errorf("filtered context = %q, want %q", strings.Join(got, " "), want)
 	}
@@ -96,6 +81,17 @@ func TestFilteredContextExceptionInIgnoredDir(t *testing.T) {
 	if err := os.WriteFile(ignore, []byte("test*\n!test2*\nsubdir1\nsubdir2\n!*/sub1*\n!subdir1/sub3*\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	_, got := filterContext(t, dir, ignore, true)
+	if want := "other subdir1/sub1 subdir1/sub3 test2"; strings.Join(got, " ") != want {
+		t.Errorf("filtered context = %q, want %q", strings.Join(got, " "), want)
+	}
+}
+
+// filterContext copies dir as a build would with the ignore file (""
+// for the context's own) and returns the copy and its paths, sorted
+// (regular files and links only with filesOnly).
+func filterContext(t *testing.T, dir, ignore string, filesOnly bool) (string, []string) {
+	t.Helper()
 	rules, err := readIgnore(dir, ignore)
 	if err != nil {
 		t.Fatal(err)
@@ -106,13 +102,11 @@ func TestFilteredContextExceptionInIgnoredDir(t *testing.T) {
 	}
 	var got []string
 	filepath.Walk(out, func(p string, info os.FileInfo, err error) error {
-		if rel, _ := filepath.Rel(out, p); rel != "." && !info.IsDir() {
+		if rel, _ := filepath.Rel(out, p); rel != "." && !(filesOnly && info.IsDir()) {
 			got = append(got, filepath.ToSlash(rel))
 		}
 		return nil
 	})
 	sort.Strings(got)
-	if want := "other subdir1/sub1 subdir1/sub3 test2"; strings.Join(got, " ") != want {
-		t.Errorf("filtered context = %q, want %q", strings.Join(got, " "), want)
-	}
+	return out, got
 }
