@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,13 +22,15 @@ import (
 type OrphanReport struct {
 	Containers   []string // storage containers pm made that had no record
 	Layers       []string // layers nothing referred to
+	Images       []string // image records without a manifest
 	ScratchBytes int64    // the bytes of leftovers in the scratch directory
 }
 
 // ReclaimOrphans removes what storage and pm's runtime directory hold
 // for nothing, as a pm killed at the wrong moment leaves it: the scratch
 // directory's leftovers, storage containers pm made that have no record
-// (a pm killed while removing one), layers no image, container or other
+// (a pm killed while removing one), images a killed writer left without
+// their manifest, layers no image, container or other
 // layer refers to (a pull, load, commit or build killed before it made
 // its image, a create killed before its storage container), and the lock
 // and exit files of containers, pods and volumes that are gone. It waits
@@ -74,6 +77,23 @@ func (r *Runtime) reclaimStorage(ctx context.Context, rep *OrphanReport) error {
 		if removed {
 			rep.Containers = append(rep.Containers, sc.ID)
 		}
+	}
+	// An image whose writer was killed between storage's first and last
+	// write of it (storage saves the record with each of its items) has
+	// no manifest: nothing can open it, and nothing writes images now.
+	all, err := store.Images()
+	if err != nil {
+		return fmt.Errorf("listing images: %w", err)
+	}
+	for _, img := range all {
+		if img.ReadOnly || slices.Contains(img.BigDataNames, storage.ImageDigestBigDataKey) {
+			continue
+		}
+		if _, err := store.DeleteImage(img.ID, true); err != nil && !isGoneErr(err) {
+			return fmt.Errorf("deleting incomplete image %s: %w", img.ID, err)
+		}
+		slog.Debug("deleted an incomplete image", "image", img.ID)
+		rep.Images = append(rep.Images, img.ID)
 	}
 	// Layers first, then what refers to them: storage writes a
 	// container's layer and its record under one lock, so a layer listed

@@ -158,17 +158,18 @@ type SystemPruneReport struct {
 	Containers []string
 	Images     []string
 	Volumes    []string
-	// Orphans are the storage containers and layers nothing referred to
-	// (what pm processes killed at the wrong moment left).
+	// Orphans are the storage containers, incomplete images and layers
+	// nothing referred to (what pm processes killed at the wrong moment
+	// left).
 	Orphans   []string
 	Reclaimed int64 // bytes, measured on disk before and after
 }
 
-// SystemPrune removes stopped containers, dangling (with All: unused)
-// images and, with Volumes, unused volumes, each through its own prune
-// with the same filters; then what killed pm processes left (orphan
-// layers and storage containers, temporary files, lock and exit files of
-// removed containers).
+// SystemPrune removes what killed pm processes left (orphan layers,
+// storage containers and manifest-less images, temporary files, lock and
+// exit files of removed containers), then stopped containers, dangling
+// (with All: unused) images and, with Volumes, unused volumes, each
+// through its own prune with the same filters.
 func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*SystemPruneReport, error) {
 	// Checked up front, so a bad filter removes nothing.
 	if _, err := parsePruneFilter("system", req.Filters, "label", "label!", "until"); err != nil {
@@ -189,6 +190,15 @@ func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*Syst
 		}
 		return pr.Removed
 	}
+	// Orphans first: what a killed pm left half-made (an image without
+	// its manifest) would fail the prunes that read it.
+	orphans, err := e.rt.ReclaimOrphans(ctx)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("reclaiming orphaned storage: %w", err))
+	}
+	if orphans != nil {
+		rep.Orphans = append(append(orphans.Containers, orphans.Images...), orphans.Layers...)
+	}
 	pr, err := e.ContainerPrune(ctx, req.Filters)
 	rep.Containers = removed("containers", pr, err)
 	pr, err = e.ImagePrune(ctx, ImagePruneRequest{All: req.All, Filters: req.Filters})
@@ -196,13 +206,6 @@ func (e *Engine) SystemPrune(ctx context.Context, req SystemPruneRequest) (*Syst
 	if req.Volumes {
 		pr, err = e.VolumePrune(ctx, VolumePruneRequest{Filters: req.Filters})
 		rep.Volumes = removed("volumes", pr, err)
-	}
-	orphans, err := e.rt.ReclaimOrphans(ctx)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("reclaiming orphaned storage: %w", err))
-	}
-	if orphans != nil {
-		rep.Orphans = append(orphans.Containers, orphans.Layers...)
 	}
 	// What the disk holds less: what pm removed, shared layers and
 	// orphans counted as they are, not as df sums them.

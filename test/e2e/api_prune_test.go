@@ -299,9 +299,11 @@ func TestAPIPruneBuildCache(t *testing.T) {
 	allImages := func() []string { return sortedLines(env.docker("images", "-a", "-q", "--no-trunc").Stdout) }
 	base := allImages()
 
-	// Built and untagged: the step images stay in the cache.
+	// Built and untagged with --no-prune (noprune=1): the step images stay
+	// in the cache. (A plain rmi takes the build's dangling step images
+	// with it, as Docker's and Podman's do.)
 	env.docker("build", "-q", "-t", "cached:1", dir)
-	env.docker("rmi", "cached:1")
+	env.docker("rmi", "--no-prune", "cached:1")
 	cache := allImages()
 	if len(cache) <= len(base) {
 		t.Fatalf("images -a after a build and rmi: %q, want the cached steps beside %q", cache, base)

@@ -3,6 +3,8 @@ package e2e
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -467,4 +469,65 @@ func TestCrashRunBridgePorts(t *testing.T) {
 		args: []string{"run", "-d", "--name", "r", "--network", "crashnet", "-p", "127.0.0.1::80", "busybox", "sleep", "300"},
 		mid:  func(e *Env) bool { return e.helperProcs()["pm-rootlessport"] > 0 }, what: "its port helper runs",
 	}, base)
+}
+
+// TestCrashImageWithoutManifest: an image record a killed writer left
+// without its manifest (storage saves the record with each of its items)
+// is removed with its layers by system prune, which succeeds (it failed
+// on reading the image).
+func TestCrashImageWithoutManifest(t *testing.T) {
+	env := crashEnv(t)
+	env.pull("busybox")
+	env.PMOK("run", "--name", "cm", "busybox", "sh", "-c", "echo x > /x")
+	id := strings.TrimSpace(env.PMOK("commit", "-q", "cm", "half").Stdout)
+	env.PMOK("rm", "cm")
+	// Take the manifest out of the record, as a kill between storage's
+	// writes of the image's items leaves it.
+	path := filepath.Join(env.graphRoot(), "overlay-images", "images.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal(b, &recs); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range recs {
+		if r["id"] != id {
+			continue
+		}
+		var keep []any
+		for _, n := range r["big-data-names"].([]any) {
+			if !strings.HasPrefix(n.(string), "manifest") {
+				keep = append(keep, n)
+			}
+		}
+		r["big-data-names"], found = keep, true
+	}
+	if !found {
+		t.Fatalf("image %s not in %s", id, path)
+	}
+	if b, err = json.Marshal(recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// And the items' files ("manifest", and "manifest-DIGEST" as storage
+	// encodes that name).
+	items, _ := filepath.Glob(filepath.Join(env.graphRoot(), "overlay-images", id, "*"))
+	for _, f := range items {
+		if n := filepath.Base(f); n == "manifest" || strings.HasPrefix(n, "="+base64.StdEncoding.EncodeToString([]byte("manifest-"))[:12]) {
+			os.Remove(f)
+		}
+	}
+	env.PM("image", "inspect", "half").ExpectError(t, 125, "manifest")
+	env.PMOK("system", "prune", "-af")
+	if env.PM("image", "exists", "half").Code != 1 {
+		t.Errorf("the incomplete image %s outlived system prune", id)
+	}
+	if out := env.PMOK("images", "-aq").Stdout; out != "" {
+		t.Errorf("images left after system prune -af: %q", out)
+	}
 }
