@@ -81,12 +81,20 @@ func (r *Runtime) reclaimStorage(ctx context.Context, rep *OrphanReport) error {
 	// An image whose writer was killed between storage's first and last
 	// write of it (storage saves the record with each of its items) has
 	// no manifest: nothing can open it, and nothing writes images now.
+	// One a container uses stays.
 	all, err := store.Images()
 	if err != nil {
 		return fmt.Errorf("listing images: %w", err)
 	}
+	if scs, err = store.Containers(); err != nil {
+		return fmt.Errorf("listing storage containers: %w", err)
+	}
+	inUse := map[string]bool{}
+	for _, sc := range scs {
+		inUse[sc.ImageID] = true
+	}
 	for _, img := range all {
-		if img.ReadOnly || slices.Contains(img.BigDataNames, storage.ImageDigestBigDataKey) {
+		if img.ReadOnly || inUse[img.ID] || slices.Contains(img.BigDataNames, storage.ImageDigestBigDataKey) {
 			continue
 		}
 		if _, err := store.DeleteImage(img.ID, true); err != nil && !isGoneErr(err) {

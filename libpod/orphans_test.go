@@ -67,6 +67,11 @@ func TestReclaimOrphans(t *testing.T) {
 	if _, err := st.CreateImage("img", []string{"example/img"}, "top", "", nil); err != nil {
 		t.Fatal(err)
 	}
+	// An image a killed writer left without its manifest, no container's.
+	mk("halftop", "base")
+	if _, err := st.CreateImage("half", nil, "halftop", "", nil); err != nil {
+		t.Fatal(err)
+	}
 	mk("pulled1", "base") // a pull killed before its image: a chain
 	mk("pulled2", "pulled1")
 	mk("lonely", "") // a create killed before its storage container
@@ -84,6 +89,10 @@ func TestReclaimOrphans(t *testing.T) {
 	}
 	if !slices.Equal(rep.Containers, []string{"ours"}) {
 		t.Errorf("orphan containers reclaimed: %q", rep.Containers)
+	}
+	// img has no manifest either, but containers use it.
+	if !slices.Equal(rep.Images, []string{"half"}) {
+		t.Errorf("incomplete images removed: %q, want [half]", rep.Images)
 	}
 	got := rep.Layers
 	sort.Strings(got)
