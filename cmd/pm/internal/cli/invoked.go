@@ -26,11 +26,11 @@ func SetInvoked(args []string, globals *pflag.FlagSet) {
 	var words []string
 	for i := 0; i < len(args) && len(words) < 2; i++ {
 		a := args[i]
-		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
-			if !strings.HasPrefix(a, "-") {
-				words = append(words, a)
-				continue
-			}
+		if !strings.HasPrefix(a, "-") {
+			words = append(words, a)
+			continue
+		}
+		if a == "--" || a == "-" {
 			break
 		}
 		var f *pflag.Flag
