@@ -1,6 +1,10 @@
 package config
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"github.com/pm-project/pm/libpod/define"
+)
 
 // Load builds the configuration: built-in defaults, then containers.conf
 // and storage.conf from podman's locations (or the files the environment
@@ -33,19 +37,25 @@ func Load(opts Options) (*Config, error) {
 		return nil, err
 	}
 	resolveImagePaths(c, opts)
-	resolveMountsFile(c, opts)
+	if err := resolveMountsFile(c, opts); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
 // resolveMountsFile sets Containers.DefaultMountsFile: the flag, else
 // containers.conf's, else the first mounts.conf of Podman's locations
-// that exists, as Podman looks for them.
-func resolveMountsFile(c *Config, opts Options) {
+// that exists, as Podman looks for them. A file the flag names must
+// exist.
+func resolveMountsFile(c *Config, opts Options) error {
 	if opts.MountsFile != "" {
 		c.Containers.DefaultMountsFile = absPath(opts.MountsFile)
+		if !fileExists(c.Containers.DefaultMountsFile) {
+			return define.Invalidf("--default-mounts-file %s: no such file", opts.MountsFile)
+		}
 	}
 	if c.Containers.DefaultMountsFile != "" {
-		return
+		return nil
 	}
 	var cands []string
 	if opts.Rootless && opts.ConfigHome != "" {
@@ -55,7 +65,8 @@ func resolveMountsFile(c *Config, opts Options) {
 	for _, p := range cands {
 		if fileExists(p) {
 			c.Containers.DefaultMountsFile = p
-			return
+			return nil
 		}
 	}
+	return nil
 }

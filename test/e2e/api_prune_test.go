@@ -303,6 +303,9 @@ func TestAPIPruneBuildCache(t *testing.T) {
 	// in the cache. (A plain rmi takes the build's dangling step images
 	// with it, as Docker's and Podman's do.)
 	env.docker("build", "-q", "-t", "cached:1", dir)
+	if code, body := env.curl(svc.Sock, "DELETE", "/v1.44/images/cached:1?noprune=maybe", ""); code != "400" {
+		t.Errorf("DELETE /images with noprune=maybe: %s %s, want 400", code, body)
+	}
 	env.docker("rmi", "--no-prune", "cached:1")
 	cache := allImages()
 	if len(cache) <= len(base) {

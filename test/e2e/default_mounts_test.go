@@ -33,6 +33,11 @@ func TestDefaultMountsFile(t *testing.T) {
 	}
 	env.Exec("chmod", "-R", "a+rX", env.Dir)
 
+	// A mounts file the option names must exist; nothing is created.
+	env.PM("--default-mounts-file", env.Path("nosuch.conf"), "run", "--rm", "busybox", "true").ExpectError(t, 125, "no such file")
+	if ids := env.psIDs(); len(ids) != 0 {
+		t.Errorf("containers after a refused --default-mounts-file: %q", ids)
+	}
 	out := env.PMOK("--default-mounts-file", conf, "run", "--rm", "busybox", "sh", "-c",
 		"cat /run/secrets/token /run/secrets/sub/inner /etc/single.conf; echo changed > /run/secrets/token; cat /run/secrets/token; test -e /run/nothing || echo no-nothing").Stdout
 	if want := "shhh-secret\ninner\nsingle-file\nchanged\nno-nothing\n"; out != want {
