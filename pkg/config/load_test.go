@@ -321,8 +321,16 @@ func TestDefaultMountsFile(t *testing.T) {
 		t.Errorf("containers.conf: got %q", got)
 	}
 	opts := e.opts(true)
-	opts.MountsFile = "/flag/mounts"
-	if got := load(opts); got != "/flag/mounts" {
+	flag := filepath.Join(t.TempDir(), "mounts")
+	if err := os.WriteFile(flag, []byte("/a:/b\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.MountsFile = flag
+	if got := load(opts); got != flag {
 		t.Errorf("--default-mounts-file: got %q", got)
+	}
+	opts.MountsFile = "/flag/nosuch"
+	if _, err := Load(opts); err == nil || !strings.Contains(err.Error(), "no such file") {
+		t.Errorf("--default-mounts-file of a missing file: %v", err)
 	}
 }
