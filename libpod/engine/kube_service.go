@@ -66,13 +66,21 @@ func (e *Engine) createKubeService(ctx context.Context, name, propagation string
 	return cr.ID, nil
 }
 
-// startKubeService starts a service container unless it runs.
+// startKubeService starts a service container unless it runs. Whether it
+// runs is decided under its lock: the record can still say running when
+// it has exited and its exit command has not run yet.
 func (e *Engine) startKubeService(ctx context.Context, id string) error {
+	var before time.Time
+	if c, err := e.rt.LookupContainer(ctx, id); err == nil {
+		before = c.State.StartedAt
+	}
 	c, err := e.rt.StartContainer(ctx, id, libpod.StartOptions{LogLevel: logLevel()})
 	if err != nil {
 		return fmt.Errorf("starting service container: %w", err)
 	}
-	e.emitCtr(c, "start", nil)
+	if !c.State.StartedAt.Equal(before) {
+		e.emitCtr(c, "start", nil)
+	}
 	return nil
 }
 

@@ -43,10 +43,8 @@ func (e *Engine) PodStart(ctx context.Context, idOrName string) (string, error) 
 	}
 	if id := p.Config.ServiceContainer; id != "" {
 		// kube play's service container runs while its pods do.
-		if svc, err := e.rt.LookupContainer(ctx, id); err == nil && !svc.State.Status.Active() {
-			if err := e.startKubeService(ctx, id); err != nil {
-				return "", err
-			}
+		if err := e.startKubeService(ctx, id); err != nil && !errors.Is(err, define.ErrNoSuchCtr) {
+			return "", err
 		}
 	}
 	var errs []error
