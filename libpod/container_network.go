@@ -187,6 +187,27 @@ type netSetup struct {
 	undo   func() // tears the network down when the helper failed
 	err    error
 	waited bool
+	// holder keeps the helper alive while it is open (slirp4netns's
+	// --exit-fd): pm holds it until conmon, which is handed a copy, runs.
+	holder *os.File
+}
+
+// holders are the files conmon must hold for the helper to live as long
+// as it does.
+func (n *netSetup) holders() []*os.File {
+	if n == nil || n.holder == nil {
+		return nil
+	}
+	return []*os.File{n.holder}
+}
+
+// release closes pm's copy of the holder: from then on, the helper lives
+// as long as conmon (or, before conmon started, not at all).
+func (n *netSetup) release() {
+	if n != nil && n.holder != nil {
+		n.holder.Close()
+		n.holder = nil
+	}
 }
 
 // wait waits for the helper and reports its failure, after which the
@@ -231,12 +252,18 @@ func (r *Runtime) startSlirp(ctx context.Context, c *Container, path, opts strin
 	}
 	o.Guest = addrs.Guest
 	st.IP, st.Prefix, st.Gateway = addrs.Guest, addrs.Prefix, addrs.Gateway
+	exitR, exitW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	o.ExitFD = exitR
 	var pid int
 	var mac string
 	n := &netSetup{
 		result: make(chan error, 1),
 		finish: func() { st.SlirpPid, st.MAC = pid, mac },
 		undo:   func() { r.undoNetwork(ctx, c) },
+		holder: exitW,
 	}
 	go func() {
 		var err error

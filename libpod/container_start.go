@@ -168,6 +168,9 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err != nil {
 		return err
 	}
+	// Once conmon holds the helper's exit pipe (or failed to start), pm's
+	// copy goes: a pm killed before then takes the helper with it.
+	defer netw.release()
 	// A helper still starting is waited for before failStart, which
 	// tears its network down, runs.
 	defer func() {
@@ -226,7 +229,9 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		Terminal: c.Config.Terminal, Stdin: c.Config.Stdin, LeaveStdinOpen: c.Config.LeaveStdinOpen,
 		ExitCommand: exitCmd, LogLevel: conmonLogLevel(opts.LogLevel),
 		Env: oci.WithoutSystemdEnv(os.Environ()), PreserveFDs: preserveFDs, Timeout: c.Config.Timeout,
+		Hold: netw.holders(),
 	})
+	netw.release()
 	if err != nil {
 		return classifyStartErr(err, c)
 	}

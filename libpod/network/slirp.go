@@ -66,6 +66,12 @@ type SlirpOptions struct {
 	// Guest is the container's address, where published ports go.
 	Guest string
 	Args  []string
+	// ExitFD, when set, is the read end of a pipe: slirp4netns exits
+	// once every copy of its write end is closed. Whoever holds the
+	// write end (pm while it sets the container up, then conmon) keeps
+	// slirp4netns alive, so that one killed at any moment leaves no
+	// slirp4netns behind. StartSlirp closes it.
+	ExitFD *os.File
 }
 
 // StartSlirp runs slirp4netns for the namespace at o.NSPath and publishes
@@ -73,6 +79,9 @@ type SlirpOptions struct {
 // caller stops at teardown.
 func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	os.Remove(o.APISocket)
+	if o.ExitFD != nil {
+		defer o.ExitFD.Close()
+	}
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return 0, err
@@ -80,13 +89,18 @@ func StartSlirp(ctx context.Context, o SlirpOptions) (pid int, retErr error) {
 	defer readyR.Close()
 	args := []string{"--configure", "--mtu=65520", "--enable-sandbox", "--netns-type=path",
 		"--api-socket", o.APISocket, "--ready-fd=3"}
+	files := []*os.File{readyW}
+	if o.ExitFD != nil {
+		args = append(args, "--exit-fd=4")
+		files = append(files, o.ExitFD)
+	}
 	if !o.AllowHostLoopback {
 		args = append(args, "--disable-host-loopback")
 	}
 	args = append(args, o.Args...)
 	args = append(args, o.NSPath, "tap0")
 	cmd := exec.Command(o.Path, args...)
-	cmd.ExtraFiles = []*os.File{readyW}
+	cmd.ExtraFiles = files
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	logf, err := os.OpenFile(o.LogFile, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err == nil {

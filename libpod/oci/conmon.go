@@ -40,6 +40,10 @@ type CreateOptions struct {
 	PreserveFDs uint
 	// Timeout has conmon kill the container after that many seconds.
 	Timeout uint
+	// Hold are files conmon keeps open for as long as it runs (the exit
+	// pipe of the container's network helper); the container does not
+	// get them.
+	Hold []*os.File
 }
 
 // Paths inside a bundle that conmon creates or uses.
@@ -81,6 +85,9 @@ func (r *Runtime) Create(ctx context.Context, o CreateOptions) (pid, conmonPid i
 	n := 3 + len(cmd.ExtraFiles)
 	cmd.Env = append(append([]string{}, o.Env...), "_OCI_SYNCPIPE="+strconv.Itoa(n), "_OCI_STARTPIPE="+strconv.Itoa(n+1))
 	cmd.ExtraFiles = append(cmd.ExtraFiles, syncW, startR)
+	// After conmon's pipes, beyond what the runtime passes on
+	// (--preserve-fds counts from 3): runc and crun close them.
+	cmd.ExtraFiles = append(cmd.ExtraFiles, o.Hold...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	// conmon's own stdio goes nowhere: it must not hold pm's output open.
 	if err := cmd.Start(); err != nil {
