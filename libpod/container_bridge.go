@@ -36,6 +36,12 @@ func (r *Runtime) rootlessPasta() string       { return r.rootlessNS() + ".pasta
 func (r *Runtime) attachDir() string           { return filepath.Join(r.cfg.TmpDir, "netns", "bridge") }
 func (r *Runtime) attachFile(id string) string { return filepath.Join(r.attachDir(), id) }
 
+// A pending attachment records the options of a netavark setup under
+// way: a pm killed during it (netavark dies with it) leaves it for the
+// teardown that cleans up after it to undo what netavark did.
+func (r *Runtime) pendingDir() string            { return filepath.Join(r.cfg.TmpDir, "netns", "bridge-pending") }
+func (r *Runtime) pendingFile(id string) string { return filepath.Join(r.pendingDir(), id) }
+
 func (r *Runtime) netavark() (*network.Netavark, error) {
 	nv, err := r.helperPath("netavark")
 	if err != nil {
@@ -86,18 +92,27 @@ func (r *Runtime) setupBridge(ctx context.Context, c *Container, st *define.Netw
 			return err
 		}
 	}
+	b, _ := json.Marshal(o)
+	if err := os.MkdirAll(r.pendingDir(), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(r.pendingFile(c.ID()), b, 0o600); err != nil {
+		return err
+	}
 	res, err := nv.Setup(ctx, r.NetNSPath(c.ID()), o)
 	if err != nil {
+		// netavark undoes a setup that failed.
+		os.Remove(r.pendingFile(c.ID()))
 		r.dropRootlessNSIfUnused()
 		return err
 	}
-	b, _ := json.Marshal(o)
 	if err := os.MkdirAll(r.attachDir(), 0o700); err != nil {
 		return err
 	}
 	if err := os.WriteFile(r.attachFile(c.ID()), b, 0o600); err != nil {
 		return err
 	}
+	os.Remove(r.pendingFile(c.ID()))
 	for _, name := range sortedKeys(o.Networks) {
 		st.Networks[name] = attachment(o, res, name)
 	}
@@ -296,6 +311,7 @@ func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 		return fmt.Errorf("locking networks: %w", err)
 	}
 	defer l.Unlock()
+	r.undoPendingSetup(ctx, c.ID())
 	b, err := os.ReadFile(r.attachFile(c.ID()))
 	if errors.Is(err, os.ErrNotExist) {
 		// Never attached, or a pm killed between making the rootless
@@ -327,6 +343,26 @@ func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 	return nil
 }
 
+// undoPendingSetup undoes what a netavark setup of container id that did
+// not finish (its pm was killed) did, if any: a teardown with its options
+// whose failure, on what the setup never made, is no error. The caller
+// holds the network-bridge lock.
+func (r *Runtime) undoPendingSetup(ctx context.Context, id string) {
+	b, err := os.ReadFile(r.pendingFile(id))
+	if err != nil {
+		return
+	}
+	var o network.Options
+	if json.Unmarshal(b, &o) == nil {
+		if nv, err := r.netavark(); err == nil {
+			if err := nv.Teardown(ctx, r.NetNSPath(id), &o); err != nil {
+				slog.Debug("undoing an unfinished bridge setup", "container", id, "err", err)
+			}
+		}
+	}
+	os.Remove(r.pendingFile(id))
+}
+
 // sweepBridgeAttachments drops the bridge attachments of containers that
 // do not exist (exists asks the database, under the network lock, so a
 // container started meanwhile is seen) and then the rootless network
@@ -334,7 +370,8 @@ func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 // container on a bridge network left.
 func (r *Runtime) sweepBridgeAttachments(ctx context.Context, exists func(id string) (bool, error)) error {
 	ents, _ := os.ReadDir(r.attachDir())
-	if _, err := os.Stat(r.rootlessNS()); len(ents) == 0 && errors.Is(err, os.ErrNotExist) {
+	pending, _ := os.ReadDir(r.pendingDir())
+	if _, err := os.Stat(r.rootlessNS()); len(ents) == 0 && len(pending) == 0 && errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	l, err := r.locks.Lock(ctx, "network-bridge")
@@ -342,6 +379,15 @@ func (r *Runtime) sweepBridgeAttachments(ctx context.Context, exists func(id str
 		return fmt.Errorf("locking networks: %w", err)
 	}
 	defer l.Unlock()
+	for _, ent := range pending {
+		if ok, err := exists(ent.Name()); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		r.undoPendingSetup(ctx, ent.Name())
+	}
 	for _, ent := range ents {
 		if ok, err := exists(ent.Name()); err != nil || ok {
 			if err != nil {

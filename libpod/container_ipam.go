@@ -40,15 +40,22 @@ type ipAllocator struct {
 // newIPAllocator reads the addresses containers other than except hold.
 func (r *Runtime) newIPAllocator(except string) (*ipAllocator, error) {
 	a := &ipAllocator{dir: r.ipamDir(), used: map[string]bool{}}
-	ents, err := os.ReadDir(r.attachDir())
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	for _, e := range ents {
-		if e.Name() == except {
-			continue
+	var files []string
+	// A setup that did not finish may hold its addresses until the
+	// teardown after it.
+	for _, dir := range []string{r.attachDir(), r.pendingDir()} {
+		ents, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
 		}
-		b, err := os.ReadFile(filepath.Join(r.attachDir(), e.Name()))
+		for _, e := range ents {
+			if e.Name() != except {
+				files = append(files, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
 		if err != nil {
 			continue
 		}

@@ -103,8 +103,10 @@ func (r *Runtime) resetNetworkState() error {
 			}
 		}
 	}
-	if err := os.RemoveAll(r.attachDir()); err != nil {
-		errs = append(errs, fmt.Errorf("removing bridge attachments: %w", err))
+	for _, dir := range []string{r.attachDir(), r.pendingDir()} {
+		if err := os.RemoveAll(dir); err != nil {
+			errs = append(errs, fmt.Errorf("removing bridge attachments: %w", err))
+		}
 	}
 	if nv, err := r.netavark(); err == nil {
 		if err := network.StopAardvark(nv.ConfDir); err != nil {

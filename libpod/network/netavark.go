@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/pm-project/pm/libpod/define"
 )
@@ -100,7 +102,16 @@ func (n *Netavark) run(ctx context.Context, verb, nsPath string, o *Options) ([]
 	cmd.Stdin = bytes.NewReader(in)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
+	// netavark dies with pm: one that went on after pm was killed would
+	// attach the container behind the back of the teardown that cleans
+	// up after pm (whose network lock went with pm). The parent-death
+	// signal follows the thread that forks, which must live until the
+	// end.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	runtime.LockOSThread()
+	err = cmd.Run()
+	runtime.UnlockOSThread()
+	if err != nil {
 		msg := strings.TrimSpace(stderr.String())
 		var e struct{ Error string }
 		if json.Unmarshal(stdout.Bytes(), &e) == nil && e.Error != "" {

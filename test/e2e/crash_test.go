@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -469,6 +472,20 @@ func TestCrashRunBridgePorts(t *testing.T) {
 		args: []string{"run", "-d", "--name", "r", "--network", "crashnet", "-p", "127.0.0.1::80", "busybox", "sleep", "300"},
 		mid:  func(e *Env) bool { return e.helperProcs()["pm-rootlessport"] > 0 }, what: "its port helper runs",
 	}, base)
+	// Killed while netavark attaches it: netavark dies with pm, and what
+	// it did is undone by the repair.
+	pending := filepath.Join(env.RuntimeDir, "pm", "netns", "bridge-pending")
+	env.crashAndRepair("run on a bridge", crashVerb{
+		setup: func(e *Env) {
+			e.pull("busybox")
+			e.PMOK("network", "create", "--ignore", "crashnet")
+		},
+		args: []string{"run", "-d", "--name", "r", "--network", "crashnet", "-p", "127.0.0.1::80", "busybox", "sleep", "300"},
+		mid: func(e *Env) bool {
+			ents, _ := os.ReadDir(pending)
+			return len(ents) > 0
+		}, what: "netavark attaches it",
+	}, base)
 }
 
 // TestCrashImageWithoutManifest: an image record a killed writer left
@@ -529,5 +546,105 @@ func TestCrashImageWithoutManifest(t *testing.T) {
 	}
 	if out := env.PMOK("images", "-aq").Stdout; out != "" {
 		t.Errorf("images left after system prune -af: %q", out)
+	}
+}
+
+// TestCrashSlirpStart: slirp4netns lives as long as whoever holds its
+// exit pipe: the pm that starts it, then the container's conmon. With a
+// slirp4netns the containers.conf names, one that records its pid and,
+// when told, SIGKILLs the pm that started it and removes the pid file pm
+// may have written (as when pm is killed between starting slirp4netns
+// and recording it) before it runs the real one: a run that is not
+// killed leaves slirp4netns running with the container; a conmon killed
+// takes its slirp4netns with it; and after a pm killed while
+// slirp4netns starts, slirp4netns runs only while a conmon does, and the
+// repair leaves none.
+func TestCrashSlirpStart(t *testing.T) {
+	env := crashEnv(t)
+	real, err := exec.LookPath("slirp4netns")
+	if err != nil {
+		t.Skip("slirp4netns is not installed")
+	}
+	env.pull("busybox")
+	base := env.baseline()
+	pidFile, killFlag := env.Path("slirp.pid"), env.Path("kill-pm")
+	wrapper := env.Path("slirp-wrapper")
+	script := `#!/bin/sh
+if [ -e ` + killFlag + ` ]; then
+	pm=$PPID
+	kill -9 $pm
+	while [ -e /proc/$pm ] && ! grep -q ') Z' /proc/$pm/stat; do sleep 0.01; done
+	find "$XDG_RUNTIME_DIR" -name '*.slirp.pid' -delete
+fi
+echo $$ > ` + pidFile + `
+exec ` + real + ` "$@"
+`
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env.writeContainersConf(t, "[engine]\nnetwork_cmd_path = \""+wrapper+"\"\n")
+	slirpPid := func() int {
+		b, err := os.ReadFile(pidFile)
+		if err != nil {
+			return 0
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		return pid
+	}
+	isSlirp := func(pid int) bool {
+		exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid))
+		return pid > 0 && exe == real
+	}
+
+	env.PMOK("run", "-d", "--name", "s", "--network", "slirp4netns", "busybox", "sleep", "300")
+	pid := slirpPid()
+	if !isSlirp(pid) {
+		t.Fatalf("after run -d: slirp4netns (pid %d) does not run", pid)
+	}
+	// The pipe goes to conmon, not on into the container.
+	if got := env.PMOK("exec", "s", "ls", "/proc/1/fd").Stdout; got != "0\n1\n2\n" {
+		t.Errorf("the container's fds: %q, want 0 1 2", got)
+	}
+	conmon, _ := strconv.Atoi(strings.TrimSpace(env.PMOK("inspect", "--format", "{{.State.ConmonPid}}", "s").Stdout))
+	if conmon <= 0 {
+		t.Fatalf("conmon pid %d", conmon)
+	}
+	syscall.Kill(conmon, syscall.SIGKILL)
+	env.waitFor(10*time.Second, "slirp4netns to end with the conmon killed", func() bool { return !isSlirp(pid) })
+	env.PMOK("rm", "-f", "-t", "0", "s")
+	os.Remove(pidFile)
+
+	if err := os.WriteFile(killFlag, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := env.command("run", "-d", "--name", "s", "--network", "slirp4netns", "busybox", "sleep", "300")
+	out, err := cmd.CombinedOutput()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("pm run: %v, want it killed by its slirp4netns\n%s", err, out)
+	}
+	env.waitFor(10*time.Second, "the wrapper to run slirp4netns", func() bool { return slirpPid() > 0 })
+	pid = slirpPid()
+	// The conmon pm may have started meanwhile holds the pipe; without
+	// one, slirp4netns ends on its own.
+	env.waitFor(10*time.Second, "the slirp4netns of the killed pm to end, or a conmon to hold it", func() bool {
+		return !isSlirp(pid) || env.helperProcs()["conmon"] > 0
+	})
+	t.Logf("after the kill: slirp4netns runs: %v, conmons: %d", isSlirp(pid), env.helperProcs()["conmon"])
+	env.writeContainersConf(t, "")
+	env.repair("run killed while slirp4netns started")
+	now := env.snapshot()
+	for _, c := range []struct {
+		what      string
+		base, now []string
+	}{
+		{"layers", base.layers, now.layers},
+		{"runtime files", base.runtime, now.runtime},
+		{"mounts", base.mounts, now.mounts},
+		{"processes", base.procs, now.procs},
+	} {
+		if x := extra(c.base, c.now); len(x) > 0 {
+			t.Errorf("%s left after the repair: %q", c.what, x)
+		}
 	}
 }
