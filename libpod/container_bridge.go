@@ -39,7 +39,7 @@ func (r *Runtime) attachFile(id string) string { return filepath.Join(r.attachDi
 // A pending attachment records the options of a netavark setup under
 // way: a pm killed during it (netavark dies with it) leaves it for the
 // teardown that cleans up after it to undo what netavark did.
-func (r *Runtime) pendingDir() string            { return filepath.Join(r.cfg.TmpDir, "netns", "bridge-pending") }
+func (r *Runtime) pendingDir() string           { return filepath.Join(r.cfg.TmpDir, "netns", "bridge-pending") }
 func (r *Runtime) pendingFile(id string) string { return filepath.Join(r.pendingDir(), id) }
 
 func (r *Runtime) netavark() (*network.Netavark, error) {
