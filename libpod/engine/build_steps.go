@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/pm-project/pm/libpod"
@@ -349,9 +350,22 @@ func (b *builder) run(args string) error {
 	if err != nil {
 		return err
 	}
+	// A build cancelled meanwhile (another stage failed, with --jobs)
+	// kills the step rather than wait for it to end on its own.
+	if err := b.ctx.Err(); err != nil {
+		return err
+	}
+	stop := context.AfterFunc(b.ctx, func() {
+		defer define.Recover("cancelling a build step", nil)
+		b.e.rt.KillContainer(context.Background(), id, syscall.SIGKILL)
+	})
+	defer stop()
 	// The build exits with the step's code, as Podman's: the command's
 	// own, or 1 when the runtime could not start it.
 	code, err := b.e.ContainerStartAttached(b.ctx, id, AttachOptions{Stdout: b.out, Stderr: b.out})
+	if cerr := b.ctx.Err(); cerr != nil && err == nil && code != 0 {
+		return cerr
+	}
 	if err != nil {
 		return &define.ExitCodeError{Code: 1, Err: err}
 	}

@@ -415,7 +415,9 @@ func TestBuildPullNewer(t *testing.T) {
 // connection that did not say hello.
 func TestBuildJobs(t *testing.T) {
 	env := ctrEnv(t)
-	port, err := freePort()
+	// Below the kernel's ephemeral range, where the ports other tests
+	// and pm pick at random (and outgoing connections) come from.
+	port, err := freePortBelowEphemeral()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,4 +431,21 @@ func TestBuildJobs(t *testing.T) {
 		t.Errorf("the listener stage heard %q", out)
 	}
 	env.PM("build", "--jobs=-1", ctx).ExpectError(t, 125, "invalid --jobs -1")
+}
+
+// TestBuildJobsFailureCancels: with --jobs, a stage that fails ends the
+// build at once with its exit code: the stage building beside it is
+// killed, not waited for (it would run for ten minutes).
+func TestBuildJobsFailureCancels(t *testing.T) {
+	env := ctrEnv(t)
+	ctx := buildCtx(t, env, "fctx", map[string]string{"Containerfile": "FROM busybox AS slow\n" +
+		"RUN sleep 600\n" +
+		"FROM busybox AS failing\nRUN sleep 1; exit 3\n" +
+		"FROM busybox\nCOPY --from=slow /bin/busybox /a\nCOPY --from=failing /bin/busybox /b\n"})
+	env.PM("build", "-q", "--jobs=2", "-t", "cancelled", ctx).ExpectError(t, 3, "exit 3")
+	env.expectNoConmon("after the cancelled build")
+	env.expectNoStorageContainers("after the cancelled build")
+	if out := env.PMOK("ps", "-a", "-q", "--external").Stdout; out != "" {
+		t.Errorf("containers left by the cancelled build: %s", out)
+	}
 }
