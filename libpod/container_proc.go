@@ -49,9 +49,32 @@ func isConmon(pid int) bool {
 }
 
 // killProcess sends SIGKILL to pid and waits briefly for it to go.
+// It waits on a pidfd, which is readable the moment pid exits (and names
+// that process even if its pid is reused meanwhile); where there is none,
+// it polls.
 func killProcess(pid int) {
-	unix.Kill(pid, unix.SIGKILL)
-	for i := 0; i < 100 && alive(pid); i++ {
-		time.Sleep(10 * time.Millisecond)
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		unix.Kill(pid, unix.SIGKILL)
+		for i := 0; i < 1000 && alive(pid); i++ {
+			time.Sleep(time.Millisecond)
+		}
+		return
+	}
+	defer unix.Close(fd)
+	if err := unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0); err != nil {
+		return // gone already
+	}
+	fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+	deadline := time.Now().Add(time.Second)
+	for {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return
+		}
+		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		if n > 0 || (err != nil && err != unix.EINTR) {
+			return
+		}
 	}
 }
