@@ -88,6 +88,20 @@ func (r *Runtime) Shutdown(force bool) error {
 	if r.db != nil {
 		r.db.Close()
 	}
+	return r.shutdownStore(force)
+}
+
+// ShutdownAtExit is Shutdown for a process about to exit: the state
+// database is left for the exit to close, without the WAL checkpoint
+// (two fsyncs) that closing the last connection makes on every pm
+// command. What was committed is in the WAL already, as after a crash;
+// SQLite checkpoints it when it grows past wal_autocheckpoint, in
+// whichever process commits then.
+func (r *Runtime) ShutdownAtExit() error {
+	return r.shutdownStore(false)
+}
+
+func (r *Runtime) shutdownStore(force bool) error {
 	if r.store != nil {
 		// Running containers keep their layers mounted across pm
 		// invocations: that is not a failure to shut down.

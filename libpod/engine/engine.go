@@ -28,3 +28,7 @@ func (e *Engine) Config() *config.Config { return e.rt.Config() }
 
 // Shutdown releases the runtime.
 func (e *Engine) Shutdown(force bool) error { return e.rt.Shutdown(force) }
+
+// ShutdownAtExit releases what the engine holds in a process about to
+// exit (see Runtime.ShutdownAtExit).
+func (e *Engine) ShutdownAtExit() error { return e.rt.ShutdownAtExit() }

@@ -134,12 +134,12 @@ func (e *Env) Engine(ctx context.Context) (*engine.Engine, error) {
 	return e.eng, e.engErr
 }
 
-// Shutdown releases the engine if it was created.
+// Shutdown releases the engine if it was created; pm exits next.
 func (e *Env) Shutdown() error {
 	if e.eng == nil {
 		return nil
 	}
-	return e.eng.Shutdown(false)
+	return e.eng.ShutdownAtExit()
 }
 
 // ExactArgs is cobra.ExactArgs with an error that says what the command takes
