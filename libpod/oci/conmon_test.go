@@ -1,6 +1,7 @@
 package oci
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -38,5 +39,22 @@ func TestCleanRuntimeMsg(t *testing.T) {
 		"\n" + in
 	if got := cleanRuntimeMsg(in); got != want {
 		t.Errorf("cleanRuntimeMsg after a warning = %q, want %q", got, want)
+	}
+}
+
+// TestProcessGone: the runtimes' words for a kill that found the
+// container's process gone, and not other failures.
+func TestProcessGone(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"crun kill: open pidfd: No such process":             true,
+		"runc kill: container not running":                   true,
+		"runc kill: process already finished":                true,
+		"crun kill: container `x` does not exist":            false,
+		"runc kill: permission denied":                       false,
+		"crun kill: kill container: Operation not permitted": false,
+	} {
+		if got := processGone(errors.New(msg)); got != want {
+			t.Errorf("processGone(%q) = %v, want %v", msg, got, want)
+		}
 	}
 }

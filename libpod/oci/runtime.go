@@ -105,7 +105,20 @@ func (r *Runtime) Kill(ctx context.Context, id string, sig syscall.Signal, all b
 		args = append(args, "--all")
 	}
 	_, err := r.run(ctx, append(args, id, strconv.Itoa(int(sig)))...)
+	if err != nil && processGone(err) {
+		// It exited between the caller's look and the runtime's: there
+		// is nothing left to signal, and its exit is recorded as any.
+		return nil
+	}
 	return err
+}
+
+// processGone reports whether the runtime failed to signal a container
+// because its process has exited: crun's "No such process", runc's
+// "container not running" and "process already finished".
+func processGone(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "No such process") || strings.Contains(s, "container not running") || strings.Contains(s, "process already finished")
 }
 
 // Delete removes the runtime's record of the container.

@@ -1,7 +1,7 @@
 package e2e
 
 import (
-	"os"
+	"net"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -68,9 +68,12 @@ func (e *Env) startService(prefix []string, args ...string) *apiService {
 			t.Logf("service log:\n%s", lastLines(log.String(), 60))
 		}
 	})
+	// Ready once it accepts a connection: the socket file appears when
+	// it is bound, a moment before it listens.
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		if _, err := os.Stat(sock); err == nil {
+		if c, err := net.Dial("unix", sock); err == nil {
+			c.Close()
 			break
 		}
 		select {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/pm-project/pm/libpod/define"
@@ -66,18 +67,45 @@ func listenUnix(path string) (net.Listener, error) {
 		}
 		os.Remove(path)
 	}
+	// Bound and listening under a temporary name, then renamed: whoever
+	// waits for the socket file to appear can connect once it does.
+	tmp := filepath.Join(dir, fmt.Sprintf(".%s.%d", filepath.Base(path), os.Getpid()))
+	os.Remove(tmp)
 	old := syscall.Umask(0o177)
-	l, err := net.Listen("unix", path)
+	l, err := net.Listen("unix", tmp)
 	syscall.Umask(old)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", path, err)
 	}
-	if err := os.Chmod(path, 0o600); err != nil {
+	ul := l.(*net.UnixListener)
+	ul.SetUnlinkOnClose(false)
+	if err := os.Chmod(tmp, 0o600); err != nil {
 		l.Close()
+		os.Remove(tmp)
 		return nil, fmt.Errorf("setting socket mode: %w", err)
 	}
-	l.(*net.UnixListener).SetUnlinkOnClose(true)
-	return l, nil
+	if err := os.Rename(tmp, path); err != nil {
+		l.Close()
+		os.Remove(tmp)
+		return nil, fmt.Errorf("listening on %s: %w", path, err)
+	}
+	return &unixListener{UnixListener: ul, path: path}, nil
+}
+
+// unixListener is a unix socket listener known by the path it was moved
+// to, which it removes when closed.
+type unixListener struct {
+	*net.UnixListener
+	path string
+	once sync.Once
+}
+
+func (l *unixListener) Addr() net.Addr { return &net.UnixAddr{Name: l.path, Net: "unix"} }
+
+func (l *unixListener) Close() error {
+	err := l.UnixListener.Close()
+	l.once.Do(func() { os.Remove(l.path) })
+	return err
 }
 
 // ActivationListener returns the socket systemd (or
