@@ -77,6 +77,12 @@ func (r *Runtime) ContainersJoiningNetNS(ctx context.Context) ([]*Container, err
 	return r.containersOf(ctx, (*state.Tx).ContainersJoiningNetNS)
 }
 
+// ContainersJoining returns the containers that joined the network
+// namespace of container id (network mode container:id).
+func (r *Runtime) ContainersJoining(ctx context.Context, id string) ([]*Container, error) {
+	return r.containersOf(ctx, func(tx *state.Tx) ([]*state.ContainerRecord, error) { return tx.ContainersJoining(id) })
+}
+
 func (r *Runtime) containersOf(ctx context.Context, list func(*state.Tx) ([]*state.ContainerRecord, error)) ([]*Container, error) {
 	db, err := r.DB()
 	if err != nil {

@@ -17,35 +17,33 @@ func (e *Engine) ContainerDependents(ctx context.Context, idOrName string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	joiners, err := e.rt.ContainersJoiningNetNS(ctx)
-	if err != nil {
-		return nil, err
-	}
-	users := map[string][]string{} // id -> ids of containers that depend on it
-	for _, o := range joiners {
-		// A pod's members share its infra container's namespaces; the pod
-		// rules (pod rm) govern those, not --depend.
-		if o.Config.Pod != "" && o.Config.Pod == c.Config.Pod {
-			continue
-		}
-		if dep, ok := strings.CutPrefix(o.Config.NetworkMode, "container:"); ok {
-			users[dep] = append(users[dep], o.ID())
-		}
-	}
+	// Walked along the index of who joined whom: one lookup per
+	// container reached, not a read of every container.
 	var out []string
 	seen := map[string]bool{c.ID(): true}
-	var visit func(id string)
-	visit = func(id string) {
-		for _, u := range users[id] {
-			if seen[u] {
+	var visit func(id string) error
+	visit = func(id string) error {
+		users, err := e.rt.ContainersJoining(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, o := range users {
+			// A pod's members share its infra container's namespaces;
+			// the pod rules (pod rm) govern those, not --depend.
+			if seen[o.ID()] || (o.Config.Pod != "" && o.Config.Pod == c.Config.Pod) {
 				continue
 			}
-			seen[u] = true
-			visit(u)
-			out = append(out, u)
+			seen[o.ID()] = true
+			if err := visit(o.ID()); err != nil {
+				return err
+			}
+			out = append(out, o.ID())
 		}
+		return nil
 	}
-	visit(c.ID())
+	if err := visit(c.ID()); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

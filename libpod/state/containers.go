@@ -123,10 +123,14 @@ func (tx *Tx) ListContainers() ([]*ContainerRecord, error) {
 
 // ContainersJoiningNetNS returns the containers whose network mode is
 // container:ID, oldest first: the only ones that can depend on another.
-// The filter reads the stored configuration's JSON text, so that a lookup
-// of dependents does not decode every container.
 func (tx *Tx) ContainersJoiningNetNS() ([]*ContainerRecord, error) {
-	return tx.listContainers("SELECT " + containerListColumns + ` FROM containers WHERE instr(config, '"NetworkMode":"container:') > 0 ORDER BY created, id`)
+	return tx.listContainers("SELECT " + containerListColumns + ` FROM containers WHERE joins_netns IS NOT NULL ORDER BY created, id`)
+}
+
+// ContainersJoining returns the containers whose network mode is
+// container:id, oldest first.
+func (tx *Tx) ContainersJoining(id string) ([]*ContainerRecord, error) {
+	return tx.listContainers("SELECT "+containerListColumns+" FROM containers WHERE joins_netns = ? ORDER BY created, id", id)
 }
 
 // ContainersOfPod returns the containers of a pod, oldest first.

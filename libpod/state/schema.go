@@ -103,6 +103,14 @@ var migrations = []string{
 	// sort it replaces copied every row, configuration and all, through
 	// a temporary b-tree: ~5 ms of every ps with 100 containers.
 	`CREATE INDEX containers_created ON containers (created, id);`,
+	// 6: the container whose network namespace a container joined
+	// (network mode container:ID), derived from its configuration and
+	// indexed: finding a container's dependents, as every rm does, read
+	// every configuration (~30 MB read for rm -a of 100 containers).
+	`ALTER TABLE containers ADD COLUMN joins_netns TEXT GENERATED ALWAYS AS (
+		CASE WHEN substr(json_extract(config, '$.NetworkMode'), 1, 10) = 'container:'
+		THEN substr(json_extract(config, '$.NetworkMode'), 11) END) VIRTUAL;
+	CREATE INDEX containers_joins_netns ON containers (joins_netns) WHERE joins_netns IS NOT NULL;`,
 }
 
 // SchemaVersion is the schema version this pm writes.

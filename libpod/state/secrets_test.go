@@ -139,7 +139,7 @@ func TestMigrateAddsSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	update(t, db, func(tx *Tx) error { return tx.AddContainer(ctr("c1", "web", "")) })
-	if _, err := db.db.Exec(`DROP INDEX containers_created; DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 2`); err != nil {
+	if _, err := db.db.Exec(`DROP INDEX containers_joins_netns; ALTER TABLE containers DROP COLUMN joins_netns; DROP INDEX containers_created; DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 2`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

@@ -423,7 +423,7 @@ func TestMigrateSpecOutOfConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Make it a version-1 database with an old-style row.
-	if _, err := db.db.Exec(`DROP INDEX containers_created; ALTER TABLE containers DROP COLUMN spec; DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 1`); err != nil {
+	if _, err := db.db.Exec(`DROP INDEX containers_joins_netns; ALTER TABLE containers DROP COLUMN joins_netns; DROP INDEX containers_created; ALTER TABLE containers DROP COLUMN spec; DROP TABLE exit_codes; DROP TABLE secrets; PRAGMA user_version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.db.Exec(`INSERT INTO containers (id, name, config, state, created) VALUES ('old1', 'old', CAST('{"Name":"old","Spec":{"ociVersion":"1.3.0"}}' AS BLOB), x'7b7d', 1)`); err != nil {
@@ -476,5 +476,31 @@ func TestContainersJoiningNetNS(t *testing.T) {
 	})
 	if err != nil || len(got) != 1 || got[0] != "c2" {
 		t.Fatalf("ContainersJoiningNetNS = %v, %v; want [c2]", got, err)
+	}
+	joiners := func(id string) []string {
+		var out []string
+		err := db.View(context.Background(), func(tx *Tx) error {
+			recs, err := tx.ContainersJoining(id)
+			for _, r := range recs {
+				out = append(out, r.ID)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if got := joiners("c1"); len(got) != 1 || got[0] != "c2" {
+		t.Errorf("ContainersJoining(c1) = %v, want [c2]", got)
+	}
+	// A configuration rewritten elsewhere moves the container's entry.
+	joined.Config = []byte(`{"Image":"x","NetworkMode":"container:c3"}`)
+	update(t, db, func(tx *Tx) error { return tx.UpdateContainer(joined.ID, joined.Config, nil) })
+	if got := joiners("c1"); len(got) != 0 {
+		t.Errorf("ContainersJoining(c1) after the update = %v, want none", got)
+	}
+	if got := joiners("c3"); len(got) != 1 || got[0] != "c2" {
+		t.Errorf("ContainersJoining(c3) = %v, want [c2]", got)
 	}
 }
