@@ -277,19 +277,66 @@ func ownPIDNamespace(c *Container) bool {
 	return false
 }
 
-// waitExit waits up to d for c to exit (exit file or process gone).
+// waitExit waits up to d for c to exit (exit file or process gone). It
+// wakes when a file is written into the exit directory (inotify), and
+// looks again at least every 100 ms for an exit no exit file tells (a
+// conmon that was killed).
 func (r *Runtime) waitExit(ctx context.Context, c *Container, d time.Duration) bool {
 	deadline := time.Now().Add(d)
+	w := newExitWatch(r.exitDir())
+	defer w.close()
 	delay := 5 * time.Millisecond
 	for {
 		if r.observe(c) {
 			return true
 		}
-		if time.Now().After(deadline) || ctx.Err() != nil {
+		left := time.Until(deadline)
+		if left <= 0 || ctx.Err() != nil {
 			return false
 		}
-		time.Sleep(delay)
+		if w != nil {
+			w.wait(min(left, 100*time.Millisecond))
+			continue
+		}
+		time.Sleep(min(delay, left))
 		delay = min(2*delay, 100*time.Millisecond)
+	}
+}
+
+// exitWatch is an inotify watch on the exit directory: conmon writes a
+// container's exit file there when it exits.
+type exitWatch struct{ fd int }
+
+// newExitWatch watches dir; nil where inotify is not available.
+func newExitWatch(dir string) *exitWatch {
+	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
+	if err != nil {
+		return nil
+	}
+	if _, err := unix.InotifyAddWatch(fd, dir, unix.IN_CLOSE_WRITE|unix.IN_MOVED_TO); err != nil {
+		unix.Close(fd)
+		return nil
+	}
+	return &exitWatch{fd: fd}
+}
+
+// wait returns when a file was written into the directory since the last
+// wait, or after d.
+func (w *exitWatch) wait(d time.Duration) {
+	fds := []unix.PollFd{{Fd: int32(w.fd), Events: unix.POLLIN}}
+	if n, _ := unix.Poll(fds, int(d.Milliseconds())+1); n > 0 {
+		var buf [4096]byte
+		for {
+			if n, err := unix.Read(w.fd, buf[:]); n <= 0 || err != nil {
+				break
+			}
+		}
+	}
+}
+
+func (w *exitWatch) close() {
+	if w != nil {
+		unix.Close(w.fd)
 	}
 }
 

@@ -95,6 +95,9 @@ func (r *Runtime) waitContainer(ctx context.Context, c *Container, conds []defin
 		}
 		return c.State.ExitCode, nil
 	}
+	// Woken by conmon writing an exit file, not only by the interval.
+	w := newExitWatch(r.exitDir())
+	defer w.close()
 	for {
 		if changed := r.observe(c); changed {
 			err := r.CleanupContainer(ctx, id)
@@ -109,10 +112,16 @@ func (r *Runtime) waitContainer(ctx context.Context, c *Container, conds []defin
 		if want(c.State.Status) {
 			return exited()
 		}
-		select {
-		case <-ctx.Done():
-			return -1, ctx.Err()
-		case <-time.After(interval):
+		if w != nil {
+			w.wait(interval)
+		} else {
+			select {
+			case <-ctx.Done():
+			case <-time.After(interval):
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return -1, err
 		}
 		nc, err := r.getContainer(ctx, id)
 		if errors.Is(err, define.ErrNoSuchCtr) {
