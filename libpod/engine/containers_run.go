@@ -30,6 +30,10 @@ type AttachOptions struct {
 	SigProxy bool // forward the signals pm receives to the container
 	// OnAttach is called once attached, with a handle for terminal resizes.
 	OnAttach func(Resizer)
+	// OnStart, for a start attached, is called with the start's result
+	// once the container runs or could not start, before its output is
+	// copied to the end.
+	OnStart func(error)
 	// DetachKeys, read from Stdin, detach pm and leave the container
 	// running ("ctrl-p,ctrl-q"; "" disables detaching).
 	DetachKeys string
@@ -166,6 +170,9 @@ func (e *Engine) ContainerStartAttached(ctx context.Context, idOrName string, o 
 	defer claim.Release()
 	notified := e.sdNotify(ctx, id)
 	c, err = e.rt.StartContainer(ctx, id, e.startOptions(before))
+	if o.OnStart != nil {
+		o.OnStart(err)
+	}
 	if err != nil {
 		notified(nil)
 		if att != nil {

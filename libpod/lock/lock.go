@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/pm-project/pm/libpod/define"
 	"golang.org/x/sys/unix"
@@ -17,12 +16,6 @@ import (
 // ErrLocked is returned by TryLock and TryRLock when another holder has
 // the lock.
 var ErrLocked = define.NewError(define.ErrConflict, "locked by another process")
-
-// Polling bounds while waiting for a lock with a cancellable context.
-const (
-	minPoll = time.Millisecond
-	maxPoll = 20 * time.Millisecond
-)
 
 // Manager hands out the locks of one directory.
 type Manager struct {
@@ -116,28 +109,39 @@ func (m *Manager) open(path string) (*os.File, error) {
 	return f, nil
 }
 
-// flock locks f. Without wait it fails at once with EWOULDBLOCK. With a
-// context that can never be cancelled it blocks in the kernel; otherwise it
-// polls, so that cancelling ctx ends the wait.
+// flock locks f. Without wait it fails at once with EWOULDBLOCK. With
+// wait it blocks in the kernel, which hands the lock over the moment it
+// is free; when ctx can be cancelled, a goroutine blocks on a duplicate
+// of f's descriptor so that cancelling ctx ends the wait. A lock such a
+// goroutine gets after its caller gave up (and closed f) goes when it
+// closes the duplicate: flock locks belong to the open file, which then
+// has no descriptor left.
 func flock(ctx context.Context, f *os.File, how int, wait bool) error {
 	fd := int(f.Fd())
-	if wait && ctx.Done() == nil {
+	if !wait {
+		return retryEINTR(func() error { return unix.Flock(fd, how|unix.LOCK_NB) })
+	}
+	if ctx.Done() == nil {
 		return retryEINTR(func() error { return unix.Flock(fd, how) })
 	}
-	delay := minPoll
-	for {
-		err := retryEINTR(func() error { return unix.Flock(fd, how|unix.LOCK_NB) })
-		if !errors.Is(err, unix.EWOULDBLOCK) || !wait {
-			return err
-		}
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-		delay = min(2*delay, maxPoll)
+	// Free now: no goroutine needed.
+	if err := retryEINTR(func() error { return unix.Flock(fd, how|unix.LOCK_NB) }); !errors.Is(err, unix.EWOULDBLOCK) {
+		return err
+	}
+	dup, err := unix.Dup(fd)
+	if err != nil {
+		return err
+	}
+	got := make(chan error, 1)
+	go func() {
+		defer unix.Close(dup)
+		got <- retryEINTR(func() error { return unix.Flock(dup, how) })
+	}()
+	select {
+	case err := <-got:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 
 	"github.com/pm-project/pm/libpod/define"
+	"github.com/pm-project/pm/libpod/lock"
 	"golang.org/x/sys/unix"
 
 	_ "github.com/mattn/go-sqlite3" // the "sqlite3" database/sql driver
@@ -45,10 +46,16 @@ type DB struct {
 	// writer admits one write transaction of this process at a time: the
 	// goroutines of one pm (rm -a, the API service) queue here and are
 	// handed the write lock in turn, instead of meeting SQLite's busy
-	// handler, which polls with sleeps that grow to 100 ms. Other
-	// processes still wait in the busy handler.
+	// handler, which polls with sleeps that grow to 100 ms.
 	writer chan struct{}
+	// writers is the same between processes: an flock beside the
+	// database, taken before a write transaction begins, which the
+	// kernel hands to the next waiting process the moment it is free.
+	writers *lock.Manager
 }
+
+// writerLock names the flock of writers in the database's directory.
+func (d *DB) writerLock() string { return filepath.Base(d.path) + "-writer" }
 
 // Open opens the database at path, creating it (and its directory, mode
 // 0700) on first use, migrating its schema to the current version and
@@ -89,7 +96,7 @@ func Open(path string, paths Paths) (_ *DB, retErr error) {
 	// Idle connections stay open: a new one reads the schema again.
 	sqldb.SetMaxOpenConns(4)
 	sqldb.SetMaxIdleConns(4)
-	d := &DB{path: path, db: sqldb, writer: make(chan struct{}, 1)}
+	d := &DB{path: path, db: sqldb, writer: make(chan struct{}, 1), writers: lock.New(filepath.Dir(path))}
 	defer func() {
 		if retErr != nil {
 			sqldb.Close()
@@ -209,6 +216,11 @@ func (d *DB) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("waiting for the state database: %w", ctx.Err())
 	}
 	defer func() { <-d.writer }()
+	l, err := d.writers.Lock(ctx, d.writerLock())
+	if err != nil {
+		return fmt.Errorf("waiting for the state database: %w", err)
+	}
+	defer l.Unlock()
 	return d.run(ctx, "BEGIN IMMEDIATE", true, fn)
 }
 

@@ -194,10 +194,11 @@ func (a *api) containerAttach(w http.ResponseWriter, r *http.Request) error {
 		// Wait for the start request and start the container attached.
 		res := a.waitStart(ctx, p, d.ID)
 		if res != nil {
-			o.OnAttach = func(rz engine.Resizer) {
-				a.attaches.setResizer(d.ID, rz)
+			// The start request answers with the start's own result:
+			// once the container runs, or with why it could not start.
+			o.OnStart = func(err error) {
 				select {
-				case res <- nil:
+				case res <- err:
 				default:
 				}
 			}
