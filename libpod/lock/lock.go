@@ -134,8 +134,11 @@ func flock(ctx context.Context, f *os.File, how int, wait bool) error {
 	}
 	got := make(chan error, 1)
 	go func() {
+		var err error
+		defer func() { got <- err }()
 		defer unix.Close(dup)
-		got <- retryEINTR(func() error { return unix.Flock(dup, how) })
+		defer define.Recover("waiting for a lock", &err)
+		err = retryEINTR(func() error { return unix.Flock(dup, how) })
 	}()
 	select {
 	case err := <-got:
