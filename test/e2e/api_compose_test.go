@@ -35,7 +35,7 @@ func TestAPICompose(t *testing.T) {
 	img := env.Registry + "/busybox"
 	env.docker("pull", "-q", img)
 	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
-	port, err := freePort()
+	port, err := freePortBelowEphemeral()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func TestAPIDockerNetworksVolumes(t *testing.T) {
 	env.docker("pull", "-q", img)
 	t.Cleanup(func() { env.Exec("docker", "rmi", "-f", img) })
 	start := time.Now().Add(-time.Second).Unix()
-	port, err := freePort()
+	port, err := freePortBelowEphemeral()
 	if err != nil {
 		t.Fatal(err)
 	}
