@@ -202,6 +202,24 @@ func (e *Env) snapshot() leftovers {
 	return leftovers{layers: e.layerDirs(), temps: e.tempFiles(), runtime: e.runtimeEntries(), mounts: e.envMounts(), procs: e.crashProcs()}
 }
 
+// compare reports, for each kind, what now holds beyond base.
+func (base leftovers) compare(now leftovers, report func(what string, x []string)) {
+	for _, c := range []struct {
+		what      string
+		base, now []string
+	}{
+		{"layers", base.layers, now.layers},
+		{"temporary files", base.temps, now.temps},
+		{"runtime files", base.runtime, now.runtime},
+		{"mounts", base.mounts, now.mounts},
+		{"processes", base.procs, now.procs},
+	} {
+		if x := extra(c.base, c.now); len(x) > 0 {
+			report(c.what, x)
+		}
+	}
+}
+
 // extra returns the entries of now not in base.
 func extra(base, now []string) []string {
 	in := map[string]bool{}
@@ -287,20 +305,9 @@ func (e *Env) crashAndRepair(name string, v crashVerb, base leftovers) {
 				t.Errorf("%s: pm %s killed at %s: its temporary %s is left after the repair", name, shellJoin(v.args), point, h)
 			}
 		}
-		for _, c := range []struct {
-			what      string
-			base, now []string
-		}{
-			{"layers", base.layers, now.layers},
-			{"temporary files", base.temps, now.temps},
-			{"runtime files", base.runtime, now.runtime},
-			{"mounts", base.mounts, now.mounts},
-			{"processes", base.procs, now.procs},
-		} {
-			if x := extra(c.base, c.now); len(x) > 0 {
-				t.Errorf("%s: pm %s killed at %s: %s left after the repair: %q", name, shellJoin(v.args), point, c.what, x)
-			}
-		}
+		base.compare(now, func(what string, x []string) {
+			t.Errorf("%s: pm %s killed at %s: %s left after the repair: %q", name, shellJoin(v.args), point, what, x)
+		})
 	}
 }
 
@@ -633,18 +640,7 @@ exec ` + real + ` "$@"
 	t.Logf("after the kill: slirp4netns runs: %v, conmons: %d", isSlirp(pid), env.helperProcs()["conmon"])
 	env.writeContainersConf(t, "")
 	env.repair("run killed while slirp4netns started")
-	now := env.snapshot()
-	for _, c := range []struct {
-		what      string
-		base, now []string
-	}{
-		{"layers", base.layers, now.layers},
-		{"runtime files", base.runtime, now.runtime},
-		{"mounts", base.mounts, now.mounts},
-		{"processes", base.procs, now.procs},
-	} {
-		if x := extra(c.base, c.now); len(x) > 0 {
-			t.Errorf("%s left after the repair: %q", c.what, x)
-		}
-	}
+	base.compare(env.snapshot(), func(what string, x []string) {
+		t.Errorf("%s left after the repair: %q", what, x)
+	})
 }
