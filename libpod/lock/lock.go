@@ -128,7 +128,9 @@ func flock(ctx context.Context, f *os.File, how int, wait bool) error {
 	if err := retryEINTR(func() error { return unix.Flock(fd, how|unix.LOCK_NB) }); !errors.Is(err, unix.EWOULDBLOCK) {
 		return err
 	}
-	dup, err := unix.Dup(fd)
+	// Close-on-exec: a child started meanwhile must not inherit it, or
+	// it would hold the open file, and with it the lock.
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 3)
 	if err != nil {
 		return err
 	}

@@ -228,3 +228,55 @@ func TestTwoProcesses(t *testing.T) {
 		t.Errorf("counter = %s, want %d: updates were lost", data, 2*rounds)
 	}
 }
+
+// TestWaitNotInherited: the descriptor a cancellable wait blocks on is not
+// inherited by a program started meanwhile (one that kept it would hold
+// the lock's open file, and with it the lock, as long as it runs).
+func TestWaitNotInherited(t *testing.T) {
+	dir := t.TempDir()
+	m := New(dir)
+	held, err := m.Lock(context.Background(), "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() {
+		l, err := m.Lock(ctx, "x")
+		if err == nil {
+			l.Unlock()
+		}
+		got <- err
+	}()
+	path := filepath.Join(dir, "x.lock")
+	opened := func() int {
+		ents, _ := os.ReadDir("/proc/self/fd")
+		n := 0
+		for _, e := range ents {
+			if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); l == path {
+				n++
+			}
+		}
+		return n
+	}
+	// The holder's, the waiter's and the waiting goroutine's duplicate.
+	deadline := time.Now().Add(10 * time.Second)
+	for opened() < 3 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if n := opened(); n < 3 {
+		t.Fatalf("%d descriptors of the lock file open, want 3", n)
+	}
+	out, err := exec.Command("ls", "-l", "/proc/self/fd").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(out), path) {
+		t.Errorf("a child inherited the lock file:\n%s", out)
+	}
+	cancel()
+	if err := <-got; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled wait: %v", err)
+	}
+	held.Unlock()
+}

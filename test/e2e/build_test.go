@@ -310,7 +310,7 @@ func TestBuildCache(t *testing.T) {
 		t.Errorf("after a source change the cache served %d steps, want 1 (the RUN before COPY):\n%s", n, third.Stdout)
 	}
 	if out := env.PMOK("run", "--rm", "c3", "cat", "/g").Stdout; out != "two\n" {
-		t.Errorf("rebuilt image has %q", out)
+		t.Errorf("rebuilt image has %q; the build:\n%s", out, third.Stdout)
 	}
 	if out := env.PMOK("build", "--no-cache", "-t", "c4", ctx).Stdout; strings.Contains(out, "Using cache") {
 		t.Errorf("--no-cache used the cache:\n%s", out)

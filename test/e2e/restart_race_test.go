@@ -27,14 +27,16 @@ func (e *Env) exitCommands(id string) []int {
 
 // waitExitHandled waits until container name has no conmon and no
 // pending exit command (whatever its exit leads to has happened), or until
-// it runs again.
-func (e *Env) waitExitHandled(name, id string) {
+// it was started again since startedAt (its {{.StartedAt}} before; "" for
+// no such check). A container still recorded as running whose process
+// has gone (a kill returns before conmon writes the exit) is waited for.
+func (e *Env) waitExitHandled(name, id, startedAt string) {
 	e.t.Helper()
 	e.waitFor(30*time.Second, "the exit command of "+name+" to finish", func() bool {
 		if len(e.conmons()) == 0 && len(e.exitCommands(id)) == 0 {
 			return true
 		}
-		return e.ctrField(name, ".State") == "running"
+		return startedAt != "" && e.ctrField(name, ".StartedAt") != startedAt
 	})
 }
 
@@ -69,9 +71,10 @@ func TestRestartPolicyYieldsToUser(t *testing.T) {
 		} else {
 			env.PMOK("exec", "-d", "al", "touch", "/go")
 		}
+		started := env.ctrField("al", ".StartedAt")
 		env.PMOK(verb...)
 		n := restarts()
-		env.waitExitHandled("al", id)
+		env.waitExitHandled("al", id, started)
 		if st := env.ctrField("al", ".State"); st != "exited" {
 			t.Fatalf("iteration %d: after pm %s: state %q, want exited", i, verb[0], st)
 		}
@@ -84,7 +87,7 @@ func TestRestartPolicyYieldsToUser(t *testing.T) {
 	for i := range 5 {
 		env.PMOK("exec", "-d", "al", "touch", "/go")
 		env.PMOK("rm", "-f", "-t", "0", "al")
-		env.waitExitHandled("al", id)
+		env.waitExitHandled("al", id, "")
 		if ids := env.psIDs(); len(ids) != 0 {
 			t.Fatalf("iteration %d: after rm -f: containers %q", i, ids)
 		}
@@ -102,7 +105,7 @@ func TestRestartPolicyKillNotRunning(t *testing.T) {
 	env := ctrEnv(t)
 	id := env.runID("--name", "done", "--restart", "no", "--network", "none", "busybox", "true")
 	env.PMOK("wait", "done")
-	env.waitExitHandled("done", id)
+	env.waitExitHandled("done", id, "")
 	env.PM("kill", "done").ExpectError(t, 125, "can only kill running containers")
 	if st := env.ctrField("done", ".State"); st != "exited" {
 		t.Errorf("state after a refused kill: %q", st)
