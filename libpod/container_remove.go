@@ -135,6 +135,15 @@ func (r *Runtime) removeRuntimeFiles(id string) error {
 	if err := os.Remove(filepath.Join(r.exitDir(), id)); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing exit file of %s: %w", id, err)
 	}
+	// conmon writes the exit file as ID.XXXXXX and renames it: a conmon
+	// killed in between (rm -f, a failed start) leaves that.
+	if partial, _ := filepath.Glob(filepath.Join(r.exitDir(), id+".*")); len(partial) > 0 {
+		for _, p := range partial {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("removing exit file of %s: %w", id, err)
+			}
+		}
+	}
 	// A claim a killed claimant left (see CleanupClaim); a live claimant
 	// finds its file gone and keeps its flock.
 	if err := os.Remove(r.ClaimPath(id)); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -286,7 +286,9 @@ func (r *Runtime) sweepRuntimeFiles(ctx context.Context) error {
 	}
 	exits, _ := os.ReadDir(r.exitDir())
 	for _, ent := range exits {
-		id := ent.Name()
+		// ID, or ID.XXXXXX that a conmon killed while it wrote the exit
+		// file left.
+		id, _, _ := strings.Cut(ent.Name(), ".")
 		if ctrs[id] {
 			continue
 		}
@@ -295,7 +297,7 @@ func (r *Runtime) sweepRuntimeFiles(ctx context.Context) error {
 		if _, err := os.Stat(r.bundleDir(id)); !errors.Is(err, os.ErrNotExist) {
 			continue
 		}
-		if err := os.Remove(filepath.Join(r.exitDir(), id)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := os.Remove(filepath.Join(r.exitDir(), ent.Name())); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("removing a stale exit file: %w", err)
 		}
 	}

@@ -644,3 +644,26 @@ exec ` + real + ` "$@"
 		t.Errorf("%s left after the repair: %q", what, x)
 	})
 }
+
+// TestPartialExitFile: the half-written exit file a conmon killed while
+// writing it leaves (ID.XXXXXX; conmon writes it under another name and
+// renames it) goes with its container, and the orphan sweep takes one
+// whose container is gone.
+func TestPartialExitFile(t *testing.T) {
+	env := crashEnv(t)
+	env.pull("busybox")
+	id := strings.TrimSpace(env.PMOK("create", "--network", "none", "busybox", "true").Stdout)
+	partial := filepath.Join(env.pmRunDir(), "exits", id+".AbC123")
+	env.oldFile(partial, false)
+	env.PMOK("rm", id)
+	if _, err := os.Lstat(partial); !os.IsNotExist(err) {
+		t.Errorf("%s left after rm: %v", partial, err)
+	}
+	gone := strings.Repeat("ab", 32)
+	orphan := filepath.Join(env.pmRunDir(), "exits", gone+".XyZ789")
+	env.oldFile(orphan, false)
+	env.PMOK("system", "prune", "-f")
+	if _, err := os.Lstat(orphan); !os.IsNotExist(err) {
+		t.Errorf("%s of no container left after system prune: %v", orphan, err)
+	}
+}
