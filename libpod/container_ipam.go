@@ -28,6 +28,8 @@ func (r *Runtime) ipamDir() string { return filepath.Join(r.cfg.TmpDir, "netns",
 // name gave, once the network is removed.
 func (r *Runtime) ForgetNetworkAddresses(name string) {
 	os.Remove(filepath.Join(r.ipamDir(), name))
+	// What a pm killed while it wrote the record left (writeFileAtomic).
+	os.Remove(filepath.Join(r.ipamDir(), name+".tmp"))
 }
 
 // ipAllocator hands out addresses for one setup. The caller holds the

@@ -88,15 +88,16 @@ func httpGet(t *testing.T, url string) (string, error) {
 	return "", err
 }
 
-// freeHostPort returns a TCP port free on 127.0.0.1 right now.
+// freeHostPort returns a TCP port free on every address right now.
 func freeHostPort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	// Below the ephemeral range: the ports pm picks for -p without a
+	// host port, and those of outgoing connections, come from it.
+	port, err := freePortBelowEphemeral()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // waitListening waits, up to 30 s, until a process of container ctr

@@ -109,8 +109,12 @@ func TestTeardownNetworkFailureRetried(t *testing.T) {
 	if _, err := os.Stat(ipam); err != nil {
 		t.Errorf("no record of the network's last address: %v", err)
 	}
+	// And what a pm killed while it wrote the record left.
+	env.oldFile(ipam+".tmp", false)
 	env.PMOK("network", "rm", "tdnet")
-	if _, err := os.Stat(ipam); !os.IsNotExist(err) {
-		t.Errorf("the network's last address outlived it: %v", err)
+	for _, p := range []string{ipam, ipam + ".tmp"} {
+		if _, err := os.Stat(p); !os.IsNotExist(err) {
+			t.Errorf("%s outlived the network: %v", p, err)
+		}
 	}
 }
