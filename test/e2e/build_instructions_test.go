@@ -415,16 +415,19 @@ func TestBuildPullNewer(t *testing.T) {
 // connection that did not say hello.
 func TestBuildJobs(t *testing.T) {
 	env := ctrEnv(t)
-	// Below the kernel's ephemeral range, where the ports other tests
-	// and pm pick at random (and outgoing connections) come from.
-	port, err := freePortBelowEphemeral()
+	// A port of its own: no other test publishes it, and pm's random
+	// host ports and outgoing connections come from the ephemeral range.
+	port, err := freePortIn(buildJobsPorts[0], buildJobsPorts[1])
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := itoa(port)
+	// The talker waits at most 2 s for the listener to close (-w 2), and
+	// the listener at most 20 s a round for a hello: whatever goes
+	// wrong, the build ends well within the command's timeout.
 	ctx := buildCtx(t, env, "jctx", map[string]string{"Containerfile": "FROM busybox AS listener\n" +
-		"RUN for i in 1 2 3; do timeout 60 nc -l -p " + p + " > /heard; grep -q hello /heard && exit 0; done; exit 1\n" +
-		"FROM busybox AS talker\nRUN for i in $(seq 600); do echo hello | nc 127.0.0.1 " + p + " && exit 0; sleep 0.1; done; exit 1\n" +
+		"RUN for i in 1 2 3; do timeout 20 nc -l -p " + p + " > /heard; grep -q hello /heard && exit 0; done; exit 1\n" +
+		"FROM busybox AS talker\nRUN for i in $(seq 400); do echo hello | nc -w 2 127.0.0.1 " + p + " && exit 0; sleep 0.1; done; exit 1\n" +
 		"FROM busybox\nCOPY --from=listener /heard /heard\nCOPY --from=talker /bin/busybox /bb\n"})
 	env.PMOK("build", "-q", "--jobs=2", "-t", "jobs", ctx)
 	if out := env.PMOK("run", "--rm", "jobs", "cat", "/heard").Stdout; out != "hello\n" {
