@@ -78,3 +78,50 @@ func killProcess(pid int) {
 		}
 	}
 }
+
+// killRuntimeCreate kills the processes of this user that run an OCI
+// runtime's create of container id in bundle (the runtime's command line:
+// "create", "--bundle BUNDLE", the id last) and returns how many it found.
+func killRuntimeCreate(bundle, id string) int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	uid := os.Geteuid()
+	n := 0
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Stat("/proc/"+e.Name(), &st) != nil || int(st.Uid) != uid {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil || !isRuntimeCreate(strings.Split(strings.TrimRight(string(b), "\x00"), "\x00"), bundle, id) {
+			continue
+		}
+		killProcess(pid)
+		n++
+	}
+	return n
+}
+
+// isRuntimeCreate reports whether args are an OCI runtime's create of
+// container id in bundle.
+func isRuntimeCreate(args []string, bundle, id string) bool {
+	if len(args) < 4 || args[len(args)-1] != id {
+		return false
+	}
+	create, inBundle := false, false
+	for i, a := range args[1 : len(args)-1] {
+		switch {
+		case a == "create":
+			create = true
+		case a == "--bundle=" + bundle, (a == "--bundle" || a == "-b") && args[i+2] == bundle:
+			inBundle = true
+		}
+	}
+	return create && inBundle
+}

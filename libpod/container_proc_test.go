@@ -46,3 +46,25 @@ func TestExitWatch(t *testing.T) {
 		t.Errorf("the exit file did not wake the watch (waited %v)", d)
 	}
 }
+
+func TestIsRuntimeCreate(t *testing.T) {
+	const b, id = "/run/pm/containers/abc", "abc"
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{[]string{"/usr/bin/crun", "--root", "/r", "create", "--bundle", b, "--pid-file", b + "/pidfile", id}, true},
+		{[]string{"/bin/sh", "/w/crun", "create", "--bundle=" + b, id}, true},
+		{[]string{"runc", "create", "-b", b, id}, true},
+		{[]string{"/usr/bin/crun", "create", "--bundle", b, "other"}, false},
+		{[]string{"/usr/bin/crun", "create", "--bundle", "/elsewhere", id}, false},
+		{[]string{"/usr/bin/crun", "delete", "--bundle", b, id}, false},
+		{[]string{"/usr/bin/crun", "--bundle", b, id}, false},
+		{[]string{id}, false},
+		{nil, false},
+	} {
+		if got := isRuntimeCreate(tc.args, b, id); got != tc.want {
+			t.Errorf("isRuntimeCreate(%q) = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}

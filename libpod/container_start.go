@@ -362,9 +362,23 @@ func (r *Runtime) killLeftovers(ctx context.Context, c *Container, ort *oci.Runt
 			slog.Debug("deleting runtime state", "container", c.ID(), "err", err)
 		}
 	}
-	for _, pid := range []int{readPid(filepath.Join(bundle, oci.ConmonPidFile)), c.State.ConmonPid} {
+	conmonPid := readPid(filepath.Join(bundle, oci.ConmonPidFile))
+	for _, pid := range []int{conmonPid, c.State.ConmonPid} {
 		if pid > 0 && isConmon(pid) {
 			killProcess(pid)
+		}
+	}
+	// A conmon started by a pm that never learnt the container's pid may
+	// still have been running the runtime's create: that process outlives
+	// its conmon, and writes the runtime state that delete looked for
+	// after delete ran (crun's container process, before it runs the
+	// command, carries the same command line and waits forever for a
+	// start). Both are stopped, and the state deleted again.
+	if (conmonPid > 0 || c.State.ConmonPid > 0) && c.State.Pid == 0 {
+		if n := killRuntimeCreate(bundle, c.ID()); n > 0 && ort != nil {
+			if err := ort.Delete(ctx, c.ID(), true); err != nil {
+				slog.Warn("deleting the runtime state of an interrupted create", "container", c.ID(), "err", err)
+			}
 		}
 	}
 	if pid := readPid(filepath.Join(bundle, oci.PidFile)); pid > 0 && ort == nil {

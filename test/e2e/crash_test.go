@@ -645,6 +645,69 @@ exec ` + real + ` "$@"
 	})
 }
 
+// TestCrashRuntimeCreate: a pm killed while conmon's runtime creates the
+// container (slow on the loaded machine of a CI run) leaves crun's
+// container process, which carries crun's create command line and waits
+// for a start forever, when the runtime state that delete looks for was
+// not written yet as the repair ran. The wrapper here has the real crun
+// create the container with its state elsewhere, then holds the create
+// until the test lets it go.
+func TestCrashRuntimeCreate(t *testing.T) {
+	env := crashEnv(t)
+	real, err := exec.LookPath("crun")
+	if err != nil {
+		t.Skip("crun is not installed")
+	}
+	env.pull("busybox")
+	base := env.baseline()
+	dir := env.Path("rt")
+	if err := os.MkdirAll(filepath.Join(dir, "state"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o777)
+	os.Chmod(filepath.Join(dir, "state"), 0o777)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	mark, gate, wrapper := filepath.Join(dir, "created"), filepath.Join(dir, "gate"), filepath.Join(dir, "crun")
+	if err := syscall.Mkfifo(gate, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(gate, 0o666)
+	script := `#!/bin/sh
+case " $* " in
+*" create "*)
+	[ "$1" = --root ] && shift 2
+	` + real + ` --root ` + filepath.Join(dir, "state") + ` "$@" || exit 1
+	: > ` + mark + `
+	read -r _ < ` + gate + `
+	exit 1;;
+esac
+exec ` + real + ` "$@"
+`
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := env.command("--runtime", wrapper, "run", "-d", "--name", "c", "busybox", "sleep", "300")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	env.waitFor(30*time.Second, "the runtime to create the container", func() bool {
+		_, err := os.Stat(mark)
+		return err == nil
+	})
+	syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
+	cmd.Wait()
+	env.repair("run killed while the runtime created the container")
+	// A wrapper still waiting at the gate has a reader on it.
+	if f, err := os.OpenFile(gate, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+		t.Errorf("the runtime's create still runs after the repair")
+		f.Write([]byte("go\n"))
+		f.Close()
+	}
+	base.compare(env.snapshot(), func(what string, x []string) {
+		t.Errorf("%s left after the repair: %q", what, x)
+	})
+}
+
 // TestPartialExitFile: the half-written exit file a conmon killed while
 // writing it leaves (ID.XXXXXX; conmon writes it under another name and
 // renames it) goes with its container, and the orphan sweep takes one
