@@ -119,7 +119,7 @@ func isRuntimeCreate(args []string, bundle, id string) bool {
 		switch {
 		case a == "create":
 			create = true
-		case a == "--bundle=" + bundle, (a == "--bundle" || a == "-b") && args[i+2] == bundle:
+		case a == "--bundle="+bundle, (a == "--bundle" || a == "-b") && args[i+2] == bundle:
 			inBundle = true
 		}
 	}
