@@ -48,7 +48,7 @@ func (r *Runtime) InspectContainerData(ctx context.Context, idOrName string, siz
 		path, args = args[0], args[1:]
 	}
 	logPath := cc.LogPath
-	if logPath == "" && (cc.LogDriver == "k8s-file" || cc.LogDriver == "") {
+	if logPath == "" && (cc.LogDriver == "k8s-file" || cc.LogDriver == "json-file" || cc.LogDriver == "") {
 		logPath = filepath.Join(bundle, "ctr.log")
 	}
 	pid, conmonPid := st.Pid, st.ConmonPid

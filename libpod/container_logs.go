@@ -147,7 +147,7 @@ func ParseLogs(r io.Reader, o LogOptions) ([]LogLine, error) {
 // whose log driver keeps no readable log.
 func (r *Runtime) logPathOf(c *Container) (string, error) {
 	switch d := c.Config.LogDriver; d {
-	case "", "k8s-file":
+	case "", "k8s-file", "json-file":
 	case "none", "passthrough":
 		return "", define.Errorf(define.ErrUnsupported, "this container is using the '%s' log driver, cannot read logs: this container is not logging output", d)
 	default:
@@ -172,13 +172,16 @@ func (r *Runtime) ContainerLogs(ctx context.Context, idOrName string, o LogOptio
 		// journal; this check comes first there too.
 		return define.Errorf(define.ErrUnsupported, "using --follow with the journald --log-driver but without the journald --events-backend (%s) is not supported", r.cfg.Engine.EventsLogger)
 	}
-	path, err := r.logPathOf(c)
-	if err != nil {
-		return err
-	}
 	emit := func(l LogLine) error {
 		l.CID, l.Name = c.ID(), c.Name()
 		return out(l)
+	}
+	if c.Config.LogDriver == "journald" {
+		return r.journalLogs(ctx, c, o, emit)
+	}
+	path, err := r.logPathOf(c)
+	if err != nil {
+		return err
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) && (o.Follow || c.State.Status == define.StatusCreated || c.State.Status == define.StatusConfigured) {

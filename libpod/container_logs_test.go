@@ -76,3 +76,33 @@ func TestParseLogLineErrors(t *testing.T) {
 		t.Errorf("got %v %q %v", p, c, err)
 	}
 }
+
+func TestParseJournal(t *testing.T) {
+	out := `{"__CURSOR":"c1","__REALTIME_TIMESTAMP":"1796686468120648","PRIORITY":"6","MESSAGE":"out1\n"}
+{"__CURSOR":"c2","__REALTIME_TIMESTAMP":"1796686468135912","PRIORITY":"3","MESSAGE":"err1\n"}
+
+{"__CURSOR":"c3","__REALTIME_TIMESTAMP":"1796686468136070","PRIORITY":"6","MESSAGE":"par\n","CONTAINER_PARTIAL_MESSAGE":"true"}
+{"__CURSOR":"c4","__REALTIME_TIMESTAMP":"1796686468136071","PRIORITY":"6","MESSAGE":[98,1,10]}
+`
+	got, err := parseJournal([]byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []journalEntry{
+		{cursor: "c1", time: time.UnixMicro(1796686468120648), stream: "stdout", content: "out1"},
+		{cursor: "c2", time: time.UnixMicro(1796686468135912), stream: "stderr", content: "err1"},
+		{cursor: "c3", time: time.UnixMicro(1796686468136070), stream: "stdout", partial: true, content: "par\n"},
+		{cursor: "c4", time: time.UnixMicro(1796686468136071), stream: "stdout", content: "b\x01"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("parseJournal: %d entries, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("entry %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if _, err := parseJournal([]byte("{not json\n")); err == nil {
+		t.Error("parseJournal of a broken line: no error")
+	}
+}

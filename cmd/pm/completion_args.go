@@ -259,7 +259,7 @@ var flagValues = map[string][]string{
 	"cgroup-manager": {"cgroupfs", "systemd"},
 	"pull":           {"always", "missing", "never", "newer"},
 	"restart":        {"no", "always", "on-failure", "unless-stopped"},
-	"log-driver":     {"k8s-file", "journald", "none", "passthrough"},
+	"log-driver":     {"k8s-file", "json-file", "journald", "none", "passthrough"},
 	"userns":         {"auto", "host", "keep-id", "nomap", "ns:"},
 	"ipc":            {"host", "none", "private", "shareable", "container:", "ns:"},
 	"pid":            {"host", "private", "container:", "ns:"},

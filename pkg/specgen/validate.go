@@ -60,7 +60,9 @@ func ParseSignal(s string) (syscall.Signal, error) {
 	return 0, define.Invalidf("invalid signal: %s", v)
 }
 
-var logDrivers = map[string]bool{"": true, "k8s-file": true, "journald": true, "none": true, "passthrough": true}
+// json-file is Docker's name, kept as given and written as k8s-file (as
+// Podman does, for scripts written for Docker).
+var logDrivers = map[string]bool{"": true, "k8s-file": true, "json-file": true, "journald": true, "none": true, "passthrough": true}
 
 var pullPolicies = map[string]bool{"": true, "always": true, "missing": true, "never": true, "newer": true}
 
@@ -75,7 +77,7 @@ func (s *Spec) Validate() error {
 		}
 	}
 	if !logDrivers[s.LogDriver] {
-		return define.Invalidf("invalid --log-driver %q: use k8s-file, journald, none or passthrough", s.LogDriver)
+		return define.Invalidf("invalid --log-driver %q: use k8s-file (or json-file), journald, none or passthrough", s.LogDriver)
 	}
 	if !pullPolicies[s.PullPolicy] {
 		return define.Invalidf("invalid --pull %q: use always, missing, never or newer", s.PullPolicy)

@@ -109,7 +109,7 @@ func NewPlayCommand() *cobra.Command {
 	fs.StringSliceVar(&configMaps, "configmap", nil, "Kubernetes ConfigMap YAML files that provide values for the containers' environment (repeat or separate with commas)")
 	fs.BoolVar(&down, "down", false, "Stop and remove the pods a previous play of the same YAML created")
 	fs.BoolVar(&force, "force", false, "With --down, also remove the volumes of the YAML's PersistentVolumeClaims")
-	fs.StringVar(&o.LogDriver, "log-driver", "", "Logging driver of the containers (k8s-file, journald, none, passthrough)")
+	fs.StringVar(&o.LogDriver, "log-driver", "", "Logging driver of the containers (k8s-file, json-file as an alias of k8s-file, journald, none, passthrough)")
 	fs.StringVar(&o.Network, "network", "", "Network of the pods (pasta, slirp4netns, host, none, bridge or a network name)")
 	fs.StringArrayVarP(&o.Publish, "publish", "p", nil, "Publish a port of the pods to the host, over the YAML's hostPort ([[ip:][hostPort]:]containerPort[/protocol])")
 	fs.BoolVarP(&quiet, "quiet", "q", false, "Suppress the progress of image pulls")

@@ -77,7 +77,7 @@ func (f *Flags) Bind(fs *pflag.FlagSet) {
 	fs.StringVar(&f.Restart, "restart", "", "Restart policy to apply when a container exits (no, always, on-failure[:N], unless-stopped)")
 	fs.StringVar(&f.StopSignal, "stop-signal", "", "Signal to stop a container. Default is SIGTERM")
 	fs.UintVar(&f.StopTimeout, "stop-timeout", 10, "Timeout (in seconds) that containers stopped by user command have to exit. If exceeded, the container will be forcibly stopped via SIGKILL")
-	fs.StringVar(&f.LogDriver, "log-driver", "", "Logging driver for the container (k8s-file, journald, none, passthrough)")
+	fs.StringVar(&f.LogDriver, "log-driver", "", "Logging driver for the container (k8s-file, json-file as an alias of k8s-file, journald, none, passthrough)")
 	fs.StringArrayVar(&f.LogOpts, "log-opt", nil, "Logging driver options (max-size=, path=, tag=)")
 	fs.StringVar(&f.Pull, "pull", "missing", `Pull image policy ("always"|"missing"|"never"|"newer")`)
 	fs.BoolVar(&f.Privileged, "privileged", false, "Give extended privileges to container")
