@@ -52,6 +52,7 @@ uid=""
 sub_start=""
 sub_count=65536
 registry_pid=""
+journald_pid=""
 
 # --- clean-up -----------------------------------------------------------
 
@@ -114,6 +115,10 @@ cleanup() {
 	if [ -n "$registry_pid" ]; then
 		kill -KILL "$registry_pid" 2>/dev/null
 		wait "$registry_pid" 2>/dev/null
+	fi
+	if [ -n "$journald_pid" ]; then
+		kill -TERM "$journald_pid" 2>/dev/null
+		wait "$journald_pid" 2>/dev/null
 	fi
 	if [ -n "$work" ] && [ -d "$work" ]; then
 		grep -F " $work/" /proc/mounts | awk '{print $2}' | sort -r | while read -r m; do
@@ -201,6 +206,31 @@ make_user() {
 	done
 	chmod 700 "$work/run"
 	say "user $user (uid $uid, subordinate ids $sub_start:$sub_count)"
+}
+
+# --- the journal --------------------------------------------------------
+
+# start_journald starts a systemd-journald for the run where none runs (a
+# machine without systemd as PID 1): the tests of the journald log driver
+# read the test user's entries back. The journal is the persistent one,
+# which keeps a file per user, so the user can read its own.
+start_journald() {
+	local bin=/lib/systemd/systemd-journald deadline
+	if pgrep -x systemd-journal >/dev/null || [ ! -x "$bin" ] || [ ! -d /var/log/journal ]; then
+		return
+	fi
+	# This mark has journald open the persistent journal at once.
+	mkdir -p /run/systemd/journal
+	rm -f /run/systemd/journal/socket
+	: >/run/systemd/journal/flushed
+	setsid "$bin" </dev/null >/dev/null 2>&1 &
+	journald_pid=$!
+	deadline=$((SECONDS + 10))
+	until [ -S /run/systemd/journal/socket ]; do
+		[ $SECONDS -lt $deadline ] || die "systemd-journald did not open its socket"
+		sleep 0.05
+	done
+	say "started systemd-journald for the run"
 }
 
 # --- the registry and images --------------------------------------------
@@ -346,6 +376,7 @@ main() {
 	fetch_tests
 	setup_bin
 	make_user
+	start_journald
 	start_registry
 	push_images
 	chown -R "$user:" "$work/podman"

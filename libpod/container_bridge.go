@@ -312,6 +312,7 @@ func (r *Runtime) teardownBridge(ctx context.Context, c *Container) error {
 	}
 	defer l.Unlock()
 	r.undoPendingSetup(ctx, c.ID())
+	r.removeIPAMTemps()
 	b, err := os.ReadFile(r.attachFile(c.ID()))
 	if errors.Is(err, os.ErrNotExist) {
 		// Never attached, or a pm killed between making the rootless

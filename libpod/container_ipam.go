@@ -32,6 +32,16 @@ func (r *Runtime) ForgetNetworkAddresses(name string) {
 	os.Remove(filepath.Join(r.ipamDir(), name+".tmp"))
 }
 
+// removeIPAMTemps removes the half-written records (writeFileAtomic's
+// temporary files) of pms killed while they wrote them. Records are
+// written only under the network-bridge lock, which the caller holds.
+func (r *Runtime) removeIPAMTemps() {
+	tmps, _ := filepath.Glob(filepath.Join(r.ipamDir(), "*.tmp"))
+	for _, t := range tmps {
+		os.Remove(t)
+	}
+}
+
 // ipAllocator hands out addresses for one setup. The caller holds the
 // network-bridge lock from newIPAllocator to the attachment file's write.
 type ipAllocator struct {
@@ -42,6 +52,7 @@ type ipAllocator struct {
 // newIPAllocator reads the addresses containers other than except hold.
 func (r *Runtime) newIPAllocator(except string) (*ipAllocator, error) {
 	a := &ipAllocator{dir: r.ipamDir(), used: map[string]bool{}}
+	r.removeIPAMTemps()
 	var files []string
 	// A setup that did not finish may hold its addresses until the
 	// teardown after it.
