@@ -377,6 +377,10 @@ main() {
 	setup_bin
 	make_user
 	start_journald
+	# The journal keeps a user's file once the user has logged something
+	# (a session would have): the tests ask journalctl whether the user
+	# can read the journal before they use it.
+	run_as systemd-cat -t pm-conformance echo "pm conformance run" || say "could not log as $user to the journal"
 	start_registry
 	push_images
 	chown -R "$user:" "$work/podman"
