@@ -299,14 +299,7 @@ func (r *Runtime) followLogs(ctx context.Context, c *Container, path string, f *
 			continue
 		}
 		if exited {
-			for _, l := range j.flush() {
-				if o.inRange(l.Time) {
-					if err := emit(l); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+			return emitRest(&j, o, emit)
 		}
 		if !o.Until.IsZero() && time.Now().After(o.Until) {
 			return nil
@@ -325,6 +318,18 @@ func (r *Runtime) followLogs(ctx context.Context, c *Container, path string, f *
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// emitRest sends the partial lines j still holds, per o's time range.
+func emitRest(j *logJoiner, o LogOptions, emit func(LogLine) error) error {
+	for _, l := range j.flush() {
+		if o.inRange(l.Time) {
+			if err := emit(l); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // stillRunning reports whether a container may still write to its log.

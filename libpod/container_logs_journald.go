@@ -89,14 +89,7 @@ func (r *Runtime) journalLogs(ctx context.Context, c *Container, o LogOptions, e
 		// The journal takes conmon's last lines a moment after they are
 		// sent: one more read after the exit is seen.
 		if exited {
-			for _, l := range j.flush() {
-				if o.inRange(l.Time) {
-					if err := emit(l); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+			return emitRest(&j, o, emit)
 		}
 		if !o.Until.IsZero() && time.Now().After(o.Until) {
 			return nil
