@@ -82,7 +82,10 @@ func TestPodHostsMemberStops(t *testing.T) {
 		t.Errorf("/etc/hosts of the second member has %d lines, the first's %d", b, a)
 	}
 	// A member started again is named again.
+	// start returns once the container runs: its output is all there
+	// once it has exited.
 	env.PMOK("start", "first")
+	env.PMOK("wait", "first")
 	if out := env.PMOK("logs", "first").Stdout; strings.Count(out, "127.0.0.1\tfirst\n") != 2 {
 		t.Errorf("first member run twice: want its name in /etc/hosts both times:\n%s", out)
 	}
