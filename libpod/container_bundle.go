@@ -15,7 +15,7 @@ import (
 
 // writeBundle writes config.json (rooted at mountpoint), hosts,
 // resolv.conf and hostname into the container's bundle directory.
-func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string) (string, error) {
+func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string, adjust func(*specs.Spec)) (string, error) {
 	dir := r.bundleDir(c.ID())
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("creating bundle of %s: %w", c.ID(), err)
@@ -50,6 +50,9 @@ func (r *Runtime) writeBundle(c *Container, mountpoint string, env []string) (st
 	}
 	if err := r.addDefaultMounts(c, &sp, dir); err != nil {
 		return "", err
+	}
+	if adjust != nil {
+		adjust(&sp)
 	}
 	b, err := json.MarshalIndent(&sp, "", " ")
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/oci"
 )
@@ -208,7 +209,9 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 			}
 		}
 	}
-	bundle, err := r.writeBundle(c, rootfs, env)
+	// The seccomp filter crun compiled for the same profile before.
+	seccompKey := ""
+	bundle, err := r.writeBundle(c, rootfs, env, func(sp *specs.Spec) { seccompKey = ort.UseCachedSeccomp(sp) })
 	if err != nil {
 		return err
 	}
@@ -236,6 +239,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		return classifyStartErr(err, c)
 	}
 	c.State.Pid, c.State.ConmonPid = pid, conmonPid
+	ort.KeepSeccomp(c.ID(), seccompKey)
 	// The network helper started while the runtime created the
 	// container; the container must not start before it is up.
 	if err := netw.wait(); err != nil {

@@ -135,6 +135,10 @@ func (e *Env) runtimeEntries() []string {
 			return nil
 		case rel == "pause.pid" || rel == "pause.lock":
 			return nil
+		case strings.HasSuffix(filepath.Dir(rel), "-seccomp") && !strings.HasPrefix(d.Name(), ".tmp-"):
+			// The seccomp filters crun compiled, kept for the boot (a
+			// cache of at most 32; libpod/oci/seccomp_cache.go).
+			return nil
 		case filepath.Dir(rel) == "locks" && pmLockName.MatchString(d.Name()):
 			return nil
 		}

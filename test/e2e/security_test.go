@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -344,4 +345,55 @@ func TestBuildSecurityOpt(t *testing.T) {
 	env.PMOK("build", "-t", "secimg", ctx)
 	env.PMOK("rmi", "secimg")
 	env.expectNoStorageContainers("after the builds")
+}
+
+// TestSeccompFilterCache: crun's compiled filter for a profile is kept and
+// handed back to crun for the next container with that profile (through
+// run.oci.seccomp_bpf_data): the filter still applies (to the container's
+// processes and to exec), and another profile is not given it.
+func TestSeccompFilterCache(t *testing.T) {
+	env := ctrEnv(t)
+	if _, err := exec.LookPath("crun"); err != nil {
+		t.Skip("crun is not installed")
+	}
+	deny := env.writeFile("deny-mkdir.json", denyMkdirProfile)
+	cache := filepath.Join(env.RuntimeDir, "pm", "runtime", "crun-seccomp")
+	bundleAnnotation := func(name string) string {
+		id := strings.TrimSpace(env.PMOK("inspect", "--format", "{{.Id}}", name).Stdout)
+		b, err := os.ReadFile(filepath.Join(env.RuntimeDir, "pm", "containers", id, "config.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sp struct{ Annotations map[string]string }
+		if err := json.Unmarshal(b, &sp); err != nil {
+			t.Fatal(err)
+		}
+		return sp.Annotations["run.oci.seccomp_bpf_data"]
+	}
+	for i := 0; i < 2; i++ {
+		r := env.PM("--runtime", "crun", "run", "--rm", "--security-opt", "seccomp="+deny, "busybox", "mkdir", "/tmp/x")
+		if r.Code != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+			t.Errorf("run %d under the deny-mkdir profile: exit %d, stderr %q; want Operation not permitted", i+1, r.Code, r.Stderr)
+		}
+	}
+	if ents, _ := os.ReadDir(cache); len(ents) != 1 {
+		t.Errorf("the cache holds %d filters after two runs of one profile, want 1", len(ents))
+	}
+	env.PMOK("--runtime", "crun", "run", "-d", "--name", "cached", "--security-opt", "seccomp="+deny, "busybox", "sleep", "300")
+	if bundleAnnotation("cached") == "" {
+		t.Error("the third container of the profile was not given the kept filter")
+	}
+	if r := env.PM("exec", "cached", "mkdir", "/tmp/y"); r.Code != 1 || !strings.Contains(r.Stderr, "Operation not permitted") {
+		t.Errorf("exec mkdir in the container given the kept filter: exit %d, stderr %q", r.Code, r.Stderr)
+	}
+	if out := env.PMOK("exec", "cached", "grep", "^Seccomp:", "/proc/1/status").Stdout; !strings.Contains(out, "\t2") {
+		t.Errorf("the container's seccomp mode: %q, want 2 (filter)", out)
+	}
+	// Another profile compiles its own.
+	env.PMOK("--runtime", "crun", "run", "-d", "--name", "default", "busybox", "sleep", "300")
+	if bundleAnnotation("default") != "" {
+		t.Error("the first container of the default profile was given a filter of another profile")
+	}
+	env.PMOK("exec", "default", "mkdir", "/tmp/y")
+	env.PMOK("rm", "-f", "-t", "0", "cached", "default")
 }
