@@ -238,13 +238,8 @@ func (r *Runtime) followLogs(ctx context.Context, c *Container, path string, f *
 				}
 			}
 		}
-		if o.Tail >= 0 && len(lines) > o.Tail {
-			lines = lines[len(lines)-o.Tail:]
-		}
-		for _, l := range lines {
-			if err := emit(l); err != nil {
-				return err
-			}
+		if err := emitTail(lines, o, emit); err != nil {
+			return err
 		}
 		br = bufio.NewReader(f)
 	}
@@ -318,6 +313,19 @@ func (r *Runtime) followLogs(ctx context.Context, c *Container, path string, f *
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// emitTail sends lines, only the last o.Tail of them when o.Tail is set.
+func emitTail(lines []LogLine, o LogOptions, emit func(LogLine) error) error {
+	if o.Tail >= 0 && len(lines) > o.Tail {
+		lines = lines[len(lines)-o.Tail:]
+	}
+	for _, l := range lines {
+		if err := emit(l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // emitRest sends the partial lines j still holds, per o's time range.

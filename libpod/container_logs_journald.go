@@ -49,13 +49,8 @@ func (r *Runtime) journalLogs(ctx context.Context, c *Container, o LogOptions, e
 			}
 		}
 	}
-	if o.Tail >= 0 && len(lines) > o.Tail {
-		lines = lines[len(lines)-o.Tail:]
-	}
-	for _, l := range lines {
-		if err := emit(l); err != nil {
-			return err
-		}
+	if err := emitTail(lines, o, emit); err != nil {
+		return err
 	}
 	if !o.Follow {
 		return nil
