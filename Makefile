@@ -2,20 +2,26 @@
 # Debian 12 machine (hack/install-deps.sh installs the packages).
 GO      ?= go
 TAGS    := containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper
-GOFLAGS := -tags "$(TAGS)"
+# Every go command builds against bin/pm.mod: go.mod with go.podman.io/storage
+# replaced by bin/storage, storage with pm's staging locks in it
+# (hack/storage-overlay.sh, pkg/stagelock).
+GOFLAGS := -tags "$(TAGS)" -modfile=$(CURDIR)/bin/pm.mod
 export CGO_ENABLED := 1
 
-.PHONY: all build deps test unit e2e e2e-race demo bench docs lint clean conformance
+.PHONY: all build deps storage test unit e2e e2e-race demo bench docs lint clean conformance
 
 all: build
 
 deps:
 	@./hack/install-deps.sh
 
-build:
+storage:
+	@./hack/storage-overlay.sh
+
+build: storage
 	$(GO) build $(GOFLAGS) -o bin/pm ./cmd/pm
 
-unit:
+unit: storage
 	@test -z "$$(gofmt -l cmd libpod pkg hack test)" || { gofmt -l cmd libpod pkg hack test; echo "gofmt: the files above need formatting"; exit 1; }
 	$(GO) vet $(GOFLAGS) ./...
 	./hack/check-imports.sh
@@ -27,7 +33,7 @@ e2e: build
 # The API's e2e tests (TestAPI*) against a service built with the race
 # detector, bin/pm-race: a data race it reports fails the test that drove
 # it. PM_E2E_LOAD_DURATION sets the length of the load test (TestAPILoad).
-e2e-race:
+e2e-race: storage
 	$(GO) build $(GOFLAGS) -race -o bin/pm-race ./cmd/pm
 	PM_BINARY=$(CURDIR)/bin/pm-race $(GO) test $(GOFLAGS) -count=1 -timeout 40m -run 'TestAPI' ./test/e2e/...
 
