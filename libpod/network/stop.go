@@ -15,6 +15,16 @@ import (
 // free when StopPasta returns; one still running after a second is
 // terminated. The pid file is removed.
 func StopPasta(pidFile string) error {
+	// A pasta still starting when its pm was killed writes its pid file
+	// later: it is found by the pid file it was told to write and killed
+	// (the caller holds the lock under which pastas of pidFile start).
+	defer func() {
+		for _, pid := range pastasWriting(pidFile) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			waitGone(pid, "pas", 2*time.Second)
+		}
+		os.Remove(pidFile)
+	}()
 	b, err := os.ReadFile(pidFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -22,7 +32,6 @@ func StopPasta(pidFile string) error {
 	if err != nil {
 		return err
 	}
-	defer os.Remove(pidFile)
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {
 		return nil
@@ -33,6 +42,35 @@ func StopPasta(pidFile string) error {
 		waitGone(pid, "pas", 2*time.Second)
 	}
 	return nil
+}
+
+// pastasWriting returns the pasta processes of this user started with
+// --pid pidFile: before it daemonizes, and its daemon, which carries the
+// same command line.
+func pastasWriting(pidFile string) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || !isProc(pid, "pas") {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err != nil {
+			continue
+		}
+		args := strings.Split(string(b), "\x00")
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == "--pid" && args[i+1] == pidFile {
+				pids = append(pids, pid)
+				break
+			}
+		}
+	}
+	return pids
 }
 
 // StopAardvark ends the aardvark-dns that netavark started for confDir
