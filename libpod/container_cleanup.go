@@ -247,7 +247,7 @@ func (r *Runtime) removeStorage(id string) error {
 			return fmt.Errorf("unmounting rootfs of %s: %w", id, err)
 		}
 	}
-	err = store.DeleteContainer(id)
+	err = r.storageDeletes.delete(store, id)
 	if err == nil || !isGoneErr(err) {
 		if err != nil {
 			return fmt.Errorf("deleting storage of container %s: %w", id, err)

@@ -27,6 +27,8 @@ type Runtime struct {
 	storeOnce sync.Once
 	store     storage.Store
 	storeErr  error
+	// storageDeletes batches the deletions of storage containers.
+	storageDeletes deleteBatcher
 
 	dbOnce sync.Once
 	db     *state.DB

@@ -1,7 +1,7 @@
-// replaces: internal/staging_lockfile/staging_lockfile.go
+// replaces storage's file
 // hack/storage-overlay.sh puts this file in place of the file of
-// go.podman.io/storage named on the first line, in the copy of storage pm
-// is built with: storage's staging directories are then locked by
+// go.podman.io/storage at the same path, in the copy of storage pm is
+// built with: storage's staging directories are then locked by
 // pkg/stagelock, which closes a race between creating a lock file and
 // locking it.
 
