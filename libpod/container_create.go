@@ -38,8 +38,10 @@ func NewID() string {
 // CreateContainer records cfg as a new container, makes its storage
 // container from cfg.Image.ID and generates its OCI spec with gen. The
 // database row is written first, so the name is claimed atomically; any
-// failure removes what was made.
-func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfig, gen SpecGenerator) (_ *Container, retErr error) {
+// failure removes what was made. With keepMounted, the root filesystem
+// mounted for gen stays mounted and is recorded as the run's mount
+// (State.Mountpoint), which the container's start takes over.
+func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfig, gen SpecGenerator, keepMounted bool) (_ *Container, retErr error) {
 	if cfg.ID == "" {
 		cfg.ID = NewID()
 	}
@@ -90,7 +92,9 @@ func (r *Runtime) CreateContainer(ctx context.Context, cfg define.ContainerConfi
 		return nil, fmt.Errorf("mounting rootfs of %s: %w", c.Config.Name, err)
 	}
 	spec, genErr := gen(ctx, SpecContext{ID: id, Rootfs: mountpoint, BundleDir: r.bundleDir(id)}, &c.Config)
-	if _, err := store.Unmount(id, false); err != nil && genErr == nil {
+	if keepMounted && genErr == nil {
+		c.State.Mountpoint = mountpoint
+	} else if _, err := store.Unmount(id, false); err != nil && genErr == nil {
 		genErr = fmt.Errorf("unmounting rootfs of %s: %w", c.Config.Name, err)
 	}
 	if genErr != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/opencontainers/runtime-spec/specs-go"
 	"github.com/pm-project/pm/libpod/define"
 	"github.com/pm-project/pm/libpod/oci"
+	"go.podman.io/storage"
 )
 
 // StartOptions tune Start.
@@ -152,7 +153,7 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 	if err := ort.RemoveExitFile(c.ID()); err != nil {
 		return fmt.Errorf("removing old exit file of %s: %w", c.Name(), err)
 	}
-	mountpoint, err := store.Mount(c.ID(), "")
+	mountpoint, err := r.runMount(store, c)
 	if err != nil {
 		return fmt.Errorf("mounting rootfs of %s: %w", c.Name(), err)
 	}
@@ -251,6 +252,18 @@ func (r *Runtime) initLocked(ctx context.Context, c *Container, ort *oci.Runtime
 		}
 	}
 	return nil
+}
+
+// runMount mounts c's root filesystem for its run, or takes over the
+// mount its creation kept for it (State.Mountpoint of a created
+// container, see CreateContainer) while storage still has it mounted.
+func (r *Runtime) runMount(store storage.Store, c *Container) (string, error) {
+	if mp := c.State.Mountpoint; mp != "" && c.State.Status == define.StatusCreated {
+		if n, err := store.Mounted(c.ID()); err == nil && n > 0 {
+			return mp, nil
+		}
+	}
+	return store.Mount(c.ID(), "")
 }
 
 // failStart undoes a failed init or start: it kills what conmon made,

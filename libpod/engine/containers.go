@@ -33,6 +33,13 @@ const cgroupWarning = "Resource limits are not supported and ignored on cgroups 
 // ContainerCreate validates s, resolves (and if needed pulls) its image and
 // creates the container. Bad input creates nothing.
 func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*ContainerCreateReport, error) {
+	return e.containerCreate(ctx, s, false)
+}
+
+// containerCreate is ContainerCreate; with keepMounted the container's
+// root filesystem stays mounted (recorded in its state) for the start
+// that follows in this process, which takes that mount over.
+func (e *Engine) containerCreate(ctx context.Context, s *specgen.Spec, keepMounted bool) (*ContainerCreateReport, error) {
 	e.confDefaults(s)
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -289,7 +296,7 @@ func (e *Engine) ContainerCreate(ctx context.Context, s *specgen.Spec) (*Contain
 		c.Hostname = sp.Hostname
 		return json.Marshal(sp)
 	}
-	c, err := e.rt.CreateContainer(ctx, *cc, gen)
+	c, err := e.rt.CreateContainer(ctx, *cc, gen, keepMounted)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,8 @@ type RunReport struct {
 // ContainerRun creates and starts a container; unless detach, it stays
 // attached until the container exits and reports its exit code.
 func (e *Engine) ContainerRun(ctx context.Context, s *specgen.Spec, detach bool, o AttachOptions) (*RunReport, error) {
-	cr, err := e.ContainerCreate(ctx, s)
+	// The start below takes over the mount the creation made.
+	cr, err := e.containerCreate(ctx, s, true)
 	if errors.Is(err, errNoHostUser) {
 		// Podman finds it when the container starts: 126.
 		return nil, &define.ExitCodeError{Code: define.ExitCannotRun, Err: err}
