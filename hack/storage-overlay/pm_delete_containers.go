@@ -92,6 +92,20 @@ func deleteContainersLocked(s *store, cs *containerStore, ls *layerStore, ids []
 		}
 	}
 	withLayer := func(v *victim) bool { return v.err == nil && v.layer != nil }
+	// saveLayers writes the layer records of locs; when that fails, every
+	// container whose layer was still being deleted gets the error.
+	saveLayers := func(locs layerLocations) {
+		if locs == 0 {
+			return
+		}
+		if err := ls.save(locs, false); err != nil {
+			for _, v := range victims {
+				if withLayer(v) {
+					v.err = err
+				}
+			}
+		}
+	}
 
 	// The marks layerStore.internalDelete sets, in one write.
 	var marked layerLocations
@@ -104,15 +118,7 @@ func deleteContainersLocked(s *store, cs *containerStore, ls *layerStore, ids []
 			marked |= v.layer.location
 		}
 	}
-	if marked != 0 {
-		if err := ls.save(marked, false); err != nil {
-			for _, v := range victims {
-				if withLayer(v) {
-					v.err = err
-				}
-			}
-		}
-	}
+	saveLayers(marked)
 
 	// The layers, then one write of their records.
 	var deleted layerLocations
@@ -128,15 +134,7 @@ func deleteContainersLocked(s *store, cs *containerStore, ls *layerStore, ids []
 		}
 		deleted |= v.layer.location
 	}
-	if deleted != 0 {
-		if err := ls.save(deleted, false); err != nil {
-			for _, v := range victims {
-				if withLayer(v) {
-					v.err = err
-				}
-			}
-		}
-	}
+	saveLayers(deleted)
 
 	// The containers' directories and records, then one write of those.
 	middleDir := s.graphDriverName + "-containers"
