@@ -21,7 +21,9 @@ import (
 // The claimant unlinks the file when it lets go; an exit command that
 // comes after that finds no file and cleans up (cleanup is idempotent).
 
-// claimDone is what a claim file holds once its claimant cleaned up.
+// claimDone is what a claim file holds once its claimant cleaned up. The
+// constructor of pkg/rootless (constructor_linux.c) reads it too: the exit
+// command of a made cleanup ends there, before the Go runtime starts.
 const claimDone = "done"
 
 // CleanupClaim is a waiting pm's claim on a container's cleanup. A nil

@@ -331,7 +331,8 @@ func conmonLogLevel(l string) string {
 
 // exitCommand is the command conmon runs when the container exits: this
 // pm binary with the global options that locate the same state, and the
-// container's cleanup claim (see CleanupClaim).
+// container's cleanup claim (see CleanupClaim). pkg/rootless's
+// constructor knows its last five arguments.
 func (r *Runtime) exitCommand(id, logLevel string) ([]string, error) {
 	args, err := r.pmCommand(logLevel)
 	if err != nil {

@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -110,4 +112,57 @@ func TestExitClaimAfterRemoval(t *testing.T) {
 	gone := env.Path("exit-claims-" + id)
 	env.PMOK("container", "cleanup", "--exit-claim", gone, id)
 	env.PM("container", "cleanup", id).ExpectError(t, 125, "no container with name or ID")
+}
+
+// TestExitClaimDoneSkipsGo: the exit command of a container whose waiting
+// pm made the cleanup ("done" in its claim file) ends in pm's C
+// constructor, before the Go runtime starts (GODEBUG=inittrace=1 would
+// have the runtime report its package inits); without "done" the Go
+// command runs and takes the claim file away.
+func TestExitClaimDoneSkipsGo(t *testing.T) {
+	env := newEnv(t)
+	dir := filepath.Join(env.Dir, "claims")
+	claim := func(name, content string) string {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if isRoot && !env.root {
+			for _, f := range []string{dir, p} {
+				if err := os.Chown(f, env.User.UID, env.User.GID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		return p
+	}
+	exitCommand := func(claimFile string) string {
+		cmd := env.command("container", "cleanup", "--exit-claim", claimFile, strings.Repeat("ab", 32))
+		cmd.Env = append(cmd.Env, "GODEBUG=inittrace=1")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("exit command with claim %s: %v: %s", claimFile, err, stderr.String())
+		}
+		return stderr.String()
+	}
+
+	done := claim("done", "done")
+	if out := exitCommand(done); strings.Contains(out, "init ") {
+		t.Errorf("the exit command of a made cleanup started the Go runtime:\n%s", out)
+	}
+	if _, err := os.Stat(done); err != nil {
+		t.Errorf("the claim file after the exit command (its claimant removes it): %v", err)
+	}
+
+	open := claim("open", "")
+	if out := exitCommand(open); !strings.Contains(out, "init ") {
+		t.Errorf("the exit command of a cleanup not made did not run pm's Go command: %q", out)
+	}
+	if _, err := os.Stat(open); !os.IsNotExist(err) {
+		t.Errorf("the claim file of a cleanup not made after the exit command: %v", err)
+	}
 }
