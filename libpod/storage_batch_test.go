@@ -9,11 +9,10 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unsafe"
 
+	"github.com/pm-project/pm/test/fswatch"
 	"go.podman.io/storage"
 	stypes "go.podman.io/storage/types"
-	"golang.org/x/sys/unix"
 )
 
 // testStore opens a real store (vfs) in a temporary directory with a base
@@ -48,43 +47,6 @@ func testStore(t *testing.T, n int) (storage.Store, []string) {
 	return st, ids
 }
 
-// recordWrites counts the writes of storage's record files in dirs while
-// fn runs, by name: storage writes a record file to a new temporary file
-// (".tmp-NAME" and digits) and renames that to NAME.
-func recordWrites(t *testing.T, fn func(), dirs ...string) map[string]int {
-	t.Helper()
-	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fd)
-	for _, d := range dirs {
-		if _, err := unix.InotifyAddWatch(fd, d, unix.IN_CREATE); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fn()
-	counts := map[string]int{}
-	buf := make([]byte, 64<<10)
-	for {
-		n, err := unix.Read(fd, buf)
-		if errors.Is(err, unix.EAGAIN) {
-			return counts
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for off := 0; off < n; {
-			ev := (*unix.InotifyEvent)(unsafe.Pointer(&buf[off]))
-			name := strings.TrimRight(string(buf[off+unix.SizeofInotifyEvent:off+unix.SizeofInotifyEvent+int(ev.Len)]), "\x00")
-			if rest, ok := strings.CutPrefix(name, ".tmp-"); ok {
-				counts[strings.TrimRight(rest, "0123456789")]++
-			}
-			off += unix.SizeofInotifyEvent + int(ev.Len)
-		}
-	}
-}
-
 func TestDeleteContainers(t *testing.T) {
 	st, ids := testStore(t, 5)
 	multi, ok := st.(containersDeleter)
@@ -96,8 +58,8 @@ func TestDeleteContainers(t *testing.T) {
 	}
 	victims := []string{ids[0], "c1", "no-such-container", ids[3], ids[3]}
 	var errs map[string]error
-	writes := recordWrites(t, func() { errs = multi.DeleteContainers(victims) },
-		filepath.Join(st.GraphRoot(), "vfs-layers"), filepath.Join(st.GraphRoot(), "vfs-containers"))
+	writes := fswatch.RecordWrites(fswatch.Created(t, func() { errs = multi.DeleteContainers(victims) },
+		filepath.Join(st.GraphRoot(), "vfs-layers"), filepath.Join(st.GraphRoot(), "vfs-containers")))
 
 	for _, id := range []string{ids[0], "c1", ids[3]} {
 		if errs[id] != nil {

@@ -2,14 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"unsafe"
 
-	"golang.org/x/sys/unix"
+	"github.com/pm-project/pm/test/fswatch"
 )
 
 // storageRunRoot is storage's run root of env.
@@ -18,39 +16,12 @@ func (e *Env) storageRunRoot() string {
 	return strings.TrimSpace(e.PMOK("info", "--format", "{{.Store.RunRoot}}").Stdout)
 }
 
-// mountRecordWrites counts storage's writes of its mount records while fn
-// runs: storage writes mountpoints.json through a new temporary file,
-// .tmp-mountpoints.json and digits, at every mount and unmount.
+// mountRecordWrites counts storage's writes of its mount records
+// (mountpoints.json, at every mount and unmount) while fn runs.
 func (e *Env) mountRecordWrites(fn func()) int {
 	e.t.Helper()
-	fd, err := unix.InotifyInit1(unix.IN_CLOEXEC | unix.IN_NONBLOCK)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer unix.Close(fd)
-	if _, err := unix.InotifyAddWatch(fd, filepath.Join(e.storageRunRoot(), "overlay-layers"), unix.IN_CREATE); err != nil {
-		e.t.Fatal(err)
-	}
-	fn()
-	n := 0
-	buf := make([]byte, 64<<10)
-	for {
-		got, err := unix.Read(fd, buf)
-		if errors.Is(err, unix.EAGAIN) {
-			return n
-		}
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		for off := 0; off < got; {
-			ev := (*unix.InotifyEvent)(unsafe.Pointer(&buf[off]))
-			name := string(buf[off+unix.SizeofInotifyEvent : off+unix.SizeofInotifyEvent+int(ev.Len)])
-			if strings.HasPrefix(name, ".tmp-mountpoints.json") {
-				n++
-			}
-			off += unix.SizeofInotifyEvent + int(ev.Len)
-		}
-	}
+	created := fswatch.Created(e.t, fn, filepath.Join(e.storageRunRoot(), "overlay-layers"))
+	return fswatch.RecordWrites(created)["mountpoints.json"]
 }
 
 // storageMounts returns storage's mount counts (overlay-layers/
