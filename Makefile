@@ -3,8 +3,9 @@
 GO      ?= go
 TAGS    := containers_image_openpgp exclude_graphdriver_btrfs exclude_graphdriver_devicemapper
 # Every go command builds against bin/pm.mod: go.mod with go.podman.io/storage
-# replaced by bin/storage, storage with pm's staging locks in it
-# (hack/storage-overlay.sh, pkg/stagelock).
+# replaced by bin/storage, storage with pm's files of hack/storage-overlay in
+# it (hack/storage-overlay.sh: the staging locks of pkg/stagelock and
+# DeleteContainers).
 GOFLAGS := -tags "$(TAGS)" -modfile=$(CURDIR)/bin/pm.mod
 export CGO_ENABLED := 1
 

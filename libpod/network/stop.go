@@ -15,25 +15,21 @@ import (
 // free when StopPasta returns; one still running after a second is
 // terminated. The pid file is removed.
 func StopPasta(pidFile string) error {
-	// A pasta still starting when its pm was killed writes its pid file
-	// later: it is found by the pid file it was told to write and killed
-	// (the caller holds the lock under which pastas of pidFile start).
-	defer func() {
-		for _, pid := range pastasWriting(pidFile) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			waitGone(pid, "pas", 2*time.Second)
-		}
-		os.Remove(pidFile)
-	}()
+	defer os.Remove(pidFile)
 	b, err := os.ReadFile(pidFile)
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
 	if err != nil || pid <= 0 {
+		// No pid yet: a pasta still starting when its pm was killed
+		// writes it later. It is found by the pid file it was told to
+		// write and killed (the caller holds the lock under which
+		// pastas of pidFile start).
+		for _, pid := range pastasWriting(pidFile) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			waitGone(pid, "pas", 2*time.Second)
+		}
 		return nil
 	}
 	waitGone(pid, "pas", time.Second)
